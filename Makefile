@@ -1,0 +1,112 @@
+# mtuguard - one entry point: build, test, demo, bench, install.
+#   make            build everything into build/
+#   make test       deps, build, unit + integration tests (as root)
+#   make demo       the black-hole / misrouted-ICMP lab
+#   make bench      benchmarks
+#   V=1             show full commands
+
+BUILD    ?= build
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+CLANG    ?= clang
+CC       ?= cc
+BPFTOOL  ?= bpftool
+ARCH     := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' '$(1)' '$(2)';
+endif
+
+LIBBPF_CFLAGS := $(shell pkg-config --cflags libbpf 2>/dev/null)
+LIBBPF_LIBS   := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz
+
+CFLAGS   ?= -O2 -g
+CFLAGS   += -Wall -Werror -MMD -MP -Iinclude -I$(BUILD) $(LIBBPF_CFLAGS) -D_GNU_SOURCE
+BPF_CFLAGS := -g -O2 --target=bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
+	      -MMD -MP -Iinclude -Ivmlinux -Ibpf
+
+BPF_OBJ   := $(BUILD)/mtuguard.bpf.o
+SKEL      := $(BUILD)/mtuguard.skel.h
+USER_SRCS := $(wildcard user/*.c)
+USER_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(USER_SRCS))
+# Everything in user/ but main.c is a library the tests link too.
+LIB_OBJS  := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+UNIT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRCS))
+TOOL_SRCS := $(wildcard tools/*.c)
+TOOL_BINS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
+
+.PHONY: all deps test unit integration demo demo-clean bench install uninstall clean vmlinux
+
+all: $(BUILD)/mtuguard $(BUILD)/unit_tests $(TOOL_BINS)
+
+deps:
+	$(Q)tools/deps.sh
+
+$(BPF_OBJ): bpf/mtuguard.bpf.c | $(BUILD)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(SKEL): $(BPF_OBJ)
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name mtuguard_bpf > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/%.o: %.c $(SKEL)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/mtuguard: $(USER_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LIBBPF_LIBS) -o $@
+
+$(BUILD)/unit_tests: $(UNIT_OBJS) $(LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LIBBPF_LIBS) -o $@
+
+$(BUILD)/tools/%: tools/%.c $(SKEL)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $< $(LIBBPF_LIBS) -o $@
+
+$(BUILD):
+	$(Q)mkdir -p $@
+
+vmlinux:
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/vmlinux.h
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tests/run.sh
+
+unit: all
+	$(Q)tests/run.sh unit
+
+integration: all
+	$(Q)tests/run.sh integration
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tools/demo.sh $(ARGS)
+
+demo-clean:
+	$(Q)tools/demo.sh --clean
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tools/bench.sh $(ARGS)
+
+install: all
+	install -D -m 0755 $(BUILD)/mtuguard $(DESTDIR)$(PREFIX)/sbin/mtuguard
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/mtuguard
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(wildcard $(BUILD)/*.d $(BUILD)/*/*.d $(BUILD)/*/*/*.d)

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * maps.h - every map of the datapath, BTF-defined so that
+ * `bpftool map dump pinned <pin-dir>/<name>` prints field names.
+ * The loader pins them by these names under the pin directory.
+ */
+#ifndef MTUG_MAPS_H
+#define MTUG_MAPS_H
+
+#include "mtuguard.h"
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(map_flags, BPF_F_NO_PREALLOC); /* required for LPM tries */
+	__uint(max_entries, MTUG_LPM_MAX_ENTRIES);
+	__type(key, struct mtug_lpm_v4_key);
+	__type(value, struct mtug_mtu_val);
+} mtu_v4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, MTUG_LPM_MAX_ENTRIES);
+	__type(key, struct mtug_lpm_v6_key);
+	__type(value, struct mtug_mtu_val);
+} mtu_v6 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MTUG_IFACE_MAX_ENTRIES);
+	__type(key, __u32); /* ifindex */
+	__type(value, struct mtug_iface_cfg);
+} iface_cfg SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct mtug_global_cfg);
+} global_cfg SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct mtug_counters);
+} counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct mtug_bucket);
+} ptb_bucket SEC(".maps");
+
+#endif /* MTUG_MAPS_H */

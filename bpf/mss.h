@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * mss.h - clamp the TCP MSS option of SYN and SYN-ACK segments.
+ *
+ * Only the two MSS bytes and the TCP checksum ever change, and only
+ * downwards.  XDP updates the checksum incrementally (RFC 1624); TC uses
+ * bpf_l4_csum_replace() so CHECKSUM_PARTIAL skbs stay right.
+ */
+#ifndef MTUG_MSS_H
+#define MTUG_MSS_H
+
+#include "pkt.h"
+#include "csum.h"
+
+#define TCP_FLAG_SYN 0x02
+#define TCP_FLAG_RST 0x04
+
+enum mss_find {
+	MSS_MISSING   = -1, /* walked to the end or to EOL: no MSS option */
+	MSS_MALFORMED = -2, /* option length < 2 or past the header */
+	MSS_BAD_LEN   = -3, /* an MSS option whose length is not 4 */
+};
+
+/* Walk the TCP options, copied to the stack; return the offset of the MSS
+ * option from the start of the option area, or an enum mss_find code.
+ * optlen <= 40 always (doff is four bits).
+ *
+ * Why a stack copy: walking the packet in place makes every round's packet
+ * pointer carry its own verified range, states stop matching, and the
+ * verifier runs out of its 1M-instruction budget.  With a copy the loop
+ * state is two small scalars. */
+static __always_inline int mss_find(const __u8 *opt, __u32 optlen)
+{
+	__u32 off = 0;
+
+	/* No round counter: off grows by at least one each round and is
+	 * bounded by optlen <= 40, which is all the verifier needs to see the
+	 * loop end.  A counter would be tracked precisely and stop the
+	 * verifier from pruning rounds whose off ranges nest, and the
+	 * verification then blows its budget. */
+	while (off < optlen) {
+		__u8 kind, len;
+
+		/* off < optlen <= 40, but clang proves that too, drops any
+		 * mask, and zero-extends through a register copy the verifier
+		 * does not link to the bound.  The empty asm hides the value
+		 * from clang so the 0x3f masks on the stack reads survive
+		 * (the buffer is 64 bytes). */
+		asm volatile("" : "+r"(off));
+		kind = opt[off & 0x3f];
+		if (kind == TCPOPT_EOL)
+			return MSS_MISSING;
+		if (kind == TCPOPT_NOP) {
+			off++;
+			continue;
+		}
+		if (off + 2 > optlen)
+			return MSS_MALFORMED;
+		len = opt[(off + 1) & 0x3f];
+		if (len < 2 || off + len > optlen)
+			return MSS_MALFORMED;
+		if (kind == TCPOPT_MSS)
+			return len == TCPOLEN_MSS ? (int)off : MSS_BAD_LEN;
+		off += len;
+	}
+	return MSS_MISSING;
+}
+
+static __always_inline void mtu_min(__u32 *cur, __u32 v)
+{
+	if (v && (!*cur || v < *cur))
+		*cur = v;
+}
+
+/* The two ends of a segment, copied out of the packet so later lookups do
+ * not depend on packet pointers (and the verifier need not re-prove them). */
+struct ends {
+	__u32 v4; /* 1 = IPv4, addresses in the first 4 bytes */
+	__u8 src[16];
+	__u8 dst[16];
+};
+
+/* Route MTU towards dst (from src), through bpf_fib_lookup.  tot_len is set
+ * to the maximum so the helper reports the route MTU with FRAG_NEEDED
+ * before it looks at neighbours. */
+static __always_inline __u32 fib_route_mtu(void *ctx, __u32 ifindex, __u32 v4,
+					   const __u8 *src, const __u8 *dst)
+{
+	struct bpf_fib_lookup fl = {};
+	int rc;
+
+	fl.ifindex = ifindex;
+	fl.tot_len = 0xffff;
+	if (v4) {
+		fl.family = AF_INET;
+		__builtin_memcpy(&fl.ipv4_src, src, 4);
+		__builtin_memcpy(&fl.ipv4_dst, dst, 4);
+	} else {
+		fl.family = AF_INET6;
+		__builtin_memcpy(fl.ipv6_src, src, 16);
+		__builtin_memcpy(fl.ipv6_dst, dst, 16);
+	}
+	rc = bpf_fib_lookup(ctx, &fl, sizeof(fl), BPF_FIB_LOOKUP_OUTPUT);
+	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
+		return fl.mtu_result;
+	return 0;
+}
+
+static __always_inline __u32 prefix_mtu(__u32 v4, const __u8 *addr)
+{
+	struct mtug_mtu_val *v;
+
+	if (v4) {
+		struct mtug_lpm_v4_key k = { .prefixlen = 32 };
+
+		__builtin_memcpy(k.addr, addr, 4);
+		v = bpf_map_lookup_elem(&mtu_v4, &k);
+	} else {
+		struct mtug_lpm_v6_key k = { .prefixlen = 128 };
+
+		__builtin_memcpy(k.addr, addr, 16);
+		v = bpf_map_lookup_elem(&mtu_v6, &k);
+	}
+	return v ? v->mtu : 0;
+}
+
+/* Target MTU for a segment between the two ends: the smallest of every
+ * configured source, 0 when nothing applies. */
+static __always_inline __u32 mss_target_mtu(void *ctx, __u32 ifindex,
+					    const struct ends *e,
+					    const struct mtug_iface_cfg *icfg,
+					    const struct mtug_global_cfg *gcfg)
+{
+	__u32 mtu = 0;
+
+	mtu_min(&mtu, prefix_mtu(e->v4, e->src));
+	mtu_min(&mtu, prefix_mtu(e->v4, e->dst));
+	mtu_min(&mtu, icfg->mtu);
+	if (gcfg) {
+		mtu_min(&mtu, gcfg->default_mtu);
+		if (gcfg->mtu_source == MTUG_SRC_PMTU) {
+			mtu_min(&mtu, fib_route_mtu(ctx, ifindex, e->v4, e->src, e->dst));
+			mtu_min(&mtu, fib_route_mtu(ctx, ifindex, e->v4, e->dst, e->src));
+		}
+	}
+	return mtu;
+}
+
+/* Largest L4 offset the parser can produce (QinQ + IPv6 + four extension
+ * headers of the maximum 2048 bytes), rounded up to a mask. */
+#define MTUG_L4_OFF_MASK 0x3fff
+
+/*
+ * Clamp one SYN / SYN-ACK.  Called as a global (separately verified)
+ * function from each program with only the offsets the parser found: the
+ * option walk below is a 40-round loop, and verifying it once per parser
+ * path (VLAN depths x IPv6 extension headers) exceeds the verifier's budget.
+ * Re-deriving the pointers from the context costs a few bounds checks.
+ */
+static __always_inline int mss_clamp(void *ctx, void *data, void *data_end,
+				     bool is_xdp, __u32 l3_off, __u32 l4_off,
+				     __u32 l3_proto, __u32 ifindex)
+{
+	struct mtug_iface_cfg *icfg;
+	struct mtug_global_cfg *gcfg;
+	struct mtug_counters *cnt;
+	struct tcphdr *tcph;
+	struct ends e = {};
+	__u32 overhead, mtu, target, old, val_off, optlen, zero = 0;
+	__u8 opt[64] = {}; /* 40 used; every index is masked with 0x3f */
+	__u8 *p;
+	int off;
+
+	cnt = bpf_map_lookup_elem(&counters, &zero);
+	icfg = iface_cfg_get(ifindex);
+	if (!cnt || !icfg || !(icfg->features & MTUG_F_MSS))
+		return 0;
+	gcfg = global_cfg_get();
+	l3_off &= MTUG_L4_OFF_MASK;
+	l4_off &= MTUG_L4_OFF_MASK;
+	if (l3_proto == ETH_P_IP) {
+		struct iphdr *iph = data + l3_off;
+
+		if ((void *)(iph + 1) > data_end)
+			return 0;
+		e.v4 = 1;
+		__builtin_memcpy(e.src, &iph->saddr, 4);
+		__builtin_memcpy(e.dst, &iph->daddr, 4);
+	} else {
+		struct ipv6hdr *ip6h = data + l3_off;
+
+		if ((void *)(ip6h + 1) > data_end)
+			return 0;
+		__builtin_memcpy(e.src, &ip6h->saddr, 16);
+		__builtin_memcpy(e.dst, &ip6h->daddr, 16);
+	}
+	tcph = data + l4_off;
+	if ((void *)(tcph + 1) > data_end)
+		return 0;
+	optlen = tcph->doff * 4;
+	if (optlen < sizeof(*tcph))
+		return 0;
+	optlen -= sizeof(*tcph);
+	if (optlen == 0) {
+		cnt->mss_missing++;
+		return 0;
+	}
+	if (optlen > TCP_MAX_OPTLEN)
+		return 0; /* cannot happen: doff is 4 bits */
+	if (is_xdp) {
+		if (bpf_xdp_load_bytes(ctx, l4_off + sizeof(*tcph), opt, optlen))
+			goto malformed;
+	} else {
+		if (bpf_skb_load_bytes(ctx, l4_off + sizeof(*tcph), opt, optlen))
+			goto malformed;
+	}
+
+	off = mss_find(opt, optlen);
+	if (off == MSS_MISSING) {
+		cnt->mss_missing++;
+		return 0;
+	}
+	if (off < 0)
+		goto malformed;
+	/* off < 40 here; the mask restates it for the verifier. */
+	asm volatile("" : "+r"(off));
+	off &= 0x3f;
+	old = ((__u32)opt[(off + 2) & 0x3f] << 8) | opt[(off + 3) & 0x3f];
+
+	mtu = mss_target_mtu(ctx, ifindex, &e, icfg, gcfg);
+	overhead = e.v4 ? MTUG_V4_MSS_OVERHEAD : MTUG_V6_MSS_OVERHEAD;
+	if (mtu <= overhead || old <= mtu - overhead) {
+		cnt->mss_unchanged++;
+		return 0;
+	}
+	target = mtu - overhead;
+
+	/* Offset of the MSS value from the start of the TCP header: decides
+	 * whether its bytes straddle two checksum words. */
+	val_off = sizeof(*tcph) + off + 2;
+	if (is_xdp) {
+		__u16 hc;
+
+		/* The helper call above invalidated nothing in XDP, but
+		 * re-check: the verifier needs this pointer's range. */
+		tcph = data + l4_off;
+		p = (__u8 *)tcph + val_off;
+		if ((void *)(tcph + 1) > data_end || (void *)(p + 2) > data_end)
+			return 0;
+		hc = bpf_ntohs(tcph->check);
+
+		hc = csum_update16(hc, csum_word_at(old, val_off),
+				   csum_word_at(target, val_off));
+		p[0] = target >> 8;
+		p[1] = target & 0xff;
+		tcph->check = bpf_htons(hc);
+	} else {
+		__be16 nv = bpf_htons(target);
+		__u32 csum_off = l4_off + offsetof(struct tcphdr, check);
+
+		/* Store first, then fix the checksum: both helpers
+		 * invalidate packet pointers, nothing reads them after. */
+		if (bpf_skb_store_bytes(ctx, l4_off + val_off, &nv, 2, 0))
+			return 0;
+		if (bpf_l4_csum_replace(ctx, csum_off,
+					bpf_htons(csum_word_at(old, val_off)),
+					bpf_htons(csum_word_at(target, val_off)), 2))
+			return 0;
+	}
+	cnt->mss_clamped++;
+	return 1;
+malformed:
+	cnt->mss_malformed++;
+	return 0;
+}
+
+__noinline int mtug_mss_xdp(struct xdp_md *ctx, __u32 l3_off, __u32 l4_off,
+			    __u32 l3_proto)
+{
+	return mss_clamp(ctx, (void *)(long)ctx->data, (void *)(long)ctx->data_end,
+			 true, l3_off, l4_off, l3_proto, ctx->ingress_ifindex);
+}
+
+__noinline int mtug_mss_tc(struct __sk_buff *skb, __u32 l3_off, __u32 l4_off,
+			   __u32 l3_proto)
+{
+	return mss_clamp(skb, (void *)(long)skb->data, (void *)(long)skb->data_end,
+			 false, l3_off, l4_off, l3_proto, skb->ifindex);
+}
+
+#endif /* MTUG_MSS_H */

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * mtuguard.h - everything the BPF datapath and the userspace loader share:
+ * map key/value layouts, the counter set, feature bits, modes and limits.
+ *
+ * Never copy a struct from here by hand: include this header on both sides.
+ */
+#ifndef MTUGUARD_H
+#define MTUGUARD_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+/* ---- limits ------------------------------------------------------------ */
+
+#define MTUG_LPM_MAX_ENTRIES   262144 /* per family; bench loads 100,000 */
+#define MTUG_IFACE_MAX_ENTRIES 1024
+#define MTUG_V4_MTU_MIN        68
+#define MTUG_V6_MTU_MIN        1280
+#define MTUG_MTU_MAX           65535
+#define MTUG_V4_MSS_OVERHEAD   40 /* IPv4 header 20 + TCP header 20 */
+#define MTUG_V6_MSS_OVERHEAD   60 /* IPv6 header 40 + TCP header 20 */
+#define MTUG_PTB_FLOOR_V4      552
+#define MTUG_PTB_FLOOR_V6      1280
+#define MTUG_PTB_RATE_DEFAULT  1000 /* broadcast clones per second per CPU */
+
+/* ---- feature bits (struct mtug_iface_cfg.features) ---------------------- */
+
+enum mtug_feature {
+	MTUG_F_MSS = 1u << 0, /* clamp MSS in SYN / SYN-ACK */
+	MTUG_F_PTB = 1u << 1, /* re-hash ICMP Frag Needed / Packet Too Big */
+};
+
+/* ---- attach state bits (struct mtug_iface_cfg.attach) -------------------
+ * Kept in the pinned iface_cfg map so that a later CLI run knows exactly
+ * what an earlier one added and removes only that.
+ */
+enum mtug_attach_bit {
+	MTUG_A_XDP_NATIVE  = 1u << 0,
+	MTUG_A_XDP_GENERIC = 1u << 1,
+	MTUG_A_TC_INGRESS  = 1u << 2,
+	MTUG_A_TC_EGRESS   = 1u << 3,
+	MTUG_A_OWN_CLSACT  = 1u << 4, /* mtuguard created the clsact qdisc */
+};
+
+enum mtug_ptb_mode {
+	MTUG_PTB_OFF       = 0, /* count only */
+	MTUG_PTB_FIB       = 1, /* bpf_fib_lookup on the reversed inner tuple */
+	MTUG_PTB_BROADCAST = 2, /* TC ingress: clone to L2 broadcast */
+};
+
+enum mtug_mtu_source {
+	MTUG_SRC_MAP  = 0, /* prefix / interface / default maps */
+	MTUG_SRC_PMTU = 1, /* also the route MTU towards both ends */
+};
+
+enum mtug_invalid_action {
+	MTUG_INVALID_PASS = 0,
+	MTUG_INVALID_DROP = 1,
+};
+
+/* ---- map layouts -------------------------------------------------------- */
+
+/* LPM trie keys: prefixlen first, address bytes in network order. */
+struct mtug_lpm_v4_key {
+	__u32 prefixlen;
+	__u8 addr[4];
+};
+
+struct mtug_lpm_v6_key {
+	__u32 prefixlen;
+	__u8 addr[16];
+};
+
+struct mtug_mtu_val {
+	__u32 mtu;
+};
+
+/* iface_cfg: HASH, key = ifindex (__u32). */
+struct mtug_iface_cfg {
+	__u32 features; /* enum mtug_feature bits */
+	__u32 mtu;      /* per-interface MTU, 0 = unset */
+	__u32 ptb_mode; /* enum mtug_ptb_mode */
+	__u32 attach;   /* enum mtug_attach_bit, userspace bookkeeping */
+	__u32 xdp_prog_id;
+	__u32 tc_prio;  /* priority of our clsact filters, 0 = none */
+};
+
+/* global_cfg: ARRAY of one entry, key 0. */
+struct mtug_global_cfg {
+	__u32 default_mtu;    /* 0 = none */
+	__u32 mtu_source;     /* enum mtug_mtu_source */
+	__u32 ptb_min_mtu_v4; /* 0 = MTUG_PTB_FLOOR_V4 */
+	__u32 ptb_min_mtu_v6; /* 0 = MTUG_PTB_FLOOR_V6 */
+	__u32 ptb_rate_pps;   /* broadcast clone budget per CPU, 0 = default */
+	__u32 ptb_forward;    /* 1 = forward ordinary TCP/UDP by fib too */
+	__u32 ptb_all_errors; /* 1 = every ICMP error type, not just PTB */
+	__u32 ptb_invalid;    /* enum mtug_invalid_action */
+};
+
+/* ptb_bucket: PERCPU_ARRAY of one entry, the broadcast token bucket. */
+struct mtug_bucket {
+	__u64 last_ns;
+	__u64 tokens_milli; /* tokens x 1000, for sub-token refill precision */
+};
+
+/*
+ * The counter set.  X-macro so that the struct, the CLI's names and the
+ * JSON keys can never drift apart.  Order is the struct order.
+ */
+#define MTUG_COUNTERS(X)      \
+	X(packets)            \
+	X(syn_seen)           \
+	X(mss_clamped)        \
+	X(mss_unchanged)      \
+	X(mss_missing)        \
+	X(mss_malformed)      \
+	X(ptb_seen)           \
+	X(ptb_steered)        \
+	X(ptb_broadcast)      \
+	X(ptb_local)          \
+	X(ptb_invalid)        \
+	X(ptb_mtu_too_small)  \
+	X(ptb_rate_limited)   \
+	X(fib_miss)           \
+	X(fwd_steered)        \
+	X(parse_skipped)
+
+struct mtug_counters {
+#define MTUG_COUNTER_FIELD(name) __u64 name;
+	MTUG_COUNTERS(MTUG_COUNTER_FIELD)
+#undef MTUG_COUNTER_FIELD
+};
+
+#define MTUG_NUM_COUNTERS (sizeof(struct mtug_counters) / sizeof(__u64))
+
+/* Pinned names, relative to the pin directory. */
+#define MTUG_MAP_MTU_V4     "mtu_v4"
+#define MTUG_MAP_MTU_V6     "mtu_v6"
+#define MTUG_MAP_IFACE_CFG  "iface_cfg"
+#define MTUG_MAP_GLOBAL_CFG "global_cfg"
+#define MTUG_MAP_COUNTERS   "counters"
+#define MTUG_MAP_BUCKET     "ptb_bucket"
+
+#endif /* MTUGUARD_H */

@@ -1,0 +1,31 @@
+#!/bin/sh
+# deps.sh - install the Debian packages mtuguard's build, tests, demo and
+# benchmarks need.  Idempotent: installs only what is missing, and does not
+# touch apt at all when everything is there.
+set -eu
+
+PKGS="clang llvm make gcc pkg-config libbpf-dev libelf-dev zlib1g-dev bpftool
+      iproute2 iptables nftables tcpdump python3 iperf3 ethtool procps kmod
+      curl"
+
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
+		missing="$missing $p"
+	fi
+done
+
+if [ -z "$missing" ]; then
+	exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps.sh: missing packages:$missing (run as root to install)" >&2
+	exit 1
+fi
+
+echo "deps.sh: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
