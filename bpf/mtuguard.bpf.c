@@ -1,7 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * mtuguard.bpf.c - the datapath: one parser, one MSS clamp and one PTB
- * re-hash, shared by the XDP ingress program and the two TC programs.
+ * mtuguard.bpf.c - the datapath: one parser, one MSS clamp, one PTB re-hash
+ * and one fib forwarder, shared by three programs:
+ *
+ *   mtuguard_xdp         ingress, at the driver hook: everything.
+ *   mtuguard_tc_egress   egress: the MSS clamp (what XDP cannot see).
+ *   mtuguard_tc_ingress  behind XDP it only does what XDP cannot: broadcast
+ *                        mode (cloning) and the frames XDP deferred to it
+ *                        for neighbour resolution.  On an interface without
+ *                        XDP it does the whole ingress job.
+ *
+ * The heavy parts are global (separately verified) functions called with
+ * the offsets the parser found: verifying them inline once per parser path
+ * (VLAN depth x IPv6 extension headers) would exceed the verifier budget.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -12,144 +23,168 @@
 #include "parse.h"
 #include "mss.h"
 #include "ptb.h"
+#include "fwd.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* In TC the headers we read may sit in paged data; pull at most this much
- * into the linear area, only when it is not already there.  Enough for an
- * outer QinQ + IPv6 + ICMPv6 + the quoted IPv6 header and L4 ports. */
-#define MTUG_TC_PULL_LEN 512
+ * into the linear area, only when it is not already there.  (The PTB path
+ * pulls the whole message for its checksum.) */
+#define MTUG_TC_PULL_LEN 256
 
-enum verdict {
-	V_PASS,
-	V_DROP,
-	V_REDIRECT, /* bpf_redirect*() already chose the target */
+enum run_flags {
+	RUN_DEFERRED  = 1, /* XDP counted it already; finish the steering */
+	RUN_ICMP_ONLY = 2, /* behind XDP in broadcast mode: ICMP only */
 };
 
-static __always_inline enum verdict process(void *ctx, void *data, void *data_end,
-					    __u32 ifindex, bool is_xdp, bool ingress,
-					    __u64 *redirect_rc)
+static __always_inline int process(void *ctx, void *data, void *data_end,
+				   enum hook hook, __u32 flags)
 {
-	struct mtug_iface_cfg *icfg;
+	bool is_xdp = hook == HOOK_XDP;
+	bool quiet = flags & (RUN_DEFERRED | RUN_ICMP_ONLY);
 	struct mtug_global_cfg *gcfg;
 	struct cursor c = { .pos = data, .end = data_end };
-	struct pkt pk = {};
-	__u32 zero = 0;
+	struct mtug_counters *cnt;
+	struct ethhdr *eth;
+	struct iphdr *iph;
+	struct ipv6hdr *ip6h;
+	__u32 zero = 0, l3_off, l4_off, l3_proto;
 	int proto;
 
-	pk.cnt = bpf_map_lookup_elem(&counters, &zero);
-	if (!pk.cnt)
-		return V_PASS;
-	pk.cnt->packets++;
-	pk.data = data;
-	pk.data_end = data_end;
-	pk.ifindex = ifindex;
-	pk.is_xdp = is_xdp;
+	cnt = bpf_map_lookup_elem(&counters, &zero);
+	if (!cnt)
+		return act_pass(is_xdp);
+	if (!quiet)
+		cnt->packets++;
 
-	proto = parse_eth(&c, &pk.eth);
+	proto = parse_eth(&c, &eth);
 	if (proto < 0)
 		goto skip;
-	pk.l3_off = c.pos - data;
-	pk.l3_proto = proto;
+	l3_off = c.pos - data;
+	l3_proto = proto;
 	if (proto == ETH_P_IP)
-		proto = parse_ip4(&c, &pk.iph);
+		proto = parse_ip4(&c, &iph);
 	else if (proto == ETH_P_IPV6)
-		proto = parse_ip6(&c, &pk.ip6h);
+		proto = parse_ip6(&c, &ip6h);
 	else
-		return V_PASS;
+		return act_pass(is_xdp);
 	if (proto < 0)
 		goto skip;
-	pk.l4_proto = proto;
-	pk.l4_off = c.pos - data;
-	pk.l4 = c.pos;
+	l4_off = c.pos - data;
+
+	if ((proto == IPPROTO_ICMP && l3_proto == ETH_P_IP) ||
+	    (proto == IPPROTO_ICMPV6 && l3_proto == ETH_P_IPV6)) {
+		if (hook == HOOK_TC_EGRESS)
+			return TC_ACT_OK;
+		if (is_xdp)
+			return mtug_ptb_xdp(ctx, l3_off, l4_off, l3_proto);
+		return mtug_ptb_tc(ctx, l3_off, l4_off, l3_proto,
+				   flags & RUN_DEFERRED);
+	}
+	if (flags & RUN_ICMP_ONLY)
+		return act_pass(is_xdp);
 
 	if (proto == IPPROTO_TCP) {
 		struct tcphdr *tcph;
-		__u8 flags;
+		__u8 tcp_flags;
 
 		if (parse_tcp(&c, &tcph) < 0)
 			goto skip;
-		flags = ((__u8 *)tcph)[13];
-		if ((flags & (TCP_FLAG_SYN | TCP_FLAG_RST)) == TCP_FLAG_SYN) {
-			pk.cnt->syn_seen++;
+		tcp_flags = ((__u8 *)tcph)[13];
+		if (!quiet &&
+		    (tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_RST)) == TCP_FLAG_SYN) {
+			cnt->syn_seen++;
 			if (is_xdp)
-				mtug_mss_xdp(ctx, pk.l3_off, pk.l4_off, pk.l3_proto);
+				mtug_mss_xdp(ctx, l3_off, l4_off, l3_proto);
 			else
-				mtug_mss_tc(ctx, pk.l3_off, pk.l4_off, pk.l3_proto);
-			/* After a TC rewrite packet pointers are stale:
-			 * SYNs are never forwarded by fib. */
-			return V_PASS;
+				mtug_mss_tc(ctx, l3_off, l4_off, l3_proto);
 		}
-	} else if ((proto == IPPROTO_ICMP && pk.l3_proto == ETH_P_IP) ||
-		   (proto == IPPROTO_ICMPV6 && pk.l3_proto == ETH_P_IPV6)) {
-		icfg = iface_cfg_get(ifindex);
-		gcfg = global_cfg_get();
-		if (!icfg || !gcfg)
-			return V_PASS;
-		return ptb_handle(ctx, &pk, icfg, gcfg, ingress, redirect_rc);
+	} else if (proto != IPPROTO_UDP) {
+		return act_pass(is_xdp);
 	}
-	if (ingress && (proto == IPPROTO_TCP || proto == IPPROTO_UDP)) {
-		icfg = iface_cfg_get(ifindex);
-		gcfg = global_cfg_get();
-		if (icfg && gcfg && gcfg->ptb_forward &&
-		    (icfg->features & MTUG_F_PTB) && icfg->ptb_mode == MTUG_PTB_FIB)
-			return fwd_handle(ctx, &pk, redirect_rc);
-	}
-	return V_PASS;
+
+	/* TCP or UDP: forward by fib only if `ptb forward on`.  The global
+	 * switch is checked here so the common case costs one array lookup. */
+	if (hook == HOOK_TC_EGRESS)
+		return TC_ACT_OK;
+	gcfg = global_cfg_get();
+	if (!gcfg || !gcfg->ptb_forward)
+		return act_pass(is_xdp);
+	if (is_xdp)
+		return mtug_fwd_xdp(ctx, l3_off, l4_off, l3_proto, proto);
+	return mtug_fwd_tc(ctx, l3_off, l4_off, l3_proto, proto);
 skip:
-	pk.cnt->parse_skipped++;
-	return V_PASS;
+	if (!quiet)
+		cnt->parse_skipped++;
+	return act_pass(is_xdp);
+}
+
+/* Tag the frame for TC ingress (see MTUG_META_DEFER) and pass it.  If the
+ * driver has no metadata room the kernel forwards it by its own choice. */
+static __always_inline int xdp_defer(struct xdp_md *ctx)
+{
+	void *data, *meta;
+
+	if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(__u32)))
+		return XDP_PASS;
+	data = (void *)(long)ctx->data;
+	meta = (void *)(long)ctx->data_meta;
+	if (meta + sizeof(__u32) > data)
+		return XDP_PASS;
+	*(__u32 *)meta = MTUG_META_DEFER;
+	return XDP_PASS;
 }
 
 SEC("xdp")
 int mtuguard_xdp(struct xdp_md *ctx)
 {
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
-	__u64 rc = XDP_PASS;
+	int act = process(ctx, (void *)(long)ctx->data,
+			  (void *)(long)ctx->data_end, HOOK_XDP, 0);
 
-	switch (process(ctx, data, data_end, ctx->ingress_ifindex, true, true, &rc)) {
-	case V_DROP:
-		return XDP_DROP;
-	case V_REDIRECT:
-		return rc;
-	default:
-		return XDP_PASS;
-	}
+	return act == ACT_DEFER ? xdp_defer(ctx) : act;
 }
 
-static __always_inline int tc_run(struct __sk_buff *skb, bool ingress)
+static __always_inline int tc_run(struct __sk_buff *skb, enum hook hook, __u32 flags)
 {
 	__u32 len = skb->len;
 	__u32 want = len < MTUG_TC_PULL_LEN ? len : MTUG_TC_PULL_LEN;
 	void *data = (void *)(long)skb->data;
 	void *data_end = (void *)(long)skb->data_end;
-	__u64 rc = TC_ACT_OK;
+	int act;
 
 	if (data + want > data_end) {
 		bpf_skb_pull_data(skb, want);
 		data = (void *)(long)skb->data;
 		data_end = (void *)(long)skb->data_end;
 	}
-
-	switch (process(skb, data, data_end, skb->ifindex, false, ingress, &rc)) {
-	case V_DROP:
-		return TC_ACT_SHOT;
-	case V_REDIRECT:
-		return rc;
-	default:
-		return TC_ACT_OK;
-	}
+	act = process(skb, data, data_end, hook, flags);
+	/* ACT_DEFER cannot come out of TC (it resolves neighbours itself). */
+	return act == ACT_DEFER ? TC_ACT_OK : act;
 }
 
 SEC("tc")
 int mtuguard_tc_ingress(struct __sk_buff *skb)
 {
-	return tc_run(skb, true);
+	void *data = (void *)(long)skb->data;
+	void *meta = (void *)(long)skb->data_meta;
+	struct mtug_iface_cfg *icfg = iface_cfg_get(skb->ifindex);
+	__u32 flags = 0;
+
+	if (!icfg)
+		return TC_ACT_OK;
+	if (meta + sizeof(__u32) <= data && *(__u32 *)meta == MTUG_META_DEFER)
+		flags = RUN_DEFERRED;
+	else if (icfg->attach & (MTUG_A_XDP_NATIVE | MTUG_A_XDP_GENERIC)) {
+		/* XDP did the ingress work already. */
+		if (icfg->ptb_mode != MTUG_PTB_BROADCAST)
+			return TC_ACT_OK;
+		flags = RUN_ICMP_ONLY;
+	}
+	return tc_run(skb, HOOK_TC_INGRESS, flags);
 }
 
 SEC("tc")
 int mtuguard_tc_egress(struct __sk_buff *skb)
 {
-	return tc_run(skb, false);
+	return tc_run(skb, HOOK_TC_EGRESS, 0);
 }

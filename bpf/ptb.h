@@ -1,18 +1,467 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-/* ptb.h - placeholder, replaced by the ICMP re-hash work. */
+/*
+ * ptb.h - ICMP re-hash ("PTB steering").
+ *
+ * An ICMP Frag Needed / Packet Too Big quotes the packet that did not fit.
+ * Behind ECMP the router hashed that ICMP by addresses only, so it may have
+ * reached a server that does not own the flow.  Here we take the 5-tuple of
+ * the quoted packet, reverse it (the quote is server -> client, the flow is
+ * client -> server) and:
+ *   fib        forward the error by bpf_fib_lookup on that tuple: the same
+ *              nexthop the kernel picks for the flow itself;
+ *   broadcast  (TC ingress) clone it to the L2 broadcast address so every
+ *              server sees it, the original to the local stack;
+ *   off        count only.
+ * Nothing is steered before it is validated: outer destination == inner
+ * source, ICMP checksum right, advertised MTU at or above the floor.
+ */
 #ifndef MTUG_PTB_H
 #define MTUG_PTB_H
 
-static __always_inline int ptb_handle(void *ctx, struct pkt *pk,
-				      struct mtug_iface_cfg *icfg,
-				      struct mtug_global_cfg *gcfg,
-				      bool ingress, __u64 *redirect_rc)
+#include "act.h"
+#include "fib.h"
+
+/* Longest ICMP message whose checksum we verify (24 chunks of 64 bytes).
+ * RFC 1812 caps ICMPv4 errors at 576 bytes, RFC 4443 ICMPv6 at 1280. */
+#define PTB_CSUM_CHUNK     64
+#define PTB_CSUM_MAX_CHUNK 24
+#define PTB_OFF_MASK       0x3fff
+
+/* Not a real verdict: XDP turns it into "tag the frame for TC and pass". */
+#define ACT_DEFER 0x100
+
+enum ptb_check {
+	PTB_OK,
+	PTB_INVALID,
+	PTB_TOO_SMALL,
+};
+
+/* One's-complement sum of len bytes at data + off, verified against
+ * data_end.  Returns 0xffff folded when the covered data (checksum field
+ * included) is correct; -1 when it cannot be summed. */
+static __always_inline int csum_region(void *ctx, bool is_xdp, void *data,
+				       void *data_end, __u32 off, __u32 len,
+				       __u32 seed)
 {
+	/* 4 spare bytes: the verifier bounds (rem + 3) & ~3 only by 66. */
+	__u8 tail[PTB_CSUM_CHUNK + 4] = {};
+	__s64 sum = seed;
+	__u32 rem;
+
+	off &= PTB_OFF_MASK;
+	if (len > PTB_CSUM_CHUNK * PTB_CSUM_MAX_CHUNK)
+		return -1;
+	/* Whole 64-byte chunks straight from the packet.  The constant chunk
+	 * size keeps each round's bounds check a constant the verifier can
+	 * match against data_end. */
+	for (int i = 0; i < PTB_CSUM_MAX_CHUNK; i++) {
+		void *p = data + off;
+
+		if (len < PTB_CSUM_CHUNK)
+			break;
+		off &= PTB_OFF_MASK;
+		p = data + off;
+		if (p + PTB_CSUM_CHUNK > data_end)
+			return -1;
+		sum = bpf_csum_diff(0, 0, p, PTB_CSUM_CHUNK, sum);
+		if (sum < 0)
+			return -1;
+		off += PTB_CSUM_CHUNK;
+		len -= PTB_CSUM_CHUNK;
+	}
+	/* The tail (< 64 bytes) copied into a zeroed buffer: zero padding
+	 * does not change the sum, and the tail starts at an even offset
+	 * from the start so the byte pairing is preserved. */
+	rem = len & (PTB_CSUM_CHUNK - 1);
+	if (rem) {
+		int err;
+
+		if (is_xdp)
+			err = bpf_xdp_load_bytes(ctx, off, tail, rem);
+		else
+			err = bpf_skb_load_bytes(ctx, off, tail, rem);
+		if (err)
+			return -1;
+		sum = bpf_csum_diff(0, 0, (void *)tail, (rem + 3) & ~3u, sum);
+		if (sum < 0)
+			return -1;
+	}
+	return csum_fold32((__u32)sum);
+}
+
+/* clang 14 emits a call for __builtin_memcmp on BPF: compare by copying to
+ * the stack (constant-size __builtin_memcpy is inlined) as two u64. */
+static __always_inline bool addr_eq(const void *a, const void *b, __u32 v4)
+{
+	__u64 x[2] = {}, y[2] = {};
+
+	if (v4) {
+		__builtin_memcpy(x, a, 4);
+		__builtin_memcpy(y, b, 4);
+	} else {
+		__builtin_memcpy(x, a, 16);
+		__builtin_memcpy(y, b, 16);
+	}
+	return x[0] == y[0] && x[1] == y[1];
+}
+
+/* Is this ICMP type/code one we act on? */
+static __always_inline bool ptb_wanted(__u32 v4, __u8 type, __u8 code, __u32 all)
+{
+	if (v4) {
+		if (type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED)
+			return true;
+		return all && (type == ICMP_DEST_UNREACH || type == ICMP_TIME_EXCEEDED ||
+			       type == ICMP_PARAMETERPROB);
+	}
+	if (type == ICMPV6_PKT_TOOBIG)
+		return true;
+	return all && (type == ICMPV6_DEST_UNREACH || type == ICMPV6_TIME_EXCEED ||
+		       type == ICMPV6_PARAMPROB);
+}
+
+static __always_inline bool is_icmp_error(__u32 v4, __u8 type)
+{
+	if (v4)
+		return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
+	return type < 128;
+}
+
+/* Parse the quoted packet at off (just after the 8-byte ICMP header) into
+ * the *reversed* flow.  The outer destination must equal the inner source. */
+static __always_inline int ptb_parse_quote(void *data, void *data_end, __u32 off,
+					   __u32 v4, const __u8 *outer_dst,
+					   struct flow *f)
+{
+	__u8 proto;
+	bool ports = true;
+
+	off &= PTB_OFF_MASK;
+	f->v4 = v4;
+	if (v4) {
+		struct iphdr *iph = data + off;
+		__u32 hlen;
+
+		if ((void *)(iph + 1) > data_end || iph->version != 4)
+			return -1;
+		hlen = iph->ihl * 4;
+		if (hlen < sizeof(*iph))
+			return -1;
+		if (!addr_eq(&iph->saddr, outer_dst, 1))
+			return -1;
+		/* reversed: the flow runs from the quote's destination */
+		__builtin_memcpy(f->src, &iph->daddr, 4);
+		__builtin_memcpy(f->dst, &iph->saddr, 4);
+		proto = iph->protocol;
+		if (iph->frag_off & bpf_htons(IP_OFFSET))
+			ports = false; /* no L4 header in a non-first fragment */
+		off += hlen;
+	} else {
+		struct ipv6hdr *ip6h = data + off;
+
+		if ((void *)(ip6h + 1) > data_end || ip6h->version != 6)
+			return -1;
+		if (!addr_eq(&ip6h->saddr, outer_dst, 0))
+			return -1;
+		__builtin_memcpy(f->src, &ip6h->daddr, 16);
+		__builtin_memcpy(f->dst, &ip6h->saddr, 16);
+		proto = ip6h->nexthdr;
+		off += sizeof(*ip6h);
+#pragma unroll
+		for (int i = 0; i < MTUG_IPV6_EXT_MAX; i++) {
+			struct ipv6_opt_hdr *oh;
+
+			if (proto != IPPROTO_HOPOPTS && proto != IPPROTO_ROUTING &&
+			    proto != IPPROTO_DSTOPTS && proto != IPPROTO_FRAGMENT)
+				break;
+			off &= PTB_OFF_MASK;
+			oh = data + off;
+			if ((void *)(oh + 1) > data_end)
+				return -1;
+			if (proto == IPPROTO_FRAGMENT) {
+				struct frag_hdr *fh = (void *)oh;
+
+				if ((void *)(fh + 1) > data_end)
+					return -1;
+				if (fh->frag_off & bpf_htons(0xfff8))
+					ports = false;
+				proto = fh->nexthdr;
+				off += sizeof(*fh);
+				continue;
+			}
+			proto = oh->nexthdr;
+			off += ((__u32)oh->hdrlen + 1) * 8;
+		}
+	}
+	f->proto = proto;
+	f->sport = 0;
+	f->dport = 0;
+	off &= PTB_OFF_MASK;
+	if (proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_SCTP) {
+		__be16 *pp = data + off;
+
+		if (!ports)
+			return 0;
+		/* The first 4 bytes of every one of them are the ports; an
+		 * IPv4 quote may hold only 8 bytes of L4, that is enough. */
+		if ((void *)(pp + 2) > data_end)
+			return -1;
+		f->sport = pp[1]; /* reversed */
+		f->dport = pp[0];
+	} else if ((v4 && proto == IPPROTO_ICMP) || (!v4 && proto == IPPROTO_ICMPV6)) {
+		__u8 *t = data + off;
+
+		/* An error about an error must never be acted on. */
+		if (!ports)
+			return 0;
+		if ((void *)(t + 1) > data_end || is_icmp_error(v4, t[0]))
+			return -1;
+	}
 	return 0;
 }
 
-static __always_inline int fwd_handle(void *ctx, struct pkt *pk, __u64 *redirect_rc)
+/* Per-CPU token bucket: rate tokens a second, a burst of one second. */
+static __always_inline bool bucket_take(__u32 rate)
 {
-	return 0;
+	struct mtug_bucket *b;
+	__u32 zero = 0;
+	__u64 now, elapsed, cap;
+
+	b = bpf_map_lookup_elem(&ptb_bucket, &zero);
+	if (!b)
+		return false;
+	if (!rate)
+		rate = MTUG_PTB_RATE_DEFAULT;
+	cap = (__u64)rate * 1000;
+	now = bpf_ktime_get_ns();
+	elapsed = now - b->last_ns;
+	if (elapsed > 1000000000ULL)
+		elapsed = 1000000000ULL; /* also keeps the product below 2^64 */
+	b->last_ns = now;
+	b->tokens_milli += elapsed * rate / 1000000;
+	if (b->tokens_milli > cap)
+		b->tokens_milli = cap;
+	if (b->tokens_milli < 1000)
+		return false;
+	b->tokens_milli -= 1000;
+	return true;
 }
-#endif
+
+/* Broadcast mode, TC ingress only: a clone of the error to ff:ff:ff:ff:ff:ff
+ * out of the interface it came in on, the original on to the local stack.
+ * A frame that arrived as broadcast is never sent again: no loops between
+ * servers running the same mode. */
+static __always_inline int ptb_broadcast(struct __sk_buff *skb,
+					 struct mtug_counters *cnt,
+					 struct mtug_global_cfg *gcfg, __u32 ifindex)
+{
+	static const __u8 bcast[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	void *data = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
+	struct ethhdr *eth = data;
+	__u8 dst[ETH_ALEN];
+
+	if ((void *)(eth + 1) > data_end)
+		return TC_ACT_OK;
+	if ((eth->h_dest[0] & eth->h_dest[1] & eth->h_dest[2] & eth->h_dest[3] &
+	     eth->h_dest[4] & eth->h_dest[5]) == 0xff)
+		return TC_ACT_OK;
+	if (!bucket_take(gcfg->ptb_rate_pps)) {
+		cnt->ptb_rate_limited++;
+		return TC_ACT_OK;
+	}
+	__builtin_memcpy(dst, eth->h_dest, ETH_ALEN);
+	if (bpf_skb_store_bytes(skb, 0, bcast, ETH_ALEN, 0))
+		return TC_ACT_OK;
+	if (bpf_clone_redirect(skb, ifindex, 0) == 0)
+		cnt->ptb_broadcast++;
+	/* The original goes up the stack with its own destination MAC. */
+	bpf_skb_store_bytes(skb, 0, dst, ETH_ALEN, 0);
+	return TC_ACT_OK;
+}
+
+/*
+ * Handle one ICMP / ICMPv6 packet.  l3_off / l4_off come from the parser;
+ * `deferred` is set when XDP already validated and counted this packet and
+ * hands it to TC ingress only for the neighbour resolution.
+ */
+static __always_inline int ptb_body(void *ctx, bool is_xdp, enum hook hook,
+				    __u32 l3_off, __u32 l4_off, __u32 l3_proto,
+				    __u32 ifindex, bool deferred)
+{
+	struct mtug_iface_cfg *icfg;
+	struct mtug_global_cfg *gcfg;
+	struct mtug_counters *cnt;
+	void *data, *data_end;
+	__u8 outer_dst[16] = {};
+	struct flow f = {};
+	__u32 zero = 0, v4 = l3_proto == ETH_P_IP;
+	__u32 msg_end, tot_len, mtu, floor, seed = 0, pkt_len;
+	__u8 type, code;
+	int check = PTB_OK, action, csum;
+
+	cnt = bpf_map_lookup_elem(&counters, &zero);
+	icfg = iface_cfg_get(ifindex);
+	gcfg = global_cfg_get();
+	if (!cnt || !icfg || !gcfg || !(icfg->features & MTUG_F_PTB))
+		return act_pass(is_xdp);
+
+	if (is_xdp) {
+		data = (void *)(long)((struct xdp_md *)ctx)->data;
+		data_end = (void *)(long)((struct xdp_md *)ctx)->data_end;
+	} else {
+		/* The checksum covers the whole message: make it linear. */
+		struct __sk_buff *skb = ctx;
+
+		if (bpf_skb_pull_data(skb, skb->len))
+			return act_pass(is_xdp);
+		data = (void *)(long)skb->data;
+		data_end = (void *)(long)skb->data_end;
+	}
+	pkt_len = data_end - data;
+	l3_off &= PTB_OFF_MASK;
+	l4_off &= PTB_OFF_MASK;
+
+	/* Outer header: destination and where the message ends (Ethernet
+	 * padding after the IP datagram is not part of it). */
+	if (v4) {
+		struct iphdr *iph = data + l3_off;
+
+		if ((void *)(iph + 1) > data_end)
+			return act_pass(is_xdp);
+		__builtin_memcpy(outer_dst, &iph->daddr, 4);
+		tot_len = bpf_ntohs(iph->tot_len);
+		msg_end = l3_off + tot_len;
+	} else {
+		struct ipv6hdr *ip6h = data + l3_off;
+
+		if ((void *)(ip6h + 1) > data_end)
+			return act_pass(is_xdp);
+		__builtin_memcpy(outer_dst, &ip6h->daddr, 16);
+		tot_len = sizeof(*ip6h) + bpf_ntohs(ip6h->payload_len);
+		msg_end = l3_off + tot_len;
+	}
+
+	{
+		__u8 *ih = data + l4_off;
+
+		if ((void *)(ih + 2) > data_end)
+			return act_pass(is_xdp); /* not even a type: not ours */
+		type = ih[0];
+		code = ih[1];
+		if (!ptb_wanted(v4, type, code, gcfg->ptb_all_errors))
+			return act_pass(is_xdp);
+		if ((void *)(ih + 8) > data_end)
+			goto invalid_counted;
+		if (v4)
+			mtu = ((__u32)ih[6] << 8) | ih[7];
+		else
+			mtu = ((__u32)ih[4] << 24) | ((__u32)ih[5] << 16) |
+			      ((__u32)ih[6] << 8) | ih[7];
+	}
+	/* In broadcast mode only TC ingress acts (it alone can clone);
+	 * XDP leaves the packet alone, uncounted, for it. */
+	if (icfg->ptb_mode == MTUG_PTB_BROADCAST && hook != HOOK_TC_INGRESS)
+		return act_pass(is_xdp);
+	if (!deferred)
+		cnt->ptb_seen++;
+
+	if (msg_end > pkt_len || msg_end < l4_off + 8)
+		goto invalid;
+
+	/* ICMPv6 checksums cover a pseudo-header. */
+	if (!v4) {
+		struct ipv6hdr *ip6h = data + l3_off;
+		struct {
+			__u8 src[16];
+			__u8 dst[16];
+			__be32 len;
+			__u8 zero[3];
+			__u8 nxt;
+		} ph = {};
+		__s64 s;
+
+		if ((void *)(ip6h + 1) > data_end)
+			goto invalid;
+		__builtin_memcpy(ph.src, &ip6h->saddr, 16);
+		__builtin_memcpy(ph.dst, &ip6h->daddr, 16);
+		ph.len = bpf_htonl(msg_end - l4_off);
+		ph.nxt = IPPROTO_ICMPV6;
+		s = bpf_csum_diff(0, 0, (void *)&ph, sizeof(ph), 0);
+		if (s < 0)
+			goto invalid;
+		seed = (__u32)s;
+	}
+	csum = csum_region(ctx, is_xdp, data, data_end, l4_off, msg_end - l4_off, seed);
+	if (csum != 0xffff)
+		goto invalid;
+
+	if (ptb_parse_quote(data, data_end, l4_off + 8, v4, outer_dst, &f))
+		goto invalid;
+
+	if ((v4 && type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED) ||
+	    (!v4 && type == ICMPV6_PKT_TOOBIG)) {
+		if (mtu == 0)
+			goto invalid;
+		if (v4)
+			floor = gcfg->ptb_min_mtu_v4 ? gcfg->ptb_min_mtu_v4 : MTUG_PTB_FLOOR_V4;
+		else
+			floor = gcfg->ptb_min_mtu_v6 ? gcfg->ptb_min_mtu_v6 : MTUG_PTB_FLOOR_V6;
+		if (mtu < floor) {
+			check = PTB_TOO_SMALL;
+			goto bad;
+		}
+	}
+
+	if (icfg->ptb_mode == MTUG_PTB_FIB) {
+		action = act_pass(is_xdp);
+		switch (fib_steer(ctx, is_xdp, l3_off != sizeof(struct ethhdr), ifindex, l3_off, tot_len, &f, &action)) {
+		case STEER_DONE:
+			cnt->ptb_steered++;
+			return action;
+		case STEER_LOCAL:
+			cnt->ptb_local++;
+			return act_pass(is_xdp);
+		case STEER_DEFER:
+			return ACT_DEFER;
+		default:
+			cnt->fib_miss++;
+			return act_pass(is_xdp);
+		}
+	}
+	if (icfg->ptb_mode == MTUG_PTB_BROADCAST && !is_xdp)
+		return ptb_broadcast(ctx, cnt, gcfg, ifindex);
+	return act_pass(is_xdp);
+
+invalid_counted:
+	if (!deferred)
+		cnt->ptb_seen++;
+invalid:
+	check = PTB_INVALID;
+bad:
+	if (!deferred) {
+		if (check == PTB_TOO_SMALL)
+			cnt->ptb_mtu_too_small++;
+		else
+			cnt->ptb_invalid++;
+	}
+	if (gcfg->ptb_invalid == MTUG_INVALID_DROP)
+		return act_drop(is_xdp);
+	return act_pass(is_xdp);
+}
+
+__noinline int mtug_ptb_xdp(struct xdp_md *ctx, __u32 l3_off, __u32 l4_off,
+			    __u32 l3_proto)
+{
+	return ptb_body(ctx, true, HOOK_XDP, l3_off, l4_off, l3_proto,
+			ctx->ingress_ifindex, false);
+}
+
+__noinline int mtug_ptb_tc(struct __sk_buff *skb, __u32 l3_off, __u32 l4_off,
+			   __u32 l3_proto, __u32 deferred)
+{
+	return ptb_body(skb, false, HOOK_TC_INGRESS, l3_off, l4_off, l3_proto,
+			skb->ifindex, deferred);
+}
+
+#endif /* MTUG_PTB_H */

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * act.h - verdicts and hook identity, so one body of code can serve the XDP
+ * and the TC programs: each global function returns its program's own
+ * action code.
+ */
+#ifndef MTUG_ACT_H
+#define MTUG_ACT_H
+
+enum hook {
+	HOOK_XDP,
+	HOOK_TC_INGRESS,
+	HOOK_TC_EGRESS,
+};
+
+static __always_inline int act_pass(bool is_xdp)
+{
+	return is_xdp ? XDP_PASS : TC_ACT_OK;
+}
+
+static __always_inline int act_drop(bool is_xdp)
+{
+	return is_xdp ? XDP_DROP : TC_ACT_SHOT;
+}
+
+/* XDP tells TC ingress "this one is yours" through 4 bytes of metadata in
+ * front of the frame: XDP cannot resolve a neighbour, TC can
+ * (bpf_redirect_neigh).  The magic keeps foreign metadata from matching. */
+#define MTUG_META_DEFER 0x4d544744 /* "MTGD" */
+
+#endif /* MTUG_ACT_H */

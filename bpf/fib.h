@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * fib.h - forward a frame by bpf_fib_lookup() on a given 5-tuple: the
+ * kernel's own FIB, so the multipath choice is the kernel's ECMP hash
+ * (fib_multipath_hash_policy) for that tuple.
+ *
+ * Used for ICMP errors with the *reversed inner* tuple (the error follows
+ * its flow) and, with `ptb forward on`, for ordinary TCP/UDP with their own
+ * tuple.  Only the MACs and the TTL / hop limit (with the IPv4 header
+ * checksum) change; the L4 bytes are never touched.
+ */
+#ifndef MTUG_FIB_H
+#define MTUG_FIB_H
+
+#include "act.h"
+#include "csum.h"
+
+struct flow {
+	__u32 v4;     /* 1 = IPv4 (addresses in the first 4 bytes) */
+	__u32 proto;
+	__be16 sport;
+	__be16 dport;
+	__u8 src[16];
+	__u8 dst[16];
+};
+
+enum steer_result {
+	STEER_DONE,     /* redirected: return *action */
+	STEER_LOCAL,    /* for this host: pass to the stack */
+	STEER_MISS,     /* no usable route: pass to the stack */
+	STEER_DEFER,    /* XDP: neighbour unresolved, TC ingress finishes it */
+	STEER_TOO_BIG,  /* does not fit the egress MTU: the stack answers */
+};
+
+/* Decrement the TTL / hop limit in place.  Returns -1 when it would expire
+ * (the stack must answer with Time Exceeded). */
+static __always_inline int ttl_decrement(void *data, void *data_end,
+					 __u32 l3_off, __u32 v4)
+{
+	if (v4) {
+		struct iphdr *iph = data + l3_off;
+		__u16 old, new;
+
+		if ((void *)(iph + 1) > data_end || iph->ttl <= 1)
+			return -1;
+		/* TTL is the high byte of the 16-bit word TTL|protocol. */
+		old = ((__u16)iph->ttl << 8) | iph->protocol;
+		iph->ttl--;
+		new = old - 0x100;
+		iph->check = bpf_htons(csum_update16(bpf_ntohs(iph->check), old, new));
+	} else {
+		struct ipv6hdr *ip6h = data + l3_off;
+
+		if ((void *)(ip6h + 1) > data_end || ip6h->hop_limit <= 1)
+			return -1;
+		ip6h->hop_limit--;
+	}
+	return 0;
+}
+
+/*
+ * Look the flow up and, on success, rewrite and redirect the frame.
+ * l3_off is the masked offset of the outer IP header, tot_len the outer IP
+ * length (for the egress MTU check).  Frames with VLAN tags are never
+ * redirected: the nexthop device would get the ingress tags (and XDP cannot
+ * transmit on VLAN devices); they go to the stack, counted as fib_miss.
+ */
+static __always_inline enum steer_result
+fib_steer(void *ctx, bool is_xdp, bool tagged, __u32 ifindex, __u32 l3_off,
+	  __u32 tot_len, const struct flow *f, int *action)
+{
+	struct bpf_fib_lookup fl = {};
+	void *data, *data_end;
+	struct ethhdr *eth;
+	int rc;
+
+	if (tagged)
+		return STEER_MISS;
+	fl.ifindex = ifindex;
+	fl.l4_protocol = f->proto;
+	fl.sport = f->sport;
+	fl.dport = f->dport;
+	fl.tot_len = tot_len;
+	if (f->v4) {
+		fl.family = AF_INET;
+		__builtin_memcpy(&fl.ipv4_src, f->src, 4);
+		__builtin_memcpy(&fl.ipv4_dst, f->dst, 4);
+	} else {
+		fl.family = AF_INET6;
+		__builtin_memcpy(fl.ipv6_src, f->src, 16);
+		__builtin_memcpy(fl.ipv6_dst, f->dst, 16);
+	}
+	rc = bpf_fib_lookup(ctx, &fl, sizeof(fl), 0);
+
+	if (rc == BPF_FIB_LKUP_RET_NOT_FWDED)
+		return STEER_LOCAL;
+	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
+		return STEER_TOO_BIG;
+	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH) {
+		struct bpf_redir_neigh nh = {};
+
+		if (is_xdp)
+			return STEER_DEFER;
+		/* TC: the lookup filled in the egress device and the
+		 * gateway; let the neighbour layer resolve it. */
+		if (f->v4) {
+			nh.nh_family = AF_INET;
+			nh.ipv4_nh = fl.ipv4_dst;
+		} else {
+			nh.nh_family = AF_INET6;
+			__builtin_memcpy(nh.ipv6_nh, fl.ipv6_dst, 16);
+		}
+		data = (void *)(long)((struct __sk_buff *)ctx)->data;
+		data_end = (void *)(long)((struct __sk_buff *)ctx)->data_end;
+		if (ttl_decrement(data, data_end, l3_off, f->v4))
+			return STEER_MISS;
+		*action = bpf_redirect_neigh(fl.ifindex, &nh, sizeof(nh), 0);
+		return STEER_DONE;
+	}
+	if (rc != BPF_FIB_LKUP_RET_SUCCESS)
+		return STEER_MISS;
+
+	if (is_xdp) {
+		data = (void *)(long)((struct xdp_md *)ctx)->data;
+		data_end = (void *)(long)((struct xdp_md *)ctx)->data_end;
+	} else {
+		data = (void *)(long)((struct __sk_buff *)ctx)->data;
+		data_end = (void *)(long)((struct __sk_buff *)ctx)->data_end;
+	}
+	eth = data;
+	if ((void *)(eth + 1) > data_end)
+		return STEER_MISS;
+	if (ttl_decrement(data, data_end, l3_off, f->v4))
+		return STEER_MISS;
+	__builtin_memcpy(eth->h_dest, fl.dmac, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, fl.smac, ETH_ALEN);
+	*action = bpf_redirect(fl.ifindex, 0);
+	return STEER_DONE;
+}
+
+#endif /* MTUG_FIB_H */
