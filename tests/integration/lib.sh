@@ -1,0 +1,233 @@
+# shellcheck shell=bash
+# lib.sh - shared helpers for mtuguard's integration tests.
+#
+# Source it from a test script, after `set -u`:
+#
+#   . "$(dirname "$0")/lib.sh"
+#   lib_init blackhole4          # unique tag, trap cleanup EXIT INT TERM
+#   C=$(ns_new cli)              # network namespace "mtug-blackhole4-<pid><rand>-cli"
+#   R=$(ns_new rtr)
+#   veth_new "$C" eth0 "$R" rc0  # a veth pair between two namespaces
+#   bpffs_new                    # bpffs on a host temp dir, sets MTUG_PIN_DIR
+#   mtug "$R" attach rc0         # the CLI inside a namespace, with --pin-dir
+#   pass "name" / fail "name" "why" / skip "name" "why"
+#
+# Everything a helper creates (namespaces, background processes, bpffs
+# mounts, temp dirs) is recorded and removed by lib_cleanup, which lib_init
+# installs as the EXIT/INT/TERM trap: cleanup runs on every exit path.
+# Tests may add their own steps with on_cleanup 'shell command'.
+#
+# Why the bpffs lives on the host: `ip netns exec` gives the command a
+# private mount namespace with a fresh /sys, so a bpffs mounted at
+# /sys/fs/bpf inside it vanishes with its pins (and the pinned XDP link)
+# when the command exits.  A bpffs mounted on the host at a temp path is
+# visible from every `ip netns exec` and outlives each CLI run.
+#
+# Nothing here touches the host's own interfaces: veth pairs are created
+# directly inside the test namespaces.
+
+# Repository root and build directory (run.sh exports BUILD).
+MTUG_ROOT=${MTUG_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+BUILD=${BUILD:-build}
+case $BUILD in /*) ;; *) BUILD=$MTUG_ROOT/$BUILD ;; esac
+MTUG_BIN=${MTUG_BIN:-$BUILD/mtuguard}
+
+MTUG_TAG=""        # unique per run: mtug-<name>-<pid><random>
+MTUG_TMP=""        # private temp dir, removed at cleanup
+MTUG_BPFFS=""      # host bpffs mount point (bpffs_new)
+MTUG_PIN_DIR=""    # pin dir inside it, passed as --pin-dir by mtug()
+_LIB_NS=()         # namespaces to delete
+_LIB_PIDS=()       # background pids to kill
+_LIB_MOUNTS=()     # mount points to unmount
+_LIB_DIRS=()       # dirs to remove
+_LIB_HOOKS=()      # extra cleanup commands (run first, last added first)
+_LIB_CLEANED=0
+_LIB_FAILS=0
+
+log() { echo "# $*"; }
+
+# ---- results ---------------------------------------------------------------
+
+pass() { echo "PASS: $1"; }
+fail() { echo "FAIL: $1 (${2:-failed})"; _LIB_FAILS=$((_LIB_FAILS + 1)); }
+skip() { echo "SKIP: $1 (${2:-skipped})"; }
+# Number of fail() calls so far (for a script's exit status).
+fail_count() { echo "$_LIB_FAILS"; }
+
+# ---- setup and cleanup -------------------------------------------------------
+
+# lib_init NAME: set MTUG_TAG and MTUG_TMP, install the cleanup trap.
+# Must be called in the main shell (not in $(...)).
+lib_init() {
+	local name=${1:-test}
+	if [ "$(id -u)" -ne 0 ]; then
+		skip "$name" "needs root"
+		exit 0
+	fi
+	MTUG_TAG="mtug-$name-$$$RANDOM"
+	MTUG_TMP=$(mktemp -d "/tmp/$MTUG_TAG.XXXXXX") || exit 1
+	_LIB_DIRS+=("$MTUG_TMP")
+	trap lib_cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+}
+
+# on_cleanup 'command': run it at cleanup, before the generic steps.
+on_cleanup() { _LIB_HOOKS+=("$1"); }
+
+lib_cleanup() {
+	local i ns pid m d
+	[ "$_LIB_CLEANED" = 1 ] && return 0
+	_LIB_CLEANED=1
+	set +e
+	_lib_sync_ns
+	for ((i = ${#_LIB_HOOKS[@]} - 1; i >= 0; i--)); do
+		eval "${_LIB_HOOKS[$i]}" >/dev/null 2>&1
+	done
+	for pid in "${_LIB_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	# Anything else still running inside our own namespaces was started by
+	# this test; end it so the namespaces can go.
+	for ns in "${_LIB_NS[@]}"; do
+		for pid in $(ip netns pids "$ns" 2>/dev/null); do
+			kill "$pid" 2>/dev/null
+		done
+	done
+	for pid in "${_LIB_PIDS[@]}"; do
+		wait "$pid" 2>/dev/null
+	done
+	for ns in "${_LIB_NS[@]}"; do
+		for pid in $(ip netns pids "$ns" 2>/dev/null); do
+			kill -9 "$pid" 2>/dev/null
+		done
+		ip netns del "$ns" 2>/dev/null
+	done
+	for m in "${_LIB_MOUNTS[@]}"; do
+		umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null
+	done
+	for d in "${_LIB_DIRS[@]}"; do
+		case $d in /tmp/mtug*) rm -rf "$d" ;; esac
+	done
+	return 0
+}
+
+# ns_new SUFFIX: create namespace "$MTUG_TAG-SUFFIX" with lo up, print its
+# name.  Call as NS=$(ns_new x) -- registration happens through a file
+# because $(...) runs in a subshell.
+ns_new() {
+	local ns="$MTUG_TAG-$1"
+	ip netns add "$ns" || return 1
+	echo "$ns" >>"$MTUG_TMP/.namespaces"
+	ip -n "$ns" link set lo up
+	echo "$ns"
+}
+
+# veth_new NS1 IF1 NS2 IF2 [MTU]: a veth pair IF1 (in NS1) <-> IF2 (in NS2),
+# both up.  Created inside NS1, so no name ever exists on the host.
+veth_new() {
+	local ns1=$1 if1=$2 ns2=$3 if2=$4 mtu=${5:-}
+	ip -n "$ns1" link add "$if1" type veth peer name "$if2" netns "$ns2" || return 1
+	if [ -n "$mtu" ]; then
+		ip -n "$ns1" link set "$if1" mtu "$mtu"
+		ip -n "$ns2" link set "$if2" mtu "$mtu"
+	fi
+	ip -n "$ns1" link set "$if1" up
+	ip -n "$ns2" link set "$if2" up
+}
+
+# nsx NS command...: run a command in a namespace.
+nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+
+# ns_forwarding NS: enable IPv4 and IPv6 forwarding in a namespace.
+ns_forwarding() {
+	nsx "$1" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+}
+
+# bg NS LOG command...: start a command in the background inside a
+# namespace, output to LOG; sets BG_PID.  Killed at cleanup.  Call in the
+# main shell (not in $(...)), or the pid is not recorded.
+BG_PID=""
+bg() {
+	local ns=$1 out=$2; shift 2
+	ip netns exec "$ns" "$@" >"$out" 2>&1 &
+	BG_PID=$!
+	_LIB_PIDS+=("$BG_PID")
+}
+
+# bpffs_new: mount a bpffs on a host temp dir; sets MTUG_BPFFS and
+# MTUG_PIN_DIR (=$MTUG_BPFFS/pins) for mtug().  Main shell only.
+bpffs_new() {
+	MTUG_BPFFS=$(mktemp -d "/tmp/$MTUG_TAG-bpf.XXXXXX") || return 1
+	_LIB_DIRS+=("$MTUG_BPFFS")
+	mount -t bpf bpf "$MTUG_BPFFS" || return 1
+	_LIB_MOUNTS+=("$MTUG_BPFFS")
+	MTUG_PIN_DIR=$MTUG_BPFFS/pins
+}
+
+# mtug NS args...: run the CLI inside a namespace with the test's pin dir.
+mtug() {
+	local ns=$1; shift
+	ip netns exec "$ns" "$MTUG_BIN" --pin-dir "$MTUG_PIN_DIR" "$@"
+}
+
+# mtug_ready: true if the CLI is built and answers --help.
+mtug_ready() {
+	[ -x "$MTUG_BIN" ] && "$MTUG_BIN" --help >/dev/null 2>&1
+}
+
+# mtug_counter NS NAME: print one counter from `stats --json` (0 if absent,
+# empty on error).
+mtug_counter() {
+	mtug "$1" stats --json 2>/dev/null | python3 -c '
+import json, sys
+try:
+    d = json.load(sys.stdin)
+except Exception:
+    sys.exit(1)
+# Accept {"name": n}, {"counters": {...}} or {"total": {...}}.
+for k in ("counters", "total"):
+    if isinstance(d.get(k), dict):
+        d = d[k]
+print(int(d.get(sys.argv[1], 0)))' "$2"
+}
+
+# wait_until SECONDS command...: poll every 0.1 s until the command succeeds;
+# false on timeout.
+wait_until() {
+	local t=$1 i; shift
+	for ((i = 0; i < t * 10; i++)); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# tcp_listening NS PORT: true if something listens on TCP PORT in NS.
+tcp_listening() {
+	nsx "$1" ss -Htln "sport = :$2" 2>/dev/null | grep -q .
+}
+
+# ns_diag NS...: print addresses, link counters, routes and firewall rules
+# of each namespace (for failure diagnostics).
+ns_diag() {
+	local ns
+	for ns in "$@"; do
+		echo "--- $ns"
+		ip -n "$ns" -s link 2>&1 | sed 's/^/  /'
+		ip -n "$ns" addr 2>&1 | grep -E 'inet6? ' | sed 's/^/  /'
+		ip -n "$ns" route 2>&1 | sed 's/^/  route /'
+		ip -n "$ns" -6 route 2>&1 | sed 's/^/  route6 /'
+		nsx "$ns" iptables -S 2>/dev/null | grep -v '^-P' | sed 's/^/  ipt /'
+		nsx "$ns" ip6tables -S 2>/dev/null | grep -v '^-P' | sed 's/^/  ip6t /'
+	done
+}
+
+# Pick up namespaces created in subshells by ns_new.
+_lib_sync_ns() {
+	local ns
+	[ -f "$MTUG_TMP/.namespaces" ] || return 0
+	while read -r ns; do
+		case " ${_LIB_NS[*]} " in *" $ns "*) ;; *) _LIB_NS+=("$ns") ;; esac
+	done <"$MTUG_TMP/.namespaces"
+}
