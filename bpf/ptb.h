@@ -351,20 +351,20 @@ static __always_inline int ptb_body(void *ctx, bool is_xdp, enum hook hook,
 		code = ih[1];
 		if (!ptb_wanted(v4, type, code, gcfg->ptb_all_errors))
 			return act_pass(is_xdp);
+		/* In broadcast mode only TC ingress acts (it alone can
+		 * clone); XDP leaves the packet alone, uncounted, for it. */
+		if (icfg->ptb_mode == MTUG_PTB_BROADCAST && hook != HOOK_TC_INGRESS)
+			return act_pass(is_xdp);
+		if (!deferred)
+			cnt->ptb_seen++;
 		if ((void *)(ih + 8) > data_end)
-			goto invalid_counted;
+			goto invalid;
 		if (v4)
 			mtu = ((__u32)ih[6] << 8) | ih[7];
 		else
 			mtu = ((__u32)ih[4] << 24) | ((__u32)ih[5] << 16) |
 			      ((__u32)ih[6] << 8) | ih[7];
 	}
-	/* In broadcast mode only TC ingress acts (it alone can clone);
-	 * XDP leaves the packet alone, uncounted, for it. */
-	if (icfg->ptb_mode == MTUG_PTB_BROADCAST && hook != HOOK_TC_INGRESS)
-		return act_pass(is_xdp);
-	if (!deferred)
-		cnt->ptb_seen++;
 
 	if (msg_end > pkt_len || msg_end < l4_off + 8)
 		goto invalid;
@@ -433,9 +433,6 @@ static __always_inline int ptb_body(void *ctx, bool is_xdp, enum hook hook,
 		return ptb_broadcast(ctx, cnt, gcfg, ifindex);
 	return act_pass(is_xdp);
 
-invalid_counted:
-	if (!deferred)
-		cnt->ptb_seen++;
 invalid:
 	check = PTB_INVALID;
 bad:
