@@ -231,3 +231,49 @@ _lib_sync_ns() {
 		case " ${_LIB_NS[*]} " in *" $ns "*) ;; *) _LIB_NS+=("$ns") ;; esac
 	done <"$MTUG_TMP/.namespaces"
 }
+
+# ---- packet captures ---------------------------------------------------------
+
+# cap_start NS IFACE OUT FILTER: tcpdump -vv in the background, text into
+# OUT; returns once it listens (bounded).  Sets BG_PID.  Main shell only.
+cap_start() {
+	local ns=$1 ifc=$2 out=$3 filter=$4
+	bg "$ns" "$out" tcpdump -l -n -vv -i "$ifc" "$filter"
+	wait_until 5 grep -q 'listening on' "$out"
+}
+
+# cap_stop PID...: stop captures started by cap_start (after a short grace
+# so the last packets are printed).
+cap_stop() {
+	sleep 0.3
+	kill "$@" 2>/dev/null
+	wait "$@" 2>/dev/null
+	return 0
+}
+
+# cap_segments FILE: one line per TCP segment in a `tcpdump -vv` text
+# capture: "FLAGS CKSUM STATUS MSS", e.g. "S 0xc792 correct 1460" or
+# "S. 0x1832 incorrect 1360" (MSS "-" when the segment has none).
+CAP_SYN_FILTER='(tcp[tcpflags] & tcp-syn != 0) or (ip6[6] == 6 and ip6[53] & 2 != 0)'
+cap_segments() {
+	python3 - "$1" <<'PY'
+import re, sys
+segs, cur = [], ""
+for line in open(sys.argv[1], errors="replace"):
+    if re.match(r"^\d", line):
+        if cur:
+            segs.append(cur)
+        cur = line.strip()
+    elif line.startswith((" ", "\t")):
+        cur += " " + line.strip()
+if cur:
+    segs.append(cur)
+for s in segs:
+    f = re.search(r"Flags \[([^\]]*)\]", s)
+    c = re.search(r"cksum (0x[0-9a-f]+) \((correct|incorrect)", s)
+    m = re.search(r"\bmss (\d+)", s)
+    if f:
+        print(f.group(1), c.group(1) if c else "-", c.group(2) if c else "-",
+              m.group(1) if m else "-")
+PY
+}
