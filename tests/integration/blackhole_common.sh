@@ -60,7 +60,6 @@ if [ "$FAM" = 4 ]; then
 	URL_HOST=$SRV_IP
 	IPT=iptables ICMP_MATCH="-p icmp --icmp-type fragmentation-needed"
 	MSS_FULL=1460 MSS_CLAMPED=1360
-	SYN_FILTER='tcp[tcpflags] & tcp-syn != 0'
 	NODAD=""
 else
 	CLI_IP=fd00:1::2 R1C_IP=fd00:1::1 R1R_IP=fd00:2::1 R2L_IP=fd00:2::2
@@ -69,8 +68,6 @@ else
 	URL_HOST="[$SRV_IP]"
 	IPT=ip6tables ICMP_MATCH="-p icmpv6 --icmpv6-type packet-too-big"
 	MSS_FULL=1440 MSS_CLAMPED=1340
-	# No extension headers on these SYNs: TCP flags at 40 + 13.
-	SYN_FILTER='ip6[6] == 6 and ip6[53] & 2 != 0'
 	NODAD=nodad
 fi
 
@@ -268,12 +265,8 @@ else
 fi
 
 # The SYNs the server receives and the SYN-ACKs the client receives.
-bg "$SRV" "$MTUG_TMP/syn.txt" tcpdump -l -n -vv -i eth0 "$SYN_FILTER"
-SRV_DUMP=$BG_PID
-bg "$CLI" "$MTUG_TMP/synack.txt" tcpdump -l -n -vv -i eth0 "$SYN_FILTER"
-CLI_DUMP=$BG_PID
-wait_until 5 grep -q 'listening on' "$MTUG_TMP/syn.txt"
-wait_until 5 grep -q 'listening on' "$MTUG_TMP/synack.txt"
+cap_start "$SRV" eth0 "$MTUG_TMP/syn.txt" "$CAP_SYN_FILTER"; SRV_DUMP=$BG_PID
+cap_start "$CLI" eth0 "$MTUG_TMP/synack.txt" "$CAP_SYN_FILTER"; CLI_DUMP=$BG_PID
 
 download good 20
 log "download with mtuguard: curl rc=$RC http=$CODE got $GOT bytes in ${SECS}s"
@@ -297,31 +290,26 @@ else
 	diag
 fi
 
-sleep 0.3
-kill "$SRV_DUMP" "$CLI_DUMP" 2>/dev/null
-wait "$SRV_DUMP" "$CLI_DUMP" 2>/dev/null
+cap_stop "$SRV_DUMP" "$CLI_DUMP"
 
 # What the endpoints saw: every SYN at the server and every SYN-ACK at the
 # client carries the clamped MSS and a checksum tcpdump verified (the
 # endpoints' checksums are complete, so tcpdump checks them exactly).
-
-check_syns() { # name file flags-regex
-	local name=$1 f=$2 fl=$3 total good bad
-	# tcpdump -vv prints one segment over two lines; join them.
-	total=$(awk -v fl="$fl" '/^[0-9]/ { if (l != "") print l; l = $0; next } { l = l " " $0 } END { if (l != "") print l }' "$f" |
-		grep -E "Flags \[$fl\]" >"$f.$name"; wc -l <"$f.$name")
-	good=$(grep -E "cksum 0x[0-9a-f]+ \(correct\)" "$f.$name" | grep -cE "mss $MSS_CLAMPED[,>]")
-	bad=$((total - good))
+check_syns() { # name file flags
+	local name=$1 f=$2 fl=$3 total good
+	cap_segments "$f" | awk -v fl="$fl" '$1 == fl' >"$f.$name"
+	total=$(wc -l <"$f.$name")
+	good=$(awk -v m="$MSS_CLAMPED" '$3 == "correct" && $4 == m' "$f.$name" | wc -l)
 	log "$name: $total segments, $good with mss $MSS_CLAMPED and a correct checksum"
-	if [ "$total" -ge 2 ] && [ "$bad" = 0 ]; then
+	if [ "$total" -ge 2 ] && [ "$good" = "$total" ]; then
 		pass "${T}_$name"
 	else
 		fail "${T}_$name" "$good of $total segments with mss $MSS_CLAMPED and a correct checksum"
 		sed 's/^/  /' "$f.$name" | head -n 10
 	fi
 }
-check_syns syn_clamped_at_server "$MTUG_TMP/syn.txt" 'S'
-check_syns synack_clamped_at_client "$MTUG_TMP/synack.txt" 'S\.'
+check_syns syn_clamped_at_server "$MTUG_TMP/syn.txt" S
+check_syns synack_clamped_at_client "$MTUG_TMP/synack.txt" S.
 
 if [ -z "$STANDIN" ]; then
 	C1_CLAMPED=$(mtug_counter "$R1" mss_clamped)
