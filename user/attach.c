@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* attach.c - `mtuguard attach IFACE [--mode native|generic] [--no-egress]`. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+
+#include "args.h"
+#include "cfg.h"
+#include "cmd.h"
+#include "detach.h"
+#include "iface.h"
+#include "log.h"
+#include "pin.h"
+#include "tc.h"
+#include "xdp.h"
+
+struct attach_args {
+	const char *iface;
+	__u32 ifindex;
+	bool generic;
+	bool egress;
+};
+
+static int parse(int argc, char **argv, struct attach_args *a)
+{
+	static const char *const names[] = { "IFACE" };
+	static const char *const modes[] = { "native", "generic", NULL };
+	const char *mode = NULL;
+	bool no_egress = false;
+	const struct mg_opt opts[] = {
+		{ "--mode", &mode, NULL },
+		{ "--no-egress", NULL, &no_egress },
+		{ 0 },
+	};
+	char *pos[argc + 1];
+	int err, npos, m = 0;
+
+	err = mg_opts_parse("attach", argc, argv, opts, pos, &npos);
+	if (!err)
+		err = mg_want_args("attach", pos, npos, 1, names);
+	if (err)
+		return err;
+	if (mode) {
+		m = mg_parse_word(mode, modes);
+		if (m < 0)
+			return mg_usage("attach: unknown mode '%s' (native or generic)",
+					mode);
+	}
+	a->iface = pos[0];
+	a->generic = m == 1;
+	a->egress = !no_egress;
+	return 0;
+}
+
+/* Attach the programs to one interface, recording each step in cfg->attach
+ * as it succeeds so that mg_detach_iface() can undo a partial attach. */
+static int attach_iface(const struct mg_state *st, const struct attach_args *a,
+			struct mtug_iface_cfg *cfg)
+{
+	bool created;
+	int err;
+
+	err = mg_xdp_attach(st->dir, a->ifindex, st->prog[MG_PROG_XDP], a->generic);
+	if (err)
+		return err;
+	cfg->attach |= a->generic ? MTUG_A_XDP_GENERIC : MTUG_A_XDP_NATIVE;
+	mg_obj_id(st->prog[MG_PROG_XDP], &cfg->xdp_prog_id);
+
+	err = mg_tc_clsact_create(a->ifindex, &created);
+	if (err)
+		return err;
+	if (created)
+		cfg->attach |= MTUG_A_OWN_CLSACT;
+	cfg->tc_prio = MG_TC_PRIO;
+
+	/* Ingress always: the TC ingress program does only broadcast-mode
+	 * ICMP work and costs little otherwise, and this way `ptb mode
+	 * broadcast` needs no re-attach. */
+	err = mg_tc_filter_add(a->ifindex, true, st->prog[MG_PROG_TC_INGRESS],
+			       cfg->tc_prio);
+	if (err)
+		return err;
+	cfg->attach |= MTUG_A_TC_INGRESS;
+	if (a->egress) {
+		err = mg_tc_filter_add(a->ifindex, false, st->prog[MG_PROG_TC_EGRESS],
+				       cfg->tc_prio);
+		if (err)
+			return err;
+		cfg->attach |= MTUG_A_TC_EGRESS;
+	}
+	return mg_iface_put(st, a->ifindex, cfg, BPF_EXIST);
+}
+
+static void describe(const struct attach_args *a, const struct mtug_iface_cfg *cfg)
+{
+	printf("attached %s (ifindex %u): xdp %s, tc ingress%s%s\n", a->iface,
+	       a->ifindex, a->generic ? "generic" : "native",
+	       a->egress ? "+egress" : "",
+	       cfg->attach & MTUG_A_OWN_CLSACT ? " (clsact created)" : "");
+}
+
+int mg_cmd_attach(const struct mg_ctx *ctx, int argc, char **argv)
+{
+	struct mtug_iface_cfg cfg = {
+		.features = MTUG_F_MSS | MTUG_F_PTB,
+		.ptb_mode = MTUG_PTB_OFF,
+	};
+	struct mtug_iface_cfg old;
+	struct mg_state st;
+	struct mg_pin_prep prep;
+	struct attach_args a = {};
+	bool created = false;
+	int err, lock_fd;
+
+	mg_state_init(&st);
+	err = parse(argc, argv, &a);
+	if (err)
+		return err;
+	err = mg_ifname_resolve(a.iface, &a.ifindex);
+	if (err)
+		return err;
+
+	err = mg_pin_dir_prepare(ctx->pin_dir, &prep);
+	if (err)
+		return err;
+	lock_fd = mg_pin_lock(ctx->pin_dir);
+	if (lock_fd < 0) {
+		mg_pin_dir_undo(ctx->pin_dir, &prep);
+		return lock_fd;
+	}
+	if (!mg_state_complete(ctx->pin_dir)) {
+		err = mg_state_create(ctx->pin_dir);
+		if (err) {
+			close(lock_fd);
+			mg_state_unpin_all(ctx->pin_dir);
+			mg_pin_dir_undo(ctx->pin_dir, &prep);
+			return err;
+		}
+		created = true;
+	}
+	/* From here on st owns the lock and mg_state_release() cleans up. */
+	err = mg_state_open(&st, ctx->pin_dir, MG_STATE_PROGS, lock_fd);
+	if (err) {
+		if (created) {
+			mg_state_unpin_all(ctx->pin_dir);
+			mg_pin_dir_remove(ctx->pin_dir);
+		}
+		return err;
+	}
+
+	if (mg_iface_get(&st, a.ifindex, &old) == 0) {
+		printf("%s is already attached, nothing to do\n", a.iface);
+		goto out;
+	}
+	/* The entry goes in first, so the datapath finds its features from
+	 * the very first packet. */
+	err = mg_iface_put(&st, a.ifindex, &cfg, BPF_NOEXIST);
+	if (err)
+		goto out;
+	err = attach_iface(&st, &a, &cfg);
+	if (err) {
+		/* Roll back what this attach did; the error is printed. */
+		mg_detach_iface(&st, a.ifindex, &cfg);
+		goto out;
+	}
+	describe(&a, &cfg);
+out:
+	/* Releases the state too if this attach created it and failed. */
+	mg_state_release(&st);
+	return err;
+}

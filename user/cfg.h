@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * cfg.h - read and write the configuration maps (global_cfg, iface_cfg).
+ * Errors are printed here; they are runtime failures of the map calls.
+ */
+#ifndef MG_CFG_H
+#define MG_CFG_H
+
+#include <linux/bpf.h> /* BPF_ANY, BPF_NOEXIST, BPF_EXIST */
+
+#include "mtuguard.h"
+#include "state.h"
+
+int mg_global_get(const struct mg_state *st, struct mtug_global_cfg *g);
+int mg_global_put(const struct mg_state *st, const struct mtug_global_cfg *g);
+
+/* -ENOENT (not printed) when the interface has no entry. */
+int mg_iface_get(const struct mg_state *st, __u32 ifindex, struct mtug_iface_cfg *c);
+/* flags: BPF_ANY, BPF_NOEXIST or BPF_EXIST. */
+int mg_iface_put(const struct mg_state *st, __u32 ifindex,
+		 const struct mtug_iface_cfg *c, __u64 flags);
+int mg_iface_del(const struct mg_state *st, __u32 ifindex);
+
+/* Attached ifindexes, ascending, into out (room for max).  Returns the
+ * count or a negative errno. */
+int mg_iface_list(const struct mg_state *st, __u32 *out, int max);
+
+/*
+ * The interfaces a per-interface command applies to: the one named by
+ * iface (which must exist and be attached), or every attached one when
+ * iface is NULL.  Returns the count or a negative errno (printed).
+ */
+int mg_iface_targets(const struct mg_state *st, const char *iface, __u32 *out,
+		     int max);
+
+/* Effective PTB settings (0 in the map means "the default"). */
+__u32 mg_global_min_mtu_v4(const struct mtug_global_cfg *g);
+__u32 mg_global_min_mtu_v6(const struct mtug_global_cfg *g);
+__u32 mg_global_rate(const struct mtug_global_cfg *g);
+
+#endif /* MG_CFG_H */

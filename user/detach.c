@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* detach.c - `mtuguard detach IFACE | --all`. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "args.h"
+#include "cfg.h"
+#include "cmd.h"
+#include "detach.h"
+#include "iface.h"
+#include "log.h"
+#include "pin.h"
+#include "tc.h"
+#include "xdp.h"
+
+int mg_detach_iface(const struct mg_state *st, __u32 ifindex,
+		    struct mtug_iface_cfg *cfg)
+{
+	char name[IF_NAMESIZE];
+	bool gone = mg_ifname(ifindex, name) == -ENODEV;
+	__u32 ing_id = 0, eg_id = 0;
+	int err = 0, e;
+
+	/* When the device went away the kernel dropped its qdisc and
+	 * filters, and the XDP link only needs unpinning. */
+	if (gone)
+		cfg->attach &= ~(MTUG_A_TC_INGRESS | MTUG_A_TC_EGRESS |
+				 MTUG_A_OWN_CLSACT);
+	if (st->prog[MG_PROG_TC_INGRESS] >= 0)
+		mg_obj_id(st->prog[MG_PROG_TC_INGRESS], &ing_id);
+	if (st->prog[MG_PROG_TC_EGRESS] >= 0)
+		mg_obj_id(st->prog[MG_PROG_TC_EGRESS], &eg_id);
+
+	if (cfg->attach & MTUG_A_TC_INGRESS) {
+		e = mg_tc_filter_del(ifindex, true, cfg->tc_prio, ing_id);
+		if (!e)
+			cfg->attach &= ~MTUG_A_TC_INGRESS;
+		err = err ?: e;
+	}
+	if (cfg->attach & MTUG_A_TC_EGRESS) {
+		e = mg_tc_filter_del(ifindex, false, cfg->tc_prio, eg_id);
+		if (!e)
+			cfg->attach &= ~MTUG_A_TC_EGRESS;
+		err = err ?: e;
+	}
+	/* Only after our filters are off it, and only if we made it. */
+	if ((cfg->attach & MTUG_A_OWN_CLSACT) &&
+	    !(cfg->attach & (MTUG_A_TC_INGRESS | MTUG_A_TC_EGRESS))) {
+		e = mg_tc_clsact_destroy(ifindex);
+		if (!e)
+			cfg->attach &= ~MTUG_A_OWN_CLSACT;
+		err = err ?: e;
+	}
+	if (cfg->attach & (MTUG_A_XDP_NATIVE | MTUG_A_XDP_GENERIC)) {
+		e = mg_xdp_detach(st->dir, ifindex);
+		if (!e)
+			cfg->attach &= ~(MTUG_A_XDP_NATIVE | MTUG_A_XDP_GENERIC);
+		err = err ?: e;
+	}
+	if (!(cfg->attach & (MTUG_A_TC_INGRESS | MTUG_A_TC_EGRESS)))
+		cfg->tc_prio = 0;
+	if (cfg->attach) {
+		/* Keep what is left to undo for the next try. */
+		mg_iface_put(st, ifindex, cfg, BPF_ANY);
+		return err;
+	}
+	e = mg_iface_del(st, ifindex);
+	return err ?: e;
+}
+
+int mg_state_release(struct mg_state *st)
+{
+	char dir[PATH_MAX];
+	__u32 one;
+	int n;
+
+	n = mg_iface_list(st, &one, 1);
+	snprintf(dir, sizeof(dir), "%s", st->dir);
+	/* Close our fds (and the lock, which is a file in the bpffs) before
+	 * the pins go and the bpffs may be unmounted. */
+	mg_state_close(st);
+	if (n != 0)
+		return 0;
+	mg_state_unpin_all(dir);
+	mg_pin_dir_remove(dir);
+	mg_dbg("last interface detached: removed %s", dir);
+	return 1;
+}
+
+int mg_cmd_detach(const struct mg_ctx *ctx, int argc, char **argv)
+{
+	static const char *const names[] = { "IFACE (or --all)" };
+	__u32 list[MTUG_IFACE_MAX_ENTRIES], ifindex = 0;
+	struct mtug_iface_cfg cfg;
+	struct mg_state st;
+	char name[IF_NAMESIZE], *pos[argc + 1];
+	bool all = false;
+	const struct mg_opt opts[] = {
+		{ "--all", NULL, &all },
+		{ 0 },
+	};
+	int err, n, i, npos, e;
+
+	mg_state_init(&st);
+	err = mg_opts_parse("detach", argc, argv, opts, pos, &npos);
+	if (err)
+		return err;
+	if (all && npos)
+		return mg_usage("detach: give IFACE or --all, not both");
+	if (!all) {
+		err = mg_want_args("detach", pos, npos, 1, names);
+		if (err)
+			return err;
+	}
+
+	err = mg_state_open(&st, ctx->pin_dir, MG_STATE_PROGS | MG_STATE_LOCK, -1);
+	if (err)
+		return err;
+	if (all) {
+		n = mg_iface_list(&st, list, MTUG_IFACE_MAX_ENTRIES);
+		if (n < 0) {
+			err = n;
+			goto out;
+		}
+	} else {
+		err = mg_ifname_resolve(pos[0], &ifindex);
+		if (err)
+			goto out;
+		list[0] = ifindex;
+		n = 1;
+	}
+	for (i = 0; i < n; i++) {
+		mg_ifname(list[i], name);
+		if (mg_iface_get(&st, list[i], &cfg)) {
+			mg_err("%s is not attached", name);
+			err = err ?: -ENOENT;
+			continue;
+		}
+		e = mg_detach_iface(&st, list[i], &cfg);
+		if (e) {
+			err = err ?: e;
+			continue;
+		}
+		printf("detached %s\n", name);
+	}
+out:
+	mg_state_release(&st);
+	return err;
+}

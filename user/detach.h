@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * detach.h - removing what attach added, shared by `detach` and by the
+ * rollback of a failed `attach`.
+ */
+#ifndef MG_DETACH_H
+#define MG_DETACH_H
+
+#include "mtuguard.h"
+#include "state.h"
+
+/*
+ * Remove from ifindex exactly what cfg->attach says mtuguard added (TC
+ * filters, clsact only if we created it, the XDP link), then its iface_cfg
+ * entry.  On a partial failure the entry stays, holding only the bits
+ * still to undo, so a later detach can finish the job.
+ */
+int mg_detach_iface(const struct mg_state *st, __u32 ifindex,
+		    struct mtug_iface_cfg *cfg);
+
+/*
+ * With no interface left, unpin every map and program and remove the pin
+ * directory (unmounting a bpffs mtuguard mounted).  Closes st either way.
+ * Returns 1 if it tore the state down, 0 if interfaces remain.
+ */
+int mg_state_release(struct mg_state *st);
+
+#endif /* MG_DETACH_H */

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* iface.c - see iface.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include "iface.h"
+#include "log.h"
+
+int mg_ifname_resolve(const char *name, __u32 *ifindex)
+{
+	unsigned int idx = 0;
+
+	if (strlen(name) < IF_NAMESIZE)
+		idx = if_nametoindex(name);
+	if (!idx) {
+		mg_err("unknown interface '%s'", name);
+		return -ENODEV;
+	}
+	*ifindex = idx;
+	return 0;
+}
+
+int mg_ifname(__u32 ifindex, char *buf)
+{
+	if (if_indextoname(ifindex, buf))
+		return 0;
+	snprintf(buf, IF_NAMESIZE, "if%u", ifindex);
+	return -ENODEV;
+}
+
+__u32 mg_iface_link_mtu(const char *name)
+{
+	struct ifreq ifr = {};
+	int fd;
+	__u32 mtu = 0;
+
+	/* An ioctl rather than /sys/class/net: /sys may belong to another
+	 * network namespace than ours (nsenter without a fresh sysfs). */
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return 0;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(fd, SIOCGIFMTU, &ifr) == 0)
+		mtu = ifr.ifr_mtu;
+	close(fd);
+	return mtu;
+}

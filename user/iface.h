@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * iface.h - network interfaces by name and index, in the network namespace
+ * the CLI runs in.
+ */
+#ifndef MG_IFACE_H
+#define MG_IFACE_H
+
+#include <net/if.h>
+#include <linux/types.h>
+
+/* Name to ifindex; prints "unknown interface" and returns -ENODEV. */
+int mg_ifname_resolve(const char *name, __u32 *ifindex);
+
+/* ifindex to name into buf (IF_NAMESIZE); "if<N>" and -ENODEV if gone. */
+int mg_ifname(__u32 ifindex, char *buf);
+
+/* The device MTU, or 0 if it cannot be read. */
+__u32 mg_iface_link_mtu(const char *name);
+
+#endif /* MG_IFACE_H */

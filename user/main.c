@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * main.c - mtuguard's entry point: global options, help, dispatch.
+ *
+ * Exit status: 0 success, 1 runtime failure, 2 usage error.  Global
+ * options (--pin-dir DIR, -v, --json, -h/--help) are taken from anywhere on
+ * the command line, so "mtuguard status --json" and "mtuguard --json
+ * status" both work.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "log.h"
+#include "pin.h"
+
+#define EXIT_USAGE 2
+
+struct command {
+	const char *name;
+	int (*run)(const struct mg_ctx *ctx, int argc, char **argv);
+	const char *usage;
+};
+
+static const struct command commands[] = {
+	{ "attach", mg_cmd_attach,
+	  "mtuguard attach IFACE [--mode native|generic] [--no-egress]\n"
+	  "  Attach XDP (native by default) and the TC clsact filters to IFACE.\n"
+	  "  The first attach loads the programs and pins everything in the\n"
+	  "  pin directory; the datapath keeps running after mtuguard exits.\n" },
+	{ "detach", mg_cmd_detach,
+	  "mtuguard detach IFACE | --all\n"
+	  "  Remove exactly what attach added; after the last interface, unpin\n"
+	  "  everything and remove the pin directory.\n" },
+	{ "status", mg_cmd_status,
+	  "mtuguard status [--json]\n"
+	  "  Attached interfaces, MTU sources and PTB settings.\n" },
+	{ "enable", mg_cmd_enable,
+	  "mtuguard enable mss|ptb [--iface IFACE]\n"
+	  "  Turn a feature on, on IFACE or every attached interface.\n" },
+	{ "disable", mg_cmd_disable,
+	  "mtuguard disable mss|ptb [--iface IFACE]\n"
+	  "  Turn a feature off, on IFACE or every attached interface.\n" },
+	{ "mtu", mg_cmd_mtu,
+	  "mtuguard mtu add PREFIX MTU      (IPv4 68-65535, IPv6 1280-65535)\n"
+	  "mtuguard mtu del PREFIX\n"
+	  "mtuguard mtu list [--json]\n"
+	  "mtuguard mtu default MTU|none\n"
+	  "mtuguard mtu iface IFACE MTU|none\n"
+	  "mtuguard mtu source map|pmtu\n"
+	  "  The MSS clamp targets the smallest MTU of: the longest matching\n"
+	  "  prefix of either end, the interface MTU, the default, and with\n"
+	  "  'source pmtu' the route MTU towards both ends.  MSS = MTU - 40\n"
+	  "  (IPv4) or MTU - 60 (IPv6).  A host address means /32 or /128.\n" },
+	{ "ptb", mg_cmd_ptb,
+	  "mtuguard ptb mode fib|broadcast|off [--iface IFACE]\n"
+	  "mtuguard ptb min-mtu V4 V6       (V4 68-65535, V6 1280-65535)\n"
+	  "mtuguard ptb rate PPS\n"
+	  "mtuguard ptb forward on|off\n"
+	  "mtuguard ptb errors frag|all\n"
+	  "mtuguard ptb invalid pass|drop\n"
+	  "  Steering of ICMP Frag Needed / Packet Too Big by the flow they quote.\n" },
+	{ "stats", mg_cmd_stats,
+	  "mtuguard stats [--json] [--per-cpu] [--watch SECONDS] [--reset]\n"
+	  "  Counters summed over all CPUs.  --watch prints per-second rates\n"
+	  "  every SECONDS until interrupted; --reset prints, then zeroes them.\n" },
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage_all(FILE *f)
+{
+	size_t i;
+
+	fputs("usage: mtuguard [--pin-dir DIR] [-v] [--json] COMMAND [ARGS]\n\n", f);
+	for (i = 0; i < NCOMMANDS; i++) {
+		const char *u = commands[i].usage, *nl;
+
+		/* The synopsis lines only (those starting "mtuguard "). */
+		while (!strncmp(u, "mtuguard ", 9)) {
+			nl = strchr(u, '\n');
+			fprintf(f, "  %.*s\n", (int)(nl - u), u);
+			u = nl + 1;
+		}
+	}
+	fputs("\nGlobal options:\n"
+	      "  --pin-dir DIR  state directory (default $" MG_PIN_DIR_ENV ", else "
+	      MG_PIN_DIR_DEFAULT ")\n"
+	      "  -v, --verbose  show libbpf's messages (-vv: debug too)\n"
+	      "  --json         machine-readable output where data is printed\n"
+	      "  -h, --help     this help, or a command's: mtuguard COMMAND -h\n"
+	      "Exit status: 0 ok, 1 failure, 2 usage error.\n", f);
+}
+
+static const struct command *find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+/*
+ * Pull the global options out of argv (in place), leaving the command and
+ * its own words.  Returns the new argc, or -MG_EUSAGE.
+ */
+static int take_globals(int argc, char **argv, struct mg_ctx *ctx,
+			const char **pin_dir, bool *help, int *verbose)
+{
+	int i, n = 1;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--pin-dir")) {
+			if (i + 1 >= argc)
+				return mg_usage("option '--pin-dir' needs a value");
+			*pin_dir = argv[++i];
+		} else if (!strncmp(a, "--pin-dir=", 10)) {
+			*pin_dir = a + 10;
+		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+			(*verbose)++;
+		} else if (!strcmp(a, "-vv")) {
+			*verbose += 2;
+		} else if (!strcmp(a, "--json") || !strcmp(a, "-j")) {
+			ctx->json = true;
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			*help = true;
+		} else {
+			argv[n++] = argv[i];
+		}
+	}
+	if (*pin_dir && !**pin_dir)
+		return mg_usage("option '--pin-dir' needs a value");
+	return n;
+}
+
+int main(int argc, char **argv)
+{
+	static char pin_dir[PATH_MAX];
+	struct mg_ctx ctx = { .pin_dir = pin_dir };
+	const struct command *cmd;
+	const char *dir = NULL;
+	bool help = false;
+	int verbose = 0, err;
+
+	/* Unbuffered errors, line-buffered data: --watch output is live. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	argc = take_globals(argc, argv, &ctx, &dir, &help, &verbose);
+	if (argc < 0)
+		return EXIT_USAGE;
+	mg_log_set_verbose(verbose);
+	mg_log_hook_libbpf();
+
+	if (argc < 2) {
+		if (help) {
+			usage_all(stdout);
+			return 0;
+		}
+		mg_err("missing command (try 'mtuguard --help')");
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "help")) {
+		usage_all(stdout);
+		return 0;
+	}
+	cmd = find_command(argv[1]);
+	if (!cmd) {
+		mg_err("unknown command '%s' (try 'mtuguard --help')", argv[1]);
+		return EXIT_USAGE;
+	}
+	if (help) {
+		fputs("usage: ", stdout);
+		fputs(cmd->usage, stdout);
+		return 0;
+	}
+
+	if (!dir)
+		dir = getenv(MG_PIN_DIR_ENV);
+	if (!dir || !*dir)
+		dir = MG_PIN_DIR_DEFAULT;
+	if (mg_pin_dir_check(dir, pin_dir, sizeof(pin_dir)))
+		return EXIT_USAGE;
+
+	err = cmd->run(&ctx, argc - 2, argv + 2);
+	if (err == -MG_EUSAGE)
+		return EXIT_USAGE;
+	return err ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * mtu.c - `mtuguard mtu ...`: the MTU sources of the MSS clamp.
+ *   mtu add PREFIX MTU | del PREFIX | list [--json]
+ *   mtu default MTU|none | iface IFACE MTU|none | source map|pmtu
+ * Every argument is validated before any map is opened.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <bpf/bpf.h>
+
+#include "mtuguard.h"
+#include "args.h"
+#include "cfg.h"
+#include "cmd.h"
+#include "json.h"
+#include "log.h"
+#include "prefix.h"
+#include "state.h"
+
+struct entry {
+	struct mg_prefix p;
+	__u32 mtu;
+};
+
+/* Prefix into the LPM key of its family: key buffer, its map and size. */
+static void *lpm_key(const struct mg_prefix *p, struct mtug_lpm_v4_key *k4,
+		     struct mtug_lpm_v6_key *k6, enum mg_map_id *map)
+{
+	if (p->family == AF_INET) {
+		k4->prefixlen = p->len;
+		memcpy(k4->addr, p->addr, sizeof(k4->addr));
+		*map = MG_MAP_MTU_V4;
+		return k4;
+	}
+	k6->prefixlen = p->len;
+	memcpy(k6->addr, p->addr, sizeof(k6->addr));
+	*map = MG_MAP_MTU_V6;
+	return k6;
+}
+
+static int parse_prefix(const char *cmd, const char *s, struct mg_prefix *p)
+{
+	char why[128];
+
+	if (mg_prefix_parse(s, p, why, sizeof(why)))
+		return mg_usage("%s: bad prefix '%s': %s", cmd, s, why);
+	return 0;
+}
+
+/* MTU within min..65535, or "none" (0) when allow_none. */
+static int parse_mtu(const char *cmd, const char *what, const char *s, __u32 min,
+		     bool allow_none, __u32 *mtu)
+{
+	int err;
+
+	if (allow_none && !strcmp(s, "none")) {
+		*mtu = 0;
+		return 0;
+	}
+	err = mg_parse_u32(s, min, MTUG_MTU_MAX, mtu);
+	if (err)
+		return mg_usage_number(cmd, what, s, err, min, MTUG_MTU_MAX);
+	return 0;
+}
+
+static int positional(const char *cmd, int argc, char **argv, char **pos,
+		      int want, const char *const *names)
+{
+	int err, npos;
+
+	err = mg_opts_parse(cmd, argc, argv, NULL, pos, &npos);
+	if (!err)
+		err = mg_want_args(cmd, pos, npos, want, names);
+	return err;
+}
+
+static int cmd_add(int argc, char **argv, struct mg_state *st, const char *dir)
+{
+	static const char *const names[] = { "PREFIX", "MTU" };
+	struct mtug_lpm_v4_key k4;
+	struct mtug_lpm_v6_key k6;
+	struct mtug_mtu_val val;
+	struct mg_prefix p;
+	enum mg_map_id map;
+	char *pos[argc + 1];
+	void *key;
+	int err;
+
+	err = positional("mtu add", argc, argv, pos, 2, names);
+	if (!err)
+		err = parse_prefix("mtu add", pos[0], &p);
+	if (!err)
+		err = parse_mtu("mtu add", p.family == AF_INET ? "IPv4 MTU" : "IPv6 MTU",
+				pos[1], mg_prefix_mtu_min(p.family), false, &val.mtu);
+	if (!err)
+		err = mg_state_open(st, dir, MG_STATE_LOCK, -1);
+	if (err)
+		return err;
+	key = lpm_key(&p, &k4, &k6, &map);
+	/* BPF_ANY: adding an existing prefix replaces its MTU. */
+	if (bpf_map_update_elem(st->map[map], key, &val, BPF_ANY)) {
+		err = -errno;
+		mg_err("mtu add: cannot store %s: %s%s", pos[0], strerror(errno),
+		       errno == ENOSPC ? " (table full)" : "");
+	}
+	return err;
+}
+
+static int cmd_del(int argc, char **argv, struct mg_state *st, const char *dir)
+{
+	static const char *const names[] = { "PREFIX" };
+	struct mtug_lpm_v4_key k4;
+	struct mtug_lpm_v6_key k6;
+	struct mg_prefix p;
+	enum mg_map_id map;
+	char *pos[argc + 1];
+	void *key;
+	int err;
+
+	err = positional("mtu del", argc, argv, pos, 1, names);
+	if (!err)
+		err = parse_prefix("mtu del", pos[0], &p);
+	if (!err)
+		err = mg_state_open(st, dir, MG_STATE_LOCK, -1);
+	if (err)
+		return err;
+	key = lpm_key(&p, &k4, &k6, &map);
+	if (bpf_map_delete_elem(st->map[map], key)) {
+		err = -errno;
+		if (errno == ENOENT)
+			mg_err("mtu del: no such prefix %s", pos[0]);
+		else
+			mg_err("mtu del: cannot delete %s: %s", pos[0], strerror(errno));
+	}
+	return err;
+}
+
+/* Append every entry of one LPM trie to *list. */
+static int collect(const struct mg_state *st, int family, struct entry **list,
+		   size_t *n, size_t *cap)
+{
+	enum mg_map_id id = family == AF_INET ? MG_MAP_MTU_V4 : MG_MAP_MTU_V6;
+	struct mtug_lpm_v6_key key, next; /* the larger key fits both */
+	size_t alen = family == AF_INET ? 4 : 16;
+	int fd = st->map[id];
+	void *prev = NULL;
+	struct mtug_mtu_val val;
+	struct entry *e;
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &val))
+			continue; /* deleted meanwhile */
+		if (*n == *cap) {
+			size_t c = *cap ? *cap * 2 : 256;
+
+			e = realloc(*list, c * sizeof(**list));
+			if (!e) {
+				mg_err("mtu list: out of memory");
+				return -ENOMEM;
+			}
+			*list = e;
+			*cap = c;
+		}
+		e = &(*list)[(*n)++];
+		memset(e, 0, sizeof(*e));
+		e->p.family = family;
+		e->p.len = key.prefixlen;
+		memcpy(e->p.addr, key.addr, alen);
+		e->mtu = val.mtu;
+	}
+	if (errno != ENOENT) {
+		int err = -errno;
+
+		mg_err("mtu list: cannot walk %s: %s", mg_map_name(id), strerror(errno));
+		return err;
+	}
+	return 0;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return mg_prefix_cmp(&((const struct entry *)a)->p,
+			     &((const struct entry *)b)->p);
+}
+
+static int cmd_list(int argc, char **argv, struct mg_state *st,
+		    const struct mg_ctx *ctx)
+{
+	char buf[MG_PREFIX_STRLEN], *pos[argc + 1];
+	struct entry *list = NULL;
+	size_t n = 0, cap = 0, i;
+	struct mg_json j;
+	int err;
+
+	err = positional("mtu list", argc, argv, pos, 0, NULL);
+	if (!err)
+		err = mg_state_open(st, ctx->pin_dir, 0, -1);
+	if (!err)
+		err = collect(st, AF_INET, &list, &n, &cap);
+	if (!err)
+		err = collect(st, AF_INET6, &list, &n, &cap);
+	if (err)
+		goto out;
+	qsort(list, n, sizeof(*list), cmp_entry);
+
+	mg_json_init(&j, stdout);
+	if (ctx->json) {
+		mg_json_obj_begin(&j, NULL);
+		mg_json_arr_begin(&j, "prefixes");
+	}
+	for (i = 0; i < n; i++) {
+		mg_prefix_format(&list[i].p, buf, sizeof(buf));
+		if (!ctx->json) {
+			printf("%s mtu %u\n", buf, list[i].mtu);
+			continue;
+		}
+		mg_json_obj_begin(&j, NULL);
+		mg_json_str(&j, "prefix", buf);
+		mg_json_str(&j, "family", list[i].p.family == AF_INET ? "ipv4" : "ipv6");
+		mg_json_u64(&j, "mtu", list[i].mtu);
+		mg_json_obj_end(&j);
+	}
+	if (ctx->json) {
+		mg_json_arr_end(&j);
+		mg_json_obj_end(&j);
+	}
+out:
+	free(list);
+	return err;
+}
+
+static int cmd_default(int argc, char **argv, struct mg_state *st, const char *dir)
+{
+	static const char *const names[] = { "MTU (or none)" };
+	struct mtug_global_cfg g;
+	char *pos[argc + 1];
+	__u32 mtu;
+	int err;
+
+	err = positional("mtu default", argc, argv, pos, 1, names);
+	if (!err)
+		err = parse_mtu("mtu default", "MTU", pos[0], MTUG_V4_MTU_MIN, true, &mtu);
+	if (!err)
+		err = mg_state_open(st, dir, MG_STATE_LOCK, -1);
+	if (!err)
+		err = mg_global_get(st, &g);
+	if (err)
+		return err;
+	g.default_mtu = mtu;
+	return mg_global_put(st, &g);
+}
+
+static int cmd_iface(int argc, char **argv, struct mg_state *st, const char *dir)
+{
+	static const char *const names[] = { "IFACE", "MTU (or none)" };
+	struct mtug_iface_cfg c;
+	char *pos[argc + 1];
+	__u32 mtu, ifindex;
+	int err;
+
+	err = positional("mtu iface", argc, argv, pos, 2, names);
+	if (!err)
+		err = parse_mtu("mtu iface", "MTU", pos[1], MTUG_V4_MTU_MIN, true, &mtu);
+	if (!err)
+		err = mg_state_open(st, dir, MG_STATE_LOCK, -1);
+	if (err)
+		return err;
+	/* Resolves the name and insists it is attached. */
+	err = mg_iface_targets(st, pos[0], &ifindex, 1);
+	if (err < 0)
+		return err;
+	err = mg_iface_get(st, ifindex, &c);
+	if (err)
+		return err;
+	c.mtu = mtu;
+	return mg_iface_put(st, ifindex, &c, BPF_EXIST);
+}
+
+static int cmd_source(int argc, char **argv, struct mg_state *st, const char *dir)
+{
+	static const char *const names[] = { "map or pmtu" };
+	static const char *const words[] = { "map", "pmtu", NULL };
+	struct mtug_global_cfg g;
+	char *pos[argc + 1];
+	int err, w = 0;
+
+	err = positional("mtu source", argc, argv, pos, 1, names);
+	if (!err && (w = mg_parse_word(pos[0], words)) < 0)
+		err = mg_usage("mtu source: unknown source '%s' (map or pmtu)", pos[0]);
+	if (!err)
+		err = mg_state_open(st, dir, MG_STATE_LOCK, -1);
+	if (!err)
+		err = mg_global_get(st, &g);
+	if (err)
+		return err;
+	g.mtu_source = w == 1 ? MTUG_SRC_PMTU : MTUG_SRC_MAP;
+	return mg_global_put(st, &g);
+}
+
+int mg_cmd_mtu(const struct mg_ctx *ctx, int argc, char **argv)
+{
+	struct mg_state st;
+	const char *sub;
+	int err;
+
+	if (argc < 1)
+		return mg_usage("mtu: missing subcommand (add, del, list, default, "
+				"iface, source)");
+	sub = argv[0];
+	argc--;
+	argv++;
+	mg_state_init(&st);
+
+	if (!strcmp(sub, "add"))
+		err = cmd_add(argc, argv, &st, ctx->pin_dir);
+	else if (!strcmp(sub, "del"))
+		err = cmd_del(argc, argv, &st, ctx->pin_dir);
+	else if (!strcmp(sub, "list"))
+		err = cmd_list(argc, argv, &st, ctx);
+	else if (!strcmp(sub, "default"))
+		err = cmd_default(argc, argv, &st, ctx->pin_dir);
+	else if (!strcmp(sub, "iface"))
+		err = cmd_iface(argc, argv, &st, ctx->pin_dir);
+	else if (!strcmp(sub, "source"))
+		err = cmd_source(argc, argv, &st, ctx->pin_dir);
+	else
+		err = mg_usage("mtu: unknown subcommand '%s' (add, del, list, "
+			       "default, iface, source)", sub);
+	mg_state_close(&st);
+	return err;
+}

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * ptb.c - `mtuguard ptb ...`: settings of the ICMP re-hash.  Only writes
+ * configuration; the datapath reads it per packet.
+ *   ptb mode fib|broadcast|off [--iface IFACE]   (iface_cfg.ptb_mode)
+ *   ptb min-mtu V4 V6 | rate PPS | forward on|off | errors frag|all
+ *   ptb invalid pass|drop                        (global_cfg)
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "mtuguard.h"
+#include "args.h"
+#include "cfg.h"
+#include "cmd.h"
+#include "log.h"
+
+static const char *const onoff[] = { "off", "on", NULL };
+static const char *const errs[] = { "frag", "all", NULL };
+static const char *const invalid[] = { "pass", "drop", NULL };
+
+static int cmd_mode(const struct mg_ctx *ctx, int argc, char **argv)
+{
+	static const char *const names[] = { "mode (fib, broadcast or off)" };
+	/* Indexed by enum mtug_ptb_mode. */
+	static const char *const modes[] = {
+		[MTUG_PTB_OFF] = "off",
+		[MTUG_PTB_FIB] = "fib",
+		[MTUG_PTB_BROADCAST] = "broadcast",
+		NULL,
+	};
+	__u32 list[MTUG_IFACE_MAX_ENTRIES];
+	struct mtug_iface_cfg c;
+	struct mg_state st;
+	const char *iface = NULL;
+	const struct mg_opt opts[] = {
+		{ "--iface", &iface, NULL },
+		{ 0 },
+	};
+	char *pos[argc + 1];
+	int err, npos, n, i, mode;
+
+	mg_state_init(&st);
+	err = mg_opts_parse("ptb mode", argc, argv, opts, pos, &npos);
+	if (!err)
+		err = mg_want_args("ptb mode", pos, npos, 1, names);
+	if (err)
+		return err;
+	mode = mg_parse_word(pos[0], modes);
+	if (mode < 0)
+		return mg_usage("ptb mode: unknown mode '%s' (fib, broadcast or off)",
+				pos[0]);
+
+	err = mg_state_open(&st, ctx->pin_dir, MG_STATE_LOCK, -1);
+	if (err)
+		return err;
+	n = mg_iface_targets(&st, iface, list, MTUG_IFACE_MAX_ENTRIES);
+	if (n < 0) {
+		err = n;
+		goto out;
+	}
+	for (i = 0; i < n && !err; i++) {
+		if (mg_iface_get(&st, list[i], &c))
+			continue;
+		c.ptb_mode = mode;
+		err = mg_iface_put(&st, list[i], &c, BPF_EXIST);
+	}
+out:
+	mg_state_close(&st);
+	return err;
+}
+
+/* Set one or two __u32 fields of global_cfg (by offset: every field is a
+ * __u32), read-modify-write under the pin dir lock.  Arguments are fully
+ * validated by the caller before this touches any map. */
+static int set_global(const struct mg_ctx *ctx, size_t off1, __u32 v1,
+		      size_t off2, __u32 v2)
+{
+	struct mtug_global_cfg g;
+	struct mg_state st;
+	int err;
+
+	err = mg_state_open(&st, ctx->pin_dir, MG_STATE_LOCK, -1);
+	if (err)
+		return err;
+	err = mg_global_get(&st, &g);
+	if (!err) {
+		*(__u32 *)((char *)&g + off1) = v1;
+		if (off2 != off1)
+			*(__u32 *)((char *)&g + off2) = v2;
+		err = mg_global_put(&st, &g);
+	}
+	mg_state_close(&st);
+	return err;
+}
+
+static int cmd_min_mtu(const struct mg_ctx *ctx, int argc, char **argv)
+{
+	static const char *const names[] = { "V4 (IPv4 minimum MTU)",
+					     "V6 (IPv6 minimum MTU)" };
+	char *pos[argc + 1];
+	__u32 v4, v6;
+	int err, npos;
+
+	err = mg_opts_parse("ptb min-mtu", argc, argv, NULL, pos, &npos);
+	if (!err)
+		err = mg_want_args("ptb min-mtu", pos, npos, 2, names);
+	if (err)
+		return err;
+	err = mg_parse_u32(pos[0], MTUG_V4_MTU_MIN, MTUG_MTU_MAX, &v4);
+	if (err)
+		return mg_usage_number("ptb min-mtu", "IPv4 MTU", pos[0], err,
+				       MTUG_V4_MTU_MIN, MTUG_MTU_MAX);
+	err = mg_parse_u32(pos[1], MTUG_V6_MTU_MIN, MTUG_MTU_MAX, &v6);
+	if (err)
+		return mg_usage_number("ptb min-mtu", "IPv6 MTU", pos[1], err,
+				       MTUG_V6_MTU_MIN, MTUG_MTU_MAX);
+	return set_global(ctx, offsetof(struct mtug_global_cfg, ptb_min_mtu_v4), v4,
+			  offsetof(struct mtug_global_cfg, ptb_min_mtu_v6), v6);
+}
+
+static int cmd_rate(const struct mg_ctx *ctx, int argc, char **argv)
+{
+	static const char *const names[] = { "PPS" };
+	char *pos[argc + 1];
+	__u32 pps;
+	int err, npos;
+
+	err = mg_opts_parse("ptb rate", argc, argv, NULL, pos, &npos);
+	if (!err)
+		err = mg_want_args("ptb rate", pos, npos, 1, names);
+	if (err)
+		return err;
+	err = mg_parse_u32(pos[0], 1, 0xffffffffu, &pps);
+	if (err)
+		return mg_usage_number("ptb rate", "rate", pos[0], err, 1, 0xffffffffu);
+	return set_global(ctx, offsetof(struct mtug_global_cfg, ptb_rate_pps), pps,
+			  offsetof(struct mtug_global_cfg, ptb_rate_pps), pps);
+}
+
+/* ptb forward on|off, ptb errors frag|all, ptb invalid pass|drop: one
+ * keyword mapped to 0/1 in one global field. */
+static int cmd_word(const struct mg_ctx *ctx, const char *cmd, int argc,
+		    char **argv, const char *const *words, const char *hint,
+		    size_t off)
+{
+	char *pos[argc + 1];
+	int err, npos, w;
+
+	err = mg_opts_parse(cmd, argc, argv, NULL, pos, &npos);
+	if (!err)
+		err = mg_want_args(cmd, pos, npos, 1, &hint);
+	if (err)
+		return err;
+	w = mg_parse_word(pos[0], words);
+	if (w < 0)
+		return mg_usage("%s: unknown value '%s' (%s)", cmd, pos[0], hint);
+	return set_global(ctx, off, w, off, w);
+}
+
+int mg_cmd_ptb(const struct mg_ctx *ctx, int argc, char **argv)
+{
+	const char *sub;
+
+	if (argc < 1)
+		return mg_usage("ptb: missing subcommand (mode, min-mtu, rate, "
+				"forward, errors, invalid)");
+	sub = argv[0];
+	argc--;
+	argv++;
+	if (!strcmp(sub, "mode"))
+		return cmd_mode(ctx, argc, argv);
+	if (!strcmp(sub, "min-mtu"))
+		return cmd_min_mtu(ctx, argc, argv);
+	if (!strcmp(sub, "rate"))
+		return cmd_rate(ctx, argc, argv);
+	if (!strcmp(sub, "forward"))
+		return cmd_word(ctx, "ptb forward", argc, argv, onoff, "on or off",
+				offsetof(struct mtug_global_cfg, ptb_forward));
+	if (!strcmp(sub, "errors"))
+		return cmd_word(ctx, "ptb errors", argc, argv, errs, "frag or all",
+				offsetof(struct mtug_global_cfg, ptb_all_errors));
+	if (!strcmp(sub, "invalid"))
+		return cmd_word(ctx, "ptb invalid", argc, argv, invalid,
+				"pass or drop",
+				offsetof(struct mtug_global_cfg, ptb_invalid));
+	return mg_usage("ptb: unknown subcommand '%s' (mode, min-mtu, rate, "
+			"forward, errors, invalid)", sub);
+}

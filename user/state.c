@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* state.c - see state.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "mtuguard.h"
+#include "mtuguard.skel.h"
+#include "log.h"
+#include "pin.h"
+#include "state.h"
+
+struct map_desc {
+	const char *name;
+	__u32 type, key_size, value_size;
+};
+
+/* Names from include/mtuguard.h; sizes checked against what is pinned so a
+ * pin dir left by another build is reported instead of misread. */
+static const struct map_desc maps[MG_MAP_NR] = {
+	[MG_MAP_MTU_V4] = { MTUG_MAP_MTU_V4, BPF_MAP_TYPE_LPM_TRIE,
+			    sizeof(struct mtug_lpm_v4_key), sizeof(struct mtug_mtu_val) },
+	[MG_MAP_MTU_V6] = { MTUG_MAP_MTU_V6, BPF_MAP_TYPE_LPM_TRIE,
+			    sizeof(struct mtug_lpm_v6_key), sizeof(struct mtug_mtu_val) },
+	[MG_MAP_IFACE_CFG] = { MTUG_MAP_IFACE_CFG, BPF_MAP_TYPE_HASH,
+			       sizeof(__u32), sizeof(struct mtug_iface_cfg) },
+	[MG_MAP_GLOBAL_CFG] = { MTUG_MAP_GLOBAL_CFG, BPF_MAP_TYPE_ARRAY,
+				sizeof(__u32), sizeof(struct mtug_global_cfg) },
+	[MG_MAP_COUNTERS] = { MTUG_MAP_COUNTERS, BPF_MAP_TYPE_PERCPU_ARRAY,
+			      sizeof(__u32), sizeof(struct mtug_counters) },
+	[MG_MAP_BUCKET] = { MTUG_MAP_BUCKET, BPF_MAP_TYPE_PERCPU_ARRAY,
+			    sizeof(__u32), sizeof(struct mtug_bucket) },
+};
+
+static const char *const prog_pins[MG_PROG_NR] = {
+	[MG_PROG_XDP] = "prog_xdp",
+	[MG_PROG_TC_INGRESS] = "prog_tc_ingress",
+	[MG_PROG_TC_EGRESS] = "prog_tc_egress",
+};
+
+const char *mg_map_name(enum mg_map_id id)
+{
+	return maps[id].name;
+}
+
+const char *mg_prog_pin_name(enum mg_prog_id id)
+{
+	return prog_pins[id];
+}
+
+static bool pinned(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return stat(path, &st) == 0;
+}
+
+bool mg_state_present(const char *dir)
+{
+	return pinned(dir, maps[MG_MAP_GLOBAL_CFG].name);
+}
+
+bool mg_state_complete(const char *dir)
+{
+	int i;
+
+	for (i = 0; i < MG_MAP_NR; i++)
+		if (!pinned(dir, maps[i].name))
+			return false;
+	for (i = 0; i < MG_PROG_NR; i++)
+		if (!pinned(dir, prog_pins[i]))
+			return false;
+	return true;
+}
+
+int mg_obj_id(int fd, __u32 *id)
+{
+	/* The id is the second field of every bpf_*_info; a prog info is the
+	 * largest we need and libbpf 1.1 only has the generic call. */
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	int err;
+
+	err = bpf_obj_get_info_by_fd(fd, &info, &len);
+	if (err)
+		return err;
+	*id = info.id;
+	return 0;
+}
+
+static int check_map(int fd, const struct map_desc *d, const char *path)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	int err;
+
+	err = bpf_obj_get_info_by_fd(fd, &info, &len);
+	if (err) {
+		mg_err("cannot inspect %s: %s", path, strerror(-err));
+		return err;
+	}
+	if (info.type != d->type || info.key_size != d->key_size ||
+	    info.value_size != d->value_size) {
+		mg_err("%s does not match this mtuguard (type %u key %u value %u, "
+		       "want %u/%u/%u): stale pin directory from another build?",
+		       path, info.type, info.key_size, info.value_size,
+		       d->type, d->key_size, d->value_size);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int open_pin(const char *dir, const char *name, char *path, size_t len)
+{
+	int fd, err;
+
+	err = mg_pin_path(path, len, dir, name);
+	if (err)
+		return err;
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return -errno;
+	return fd;
+}
+
+void mg_state_init(struct mg_state *st)
+{
+	int i;
+
+	memset(st, 0, sizeof(*st));
+	for (i = 0; i < MG_MAP_NR; i++)
+		st->map[i] = -1;
+	for (i = 0; i < MG_PROG_NR; i++)
+		st->prog[i] = -1;
+	st->lock_fd = -1;
+}
+
+int mg_state_open(struct mg_state *st, const char *dir, unsigned int flags,
+		  int lock_fd)
+{
+	char path[PATH_MAX];
+	int i, fd, err = 0;
+
+	mg_state_init(st);
+	snprintf(st->dir, sizeof(st->dir), "%s", dir);
+	st->lock_fd = lock_fd;
+
+	if (!mg_state_present(dir)) {
+		mg_err("not attached (no state in %s): run 'mtuguard attach IFACE' first",
+		       dir);
+		err = -ENOENT;
+		goto out;
+	}
+	if ((flags & MG_STATE_LOCK) && st->lock_fd < 0) {
+		st->lock_fd = mg_pin_lock(dir);
+		if (st->lock_fd < 0) {
+			err = st->lock_fd;
+			goto out;
+		}
+	}
+	for (i = 0; i < MG_MAP_NR; i++) {
+		fd = open_pin(dir, maps[i].name, path, sizeof(path));
+		if (fd < 0) {
+			err = fd;
+			mg_err("cannot open pinned map %s: %s", path, strerror(-err));
+			goto out;
+		}
+		st->map[i] = fd;
+		err = check_map(fd, &maps[i], path);
+		if (err)
+			goto out;
+	}
+	for (i = 0; (flags & MG_STATE_PROGS) && i < MG_PROG_NR; i++) {
+		fd = open_pin(dir, prog_pins[i], path, sizeof(path));
+		if (fd < 0) {
+			err = fd;
+			mg_err("cannot open pinned program %s: %s", path,
+			       strerror(-err));
+			goto out;
+		}
+		st->prog[i] = fd;
+	}
+out:
+	if (err)
+		mg_state_close(st);
+	return err;
+}
+
+void mg_state_close(struct mg_state *st)
+{
+	int i;
+
+	for (i = 0; i < MG_MAP_NR; i++)
+		if (st->map[i] >= 0)
+			close(st->map[i]);
+	for (i = 0; i < MG_PROG_NR; i++)
+		if (st->prog[i] >= 0)
+			close(st->prog[i]);
+	if (st->lock_fd >= 0)
+		close(st->lock_fd); /* releases the flock */
+	for (i = 0; i < MG_MAP_NR; i++)
+		st->map[i] = -1;
+	for (i = 0; i < MG_PROG_NR; i++)
+		st->prog[i] = -1;
+	st->lock_fd = -1;
+}
+
+static struct bpf_program *skel_prog(struct mtuguard_bpf *skel, int id)
+{
+	switch (id) {
+	case MG_PROG_XDP:
+		return skel->progs.mtuguard_xdp;
+	case MG_PROG_TC_INGRESS:
+		return skel->progs.mtuguard_tc_ingress;
+	default:
+		return skel->progs.mtuguard_tc_egress;
+	}
+}
+
+int mg_state_create(const char *dir)
+{
+	struct mtuguard_bpf *skel;
+	struct bpf_map *map;
+	char path[PATH_MAX];
+	int i, err;
+
+	skel = mtuguard_bpf__open();
+	if (!skel) {
+		err = -errno;
+		mg_err("cannot open the BPF object: %s", strerror(errno));
+		return err;
+	}
+	/* Every map of include/mtuguard.h is pinned by its name; libbpf pins
+	 * at load, and reuses a compatible map already pinned there instead of
+	 * creating a second copy.  Maps not named there are held by the
+	 * programs alone: nothing outside the datapath needs them. */
+	for (i = 0; i < MG_MAP_NR; i++) {
+		map = bpf_object__find_map_by_name(skel->obj, maps[i].name);
+		if (!map) {
+			mg_err("the BPF object has no map '%s'", maps[i].name);
+			err = -ENOENT;
+			goto out;
+		}
+		err = mg_pin_path(path, sizeof(path), dir, maps[i].name);
+		if (!err)
+			err = bpf_map__set_pin_path(map, path);
+		if (err)
+			goto out;
+	}
+	err = mtuguard_bpf__load(skel);
+	if (err) {
+		mg_err("cannot load the BPF programs: %s%s", strerror(-err),
+		       mg_log_verbose() ? "" : " (run with -v for libbpf's log)");
+		goto out;
+	}
+	for (i = 0; i < MG_PROG_NR; i++) {
+		if (pinned(dir, prog_pins[i]))
+			continue;
+		err = mg_pin_path(path, sizeof(path), dir, prog_pins[i]);
+		if (!err)
+			err = bpf_program__pin(skel_prog(skel, i), path);
+		if (err) {
+			mg_err("cannot pin %s: %s", path, strerror(-err));
+			goto out;
+		}
+	}
+	mg_dbg("loaded the BPF object and pinned it in %s", dir);
+out:
+	/* The pins hold the maps and programs from here on. */
+	mtuguard_bpf__destroy(skel);
+	return err;
+}
+
+void mg_state_unpin_all(const char *dir)
+{
+	char path[PATH_MAX];
+	int i;
+
+	for (i = 0; i < MG_PROG_NR; i++)
+		if (!mg_pin_path(path, sizeof(path), dir, prog_pins[i]))
+			unlink(path);
+	for (i = 0; i < MG_MAP_NR; i++)
+		if (!mg_pin_path(path, sizeof(path), dir, maps[i].name))
+			unlink(path);
+	if (!mg_pin_path(path, sizeof(path), dir, MG_PIN_LINKS))
+		rmdir(path);
+}

@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * stats.c - `mtuguard stats [--json] [--per-cpu] [--watch SECONDS] [--reset]`.
+ *
+ * The counters map is a PERCPU_ARRAY with one struct mtug_counters; a
+ * lookup returns one copy per possible CPU, which we sum.  Names and
+ * offsets come from the MTUG_COUNTERS X-macro, never listed by hand.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "mtuguard.h"
+#include "args.h"
+#include "cmd.h"
+#include "json.h"
+#include "log.h"
+#include "state.h"
+
+#define STATS_WATCH_MAX 86400
+
+static const char *const counter_names[] = {
+#define MG_NAME(n) #n,
+	MTUG_COUNTERS(MG_NAME)
+#undef MG_NAME
+};
+
+static const size_t counter_offs[] = {
+#define MG_OFF(n) offsetof(struct mtug_counters, n),
+	MTUG_COUNTERS(MG_OFF)
+#undef MG_OFF
+};
+
+#define NCOUNTERS (sizeof(counter_names) / sizeof(counter_names[0]))
+
+/* The kernel hands out per-CPU values in 8-byte aligned slots. */
+#define SLOT_SIZE ((sizeof(struct mtug_counters) + 7) & ~(size_t)7)
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+struct snap {
+	int ncpu;
+	char *percpu;               /* ncpu slots */
+	__u64 total[NCOUNTERS];
+	struct timespec at;
+};
+
+static __u64 slot_value(const struct snap *s, int cpu, size_t i)
+{
+	__u64 v;
+
+	memcpy(&v, s->percpu + (size_t)cpu * SLOT_SIZE + counter_offs[i], sizeof(v));
+	return v;
+}
+
+static int snap_read(int fd, struct snap *s)
+{
+	__u32 key = 0;
+	size_t i;
+	int cpu;
+
+	if (bpf_map_lookup_elem(fd, &key, s->percpu)) {
+		int err = -errno;
+
+		mg_err("stats: cannot read %s: %s", MTUG_MAP_COUNTERS, strerror(errno));
+		return err;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &s->at);
+	for (i = 0; i < NCOUNTERS; i++) {
+		s->total[i] = 0;
+		for (cpu = 0; cpu < s->ncpu; cpu++)
+			s->total[i] += slot_value(s, cpu, i);
+	}
+	return 0;
+}
+
+static void print_totals(const struct snap *s, bool json, bool per_cpu)
+{
+	struct mg_json j;
+	size_t i;
+	int cpu;
+
+	if (!json) {
+		for (i = 0; i < NCOUNTERS; i++) {
+			printf("%-18s %llu", counter_names[i],
+			       (unsigned long long)s->total[i]);
+			for (cpu = 0; per_cpu && cpu < s->ncpu; cpu++)
+				printf(" %llu", (unsigned long long)slot_value(s, cpu, i));
+			putchar('\n');
+		}
+		return;
+	}
+	/* Keys are exactly the counter names; --per-cpu adds one array. */
+	mg_json_init(&j, stdout);
+	mg_json_obj_begin(&j, NULL);
+	for (i = 0; i < NCOUNTERS; i++)
+		mg_json_u64(&j, counter_names[i], s->total[i]);
+	if (per_cpu) {
+		mg_json_arr_begin(&j, "per_cpu");
+		for (cpu = 0; cpu < s->ncpu; cpu++) {
+			mg_json_obj_begin(&j, NULL);
+			mg_json_u64(&j, "cpu", cpu);
+			for (i = 0; i < NCOUNTERS; i++)
+				mg_json_u64(&j, counter_names[i], slot_value(s, cpu, i));
+			mg_json_obj_end(&j);
+		}
+		mg_json_arr_end(&j);
+	}
+	mg_json_obj_end(&j);
+}
+
+static void print_rates(const struct snap *a, const struct snap *b, bool json)
+{
+	double dt = (b->at.tv_sec - a->at.tv_sec) +
+		    (b->at.tv_nsec - a->at.tv_nsec) / 1e9;
+	struct mg_json j;
+	size_t i;
+
+	if (dt <= 0)
+		dt = 1;
+	if (json) {
+		/* One object per line, same keys, values per second. */
+		mg_json_init(&j, stdout);
+		mg_json_obj_begin(&j, NULL);
+	} else {
+		printf("--- per second over %.1f s\n", dt);
+	}
+	for (i = 0; i < NCOUNTERS; i++) {
+		/* A reset in between makes the delta negative: show 0. */
+		double r = b->total[i] >= a->total[i] ?
+				   (b->total[i] - a->total[i]) / dt : 0;
+
+		if (json)
+			mg_json_double(&j, counter_names[i], r);
+		else
+			printf("%-18s %.1f\n", counter_names[i], r);
+	}
+	if (json)
+		mg_json_obj_end(&j);
+	fflush(stdout);
+}
+
+/* Sleep up to sec seconds; false if a signal asked us to stop. */
+static bool nap(unsigned int sec)
+{
+	struct timespec ts = { .tv_sec = sec };
+
+	while (!stop && nanosleep(&ts, &ts) && errno == EINTR)
+		;
+	return !stop;
+}
+
+static int watch(int fd, struct snap *a, struct snap *b, unsigned int sec,
+		 bool json)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct snap *t;
+	int err;
+
+	/* No SA_RESTART: the signal must cut the sleep short. */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	err = snap_read(fd, a);
+	while (!err && nap(sec)) {
+		err = snap_read(fd, b);
+		if (err)
+			break;
+		print_rates(a, b, json);
+		t = a;
+		a = b;
+		b = t;
+	}
+	return err;
+}
+
+static int reset(int fd, int ncpu)
+{
+	__u32 key = 0;
+	void *zero;
+	int err = 0;
+
+	zero = calloc(ncpu, SLOT_SIZE);
+	if (!zero) {
+		mg_err("stats: out of memory");
+		return -ENOMEM;
+	}
+	/* A per-CPU update writes every CPU's copy at once. */
+	if (bpf_map_update_elem(fd, &key, zero, BPF_ANY)) {
+		err = -errno;
+		mg_err("stats: cannot reset %s: %s", MTUG_MAP_COUNTERS, strerror(errno));
+	}
+	free(zero);
+	return err;
+}
+
+int mg_cmd_stats(const struct mg_ctx *ctx, int argc, char **argv)
+{
+	bool per_cpu = false, do_reset = false;
+	const char *watch_s = NULL;
+	const struct mg_opt opts[] = {
+		{ "--per-cpu", NULL, &per_cpu },
+		{ "--reset", NULL, &do_reset },
+		{ "--watch", &watch_s, NULL },
+		{ 0 },
+	};
+	struct snap a = {}, b = {};
+	struct mg_state st;
+	char *pos[argc + 1];
+	__u32 sec = 0;
+	int err, npos, ncpu;
+
+	mg_state_init(&st);
+	err = mg_opts_parse("stats", argc, argv, opts, pos, &npos);
+	if (!err)
+		err = mg_want_args("stats", pos, npos, 0, NULL);
+	if (err)
+		return err;
+	if (watch_s) {
+		err = mg_parse_u32(watch_s, 1, STATS_WATCH_MAX, &sec);
+		if (err)
+			return mg_usage_number("stats", "--watch interval", watch_s,
+					       err, 1, STATS_WATCH_MAX);
+		if (do_reset || per_cpu)
+			return mg_usage("stats: --watch cannot be combined with "
+					"--reset or --per-cpu");
+	}
+
+	ncpu = libbpf_num_possible_cpus();
+	if (ncpu <= 0) {
+		mg_err("stats: cannot count the possible CPUs: %s", strerror(-ncpu));
+		return ncpu ?: -EINVAL;
+	}
+	a.ncpu = b.ncpu = ncpu;
+	a.percpu = calloc(ncpu, SLOT_SIZE);
+	b.percpu = calloc(ncpu, SLOT_SIZE);
+	if (!a.percpu || !b.percpu) {
+		mg_err("stats: out of memory");
+		err = -ENOMEM;
+		goto out;
+	}
+	err = mg_state_open(&st, ctx->pin_dir, 0, -1);
+	if (err)
+		goto out;
+	if (sec) {
+		err = watch(st.map[MG_MAP_COUNTERS], &a, &b, sec, ctx->json);
+		goto out;
+	}
+	err = snap_read(st.map[MG_MAP_COUNTERS], &a);
+	if (err)
+		goto out;
+	/* With --reset: print what was there, then zero it (read-and-clear). */
+	print_totals(&a, ctx->json, per_cpu);
+	if (do_reset)
+		err = reset(st.map[MG_MAP_COUNTERS], ncpu);
+out:
+	mg_state_close(&st);
+	free(a.percpu);
+	free(b.percpu);
+	return err;
+}

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * status.c - `mtuguard status [--json]`: what is attached where and the
+ * global settings.  Attach state is checked live (XDP link, TC filters),
+ * not only taken from the bookkeeping in iface_cfg.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+
+#include "mtuguard.h"
+#include "args.h"
+#include "cfg.h"
+#include "cmd.h"
+#include "iface.h"
+#include "json.h"
+#include "log.h"
+#include "pin.h"
+#include "state.h"
+#include "tc.h"
+#include "xdp.h"
+
+static const char *const ptb_modes[] = {
+	[MTUG_PTB_OFF] = "off",
+	[MTUG_PTB_FIB] = "fib",
+	[MTUG_PTB_BROADCAST] = "broadcast",
+};
+
+static const char *ptb_mode_name(__u32 m)
+{
+	return m < sizeof(ptb_modes) / sizeof(ptb_modes[0]) ? ptb_modes[m] : "unknown";
+}
+
+struct iface_view {
+	__u32 ifindex;
+	char name[IF_NAMESIZE];
+	bool exists;
+	struct mtug_iface_cfg cfg;
+	const char *xdp_mode;
+	bool xdp_attached;
+	__u32 xdp_prog_id;
+	bool tc_ingress, tc_egress;
+	__u32 link_mtu;
+};
+
+static void view_iface(const struct mg_state *st, __u32 ifindex, struct iface_view *v)
+{
+	__u32 id;
+
+	memset(v, 0, sizeof(*v));
+	v->ifindex = ifindex;
+	v->exists = mg_ifname(ifindex, v->name) == 0;
+	mg_iface_get(st, ifindex, &v->cfg);
+	v->xdp_mode = v->cfg.attach & MTUG_A_XDP_NATIVE ? "native" :
+		      v->cfg.attach & MTUG_A_XDP_GENERIC ? "generic" : "none";
+	if (mg_xdp_query(st->dir, ifindex, &v->xdp_attached, &v->xdp_prog_id))
+		v->xdp_prog_id = 0;
+	if (!v->xdp_prog_id)
+		v->xdp_prog_id = v->cfg.xdp_prog_id;
+	if (v->exists && v->cfg.tc_prio) {
+		v->tc_ingress = !mg_tc_filter_query(ifindex, true, v->cfg.tc_prio, &id);
+		v->tc_egress = !mg_tc_filter_query(ifindex, false, v->cfg.tc_prio, &id);
+	}
+	if (v->exists)
+		v->link_mtu = mg_iface_link_mtu(v->name);
+}
+
+static void mtu_text(char *buf, size_t len, __u32 mtu)
+{
+	if (mtu)
+		snprintf(buf, len, "%u", mtu);
+	else
+		snprintf(buf, len, "none");
+}
+
+static void print_text(const struct mg_state *st, const struct mtug_global_cfg *g,
+		       int n4, int n6, const struct iface_view *v, int n)
+{
+	char mtu[16];
+	int i;
+
+	mtu_text(mtu, sizeof(mtu), g->default_mtu);
+	printf("pin dir:     %s\n", st->dir);
+	printf("mtu source:  %s\n", g->mtu_source == MTUG_SRC_PMTU ? "pmtu" : "map");
+	printf("default mtu: %s\n", mtu);
+	printf("prefixes:    %d ipv4, %d ipv6\n", n4, n6);
+	printf("ptb:         min-mtu %u %u, rate %u pps, forward %s, errors %s, invalid %s\n",
+	       mg_global_min_mtu_v4(g), mg_global_min_mtu_v6(g), mg_global_rate(g),
+	       g->ptb_forward ? "on" : "off", g->ptb_all_errors ? "all" : "frag",
+	       g->ptb_invalid == MTUG_INVALID_DROP ? "drop" : "pass");
+	printf("interfaces:  %d\n", n);
+	for (i = 0; i < n; i++) {
+		mtu_text(mtu, sizeof(mtu), v[i].cfg.mtu);
+		printf("  %s (ifindex %u)%s: xdp %s prog %u%s, tc ingress %s egress %s, "
+		       "mss %s, ptb %s, ptb mode %s, mtu %s, link mtu %u\n",
+		       v[i].name, v[i].ifindex, v[i].exists ? "" : " [device gone]",
+		       v[i].xdp_mode, v[i].xdp_prog_id,
+		       v[i].xdp_attached ? "" : " (not attached!)",
+		       v[i].tc_ingress ? "yes" : "no", v[i].tc_egress ? "yes" : "no",
+		       v[i].cfg.features & MTUG_F_MSS ? "on" : "off",
+		       v[i].cfg.features & MTUG_F_PTB ? "on" : "off",
+		       ptb_mode_name(v[i].cfg.ptb_mode), mtu, v[i].link_mtu);
+	}
+}
+
+static void print_json(const struct mg_state *st, const struct mtug_global_cfg *g,
+		       int n4, int n6, const struct iface_view *v, int n)
+{
+	struct mg_json j;
+	int i;
+
+	mg_json_init(&j, stdout);
+	mg_json_obj_begin(&j, NULL);
+	mg_json_bool(&j, "attached", true);
+	mg_json_str(&j, "pin_dir", st->dir);
+	mg_json_str(&j, "mtu_source", g->mtu_source == MTUG_SRC_PMTU ? "pmtu" : "map");
+	mg_json_u64_or_null(&j, "default_mtu", g->default_mtu);
+	mg_json_obj_begin(&j, "prefixes");
+	mg_json_u64(&j, "ipv4", n4);
+	mg_json_u64(&j, "ipv6", n6);
+	mg_json_obj_end(&j);
+	mg_json_obj_begin(&j, "ptb");
+	mg_json_u64(&j, "min_mtu_v4", mg_global_min_mtu_v4(g));
+	mg_json_u64(&j, "min_mtu_v6", mg_global_min_mtu_v6(g));
+	mg_json_u64(&j, "rate_pps", mg_global_rate(g));
+	mg_json_bool(&j, "forward", g->ptb_forward);
+	mg_json_str(&j, "errors", g->ptb_all_errors ? "all" : "frag");
+	mg_json_str(&j, "invalid", g->ptb_invalid == MTUG_INVALID_DROP ? "drop" : "pass");
+	mg_json_obj_end(&j);
+	mg_json_arr_begin(&j, "interfaces");
+	for (i = 0; i < n; i++) {
+		mg_json_obj_begin(&j, NULL);
+		mg_json_str(&j, "name", v[i].name);
+		mg_json_u64(&j, "ifindex", v[i].ifindex);
+		mg_json_bool(&j, "exists", v[i].exists);
+		mg_json_str(&j, "xdp_mode", v[i].xdp_mode);
+		mg_json_bool(&j, "xdp_attached", v[i].xdp_attached);
+		mg_json_u64(&j, "xdp_prog_id", v[i].xdp_prog_id);
+		mg_json_bool(&j, "tc_ingress", v[i].tc_ingress);
+		mg_json_bool(&j, "tc_egress", v[i].tc_egress);
+		mg_json_u64(&j, "tc_prio", v[i].cfg.tc_prio);
+		mg_json_u64(&j, "tc_handle", v[i].cfg.tc_prio ? MG_TC_HANDLE : 0);
+		mg_json_bool(&j, "own_clsact", v[i].cfg.attach & MTUG_A_OWN_CLSACT);
+		mg_json_bool(&j, "mss", v[i].cfg.features & MTUG_F_MSS);
+		mg_json_bool(&j, "ptb", v[i].cfg.features & MTUG_F_PTB);
+		mg_json_str(&j, "ptb_mode", ptb_mode_name(v[i].cfg.ptb_mode));
+		mg_json_u64_or_null(&j, "mtu", v[i].cfg.mtu);
+		mg_json_u64(&j, "link_mtu", v[i].link_mtu);
+		mg_json_obj_end(&j);
+	}
+	mg_json_arr_end(&j);
+	mg_json_obj_end(&j);
+}
+
+/* Entries of a map (LPM tries have no count): walk the keys. */
+static int count_keys(int fd, size_t key_size)
+{
+	char key[64], next[64];
+	void *prev = NULL;
+	int n = 0;
+
+	if (key_size > sizeof(key))
+		return -EINVAL;
+	while (bpf_map_get_next_key(fd, prev, next) == 0) {
+		memcpy(key, next, key_size);
+		prev = key;
+		n++;
+	}
+	return n;
+}
+
+static int not_attached(const struct mg_ctx *ctx)
+{
+	struct mg_json j;
+
+	if (!ctx->json) {
+		printf("not attached (pin dir %s)\n", ctx->pin_dir);
+		return 0;
+	}
+	mg_json_init(&j, stdout);
+	mg_json_obj_begin(&j, NULL);
+	mg_json_bool(&j, "attached", false);
+	mg_json_str(&j, "pin_dir", ctx->pin_dir);
+	mg_json_arr_begin(&j, "interfaces");
+	mg_json_arr_end(&j);
+	mg_json_obj_end(&j);
+	return 0;
+}
+
+int mg_cmd_status(const struct mg_ctx *ctx, int argc, char **argv)
+{
+	static struct iface_view views[MTUG_IFACE_MAX_ENTRIES];
+	__u32 list[MTUG_IFACE_MAX_ENTRIES];
+	struct mtug_global_cfg g;
+	struct mg_state st;
+	char *pos[argc + 1];
+	int err, npos, n, n4, n6, i;
+
+	mg_state_init(&st);
+	err = mg_opts_parse("status", argc, argv, NULL, pos, &npos);
+	if (!err)
+		err = mg_want_args("status", pos, npos, 0, NULL);
+	if (err)
+		return err;
+	/* No state is an answer here, not an error. */
+	if (!mg_state_present(ctx->pin_dir))
+		return not_attached(ctx);
+
+	err = mg_state_open(&st, ctx->pin_dir, 0, -1);
+	if (!err)
+		err = mg_global_get(&st, &g);
+	if (err)
+		goto out;
+	n = mg_iface_list(&st, list, MTUG_IFACE_MAX_ENTRIES);
+	if (n < 0) {
+		err = n;
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		view_iface(&st, list[i], &views[i]);
+	n4 = count_keys(st.map[MG_MAP_MTU_V4], sizeof(struct mtug_lpm_v4_key));
+	n6 = count_keys(st.map[MG_MAP_MTU_V6], sizeof(struct mtug_lpm_v6_key));
+	if (ctx->json)
+		print_json(&st, &g, n4, n6, views, n);
+	else
+		print_text(&st, &g, n4, n6, views, n);
+out:
+	mg_state_close(&st);
+	return err;
+}

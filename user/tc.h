@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * tc.h - mtuguard's clsact filters (libbpf's bpf_tc_* netlink API).
+ *
+ * Our filters always use one fixed handle and priority, so any later CLI
+ * run can find and remove exactly them, next to other people's filters.
+ * Shown by `tc filter show dev IFACE ingress|egress` as
+ * "pref 28007 bpf ... handle 0x6d67 mtuguard_tc_...".
+ */
+#ifndef MG_TC_H
+#define MG_TC_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+
+#define MG_TC_HANDLE 0x6d67 /* "mg" */
+#define MG_TC_PRIO   0x6d67
+
+/* Create the clsact qdisc; *created tells whether it was not there. */
+int mg_tc_clsact_create(__u32 ifindex, bool *created);
+/* Delete the clsact qdisc (with every filter left on it). */
+int mg_tc_clsact_destroy(__u32 ifindex);
+
+int mg_tc_filter_add(__u32 ifindex, bool ingress, int prog_fd, __u32 prio);
+
+/* Remove our filter, but only if it still runs the program expect_id
+ * (0 = any).  Returns 0 if it is gone (or was never there). */
+int mg_tc_filter_del(__u32 ifindex, bool ingress, __u32 prio, __u32 expect_id);
+
+/* 0 and the program id if our filter is there, -ENOENT if not. */
+int mg_tc_filter_query(__u32 ifindex, bool ingress, __u32 prio, __u32 *prog_id);
+
+#endif /* MG_TC_H */

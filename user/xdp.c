@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* xdp.c - see xdp.h. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <linux/if_link.h>
+
+#include <bpf/bpf.h>
+
+#include "log.h"
+#include "pin.h"
+#include "xdp.h"
+
+static int link_path(char *buf, size_t len, const char *dir, __u32 ifindex)
+{
+	int n = snprintf(buf, len, "%s/%s/xdp_%u", dir, MG_PIN_LINKS, ifindex);
+
+	if (n < 0 || (size_t)n >= len) {
+		mg_err("path too long under %s", dir);
+		return -ENAMETOOLONG;
+	}
+	return 0;
+}
+
+int mg_xdp_attach(const char *dir, __u32 ifindex, int prog_fd, bool generic)
+{
+	DECLARE_LIBBPF_OPTS(bpf_link_create_opts, opts,
+			    .flags = generic ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE);
+	char path[PATH_MAX];
+	int fd, err;
+
+	err = mg_pin_path(path, sizeof(path), dir, MG_PIN_LINKS);
+	if (err)
+		return err;
+	if (mkdir(path, 0700) && errno != EEXIST) {
+		err = -errno;
+		mg_err("cannot create %s: %s", path, strerror(errno));
+		return err;
+	}
+	err = link_path(path, sizeof(path), dir, ifindex);
+	if (err)
+		return err;
+	fd = bpf_link_create(prog_fd, ifindex, BPF_XDP, &opts);
+	if (fd < 0) {
+		err = -errno;
+		mg_err("cannot attach XDP (%s mode) on ifindex %u: %s%s",
+		       generic ? "generic" : "native", ifindex, strerror(errno),
+		       err == -EBUSY || err == -EEXIST ?
+			       " (another XDP program is attached)" :
+		       err == -EOPNOTSUPP && !generic ?
+			       " (the driver has no native XDP: try --mode generic)" : "");
+		return err;
+	}
+	if (bpf_obj_pin(fd, path)) {
+		err = -errno;
+		mg_err("cannot pin %s: %s", path, strerror(errno));
+		/* Closing the only reference detaches the link again. */
+		bpf_link_detach(fd);
+	}
+	close(fd);
+	return err;
+}
+
+int mg_xdp_detach(const char *dir, __u32 ifindex)
+{
+	char path[PATH_MAX];
+	int fd, err;
+
+	err = link_path(path, sizeof(path), dir, ifindex);
+	if (err)
+		return err;
+	fd = bpf_obj_get(path);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		err = -errno;
+		mg_err("cannot open %s: %s", path, strerror(errno));
+		return err;
+	}
+	/* Detach explicitly: dropping the last reference by unpinning frees
+	 * the link only later (RCU, then a work item), and an immediate
+	 * re-attach would find the old program still there. */
+	if (bpf_link_detach(fd) && errno != ENOLINK && errno != EINVAL)
+		mg_dbg("link detach on ifindex %u: %s", ifindex, strerror(errno));
+	close(fd);
+	if (unlink(path) && errno != ENOENT) {
+		err = -errno;
+		mg_err("cannot unpin %s: %s", path, strerror(errno));
+	}
+	return err;
+}
+
+int mg_xdp_query(const char *dir, __u32 ifindex, bool *attached, __u32 *prog_id)
+{
+	struct bpf_link_info info = {};
+	__u32 len = sizeof(info);
+	char path[PATH_MAX];
+	int fd, err;
+
+	*attached = false;
+	*prog_id = 0;
+	err = link_path(path, sizeof(path), dir, ifindex);
+	if (err)
+		return err;
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return -errno;
+	err = bpf_obj_get_info_by_fd(fd, &info, &len);
+	close(fd);
+	if (err)
+		return err;
+	/* A link whose device went away stays pinned but reports ifindex 0. */
+	*attached = info.xdp.ifindex == ifindex;
+	*prog_id = info.prog_id;
+	return 0;
+}
