@@ -68,6 +68,10 @@ static __always_inline int parse_ip4(struct cursor *c, struct iphdr **ip_out)
 		return PARSE_SKIP;
 	if (iph->frag_off & bpf_htons(IP_OFFSET))
 		return PARSE_SKIP;
+	/* AH and ESP hide the L4 header: skipped and counted, as parse_ip6
+	 * does (returning them as an L4 protocol passed them uncounted). */
+	if (iph->protocol == IPPROTO_AH || iph->protocol == IPPROTO_ESP)
+		return PARSE_SKIP;
 	c->pos += hlen;
 	*ip_out = iph;
 	return iph->protocol;

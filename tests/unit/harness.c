@@ -1,0 +1,553 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * harness.c - skeleton, maps, test_run, counters, the independent checksum
+ * verifier and the hex diff.  See harness.h.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/bpf.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "mtuguard.skel.h"
+#include "harness.h"
+
+#define LOOPBACK_IFINDEX 1
+
+static const char *const prog_names[PROG__COUNT] = {
+	[PROG_XDP]        = "xdp",
+	[PROG_TC_INGRESS] = "tc_ingress",
+	[PROG_TC_EGRESS]  = "tc_egress",
+};
+
+const char *prog_name(enum prog_id prog)
+{
+	return prog_names[prog];
+}
+
+/* ---- skeleton and maps ----------------------------------------------------- */
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+int harness_open(struct harness *h)
+{
+	int err;
+
+	memset(h, 0, sizeof(*h));
+	libbpf_set_print(libbpf_print);
+	h->ncpus = libbpf_num_possible_cpus();
+	if (h->ncpus <= 0) {
+		fprintf(stderr, "libbpf_num_possible_cpus: %d\n", h->ncpus);
+		return -1;
+	}
+	/* No pinning: the maps carry no pinning attribute, the loader pins
+	 * them itself.  A test run leaves nothing behind. */
+	h->skel = mtuguard_bpf__open();
+	if (!h->skel) {
+		fprintf(stderr, "mtuguard_bpf__open: %s\n", strerror(errno));
+		return -1;
+	}
+	err = mtuguard_bpf__load(h->skel);
+	if (err) {
+		fprintf(stderr, "mtuguard_bpf__load: %s\n", strerror(-err));
+		mtuguard_bpf__destroy(h->skel);
+		h->skel = NULL;
+		return -1;
+	}
+	h->prog_fd[PROG_XDP] = bpf_program__fd(h->skel->progs.mtuguard_xdp);
+	h->prog_fd[PROG_TC_INGRESS] = bpf_program__fd(h->skel->progs.mtuguard_tc_ingress);
+	h->prog_fd[PROG_TC_EGRESS] = bpf_program__fd(h->skel->progs.mtuguard_tc_egress);
+	return 0;
+}
+
+void harness_close(struct harness *h)
+{
+	mtuguard_bpf__destroy(h->skel);
+	h->skel = NULL;
+}
+
+/* Delete every key of a map (hash or LPM trie). */
+static int map_clear(int fd, size_t key_size)
+{
+	__u8 key[64];
+
+	if (key_size > sizeof(key))
+		return -1;
+	while (bpf_map_get_next_key(fd, NULL, key) == 0)
+		if (bpf_map_delete_elem(fd, key))
+			return -1;
+	return 0;
+}
+
+/* Zero the single entry of an array (per-CPU or not). */
+static int map_zero(int fd, size_t value_size, int copies)
+{
+	__u32 zero = 0;
+	size_t sz = ((value_size + 7) & ~(size_t)7) * copies;
+	void *v = calloc(1, sz);
+	int err;
+
+	if (!v)
+		return -1;
+	err = bpf_map_update_elem(fd, &zero, v, BPF_ANY);
+	free(v);
+	return err;
+}
+
+int harness_reset(struct harness *h)
+{
+	struct mtuguard_bpf *s = h->skel;
+
+	if (map_clear(bpf_map__fd(s->maps.mtu_v4), sizeof(struct mtug_lpm_v4_key)) ||
+	    map_clear(bpf_map__fd(s->maps.mtu_v6), sizeof(struct mtug_lpm_v6_key)) ||
+	    map_clear(bpf_map__fd(s->maps.iface_cfg), sizeof(__u32)) ||
+	    map_zero(bpf_map__fd(s->maps.global_cfg), sizeof(struct mtug_global_cfg), 1) ||
+	    map_zero(bpf_map__fd(s->maps.counters), sizeof(struct mtug_counters), h->ncpus) ||
+	    map_zero(bpf_map__fd(s->maps.ptb_bucket), sizeof(struct mtug_bucket), h->ncpus))
+		return -1;
+	return 0;
+}
+
+/* "10.1.0.0/16" or "2001:db8::/32" into an LPM update. */
+static int add_prefix(struct harness *h, const struct mtu_prefix *mp)
+{
+	struct mtug_mtu_val val = { .mtu = mp->mtu };
+	char buf[INET6_ADDRSTRLEN + 8], *slash;
+	unsigned long len;
+
+	snprintf(buf, sizeof(buf), "%s", mp->prefix);
+	slash = strchr(buf, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	len = strtoul(slash + 1, NULL, 10);
+	if (strchr(buf, ':')) {
+		struct mtug_lpm_v6_key k = { .prefixlen = len };
+
+		if (len > 128 || inet_pton(AF_INET6, buf, k.addr) != 1)
+			return -1;
+		return bpf_map_update_elem(bpf_map__fd(h->skel->maps.mtu_v6), &k, &val, BPF_ANY);
+	} else {
+		struct mtug_lpm_v4_key k = { .prefixlen = len };
+
+		if (len > 32 || inet_pton(AF_INET, buf, k.addr) != 1)
+			return -1;
+		return bpf_map_update_elem(bpf_map__fd(h->skel->maps.mtu_v4), &k, &val, BPF_ANY);
+	}
+}
+
+int harness_apply_cfg(struct harness *h, const struct cfg_spec *c)
+{
+	__u32 ifindex = LOOPBACK_IFINDEX, zero = 0;
+
+	if (!c->no_iface) {
+		struct mtug_iface_cfg ic = {
+			.features = (MTUG_F_MSS | MTUG_F_PTB) & ~c->features_off,
+			.mtu = c->iface_mtu,
+			.ptb_mode = c->ptb_mode,
+			.attach = c->attach,
+		};
+
+		if (bpf_map_update_elem(bpf_map__fd(h->skel->maps.iface_cfg),
+					&ifindex, &ic, BPF_ANY))
+			return -1;
+	}
+	if (bpf_map_update_elem(bpf_map__fd(h->skel->maps.global_cfg), &zero,
+				&c->global, BPF_ANY))
+		return -1;
+	for (size_t i = 0; i < sizeof(c->prefix) / sizeof(c->prefix[0]) && c->prefix[i].prefix; i++)
+		if (add_prefix(h, &c->prefix[i])) {
+			fprintf(stderr, "    bad prefix in fixture: %s\n", c->prefix[i].prefix);
+			return -1;
+		}
+	return 0;
+}
+
+int harness_counters(struct harness *h, struct mtug_counters *sum)
+{
+	struct mtug_counters *per_cpu = calloc(h->ncpus, sizeof(*per_cpu));
+	__u32 zero = 0;
+	int err;
+
+	if (!per_cpu)
+		return -1;
+	memset(sum, 0, sizeof(*sum));
+	err = bpf_map_lookup_elem(bpf_map__fd(h->skel->maps.counters), &zero, per_cpu);
+	for (int cpu = 0; !err && cpu < h->ncpus; cpu++) {
+#define ADD(name) sum->name += per_cpu[cpu].name;
+		MTUG_COUNTERS(ADD)
+#undef ADD
+	}
+	free(per_cpu);
+	return err;
+}
+
+int harness_run(struct harness *h, enum prog_id prog, const __u8 *in, size_t len,
+		struct run_result *r)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts,
+		.data_in = in,
+		.data_size_in = len,
+		.data_out = r->out,
+		.data_size_out = sizeof(r->out),
+		.repeat = 1,
+	);
+	int err;
+
+	err = bpf_prog_test_run_opts(h->prog_fd[prog], &opts);
+	if (err)
+		return -errno;
+	r->retval = opts.retval;
+	r->out_len = opts.data_size_out;
+	return 0;
+}
+
+/* ---- verdicts -------------------------------------------------------------- */
+
+static __u32 verdict_code(enum prog_id prog, enum verdict v)
+{
+	if (prog == PROG_XDP) {
+		switch (v) {
+		case VERDICT_PASS:     return XDP_PASS;
+		case VERDICT_DROP:     return XDP_DROP;
+		case VERDICT_REDIRECT: return XDP_REDIRECT;
+		case VERDICT_TX:       return XDP_TX;
+		}
+	} else {
+		switch (v) {
+		case VERDICT_PASS:     return TC_ACT_OK;
+		case VERDICT_DROP:     return TC_ACT_SHOT;
+		case VERDICT_REDIRECT: return TC_ACT_REDIRECT;
+		case VERDICT_TX:       break;
+		}
+	}
+	return 0xdead;
+}
+
+static const char *retval_name(enum prog_id prog, __u32 rc)
+{
+	static const char *const xdp[] = { "XDP_ABORTED", "XDP_DROP", "XDP_PASS",
+					   "XDP_TX", "XDP_REDIRECT" };
+	static char buf[32];
+
+	if (prog == PROG_XDP && rc < 5)
+		return xdp[rc];
+	if (prog != PROG_XDP) {
+		switch ((int)rc) {
+		case TC_ACT_UNSPEC:   return "TC_ACT_UNSPEC";
+		case TC_ACT_OK:       return "TC_ACT_OK";
+		case TC_ACT_SHOT:     return "TC_ACT_SHOT";
+		case TC_ACT_REDIRECT: return "TC_ACT_REDIRECT";
+		}
+	}
+	snprintf(buf, sizeof(buf), "%u", rc);
+	return buf;
+}
+
+/* ---- independent TCP checksum verifier --------------------------------------- */
+
+/* RFC 1071 section 4.1, over big-endian 16-bit words. */
+static __u16 rfc1071_sum(const __u8 *addr, size_t count)
+{
+	__u32 sum = 0;
+
+	while (count > 1) {
+		sum += (__u32)addr[0] << 8 | addr[1];
+		addr += 2;
+		count -= 2;
+	}
+	if (count > 0)
+		sum += (__u32)addr[0] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (__u16)sum;
+}
+
+static __u16 rd16(const __u8 *b)
+{
+	return (__u16)(b[0] << 8 | b[1]);
+}
+
+enum csum_state tcp_csum_check(const __u8 *frame, size_t len)
+{
+	static __u8 buf[40 + PKT_MAX]; /* pseudo-header + segment */
+	size_t off = 14, seg_off, seg_len, ph_len;
+	__u16 type;
+
+	if (len < 14)
+		return CSUM_NA;
+	type = rd16(frame + 12);
+	for (int tags = 0; (type == 0x8100 || type == 0x88a8) && tags < 3; tags++) {
+		if (off + 4 > len)
+			return CSUM_NA;
+		type = rd16(frame + off + 2);
+		off += 4;
+	}
+	if (type == 0x0800) {
+		const __u8 *ip = frame + off;
+		size_t ihl, tot;
+
+		if (off + 20 > len || ip[0] >> 4 != 4 || ip[9] != 6)
+			return CSUM_NA;
+		if (rd16(ip + 6) & 0x3fff) /* MF or an offset: not a whole segment */
+			return CSUM_NA;
+		ihl = (ip[0] & 0x0f) * 4u;
+		tot = rd16(ip + 2);
+		if (ihl < 20 || tot < ihl + 20 || off + tot > len)
+			return CSUM_NA;
+		seg_off = off + ihl;
+		seg_len = tot - ihl;
+		/* saddr, daddr, zero, protocol, TCP length */
+		memcpy(buf, ip + 12, 8);
+		buf[8] = 0;
+		buf[9] = 6;
+		buf[10] = seg_len >> 8;
+		buf[11] = seg_len & 0xff;
+		ph_len = 12;
+	} else if (type == 0x86DD) {
+		const __u8 *ip6 = frame + off;
+		size_t end, pos = off + 40;
+		__u8 nh;
+
+		if (off + 40 > len || ip6[0] >> 4 != 6)
+			return CSUM_NA;
+		end = off + 40 + rd16(ip6 + 4);
+		if (end > len)
+			return CSUM_NA;
+		nh = ip6[6];
+		while (nh == 0 || nh == 43 || nh == 60) { /* HBH, Routing, DstOpts */
+			if (pos + 8 > end)
+				return CSUM_NA;
+			nh = frame[pos];
+			pos += (frame[pos + 1] + 1u) * 8;
+		}
+		if (nh != 6 || pos + 20 > end)
+			return CSUM_NA;
+		seg_off = pos;
+		seg_len = end - pos;
+		/* saddr, daddr, 32-bit length, 3 zero bytes, next header */
+		memcpy(buf, ip6 + 8, 32);
+		buf[32] = seg_len >> 24;
+		buf[33] = seg_len >> 16;
+		buf[34] = seg_len >> 8;
+		buf[35] = seg_len & 0xff;
+		buf[36] = buf[37] = buf[38] = 0;
+		buf[39] = 6;
+		ph_len = 40;
+	} else {
+		return CSUM_NA;
+	}
+	if (seg_len > PKT_MAX)
+		return CSUM_NA;
+	memcpy(buf + ph_len, frame + seg_off, seg_len);
+	return rfc1071_sum(buf, ph_len + seg_len) == 0xffff ? CSUM_OK : CSUM_BAD;
+}
+
+/* ---- hex diff ------------------------------------------------------------- */
+
+static void hexrow(FILE *f, const char *tag, const __u8 *b, size_t len, size_t row)
+{
+	fprintf(f, "    %04zx %s", row, tag);
+	for (size_t i = row; i < row + 16; i++) {
+		if (i < len)
+			fprintf(f, " %02x", b[i]);
+		else
+			fprintf(f, "   ");
+	}
+	fputc('\n', f);
+}
+
+void hexdiff(FILE *f, const __u8 *want, size_t wlen, const __u8 *got, size_t glen)
+{
+	size_t max = wlen > glen ? wlen : glen;
+
+	fprintf(f, "    expected %zu bytes, got %zu bytes\n", wlen, glen);
+	for (size_t row = 0; row < max; row += 16) {
+		bool same = true;
+
+		for (size_t i = row; i < row + 16 && i < max; i++)
+			if (i >= wlen || i >= glen || want[i] != got[i])
+				same = false;
+		if (same) {
+			hexrow(f, "   ", want, wlen, row);
+			continue;
+		}
+		hexrow(f, "exp", want, wlen, row);
+		hexrow(f, "got", got, glen, row);
+		fprintf(f, "            ");
+		for (size_t i = row; i < row + 16 && i < max; i++)
+			fprintf(f, "%s", i < wlen && i < glen && want[i] == got[i] ? "   " : " ^^");
+		fputc('\n', f);
+	}
+}
+
+/* ---- one case ---------------------------------------------------------------- */
+
+struct why {
+	char buf[512];
+	size_t len;
+};
+
+static void why_add(struct why *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (w->len >= sizeof(w->buf) - 1)
+		return;
+	if (w->len)
+		w->len += snprintf(w->buf + w->len, sizeof(w->buf) - w->len, "; ");
+	if (w->len >= sizeof(w->buf) - 1)
+		return;
+	va_start(ap, fmt);
+	w->len += vsnprintf(w->buf + w->len, sizeof(w->buf) - w->len, fmt, ap);
+	va_end(ap);
+	if (w->len > sizeof(w->buf) - 1)
+		w->len = sizeof(w->buf) - 1;
+}
+
+/* Expected output: the input, then the fixture's explicit edits. */
+static int expected_output(const struct expect *e, const struct pkt *in,
+			   struct pkt *want, struct why *w)
+{
+	memcpy(want, in, sizeof(*want));
+	if (e->mss.on) {
+		const struct pkt_layer *tcp = pkt_find(want, PL_TCP, 0);
+		size_t at;
+
+		if (!tcp) {
+			why_add(w, "fixture: MSS edit but no TCP layer");
+			return -1;
+		}
+		at = tcp->off + 20 + e->mss.opt_off;
+		if (at + 4 > want->len || want->data[at] != 2 || want->data[at + 1] != 4) {
+			why_add(w, "fixture: no MSS option at option offset %u", e->mss.opt_off);
+			return -1;
+		}
+		pkt_put16(want, at + 2, e->mss.value);
+		pkt_refresh_csums(want);
+	}
+	if (e->edit)
+		e->edit(want);
+	return 0;
+}
+
+static bool tcp_csum_corrupted(const struct pkt_spec *s)
+{
+	return s->l4 == L4_TCP && s->tcp.csum_delta;
+}
+
+/* The kernel's test_run refuses (EINVAL) an skb whose ethertype says IPv4
+ * or IPv6 but whose base IP header is cut.  Only XDP sees those frames. */
+static bool tc_refuses(enum prog_id prog, const struct pkt *in)
+{
+	__u16 type;
+
+	if (prog == PROG_XDP || in->len < 14)
+		return false;
+	/* skb->protocol is the outer ethertype: behind VLAN tags the kernel
+	 * does not look, so only untagged frames are refused. */
+	type = pkt_get16(in, 12);
+	return (type == 0x0800 && in->len < 14 + 20) ||
+	       (type == 0x86DD && in->len < 14 + 40);
+}
+
+enum case_result harness_case(struct harness *h, const struct fixture *f,
+			      enum prog_id prog)
+{
+	const struct expect *e = f->exp_on[prog] ? f->exp_on[prog] : &f->exp;
+	static struct pkt in, want;
+	static struct run_result r;
+	struct mtug_counters before, after;
+	enum csum_state in_cs, out_cs;
+	struct why w = { .len = 0 };
+	bool bytes_ok = true;
+	int err;
+
+	if (pkt_build(&in, &f->pkt) < 0) {
+		why_add(&w, "fixture: builder: %s", in.err);
+		goto out;
+	}
+	if (expected_output(e, &in, &want, &w) < 0)
+		goto out;
+
+	/* The builder and the verifier are written independently: on every
+	 * input they both understand as a TCP segment they must agree. */
+	in_cs = tcp_csum_check(in.data, in.len);
+	if (in_cs == CSUM_BAD && !tcp_csum_corrupted(&f->pkt)) {
+		why_add(&w, "fixture: builder and verifier disagree on the input checksum");
+		goto out;
+	}
+	if (e->mss.on && tcp_csum_check(want.data, want.len) == CSUM_BAD &&
+	    !tcp_csum_corrupted(&f->pkt)) {
+		why_add(&w, "fixture: expected output has a bad checksum");
+		goto out;
+	}
+
+	if (harness_reset(h) || harness_apply_cfg(h, &f->cfg)) {
+		why_add(&w, "map setup: %s", strerror(errno));
+		goto out;
+	}
+	if (harness_counters(h, &before)) {
+		why_add(&w, "counters: %s", strerror(errno));
+		goto out;
+	}
+	err = harness_run(h, prog, in.data, in.len, &r);
+	if (err == -EINVAL && tc_refuses(prog, &in)) {
+		printf("SKIP: %s/%s (test_run refuses an skb with a cut IP header)\n",
+		       prog_name(prog), f->name);
+		return CASE_SKIP;
+	}
+	if (err) {
+		why_add(&w, "test_run: %s", strerror(-err));
+		goto out;
+	}
+	if (harness_counters(h, &after)) {
+		why_add(&w, "counters: %s", strerror(errno));
+		goto out;
+	}
+
+	if (r.retval != verdict_code(prog, e->verdict))
+		why_add(&w, "verdict %s, expected %s", retval_name(prog, r.retval),
+			retval_name(prog, verdict_code(prog, e->verdict)));
+
+	if (r.out_len != want.len || memcmp(r.out, want.data, want.len)) {
+		bytes_ok = false;
+		why_add(&w, "output bytes differ");
+	}
+
+#define CMP(name)                                                              \
+	if (after.name - before.name != e->cnt.name) {                         \
+		why_add(&w, #name " +%llu, expected +%llu",                    \
+			(unsigned long long)(after.name - before.name),        \
+			(unsigned long long)e->cnt.name);                      \
+	}
+	MTUG_COUNTERS(CMP)
+#undef CMP
+
+	out_cs = tcp_csum_check(r.out, r.out_len);
+	if (in_cs == CSUM_OK && out_cs != CSUM_OK)
+		why_add(&w, "TCP checksum %s after the program (valid before)",
+			out_cs == CSUM_BAD ? "invalid" : "unverifiable");
+
+	if (!bytes_ok || (h->verbose && w.len == 0)) {
+		fprintf(stdout, "    %s/%s: input %zu bytes\n", prog_name(prog), f->name, in.len);
+		hexdiff(stdout, want.data, want.len, r.out, r.out_len);
+	}
+out:
+	if (w.len) {
+		printf("FAIL: %s/%s (%s)\n", prog_name(prog), f->name, w.buf);
+		return CASE_FAIL;
+	}
+	printf("PASS: %s/%s\n", prog_name(prog), f->name);
+	return CASE_PASS;
+}

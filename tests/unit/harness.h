@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * harness.h - table-driven unit tests of the datapath through
+ * BPF_PROG_TEST_RUN.
+ *
+ * A fixture is: an input packet (struct pkt_spec), the map configuration,
+ * and what each program must do with it: verdict, output bytes (the input
+ * plus explicit edits, never the datapath's own output) and counter deltas.
+ * The harness runs it through every program it names and prints one line
+ *   PASS: <prog>/<fixture>   or   FAIL: <prog>/<fixture> (<why>)
+ * with a hex diff and the counter differences on the lines before a FAIL.
+ *
+ * How to add fixtures: see the comment at the top of main.c.
+ */
+#ifndef MTUG_HARNESS_H
+#define MTUG_HARNESS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "mtuguard.h"
+#include "pktbuild.h"
+
+enum prog_id {
+	PROG_XDP,
+	PROG_TC_INGRESS,
+	PROG_TC_EGRESS,
+	PROG__COUNT,
+};
+
+#define ON_XDP        (1u << PROG_XDP)
+#define ON_TC_INGRESS (1u << PROG_TC_INGRESS)
+#define ON_TC_EGRESS  (1u << PROG_TC_EGRESS)
+#define ON_ALL        (ON_XDP | ON_TC_INGRESS | ON_TC_EGRESS)
+
+/* Program-independent verdicts; the harness maps them to XDP_* / TC_ACT_*. */
+enum verdict {
+	VERDICT_PASS,     /* XDP_PASS / TC_ACT_OK */
+	VERDICT_DROP,     /* XDP_DROP / TC_ACT_SHOT */
+	VERDICT_REDIRECT, /* XDP_REDIRECT / TC_ACT_REDIRECT */
+	VERDICT_TX,       /* XDP_TX (no TC equivalent) */
+};
+
+/* One LPM entry: "10.1.0.0/16" or "2001:db8::/32". */
+struct mtu_prefix {
+	const char *prefix;
+	__u32 mtu;
+};
+
+/* Map configuration for one case.  The default (all zero) is: iface_cfg
+ * for ifindex 1 (loopback, where test_run puts every packet) with
+ * MTUG_F_MSS | MTUG_F_PTB and nothing else, global_cfg all zero, empty
+ * tries. */
+struct cfg_spec {
+	bool no_iface;          /* no iface_cfg entry at all */
+	__u32 features_off;     /* MTUG_F_* bits cleared from the default */
+	__u32 iface_mtu;
+	__u32 ptb_mode;
+	__u32 attach;           /* MTUG_A_* bits (TC ingress stands back
+				 * behind XDP) */
+	struct mtug_global_cfg global;
+	struct mtu_prefix prefix[8]; /* ends at the first NULL .prefix */
+};
+
+struct expect {
+	enum verdict verdict;
+	/* The expected output is the input with these edits, in this order: */
+	struct {
+		bool on;
+		__u8 opt_off;   /* MSS option's offset in the TCP option area */
+		__u16 value;    /* its new value; the TCP checksum is then
+				 * recomputed from scratch */
+	} mss;
+	/* Anything else (PTB: MACs, TTL, ...).  Recompute the checksums you
+	 * expect to change with pkt_refresh_csums(). */
+	void (*edit)(struct pkt *out);
+	struct mtug_counters cnt; /* counter deltas, summed over CPUs */
+};
+
+/* MSS option at byte `at` of the option area now reads `v`. */
+#define CLAMP_AT(at, v) .mss = { .on = true, .opt_off = (at), .value = (v) }
+
+struct fixture {
+	const char *name;
+	unsigned progs;             /* ON_* bits; 0 = ON_ALL */
+	struct pkt_spec pkt;
+	struct cfg_spec cfg;
+	struct expect exp;          /* for every program ... */
+	const struct expect *exp_on[PROG__COUNT]; /* ... unless given here */
+};
+
+struct fixture_set {
+	const char *name;
+	const struct fixture *f;
+	size_t n;
+};
+
+/* The fixture tables (one file each), listed in main.c. */
+extern const struct fixture_set mss_fixtures;
+
+/* ---- harness ------------------------------------------------------------- */
+
+struct mtuguard_bpf;
+
+struct harness {
+	struct mtuguard_bpf *skel;
+	int prog_fd[PROG__COUNT];
+	int ncpus;
+	bool verbose; /* hex dump every case, not only failures */
+};
+
+int harness_open(struct harness *h);
+void harness_close(struct harness *h);
+/* Empty every map (tries, iface_cfg, global_cfg, counters, bucket). */
+int harness_reset(struct harness *h);
+int harness_apply_cfg(struct harness *h, const struct cfg_spec *c);
+/* Counters summed over all CPUs. */
+int harness_counters(struct harness *h, struct mtug_counters *sum);
+
+struct run_result {
+	__u32 retval;
+	__u8 out[PKT_MAX];
+	__u32 out_len;
+};
+int harness_run(struct harness *h, enum prog_id prog, const __u8 *in, size_t len,
+		struct run_result *r);
+
+enum case_result {
+	CASE_PASS,
+	CASE_FAIL,
+	CASE_SKIP,
+};
+
+/* Run one fixture through one program and print its PASS/FAIL/SKIP line. */
+enum case_result harness_case(struct harness *h, const struct fixture *f,
+			      enum prog_id prog);
+
+const char *prog_name(enum prog_id prog);
+
+/* ---- independent checks --------------------------------------------------- */
+
+enum csum_state {
+	CSUM_NA,  /* not a complete, unfragmented TCP segment */
+	CSUM_OK,
+	CSUM_BAD,
+};
+
+/* Verify the TCP checksum of an Ethernet frame from scratch: RFC 1071 sum
+ * over the pseudo-header and the whole segment.  Knows nothing of the
+ * builder or the datapath. */
+enum csum_state tcp_csum_check(const __u8 *frame, size_t len);
+
+void hexdiff(FILE *f, const __u8 *want, size_t wlen, const __u8 *got, size_t glen);
+
+#endif /* MTUG_HARNESS_H */

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * main.c - the unit test runner.
+ *
+ *   build/unit_tests [-v] [FILTER]
+ *
+ * Runs every fixture of every table through every program it names and
+ * prints one line per case and program:
+ *   PASS: <prog>/<fixture>      FAIL: <prog>/<fixture> (<why>)
+ *   SKIP: <prog>/<fixture> (<why>)  (TC test_run refuses frames with a cut
+ *                                    IP header; XDP still runs them)
+ * FILTER is a substring of "<prog>/<fixture>" (e.g. "xdp/", "v6_", "lpm").
+ * -v hex dumps every case, not only the failing ones.  Needs root.
+ *
+ * Adding fixtures:
+ *  - To an existing table: add an entry to its array (fixtures_mss.c).
+ *    Build the input with struct pkt_spec (pktbuild.h), the map config with
+ *    struct cfg_spec, the expectation with struct expect (harness.h).  The
+ *    expected output is the input plus explicit edits (CLAMP_AT or an
+ *    .edit function), never a run of the datapath.
+ *  - A new table (e.g. fixtures_ptb.c): define a `const struct fixture_set`,
+ *    declare it in harness.h next to mss_fixtures and list it in sets[]
+ *    below.  The Makefile builds every .c file in tests/unit.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static const struct fixture_set *const sets[] = {
+	&mss_fixtures,
+};
+
+int main(int argc, char **argv)
+{
+	const char *filter = NULL;
+	struct harness h;
+	int pass = 0, fail = 0, skip = 0, opt;
+	bool verbose = false;
+
+	while ((opt = getopt(argc, argv, "vh")) != -1) {
+		switch (opt) {
+		case 'v':
+			verbose = true;
+			break;
+		default:
+			fprintf(stderr, "usage: %s [-v] [FILTER]\n", argv[0]);
+			return 2;
+		}
+	}
+	if (optind < argc)
+		filter = argv[optind];
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (harness_open(&h)) {
+		printf("FAIL: unit/setup (cannot load build/mtuguard.bpf.o; root needed)\n");
+		return 1;
+	}
+	h.verbose = verbose;
+
+	for (size_t s = 0; s < sizeof(sets) / sizeof(sets[0]); s++) {
+		for (size_t i = 0; i < sets[s]->n; i++) {
+			const struct fixture *f = &sets[s]->f[i];
+			unsigned progs = f->progs ? f->progs : ON_ALL;
+
+			for (int p = 0; p < PROG__COUNT; p++) {
+				char name[256];
+
+				if (!(progs & (1u << p)))
+					continue;
+				snprintf(name, sizeof(name), "%s/%s", prog_name(p), f->name);
+				if (filter && !strstr(name, filter))
+					continue;
+				switch (harness_case(&h, f, p)) {
+				case CASE_PASS: pass++; break;
+				case CASE_FAIL: fail++; break;
+				case CASE_SKIP: skip++; break;
+				}
+			}
+		}
+	}
+	harness_close(&h);
+	printf("unit: %d passed, %d failed, %d skipped\n", pass, fail, skip);
+	return fail ? 1 : 0;
+}
