@@ -98,6 +98,9 @@ struct fixture_set {
 /* The fixture tables (one file each), listed in main.c. */
 extern const struct fixture_set mss_fixtures;
 
+/* Tests of the loader's pure helpers (user_helpers.c): no BPF, no root. */
+void user_tests_run(const char *filter, int *pass, int *fail);
+
 /* ---- harness ------------------------------------------------------------- */
 
 struct mtuguard_bpf;

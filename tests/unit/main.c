@@ -11,6 +11,8 @@
  *                                    IP header; XDP still runs them)
  * FILTER is a substring of "<prog>/<fixture>" (e.g. "xdp/", "v6_", "lpm").
  * -v hex dumps every case, not only the failing ones.  Needs root.
+ * Before the fixtures, user_helpers.c tests the loader's pure helpers
+ * (names user/...).
  *
  * Adding fixtures:
  *  - To an existing table: add an entry to its array (fixtures_mss.c).
@@ -53,6 +55,8 @@ int main(int argc, char **argv)
 		filter = argv[optind];
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	user_tests_run(filter, &pass, &fail);
+
 	if (harness_open(&h)) {
 		printf("FAIL: unit/setup (cannot load build/mtuguard.bpf.o; root needed)\n");
 		return 1;

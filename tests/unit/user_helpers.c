@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * user_helpers.c - unit tests of the loader's pure helpers (user/prefix.c,
+ * user/args.c): no BPF, no root.  One PASS/FAIL line per table row, named
+ * user/<helper>(<input>).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "../../user/args.h"
+#include "../../user/prefix.h"
+#include "harness.h"
+
+struct prefix_case {
+	const char *in;
+	int family;         /* 0 = must be refused */
+	__u32 len;
+	const char *addr;   /* expected address, textual */
+	const char *text;   /* expected mg_prefix_format() output */
+};
+
+static const struct prefix_case prefix_cases[] = {
+	{ "10.1.0.0/16",         AF_INET,  16,  "10.1.0.0",     "10.1.0.0/16" },
+	{ "10.1.2.3",            AF_INET,  32,  "10.1.2.3",     "10.1.2.3/32" },
+	{ "0.0.0.0/0",           AF_INET,  0,   "0.0.0.0",      "0.0.0.0/0" },
+	{ "2001:db8::/32",       AF_INET6, 32,  "2001:db8::",   "2001:db8::/32" },
+	{ "2001:0db8:0000::/48", AF_INET6, 48,  "2001:db8::",   "2001:db8::/48" },
+	{ "::/0",                AF_INET6, 0,   "::",           "::/0" },
+	{ "2001:db8::1",         AF_INET6, 128, "2001:db8::1",  "2001:db8::1/128" },
+	{ "::ffff:10.0.0.0/104", AF_INET6, 104, "::ffff:10.0.0.0", "::ffff:10.0.0.0/104" },
+	/* refused */
+	{ "10.0.0.1/8" },        /* host bits set */
+	{ "2001:db8::1/64" },
+	{ "10.0.0.0/33" },
+	{ "2001:db8::/129" },
+	{ "10.0.0.0/" },
+	{ "10.0.0.0/-1" },
+	{ "10.0.0.0/+8" },
+	{ "10.0.0.0/0x8" },
+	{ "10.0.0.0/ 8" },
+	{ "10.0.0.0/8 " },
+	{ "10.0.0/8" },          /* short IPv4 form */
+	{ "010.0.0.0/8" },       /* octal-looking octet */
+	{ "fe80::1%eth0/64" },
+	{ "" },
+	{ "/8" },
+	{ "example.com/24" },
+};
+
+static bool prefix_case(const struct prefix_case *c, char *why, size_t n)
+{
+	struct mg_prefix p;
+	__u8 want[16] = {};
+	char msg[128] = "", text[MG_PREFIX_STRLEN];
+	int err = mg_prefix_parse(c->in, &p, msg, sizeof(msg));
+
+	if (!c->family) {
+		if (err == 0) {
+			snprintf(why, n, "accepted, expected refusal");
+			return false;
+		}
+		if (!msg[0]) {
+			snprintf(why, n, "refused without a reason");
+			return false;
+		}
+		return true;
+	}
+	if (err) {
+		snprintf(why, n, "refused: %s", msg);
+		return false;
+	}
+	inet_pton(c->family, c->addr, want);
+	if (p.family != c->family || p.len != c->len ||
+	    memcmp(p.addr, want, c->family == AF_INET ? 4 : 16)) {
+		snprintf(why, n, "got family %d len %u", p.family, p.len);
+		return false;
+	}
+	mg_prefix_format(&p, text, sizeof(text));
+	if (strcmp(text, c->text)) {
+		snprintf(why, n, "formats as %s, expected %s", text, c->text);
+		return false;
+	}
+	return true;
+}
+
+struct u32_case {
+	const char *in;
+	__u32 min, max;
+	int err;
+	__u32 val;
+};
+
+/* The MTU ranges of DESIGN.md: IPv4 68-65535, IPv6 1280-65535. */
+static const struct u32_case u32_cases[] = {
+	{ "1400",       MTUG_V4_MTU_MIN, MTUG_MTU_MAX, 0, 1400 },
+	{ "68",         MTUG_V4_MTU_MIN, MTUG_MTU_MAX, 0, 68 },
+	{ "65535",      MTUG_V4_MTU_MIN, MTUG_MTU_MAX, 0, 65535 },
+	{ "67",         MTUG_V4_MTU_MIN, MTUG_MTU_MAX, -ERANGE },
+	{ "65536",      MTUG_V4_MTU_MIN, MTUG_MTU_MAX, -ERANGE },
+	{ "1279",       MTUG_V6_MTU_MIN, MTUG_MTU_MAX, -ERANGE },
+	{ "1280",       MTUG_V6_MTU_MIN, MTUG_MTU_MAX, 0, 1280 },
+	{ "4294967296", 0, 0xffffffff, -ERANGE },
+	{ "",           0, 100, -EINVAL },
+	{ "-1",         0, 100, -EINVAL },
+	{ "+1",         0, 100, -EINVAL },
+	{ " 1",         0, 100, -EINVAL },
+	{ "0x10",       0, 100, -EINVAL },
+	{ "10k",        0, 100, -EINVAL },
+};
+
+static bool u32_case(const struct u32_case *c, char *why, size_t n)
+{
+	__u32 v = 0xdeadbeef;
+	int err = mg_parse_u32(c->in, c->min, c->max, &v);
+
+	if (err != c->err) {
+		snprintf(why, n, "returned %d, expected %d", err, c->err);
+		return false;
+	}
+	if (!err && v != c->val) {
+		snprintf(why, n, "value %u, expected %u", v, c->val);
+		return false;
+	}
+	return true;
+}
+
+static void report(const char *name, bool ok, const char *why, const char *filter,
+		   int *pass, int *fail)
+{
+	if (filter && !strstr(name, filter))
+		return;
+	if (ok) {
+		printf("PASS: %s\n", name);
+		(*pass)++;
+	} else {
+		printf("FAIL: %s (%s)\n", name, why);
+		(*fail)++;
+	}
+}
+
+void user_tests_run(const char *filter, int *pass, int *fail)
+{
+	char name[128], why[256];
+
+	for (size_t i = 0; i < sizeof(prefix_cases) / sizeof(prefix_cases[0]); i++) {
+		bool ok;
+
+		why[0] = '\0';
+		ok = prefix_case(&prefix_cases[i], why, sizeof(why));
+		snprintf(name, sizeof(name), "user/prefix_parse(\"%s\")", prefix_cases[i].in);
+		report(name, ok, why, filter, pass, fail);
+	}
+	for (size_t i = 0; i < sizeof(u32_cases) / sizeof(u32_cases[0]); i++) {
+		const struct u32_case *c = &u32_cases[i];
+		bool ok;
+
+		why[0] = '\0';
+		ok = u32_case(c, why, sizeof(why));
+		snprintf(name, sizeof(name), "user/parse_u32(\"%s\",%u-%u)", c->in, c->min, c->max);
+		report(name, ok, why, filter, pass, fail);
+	}
+	{
+		bool ok = mg_prefix_mtu_min(AF_INET) == 68 && mg_prefix_mtu_min(AF_INET6) == 1280;
+
+		snprintf(why, sizeof(why), "IPv4 %u, IPv6 %u", mg_prefix_mtu_min(AF_INET),
+			 mg_prefix_mtu_min(AF_INET6));
+		report("user/prefix_mtu_min", ok, why, filter, pass, fail);
+	}
+}
