@@ -167,6 +167,10 @@ int main(int argc, char **argv)
 		usage_all(stdout);
 		return 0;
 	}
+	if (argv[1][0] == '-') {
+		mg_err("unknown option '%s' (try 'mtuguard --help')", argv[1]);
+		return EXIT_USAGE;
+	}
 	cmd = find_command(argv[1]);
 	if (!cmd) {
 		mg_err("unknown command '%s' (try 'mtuguard --help')", argv[1]);
