@@ -418,6 +418,11 @@ static const struct fixture fixtures[] = {
 		   .ip6 = { .n_ext = 4, .ext = { { IPPROTO_HOPOPTS, 0 }, { IPPROTO_DSTOPTS, 0 },
 						 { IPPROTO_ROUTING, 0 }, { IPPROTO_DSTOPTS, 3 } } } },
 	  .cfg = DEF_CFG, .exp = CLAMPED(0, MSS6) },
+	/* 808 bytes of options: the TCP header well past the TC pull length. */
+	{ .name = "v6_big_dstopts",
+	  .pkt = { TCP6(.flags = TH_SYN, TCP_OPTS(TO_NOP, TO_MSS(1460), 0, 0, 0)),
+		   .ip6 = { .n_ext = 2, .ext = { { IPPROTO_HOPOPTS, 0 }, { IPPROTO_DSTOPTS, 100 } } } },
+	  .cfg = DEF_CFG, .exp = CLAMPED(1, MSS6) },
 	{ .name = "v6_five_ext_headers",
 	  .pkt = { TCP6(.flags = TH_SYN, TCP_OPTS(TO_MSS(1460))),
 		   .ip6 = { .n_ext = 5, .ext = { { IPPROTO_HOPOPTS, 0 }, { IPPROTO_DSTOPTS, 0 },

@@ -254,7 +254,7 @@ static const char *retval_name(enum prog_id prog, __u32 rc)
 	return buf;
 }
 
-/* ---- independent TCP checksum verifier --------------------------------------- */
+/* ---- independent checksum verifier --------------------------------------- */
 
 /* RFC 1071 section 4.1, over big-endian 16-bit words. */
 static __u16 rfc1071_sum(const __u8 *addr, size_t count)
@@ -278,12 +278,41 @@ static __u16 rd16(const __u8 *b)
 	return (__u16)(b[0] << 8 | b[1]);
 }
 
-enum csum_state tcp_csum_check(const __u8 *frame, size_t len)
+/* L4 checksums this verifier knows: where the field is, whether a
+ * pseudo-header is summed. */
+static bool l4_known(__u8 proto, bool v6, size_t *field, bool *pseudo)
 {
-	static __u8 buf[40 + PKT_MAX]; /* pseudo-header + segment */
-	size_t off = 14, seg_off, seg_len, ph_len;
-	__u16 type;
+	switch (proto) {
+	case 6:  *field = 16; *pseudo = true; return true;      /* TCP */
+	case 17: *field = 6;  *pseudo = true; return true;      /* UDP */
+	case 1:  *field = 2;  *pseudo = false; return !v6;     /* ICMP */
+	case 58: *field = 2;  *pseudo = true; return v6;       /* ICMPv6 */
+	}
+	return false;
+}
 
+static const char *l4_name(__u8 proto)
+{
+	switch (proto) {
+	case 6:  return "TCP";
+	case 17: return "UDP";
+	case 1:  return "ICMP";
+	case 58: return "ICMPv6";
+	}
+	return "L4";
+}
+
+enum csum_state csum_check(const __u8 *frame, size_t len, const char **what)
+{
+	static __u8 buf[40 + PKT_MAX]; /* pseudo-header + L4 segment */
+	enum csum_state ip_state = CSUM_NA;
+	size_t off = 14, seg_off, seg_len, ph_len = 0, field;
+	const __u8 *src, *dst;
+	bool v6, pseudo;
+	__u16 type;
+	__u8 proto;
+
+	*what = "";
 	if (len < 14)
 		return CSUM_NA;
 	type = rd16(frame + 12);
@@ -297,59 +326,81 @@ enum csum_state tcp_csum_check(const __u8 *frame, size_t len)
 		const __u8 *ip = frame + off;
 		size_t ihl, tot;
 
-		if (off + 20 > len || ip[0] >> 4 != 4 || ip[9] != 6)
-			return CSUM_NA;
-		if (rd16(ip + 6) & 0x3fff) /* MF or an offset: not a whole segment */
+		if (off + 20 > len || ip[0] >> 4 != 4)
 			return CSUM_NA;
 		ihl = (ip[0] & 0x0f) * 4u;
 		tot = rd16(ip + 2);
-		if (ihl < 20 || tot < ihl + 20 || off + tot > len)
+		if (ihl < 20 || off + ihl > len)
 			return CSUM_NA;
+		if (rfc1071_sum(ip, ihl) != 0xffff) {
+			*what = "IPv4 header";
+			return CSUM_BAD;
+		}
+		ip_state = CSUM_OK;
+		*what = "IPv4 header";
+		/* A fragment is not a whole L4 segment; a cut packet neither. */
+		if ((rd16(ip + 6) & 0x3fff) || tot < ihl || off + tot > len)
+			return ip_state;
+		v6 = false;
+		proto = ip[9];
+		src = ip + 12;
+		dst = ip + 16;
 		seg_off = off + ihl;
 		seg_len = tot - ihl;
-		/* saddr, daddr, zero, protocol, TCP length */
-		memcpy(buf, ip + 12, 8);
-		buf[8] = 0;
-		buf[9] = 6;
-		buf[10] = seg_len >> 8;
-		buf[11] = seg_len & 0xff;
-		ph_len = 12;
 	} else if (type == 0x86DD) {
 		const __u8 *ip6 = frame + off;
 		size_t end, pos = off + 40;
-		__u8 nh;
 
 		if (off + 40 > len || ip6[0] >> 4 != 6)
 			return CSUM_NA;
 		end = off + 40 + rd16(ip6 + 4);
 		if (end > len)
 			return CSUM_NA;
-		nh = ip6[6];
-		while (nh == 0 || nh == 43 || nh == 60) { /* HBH, Routing, DstOpts */
+		proto = ip6[6];
+		while (proto == 0 || proto == 43 || proto == 60) { /* HBH, Routing, DstOpts */
 			if (pos + 8 > end)
 				return CSUM_NA;
-			nh = frame[pos];
+			proto = frame[pos];
 			pos += (frame[pos + 1] + 1u) * 8;
 		}
-		if (nh != 6 || pos + 20 > end)
+		if (pos > end)
 			return CSUM_NA;
+		v6 = true;
+		src = ip6 + 8;
+		dst = ip6 + 24;
 		seg_off = pos;
 		seg_len = end - pos;
+	} else {
+		return CSUM_NA;
+	}
+
+	if (!l4_known(proto, v6, &field, &pseudo) || seg_len < field + 2 || seg_len > PKT_MAX)
+		return ip_state;
+	if (proto == 17 && !v6 && rd16(frame + seg_off + field) == 0)
+		return ip_state; /* UDP over IPv4 without a checksum */
+	if (pseudo && !v6) {
+		/* saddr, daddr, zero, protocol, L4 length */
+		memcpy(buf, src, 4);
+		memcpy(buf + 4, dst, 4);
+		buf[8] = 0;
+		buf[9] = proto;
+		buf[10] = seg_len >> 8;
+		buf[11] = seg_len & 0xff;
+		ph_len = 12;
+	} else if (pseudo) {
 		/* saddr, daddr, 32-bit length, 3 zero bytes, next header */
-		memcpy(buf, ip6 + 8, 32);
+		memcpy(buf, src, 16);
+		memcpy(buf + 16, dst, 16);
 		buf[32] = seg_len >> 24;
 		buf[33] = seg_len >> 16;
 		buf[34] = seg_len >> 8;
 		buf[35] = seg_len & 0xff;
 		buf[36] = buf[37] = buf[38] = 0;
-		buf[39] = 6;
+		buf[39] = proto;
 		ph_len = 40;
-	} else {
-		return CSUM_NA;
 	}
-	if (seg_len > PKT_MAX)
-		return CSUM_NA;
 	memcpy(buf + ph_len, frame + seg_off, seg_len);
+	*what = l4_name(proto);
 	return rfc1071_sum(buf, ph_len + seg_len) == 0xffff ? CSUM_OK : CSUM_BAD;
 }
 
@@ -388,6 +439,20 @@ void hexdiff(FILE *f, const __u8 *want, size_t wlen, const __u8 *got, size_t gle
 		for (size_t i = row; i < row + 16 && i < max; i++)
 			fprintf(f, "%s", i < wlen && i < glen && want[i] == got[i] ? "   " : " ^^");
 		fputc('\n', f);
+	}
+}
+
+void report_plain(const char *name, bool ok, const char *why, const char *filter,
+		  int *pass, int *fail)
+{
+	if (filter && !strstr(name, filter))
+		return;
+	if (ok) {
+		printf("PASS: %s\n", name);
+		(*pass)++;
+	} else {
+		printf("FAIL: %s (%s)\n", name, why);
+		(*fail)++;
 	}
 }
 
@@ -441,9 +506,11 @@ static int expected_output(const struct expect *e, const struct pkt *in,
 	return 0;
 }
 
-static bool tcp_csum_corrupted(const struct pkt_spec *s)
+/* Does the spec ask for a wrong checksum somewhere? */
+static bool csum_corrupted(const struct pkt_spec *s)
 {
-	return s->l4 == L4_TCP && s->tcp.csum_delta;
+	return s->ip4.csum_delta || (s->l4 == L4_TCP && s->tcp.csum_delta) ||
+	       (s->l4 == L4_ICMP && s->icmp.csum_delta);
 }
 
 /* The kernel's test_run refuses (EINVAL) an skb whose ethertype says IPv4
@@ -470,6 +537,7 @@ enum case_result harness_case(struct harness *h, const struct fixture *f,
 	struct mtug_counters before, after;
 	enum csum_state in_cs, out_cs;
 	struct why w = { .len = 0 };
+	const char *what;
 	bool bytes_ok = true;
 	int err;
 
@@ -482,14 +550,13 @@ enum case_result harness_case(struct harness *h, const struct fixture *f,
 
 	/* The builder and the verifier are written independently: on every
 	 * input they both understand as a TCP segment they must agree. */
-	in_cs = tcp_csum_check(in.data, in.len);
-	if (in_cs == CSUM_BAD && !tcp_csum_corrupted(&f->pkt)) {
-		why_add(&w, "fixture: builder and verifier disagree on the input checksum");
+	in_cs = csum_check(in.data, in.len, &what);
+	if (in_cs == CSUM_BAD && !csum_corrupted(&f->pkt)) {
+		why_add(&w, "fixture: builder and verifier disagree on the input %s checksum", what);
 		goto out;
 	}
-	if (e->mss.on && tcp_csum_check(want.data, want.len) == CSUM_BAD &&
-	    !tcp_csum_corrupted(&f->pkt)) {
-		why_add(&w, "fixture: expected output has a bad checksum");
+	if (csum_check(want.data, want.len, &what) == CSUM_BAD && !csum_corrupted(&f->pkt)) {
+		why_add(&w, "fixture: expected output has a bad %s checksum", what);
 		goto out;
 	}
 
@@ -534,9 +601,9 @@ enum case_result harness_case(struct harness *h, const struct fixture *f,
 	MTUG_COUNTERS(CMP)
 #undef CMP
 
-	out_cs = tcp_csum_check(r.out, r.out_len);
+	out_cs = csum_check(r.out, r.out_len, &what);
 	if (in_cs == CSUM_OK && out_cs != CSUM_OK)
-		why_add(&w, "TCP checksum %s after the program (valid before)",
+		why_add(&w, "%s checksum %s after the program (valid before)", what,
 			out_cs == CSUM_BAD ? "invalid" : "unverifiable");
 
 	if (!bytes_ok || (h->verbose && w.len == 0)) {

@@ -98,8 +98,13 @@ struct fixture_set {
 /* The fixture tables (one file each), listed in main.c. */
 extern const struct fixture_set mss_fixtures;
 
-/* Tests of the loader's pure helpers (user_helpers.c): no BPF, no root. */
+/* Plain (non-fixture) tests, no BPF, no root: the harness checking itself
+ * (selftest.c) and the loader's pure helpers (user_helpers.c). */
+void selftests_run(const char *filter, int *pass, int *fail);
 void user_tests_run(const char *filter, int *pass, int *fail);
+/* Their PASS/FAIL line, when name contains filter (or filter is NULL). */
+void report_plain(const char *name, bool ok, const char *why, const char *filter,
+		  int *pass, int *fail);
 
 /* ---- harness ------------------------------------------------------------- */
 
@@ -143,15 +148,18 @@ const char *prog_name(enum prog_id prog);
 /* ---- independent checks --------------------------------------------------- */
 
 enum csum_state {
-	CSUM_NA,  /* not a complete, unfragmented TCP segment */
+	CSUM_NA,  /* nothing verifiable (not IP, cut short) */
 	CSUM_OK,
 	CSUM_BAD,
 };
 
-/* Verify the TCP checksum of an Ethernet frame from scratch: RFC 1071 sum
- * over the pseudo-header and the whole segment.  Knows nothing of the
+/* Verify the checksums of an Ethernet frame from scratch (RFC 1071): the
+ * IPv4 header, then TCP, UDP, ICMPv6 (pseudo-header + whole segment) or
+ * ICMP (whole message) when the L4 segment is complete and unfragmented.
+ * CSUM_OK only if every checksum it could verify is right; *what names the
+ * last one looked at (the bad one for CSUM_BAD).  Knows nothing of the
  * builder or the datapath. */
-enum csum_state tcp_csum_check(const __u8 *frame, size_t len);
+enum csum_state csum_check(const __u8 *frame, size_t len, const char **what);
 
 void hexdiff(FILE *f, const __u8 *want, size_t wlen, const __u8 *got, size_t glen);
 

@@ -11,8 +11,9 @@
  *                                    IP header; XDP still runs them)
  * FILTER is a substring of "<prog>/<fixture>" (e.g. "xdp/", "v6_", "lpm").
  * -v hex dumps every case, not only the failing ones.  Needs root.
- * Before the fixtures, user_helpers.c tests the loader's pure helpers
- * (names user/...).
+ * Before the fixtures run the harness's own checks (selftest.c, names
+ * selftest/...) and tests of the loader's pure helpers (user_helpers.c,
+ * names user/...).
  *
  * Adding fixtures:
  *  - To an existing table: add an entry to its array (fixtures_mss.c).
@@ -55,6 +56,7 @@ int main(int argc, char **argv)
 		filter = argv[optind];
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	selftests_run(filter, &pass, &fail);
 	user_tests_run(filter, &pass, &fail);
 
 	if (harness_open(&h)) {

@@ -127,20 +127,6 @@ static bool u32_case(const struct u32_case *c, char *why, size_t n)
 	return true;
 }
 
-static void report(const char *name, bool ok, const char *why, const char *filter,
-		   int *pass, int *fail)
-{
-	if (filter && !strstr(name, filter))
-		return;
-	if (ok) {
-		printf("PASS: %s\n", name);
-		(*pass)++;
-	} else {
-		printf("FAIL: %s (%s)\n", name, why);
-		(*fail)++;
-	}
-}
-
 void user_tests_run(const char *filter, int *pass, int *fail)
 {
 	char name[128], why[256];
@@ -151,7 +137,7 @@ void user_tests_run(const char *filter, int *pass, int *fail)
 		why[0] = '\0';
 		ok = prefix_case(&prefix_cases[i], why, sizeof(why));
 		snprintf(name, sizeof(name), "user/prefix_parse(\"%s\")", prefix_cases[i].in);
-		report(name, ok, why, filter, pass, fail);
+		report_plain(name, ok, why, filter, pass, fail);
 	}
 	for (size_t i = 0; i < sizeof(u32_cases) / sizeof(u32_cases[0]); i++) {
 		const struct u32_case *c = &u32_cases[i];
@@ -160,13 +146,13 @@ void user_tests_run(const char *filter, int *pass, int *fail)
 		why[0] = '\0';
 		ok = u32_case(c, why, sizeof(why));
 		snprintf(name, sizeof(name), "user/parse_u32(\"%s\",%u-%u)", c->in, c->min, c->max);
-		report(name, ok, why, filter, pass, fail);
+		report_plain(name, ok, why, filter, pass, fail);
 	}
 	{
 		bool ok = mg_prefix_mtu_min(AF_INET) == 68 && mg_prefix_mtu_min(AF_INET6) == 1280;
 
 		snprintf(why, sizeof(why), "IPv4 %u, IPv6 %u", mg_prefix_mtu_min(AF_INET),
 			 mg_prefix_mtu_min(AF_INET6));
-		report("user/prefix_mtu_min", ok, why, filter, pass, fail);
+		report_plain("user/prefix_mtu_min", ok, why, filter, pass, fail);
 	}
 }
