@@ -549,7 +549,8 @@ enum case_result harness_case(struct harness *h, const struct fixture *f,
 		goto out;
 
 	/* The builder and the verifier are written independently: on every
-	 * input they both understand as a TCP segment they must agree. */
+	 * checksum both understand they must agree, unless the fixture asks
+	 * for a wrong one (csum_delta). */
 	in_cs = csum_check(in.data, in.len, &what);
 	if (in_cs == CSUM_BAD && !csum_corrupted(&f->pkt)) {
 		why_add(&w, "fixture: builder and verifier disagree on the input %s checksum", what);

@@ -20,7 +20,10 @@
  *    Build the input with struct pkt_spec (pktbuild.h), the map config with
  *    struct cfg_spec, the expectation with struct expect (harness.h).  The
  *    expected output is the input plus explicit edits (CLAMP_AT or an
- *    .edit function), never a run of the datapath.
+ *    .edit function), never a run of the datapath.  .progs limits the
+ *    programs (ON_XDP | ON_TC_INGRESS | ON_TC_EGRESS, 0 = all three);
+ *    .exp_on[PROG_...] overrides .exp for one program (e.g. TC ingress
+ *    standing back behind XDP, or PTB broadcast only in TC ingress).
  *  - A new table (e.g. fixtures_ptb.c): define a `const struct fixture_set`,
  *    declare it in harness.h next to mss_fixtures and list it in sets[]
  *    below.  The Makefile builds every .c file in tests/unit.
