@@ -157,8 +157,11 @@ bg() {
 
 # bpffs_new: mount a bpffs on a host temp dir; sets MTUG_BPFFS and
 # MTUG_PIN_DIR (=$MTUG_BPFFS/pins) for mtug().  Main shell only.
+# No '.' anywhere in the path: libbpf's bpf_object__pin_maps() turns every
+# '.' of a pin path into '_' (sanitize_pin_path), so /tmp/mtug.XXXX/pins
+# would pin somewhere else, or fail.
 bpffs_new() {
-	MTUG_BPFFS=$(mktemp -d "/tmp/$MTUG_TAG-bpf.XXXXXX") || return 1
+	MTUG_BPFFS=$(mktemp -d "/tmp/$MTUG_TAG-bpf-XXXXXX") || return 1
 	_LIB_DIRS+=("$MTUG_BPFFS")
 	mount -t bpf bpf "$MTUG_BPFFS" || return 1
 	_LIB_MOUNTS+=("$MTUG_BPFFS")
