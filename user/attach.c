@@ -102,6 +102,42 @@ static void describe(const struct attach_args *a, const struct mtug_iface_cfg *c
 	       cfg->attach & MTUG_A_OWN_CLSACT ? " (clsact created)" : "");
 }
 
+/*
+ * Make sure the pin dir and the state in it exist, and open it holding the
+ * pin dir lock.  The first attach loads and pins; later ones reuse the pins.
+ * Retries when a concurrent last detach removed the directory meanwhile.
+ */
+static int get_state(const char *dir, struct mg_state *st)
+{
+	struct mg_pin_prep prep;
+	int err, lock_fd, tries;
+
+	for (tries = 0; tries < 5; tries++) {
+		err = mg_pin_dir_prepare(dir, &prep);
+		if (err)
+			return err;
+		lock_fd = mg_pin_lock(dir);
+		if (lock_fd == -EAGAIN)
+			continue;
+		if (lock_fd < 0) {
+			mg_pin_dir_undo(dir, &prep);
+			return lock_fd;
+		}
+		if (!mg_state_complete(dir)) {
+			err = mg_state_create(dir);
+			if (err) {
+				mg_state_unpin_all(dir);
+				mg_pin_dir_undo(dir, &prep);
+				close(lock_fd);
+				return err;
+			}
+		}
+		return mg_state_open(st, dir, MG_STATE_PROGS, lock_fd);
+	}
+	mg_err("%s keeps disappearing (a concurrent detach?)", dir);
+	return -EBUSY;
+}
+
 int mg_cmd_attach(const struct mg_ctx *ctx, int argc, char **argv)
 {
 	struct mtug_iface_cfg cfg = {
@@ -110,10 +146,8 @@ int mg_cmd_attach(const struct mg_ctx *ctx, int argc, char **argv)
 	};
 	struct mtug_iface_cfg old;
 	struct mg_state st;
-	struct mg_pin_prep prep;
 	struct attach_args a = {};
-	bool created = false;
-	int err, lock_fd;
+	int err;
 
 	mg_state_init(&st);
 	err = parse(argc, argv, &a);
@@ -123,33 +157,11 @@ int mg_cmd_attach(const struct mg_ctx *ctx, int argc, char **argv)
 	if (err)
 		return err;
 
-	err = mg_pin_dir_prepare(ctx->pin_dir, &prep);
+	/* From here on st holds the lock and mg_state_release() cleans up,
+	 * including the state itself if this attach created it and fails. */
+	err = get_state(ctx->pin_dir, &st);
 	if (err)
 		return err;
-	lock_fd = mg_pin_lock(ctx->pin_dir);
-	if (lock_fd < 0) {
-		mg_pin_dir_undo(ctx->pin_dir, &prep);
-		return lock_fd;
-	}
-	if (!mg_state_complete(ctx->pin_dir)) {
-		err = mg_state_create(ctx->pin_dir);
-		if (err) {
-			close(lock_fd);
-			mg_state_unpin_all(ctx->pin_dir);
-			mg_pin_dir_undo(ctx->pin_dir, &prep);
-			return err;
-		}
-		created = true;
-	}
-	/* From here on st owns the lock and mg_state_release() cleans up. */
-	err = mg_state_open(&st, ctx->pin_dir, MG_STATE_PROGS, lock_fd);
-	if (err) {
-		if (created) {
-			mg_state_unpin_all(ctx->pin_dir);
-			mg_pin_dir_remove(ctx->pin_dir);
-		}
-		return err;
-	}
 
 	if (mg_iface_get(&st, a.ifindex, &old) == 0) {
 		printf("%s is already attached, nothing to do\n", a.iface);

@@ -71,20 +71,21 @@ int mg_detach_iface(const struct mg_state *st, __u32 ifindex,
 
 int mg_state_release(struct mg_state *st)
 {
-	char dir[PATH_MAX];
 	__u32 one;
 	int n;
 
 	n = mg_iface_list(st, &one, 1);
-	snprintf(dir, sizeof(dir), "%s", st->dir);
-	/* Close our fds (and the lock, which is a file in the bpffs) before
-	 * the pins go and the bpffs may be unmounted. */
-	mg_state_close(st);
-	if (n != 0)
+	mg_state_close_fds(st);
+	if (n != 0) {
+		mg_state_close(st);
 		return 0;
-	mg_state_unpin_all(dir);
-	mg_pin_dir_remove(dir);
-	mg_dbg("last interface detached: removed %s", dir);
+	}
+	/* Still holding the lock, so no other CLI run can start using the
+	 * state we take apart; one waiting for it sees the directory gone. */
+	mg_state_unpin_all(st->dir);
+	mg_pin_dir_remove(st->dir);
+	mg_dbg("last interface detached: removed %s", st->dir);
+	mg_state_close(st);
 	return 1;
 }
 

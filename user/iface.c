@@ -32,6 +32,12 @@ int mg_ifname(__u32 ifindex, char *buf)
 	return -ENODEV;
 }
 
+const char *mg_ifname_str(__u32 ifindex, char *buf)
+{
+	mg_ifname(ifindex, buf);
+	return buf;
+}
+
 __u32 mg_iface_link_mtu(const char *name)
 {
 	struct ifreq ifr = {};

@@ -15,6 +15,9 @@ int mg_ifname_resolve(const char *name, __u32 *ifindex);
 /* ifindex to name into buf (IF_NAMESIZE); "if<N>" and -ENODEV if gone. */
 int mg_ifname(__u32 ifindex, char *buf);
 
+/* The name for messages: buf (IF_NAMESIZE) holding the name or "if<N>". */
+const char *mg_ifname_str(__u32 ifindex, char *buf);
+
 /* The device MTU, or 0 if it cannot be read. */
 __u32 mg_iface_link_mtu(const char *name);
 

@@ -98,8 +98,13 @@ static int mkdir_p(const char *dir, char *created, size_t len)
 				snprintf(created, len, "%s", path);
 		} else if (errno != EEXIST) {
 			int err = -errno;
+			const char *base = strrchr(path, '/');
 
-			mg_err("cannot create %s: %s", path, strerror(errno));
+			/* bpffs refuses names with a dot: say so, EPERM alone
+			 * is a puzzle for root. */
+			mg_err("cannot create %s: %s%s", path, strerror(-err),
+			       err == -EPERM && base && strchr(base, '.') ?
+				       " (a bpffs allows no '.' in names)" : "");
 			return err;
 		}
 		*p = c;
@@ -207,6 +212,7 @@ void mg_pin_dir_remove(const char *dir)
 
 int mg_pin_lock(const char *dir)
 {
+	struct stat held, now;
 	int fd, err;
 
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -220,6 +226,13 @@ int mg_pin_lock(const char *dir)
 		mg_err("cannot lock %s: %s", dir, strerror(errno));
 		close(fd);
 		return err;
+	}
+	/* While we waited, a detach may have removed the directory (it does
+	 * so holding the lock): then the lock guards nothing. */
+	if (fstat(fd, &held) || stat(dir, &now) || held.st_dev != now.st_dev ||
+	    held.st_ino != now.st_ino) {
+		close(fd);
+		return -EAGAIN;
 	}
 	return fd;
 }

@@ -51,7 +51,8 @@ void mg_pin_dir_undo(const char *dir, const struct mg_pin_prep *prep);
 void mg_pin_dir_remove(const char *dir);
 
 /* Exclusive lock on the pin dir for commands that change state; returns
- * an fd to close, or a negative errno (printed). */
+ * an fd to close, or a negative errno (printed), or -EAGAIN (not printed)
+ * if the directory was removed while we waited for the lock. */
 int mg_pin_lock(const char *dir);
 
 #endif /* MG_PIN_H */

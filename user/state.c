@@ -160,8 +160,11 @@ int mg_state_open(struct mg_state *st, const char *dir, unsigned int flags,
 	}
 	if ((flags & MG_STATE_LOCK) && st->lock_fd < 0) {
 		st->lock_fd = mg_pin_lock(dir);
+		if (st->lock_fd == -EAGAIN)
+			mg_err("not attached (state in %s removed meanwhile)", dir);
 		if (st->lock_fd < 0) {
-			err = st->lock_fd;
+			err = st->lock_fd == -EAGAIN ? -ENOENT : st->lock_fd;
+			st->lock_fd = -1;
 			goto out;
 		}
 	}
@@ -193,22 +196,27 @@ out:
 	return err;
 }
 
-void mg_state_close(struct mg_state *st)
+void mg_state_close_fds(struct mg_state *st)
 {
 	int i;
 
-	for (i = 0; i < MG_MAP_NR; i++)
+	for (i = 0; i < MG_MAP_NR; i++) {
 		if (st->map[i] >= 0)
 			close(st->map[i]);
-	for (i = 0; i < MG_PROG_NR; i++)
+		st->map[i] = -1;
+	}
+	for (i = 0; i < MG_PROG_NR; i++) {
 		if (st->prog[i] >= 0)
 			close(st->prog[i]);
+		st->prog[i] = -1;
+	}
+}
+
+void mg_state_close(struct mg_state *st)
+{
+	mg_state_close_fds(st);
 	if (st->lock_fd >= 0)
 		close(st->lock_fd); /* releases the flock */
-	for (i = 0; i < MG_MAP_NR; i++)
-		st->map[i] = -1;
-	for (i = 0; i < MG_PROG_NR; i++)
-		st->prog[i] = -1;
 	st->lock_fd = -1;
 }
 

@@ -63,6 +63,8 @@ void mg_state_init(struct mg_state *st);
 int mg_state_open(struct mg_state *st, const char *dir, unsigned int flags,
 		  int lock_fd);
 void mg_state_close(struct mg_state *st);
+/* Close the map and program fds but keep the lock. */
+void mg_state_close_fds(struct mg_state *st);
 
 /* Load the BPF object and pin its maps and programs in dir (first
  * attach).  Pins that already exist are reused, not replaced. */

@@ -5,6 +5,7 @@
 
 #include <bpf/libbpf.h>
 
+#include "iface.h"
 #include "log.h"
 #include "tc.h"
 
@@ -15,6 +16,7 @@ static const char *dir_name(bool ingress)
 
 int mg_tc_clsact_create(__u32 ifindex, bool *created)
 {
+	char nb[IF_NAMESIZE];
 	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
 			    .attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS);
 	int err;
@@ -24,8 +26,8 @@ int mg_tc_clsact_create(__u32 ifindex, bool *created)
 	if (err == -EEXIST)
 		return 0;
 	if (err) {
-		mg_err("cannot create the clsact qdisc on ifindex %u: %s", ifindex,
-		       strerror(-err));
+		mg_err("cannot create the clsact qdisc on %s: %s",
+		       mg_ifname_str(ifindex, nb), strerror(-err));
 		return err;
 	}
 	*created = true;
@@ -34,6 +36,7 @@ int mg_tc_clsact_create(__u32 ifindex, bool *created)
 
 int mg_tc_clsact_destroy(__u32 ifindex)
 {
+	char nb[IF_NAMESIZE];
 	/* Both attach points together is what makes libbpf delete the
 	 * qdisc itself rather than flush one direction's filters. */
 	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
@@ -44,13 +47,14 @@ int mg_tc_clsact_destroy(__u32 ifindex)
 	if (err == -ENOENT || err == -EINVAL || err == -ENODEV)
 		return 0; /* already gone, or the device went away */
 	if (err)
-		mg_err("cannot delete the clsact qdisc on ifindex %u: %s", ifindex,
-		       strerror(-err));
+		mg_err("cannot delete the clsact qdisc on %s: %s",
+		       mg_ifname_str(ifindex, nb), strerror(-err));
 	return err;
 }
 
 int mg_tc_filter_add(__u32 ifindex, bool ingress, int prog_fd, __u32 prio)
 {
+	char nb[IF_NAMESIZE];
 	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
 			    .attach_point = ingress ? BPF_TC_INGRESS : BPF_TC_EGRESS);
 	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = MG_TC_HANDLE,
@@ -61,8 +65,8 @@ int mg_tc_filter_add(__u32 ifindex, bool ingress, int prog_fd, __u32 prio)
 	 * someone's (or a stale one of ours) and must not be overwritten. */
 	err = bpf_tc_attach(&hook, &opts);
 	if (err)
-		mg_err("cannot attach the TC %s filter on ifindex %u: %s%s",
-		       dir_name(ingress), ifindex, strerror(-err),
+		mg_err("cannot attach the TC %s filter on %s: %s%s",
+		       dir_name(ingress), mg_ifname_str(ifindex, nb), strerror(-err),
 		       err == -EEXIST ? " (a filter already uses our handle/priority)" : "");
 	return err;
 }
@@ -84,6 +88,7 @@ int mg_tc_filter_query(__u32 ifindex, bool ingress, __u32 prio, __u32 *prog_id)
 
 int mg_tc_filter_del(__u32 ifindex, bool ingress, __u32 prio, __u32 expect_id)
 {
+	char nb[IF_NAMESIZE];
 	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
 			    .attach_point = ingress ? BPF_TC_INGRESS : BPF_TC_EGRESS);
 	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = MG_TC_HANDLE,
@@ -95,20 +100,21 @@ int mg_tc_filter_del(__u32 ifindex, bool ingress, __u32 prio, __u32 expect_id)
 	if (err == -ENOENT)
 		return 0;
 	if (err) {
-		mg_err("cannot query the TC %s filter on ifindex %u: %s",
-		       dir_name(ingress), ifindex, strerror(-err));
+		mg_err("cannot query the TC %s filter on %s: %s",
+		       dir_name(ingress), mg_ifname_str(ifindex, nb), strerror(-err));
 		return err;
 	}
 	if (expect_id && id != expect_id) {
-		mg_warn("TC %s filter at handle 0x%x prio %u on ifindex %u runs "
+		mg_warn("TC %s filter at handle 0x%x prio %u on %s runs "
 			"program %u, not ours (%u): left alone",
-			dir_name(ingress), MG_TC_HANDLE, prio, ifindex, id, expect_id);
+			dir_name(ingress), MG_TC_HANDLE, prio,
+			mg_ifname_str(ifindex, nb), id, expect_id);
 		return 0;
 	}
 	err = bpf_tc_detach(&hook, &opts);
 	if (err && err != -ENOENT) {
-		mg_err("cannot detach the TC %s filter on ifindex %u: %s",
-		       dir_name(ingress), ifindex, strerror(-err));
+		mg_err("cannot detach the TC %s filter on %s: %s",
+		       dir_name(ingress), mg_ifname_str(ifindex, nb), strerror(-err));
 		return err;
 	}
 	return 0;

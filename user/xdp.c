@@ -10,6 +10,7 @@
 
 #include <bpf/bpf.h>
 
+#include "iface.h"
 #include "log.h"
 #include "pin.h"
 #include "xdp.h"
@@ -29,7 +30,7 @@ int mg_xdp_attach(const char *dir, __u32 ifindex, int prog_fd, bool generic)
 {
 	DECLARE_LIBBPF_OPTS(bpf_link_create_opts, opts,
 			    .flags = generic ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE);
-	char path[PATH_MAX];
+	char path[PATH_MAX], nb[IF_NAMESIZE];
 	int fd, err;
 
 	err = mg_pin_path(path, sizeof(path), dir, MG_PIN_LINKS);
@@ -46,8 +47,9 @@ int mg_xdp_attach(const char *dir, __u32 ifindex, int prog_fd, bool generic)
 	fd = bpf_link_create(prog_fd, ifindex, BPF_XDP, &opts);
 	if (fd < 0) {
 		err = -errno;
-		mg_err("cannot attach XDP (%s mode) on ifindex %u: %s%s",
-		       generic ? "generic" : "native", ifindex, strerror(errno),
+		mg_err("cannot attach XDP (%s mode) on %s: %s%s",
+		       generic ? "generic" : "native", mg_ifname_str(ifindex, nb),
+		       strerror(-err),
 		       err == -EBUSY || err == -EEXIST ?
 			       " (another XDP program is attached)" :
 		       err == -EOPNOTSUPP && !generic ?
@@ -66,7 +68,7 @@ int mg_xdp_attach(const char *dir, __u32 ifindex, int prog_fd, bool generic)
 
 int mg_xdp_detach(const char *dir, __u32 ifindex)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], nb[IF_NAMESIZE];
 	int fd, err;
 
 	err = link_path(path, sizeof(path), dir, ifindex);
@@ -83,8 +85,13 @@ int mg_xdp_detach(const char *dir, __u32 ifindex)
 	/* Detach explicitly: dropping the last reference by unpinning frees
 	 * the link only later (RCU, then a work item), and an immediate
 	 * re-attach would find the old program still there. */
-	if (bpf_link_detach(fd) && errno != ENOLINK && errno != EINVAL)
-		mg_dbg("link detach on ifindex %u: %s", ifindex, strerror(errno));
+	if (bpf_link_detach(fd)) {
+		err = -errno;
+		if (err != -ENOLINK && err != -EINVAL)
+			mg_dbg("link detach on %s: %s", mg_ifname_str(ifindex, nb),
+			       strerror(-err));
+		err = 0;
+	}
 	close(fd);
 	if (unlink(path) && errno != ENOENT) {
 		err = -errno;
