@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """ptbgen.py - traffic tools for mtuguard's ECMP tests (misrouted ICMP).
 
-    ptbgen.py flows N [--seed S] [--base P]
-        print N distinct flows, one "CPORT VPORT" a line (client port, VIP port)
+    ptbgen.py flows N [--seed S] [--base P] [--width W]
+        print N distinct flows, one "CPORT VPORT" a line: client port in
+        [P, P + W), VIP port one of 8 well-known ones
 
     ptbgen.py syn --src CLIENT --dst VIP --flows FILE [--gap-us U]
         send one TCP SYN per flow, CLIENT:CPORT -> VIP:VPORT (raw IP socket,
@@ -28,7 +29,8 @@
 
     ptbgen.py serve --addr A --port P --size N --name NAME
         tiny HTTP/1.0 server: any request gets N deterministic bytes with
-        header "X-Backend: NAME".  Logs one line per connection.
+        header "X-Backend: NAME" (GET /small: the first 100 of them).  Logs
+        one line per connection.
 
     ptbgen.py body-sha --size N
         sha256 of the body `serve` sends.
@@ -137,7 +139,7 @@ def cmd_flows(a):
     vports = [80, 443, 8080, 8443, 3000, 5000, 9000, 25]
     seen = set()
     while len(seen) < a.n:
-        f = (rnd.randrange(a.base, a.base + 20000), rnd.choice(vports))
+        f = (rnd.randrange(a.base, a.base + a.width), rnd.choice(vports))
         if f not in seen:
             seen.add(f)
             print("%d %d" % f)
@@ -363,10 +365,13 @@ def cmd_serve(a):
                 if not b:
                     return
                 req += b
+            size = a.size
+            if req.split(b" ")[1:2] == [b"/small"]:
+                size = 100
             hdr = ("HTTP/1.0 200 OK\r\nContent-Type: application/octet-stream\r\n"
-                   "Content-Length: %d\r\nX-Backend: %s\r\n\r\n" % (a.size, a.name))
+                   "Content-Length: %d\r\nX-Backend: %s\r\n\r\n" % (size, a.name))
             c.sendall(hdr.encode())
-            for chunk in body_chunks(a.size):
+            for chunk in body_chunks(size):
                 c.sendall(chunk)
                 sent += len(chunk)
             log("done %s port %d sent %d" % (peer[0], peer[1], sent))
@@ -388,6 +393,7 @@ def main():
     q.add_argument("n", type=int)
     q.add_argument("--seed", type=int, default=1)
     q.add_argument("--base", type=int, default=20000)
+    q.add_argument("--width", type=int, default=1000)
     q.set_defaults(fn=cmd_flows)
 
     q = sub.add_parser("syn")

@@ -162,17 +162,25 @@ diag() {
 	fi
 }
 
-# run_phase NAME FAM SEED: SYNs, then PTBs, for FLOWS new flows; sets
-# TALLY_*, and FLOWFILE.
+# run_phase NAME FAM SEED [flush]: SYNs, then PTBs, for FLOWS new flows;
+# sets TALLY_*, and FLOWFILE.  With "flush", rtr forgets its neighbours
+# between the two, so XDP finds them unresolved and defers to TC.
 run_phase() {
-	local name=$1 fam=$2 seed=$3 cli vip hop
+	local name=$1 fam=$2 seed=$3 flush=${4:-} cli vip hop i
 	if [ "$fam" = 4 ]; then cli=$CLI4 vip=$VIP4 hop=$HOP4; else cli=$CLI6 vip=$VIP6 hop=$HOP6; fi
 	FLOWFILE=$MTUG_TMP/flows.$name
-	$PTBGEN flows "$FLOWS" --seed "$seed" --base $((20000 + seed % 20 * 2000)) >"$FLOWFILE"
+	# Each phase its own client ports: the sniffer logs keep everything.
+	$PTBGEN flows "$FLOWS" --seed "$seed" --base $((10000 + seed * 1000)) >"$FLOWFILE"
 	nsx "$CLI" $PTBGEN syn --src "$cli" --dst "$vip" --flows "$FLOWFILE" >/dev/null ||
 		{ echo "# sending SYNs failed"; return 1; }
 	wait_tally "$FLOWFILE" "$fam" syn_seen "$FLOWS" ||
 		{ echo "# $name: not every SYN reached a backend: $(tally_line)"; return 1; }
+	if [ "$flush" = flush ]; then
+		for i in $(seq 1 $NB); do
+			ip -n "$RTR" -"$fam" neigh flush dev "b$i"
+		done
+		log "$name: rtr neighbours towards the backends: $(ip -n "$RTR" -"$fam" neigh show | grep -c ' dev b')"
+	fi
 	nsx "$CLI" $PTBGEN ptb --src "$hop" --dst "$vip" --client "$cli" --mtu 1400 \
 		--flows "$FLOWFILE" >/dev/null || { echo "# sending PTBs failed"; return 1; }
 	wait_tally "$FLOWFILE" "$fam" ptb_total "$FLOWS" ||
@@ -231,31 +239,44 @@ fi
 # counter NAME: one counter, or an error line and empty.
 counter() { mtug_counter "$RTR" "$1"; }
 
-for fam in 4 6; do
+# fib_case FAM SUFFIX [flush]: one phase with mtuguard; every PTB on its
+# flow's backend, ptb_seen and ptb_steered +FLOWS.
+fib_case() {
+	local fam=$1 sfx=$2 flush=${3:-} s0 s1 seen0 seen1
 	s0=$(counter ptb_steered) seen0=$(counter ptb_seen)
-	if run_phase "fib_v$fam" "$fam" $seed; then
+	if run_phase "fib_v$fam$sfx" "$fam" $seed "$flush"; then
 		s1=$(counter ptb_steered) seen1=$(counter ptb_seen)
-		log "fib_v$fam: ptb_seen +$((seen1 - seen0)) ptb_steered +$((s1 - s0))"
+		log "fib_v$fam$sfx: ptb_seen +$((seen1 - seen0)) ptb_steered +$((s1 - s0))"
 		if [ "$TALLY_right" = "$FLOWS" ] && [ "$TALLY_wrong" = 0 ] &&
 		   [ "$TALLY_dup_ptb" = 0 ]; then
-			pass "${T}_v${fam}_ptb_follows_flow_with_mtuguard"
+			pass "${T}_v${fam}_ptb_follows_flow_with_mtuguard$sfx"
 		else
-			fail "${T}_v${fam}_ptb_follows_flow_with_mtuguard" \
+			fail "${T}_v${fam}_ptb_follows_flow_with_mtuguard$sfx" \
 				"right backend for $TALLY_right of $FLOWS PTBs, wrong $TALLY_wrong, duplicates $TALLY_dup_ptb"
 			diag
 		fi
 		if [ "$((s1 - s0))" = "$FLOWS" ] && [ "$((seen1 - seen0))" = "$FLOWS" ]; then
-			pass "${T}_v${fam}_ptb_steered_counter"
+			pass "${T}_v${fam}_ptb_steered_counter$sfx"
 		else
-			fail "${T}_v${fam}_ptb_steered_counter" \
+			fail "${T}_v${fam}_ptb_steered_counter$sfx" \
 				"ptb_steered +$((s1 - s0)), ptb_seen +$((seen1 - seen0)), want +$FLOWS each"
 			diag
 		fi
 	else
-		fail "${T}_v${fam}_ptb_follows_flow_with_mtuguard" "phase failed"
+		fail "${T}_v${fam}_ptb_follows_flow_with_mtuguard$sfx" "phase failed"
 		diag
 	fi
 	seed=$((seed + 1))
+}
+
+for fam in 4 6; do
+	fib_case "$fam" ""
+done
+# The same with rtr's neighbours towards the backends flushed after the
+# SYNs: XDP's lookup says "no neighbour", tags the frame and passes it; TC
+# ingress finishes with bpf_redirect_neigh, which resolves the neighbour.
+for fam in 4 6; do
+	fib_case "$fam" _neigh_unresolved flush
 done
 
 # ---- invalid PTBs are never steered -------------------------------------------
@@ -268,7 +289,7 @@ bad_case() {
 	shift 3
 	if [ "$fam" = 4 ]; then cli=$CLI4 vip=$VIP4 hop=$HOP4; else cli=$CLI6 vip=$VIP6 hop=$HOP6; fi
 	f=$MTUG_TMP/flows.$name
-	$PTBGEN flows $BAD --seed "$seed" --base 50000 >"$f"
+	$PTBGEN flows $BAD --seed "$seed" --base $((10000 + seed * 1000)) >"$f"
 	seed=$((seed + 1))
 	c0=$(counter "$cname") s0=$(counter ptb_steered)
 	nsx "$CLI" $PTBGEN ptb --src "$hop" --dst "$vip" --client "$cli" \
