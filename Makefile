@@ -37,7 +37,11 @@ USER_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(USER_SRCS))
 LIB_OBJS  := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRCS))
-TOOL_SRCS := $(wildcard tools/*.c)
+TOOL_SRCS := $(filter-out %.bpf.c,$(wildcard tools/*.c))
+# tools/*.bpf.c: BPF helpers of the tools (bench), each with its skeleton.
+TOOL_BPF_SRCS := $(wildcard tools/*.bpf.c)
+TOOL_SKELS := $(patsubst tools/%.bpf.c,$(BUILD)/tools/%.skel.h,$(TOOL_BPF_SRCS))
+.SECONDARY: $(TOOL_SKELS:.skel.h=.bpf.o)
 TOOL_BINS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 
 .PHONY: all deps test unit integration demo demo-clean bench install uninstall clean vmlinux
@@ -68,7 +72,16 @@ $(BUILD)/unit_tests: $(UNIT_OBJS) $(LIB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LIBBPF_LIBS) -o $@
 
-$(BUILD)/tools/%: tools/%.c $(SKEL)
+$(BUILD)/tools/%.bpf.o: tools/%.bpf.c
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/tools/%.skel.h: $(BUILD)/tools/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/tools/%: tools/%.c $(SKEL) $(TOOL_SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $< $(LIBBPF_LIBS) -o $@

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * bench.bpf.c - the helper programs of `make bench` (not part of mtuguard):
+ *
+ *   xdp_empty    returns XDP_PASS: the per-packet baseline, and the
+ *                placeholder XDP program on the router's ingress veth in the
+ *                kernel-forwarding rounds (a veth only runs NAPI, which
+ *                XDP_TX / XDP_REDIRECT into it need, with an XDP program or
+ *                GRO on; we keep GRO off everywhere).
+ *   xdp_wrap     per-packet bench: restores the frame from a template, then
+ *                tail-calls jmp[0] (mtuguard_xdp or xdp_empty).
+ *                bpf_prog_test_run with repeat runs a program N times on
+ *                the *same* buffer, so without the restore every round
+ *                after the first would see an already clamped MSS or a
+ *                decremented TTL and measure another path.  The restore and
+ *                the tail call cost the same in front of xdp_empty, which is
+ *                what the overhead is measured against.
+ *   xdp_gen      traffic generator for BPF_F_TEST_XDP_LIVE_FRAMES: writes a
+ *                SYN or a data segment into the frame (live-mode pages are
+ *                recycled with whatever the router wrote into them: TTL,
+ *                MACs, MSS) and returns XDP_TX (out of the client's veth).
+ *   xdp_sink     counts what reaches the sink, per CPU, and drops it; also
+ *                counts SYNs and SYNs whose MSS arrived clamped, so a round
+ *                proves the clamp really happened on the path measured.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+#define BENCH_RESTORE_BIG   80 /* covers an IPv6 SYN's MSS option (74..77) */
+#define BENCH_RESTORE_SMALL 64 /* every bench frame is at least this long */
+#define BENCH_GEN_LEN       74 /* generator frame: eth + ip + tcp + 20 bytes */
+
+/* ---- per-packet: restore, then tail call ------------------------------- */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} jmp SEC(".maps");
+
+__u8 restore_tmpl[BENCH_RESTORE_BIG];
+
+SEC("xdp")
+int xdp_empty(struct xdp_md *ctx)
+{
+	return XDP_PASS;
+}
+
+SEC("xdp")
+int xdp_wrap(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+
+	if (data + BENCH_RESTORE_BIG <= data_end)
+		__builtin_memcpy(data, restore_tmpl, BENCH_RESTORE_BIG);
+	else if (data + BENCH_RESTORE_SMALL <= data_end)
+		__builtin_memcpy(data, restore_tmpl, BENCH_RESTORE_SMALL);
+	else
+		return XDP_ABORTED;
+	bpf_tail_call(ctx, &jmp, 0);
+	return XDP_ABORTED; /* the tail call failed: the bench notices */
+}
+
+/* ---- traffic generator --------------------------------------------------- */
+
+__u8 gen_syn[BENCH_GEN_LEN];
+__u8 gen_data[BENCH_GEN_LEN];
+__u32 gen_period = 1; /* one SYN every gen_period frames; 1 = SYN flood */
+__u64 gen_seq;
+
+SEC("xdp")
+int xdp_gen(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	__u32 period = gen_period;
+	__u64 n = gen_seq++; /* one generator at a time: no atomics needed */
+
+	if (data + BENCH_GEN_LEN > data_end)
+		return XDP_ABORTED;
+	if (period <= 1 || n % period == 0)
+		__builtin_memcpy(data, gen_syn, BENCH_GEN_LEN);
+	else
+		__builtin_memcpy(data, gen_data, BENCH_GEN_LEN);
+	return XDP_TX;
+}
+
+/* ---- sink counter ---------------------------------------------------------- */
+
+struct sink_stats {
+	__u64 packets;
+	__u64 syn;
+	__u64 syn_clamped; /* SYN whose first option is MSS <= sink_mss_max */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sink_stats);
+} sink SEC(".maps");
+
+__u32 sink_mss_max;
+
+SEC("xdp")
+int xdp_sink(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct sink_stats *s;
+	struct ethhdr *eth = data;
+	struct iphdr *iph = (void *)(eth + 1);
+	struct tcphdr *th = (void *)(iph + 1);
+	__u8 *opt = (void *)(th + 1);
+	__u32 zero = 0;
+
+	s = bpf_map_lookup_elem(&sink, &zero);
+	if (!s)
+		return XDP_DROP;
+	s->packets++;
+	/* Only the generator's own layout: IPv4 without options, TCP. */
+	if ((void *)(opt + 4) > data_end || eth->h_proto != bpf_htons(0x0800) ||
+	    iph->ihl != 5 || iph->protocol != 6)
+		return XDP_DROP;
+	if ((((__u8 *)th)[13] & 0x06) == 0x02) {
+		s->syn++;
+		if (opt[0] == 2 && opt[1] == 4 &&
+		    (((__u32)opt[2] << 8) | opt[3]) <= sink_mss_max)
+			s->syn_clamped++;
+	}
+	return XDP_DROP;
+}

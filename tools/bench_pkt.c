@@ -1,0 +1,744 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * bench_pkt - per-packet cost of mtuguard_xdp, by bpf_prog_test_run.
+ *
+ *   bench_pkt --netns NS --iface IF [--repeat N] [--rounds R]
+ *             [--prefixes 1,1000,100000] [--json FILE]
+ *
+ * Runs inside network namespace NS (prepared by tools/bench.sh: IF is one
+ * end of a veth pair, forwarding on, a route to the PTB flow's server
+ * through a permanent neighbour, so bpf_fib_lookup returns SUCCESS).
+ *
+ * Method.  bpf_prog_test_run with `repeat` runs the program N times on the
+ * same buffer; a program that writes to the packet (MSS clamp, the PTB
+ * steering's TTL and MACs) would see its own output from the second run on
+ * and measure another path.  So every class runs through xdp_wrap
+ * (tools/bench.bpf.c): restore the frame from a template, tail-call the
+ * program under test.  The overhead of a class is
+ *     t(wrap -> mtuguard_xdp) - t(wrap -> xdp_empty)
+ * on the same frame, so the restore and the tail call cancel.  For the
+ * classes that do not write to the packet we also run both programs
+ * directly (no wrapper) as a cross-check of the method.
+ *
+ * Every run is checked: the counter deltas must be exactly the ones the
+ * class claims (SYN clamped: mss_clamped += N, PTB steered: ptb_steered +=
+ * N, ...) and the verdict must be the expected one (XDP_REDIRECT for a
+ * steered PTB).  A mismatch is reported and makes the exit status 1.
+ *
+ * Time per packet: the kernel's test_run duration (the loop's time / repeat,
+ * an integer number of ns, without the time the task was scheduled out).
+ * Wall-clock time around the syscall is useless here: on this kernel every
+ * BPF_PROG_TEST_RUN call costs a further 10-40 ms outside the loop (whole
+ * 4 ms ticks: something in the call waits for a grace period), which would
+ * add 10-40 ns to every packet of a 1M-repeat run.  The runs without an
+ * involuntary context switch are counted and reported.
+ */
+#include <getopt.h>
+#include <net/if.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include "bench_common.h"
+#include "mtuguard.skel.h"
+#include "tools/bench.skel.h"
+
+#define MAX_CLASSES 12
+#define MAX_ROUNDS  64
+
+/* Addresses of the bench flows.  The server prefixes carry MTU 1400. */
+#define V4_CLIENT "198.51.100.7"
+#define V4_SERVER "10.88.0.1"
+#define V4_ROUTER "192.0.2.254"
+#define V6_CLIENT "2001:db8:100::7"
+#define V6_SERVER "2001:db8:88::1"
+#define PFX_MTU   1400
+
+struct expect_cnt {
+	const char *name;
+};
+
+struct pclass {
+	const char *key;
+	const char *label;
+	struct frame f;
+	bool mutates;        /* writes to the packet: wrapper only */
+	__u32 want_ret;
+	const char *want[4]; /* counters that must grow by N; all others 0 */
+	const char *target;  /* which target applies, for the report */
+	/* results, per prefix configuration */
+	double ns[MAX_ROUNDS], base[MAX_ROUNDS];
+	double dns[MAX_ROUNDS], dbase[MAX_ROUNDS];
+	int clean, runs;
+	bool ok;
+	char why[256];
+};
+
+static struct pclass classes[MAX_CLASSES];
+static int nclasses;
+
+static struct mtuguard_bpf *mt;
+static struct bench_bpf *bb;
+static int ifindex;
+static __u32 repeat = 1000000;
+static int rounds = 5;
+
+static const __u8 mac_a[6] = { 0x02, 0x00, 0x5e, 0x00, 0x00, 0x01 };
+static const __u8 mac_b[6] = { 0x02, 0x00, 0x5e, 0x00, 0x00, 0x02 };
+
+static struct pclass *add_class(const char *key, const char *label)
+{
+	struct pclass *c = &classes[nclasses++];
+
+	memset(c, 0, sizeof(*c));
+	c->key = key;
+	c->label = label;
+	c->want_ret = XDP_PASS;
+	c->want[0] = "packets";
+	return c;
+}
+
+/* ICMPv4 Frag Needed from the router about a server -> client segment,
+ * quoting qlen bytes of it, outer IP length = 28 + qlen. */
+static void build_ptb4(struct frame *f, size_t qlen, bool bad_csum)
+{
+	struct frame in;
+	__u8 opt[12] = { 1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2 };
+	size_t l3, l4;
+
+	/* the segment that did not fit: 1500 bytes, server -> client */
+	build_tcp4(&in, mac_a, mac_b, V4_SERVER, V4_CLIENT, 80, 40000,
+		   TCP_ACK | TCP_PSH, opt, sizeof(opt), 1500 - 20 - 32);
+	frame_eth(f, mac_a, mac_b, 0x0800);
+	l3 = frame_ip4(f, V4_ROUTER, V4_SERVER, 1, 64);
+	l4 = f->len;
+	memset(f->b + l4, 0, 8);
+	f->b[l4] = 3;                 /* destination unreachable */
+	f->b[l4 + 1] = 4;             /* fragmentation needed */
+	put16(f->b + l4 + 6, PFX_MTU); /* next-hop MTU */
+	f->len += 8;
+	memcpy(f->b + f->len, in.b + 14, qlen);
+	f->len += qlen;
+	frame_ip4_finish(f, l3);
+	frame_l4_csum(f, l3, l4, 2);
+	if (bad_csum)
+		f->b[l4 + 2] ^= 0x5a;
+}
+
+static void build_classes(void)
+{
+	struct pclass *c;
+	__u8 opt[40];
+	size_t n, l3, l4;
+
+	c = add_class("non_ip", "non-IP (ARP)");
+	frame_eth(&c->f, mac_a, mac_b, 0x0806);
+	memset(c->f.b + 14, 0, 50);
+	put16(c->f.b + 14, 1);
+	put16(c->f.b + 16, 0x0800);
+	c->f.b[18] = 6;
+	c->f.b[19] = 4;
+	put16(c->f.b + 20, 1);
+	c->f.len = 64;
+	c->target = "";
+
+	c = add_class("udp", "UDP");
+	frame_eth(&c->f, mac_a, mac_b, 0x0800);
+	l3 = frame_ip4(&c->f, V4_CLIENT, V4_SERVER, 17, 64);
+	l4 = c->f.len;
+	memset(c->f.b + l4, 0, 8 + 22);
+	put16(c->f.b + l4, 40000);
+	put16(c->f.b + l4 + 2, 53);
+	put16(c->f.b + l4 + 4, 8 + 22);
+	c->f.len += 8 + 22;
+	frame_ip4_finish(&c->f, l3);
+	frame_l4_csum(&c->f, l3, l4, 6);
+	c->target = "";
+
+	c = add_class("tcp_nonsyn", "TCP non-SYN");
+	{
+		__u8 ts[12] = { 1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2 };
+
+		build_tcp4(&c->f, mac_a, mac_b, V4_CLIENT, V4_SERVER, 40000, 80,
+			   TCP_ACK, ts, sizeof(ts), 0);
+	}
+	c->target = "<= 5 ns";
+
+	c = add_class("syn_clamp", "SYN, clamped");
+	n = syn_options(opt, 1460);
+	build_tcp4(&c->f, mac_a, mac_b, V4_CLIENT, V4_SERVER, 40000, 80,
+		   TCP_SYN, opt, n, 0);
+	c->mutates = true;
+	c->want[1] = "syn_seen";
+	c->want[2] = "mss_clamped";
+	c->target = "<= 30 ns";
+
+	c = add_class("syn_small", "SYN, MSS already small");
+	n = syn_options(opt, 1200);
+	build_tcp4(&c->f, mac_a, mac_b, V4_CLIENT, V4_SERVER, 40000, 80,
+		   TCP_SYN, opt, n, 0);
+	c->want[1] = "syn_seen";
+	c->want[2] = "mss_unchanged";
+	c->target = "";
+
+	c = add_class("syn6_clamp", "IPv6 SYN, clamped");
+	n = syn_options(opt, 1440);
+	frame_eth(&c->f, mac_a, mac_b, 0x86dd);
+	l3 = frame_ip6(&c->f, V6_CLIENT, V6_SERVER, 6, 64);
+	l4 = frame_tcp(&c->f, 40000, 80, TCP_SYN, opt, n, 0);
+	frame_ip6_finish(&c->f, l3);
+	frame_l4_csum(&c->f, l3, l4, 16);
+	c->mutates = true;
+	c->want[1] = "syn_seen";
+	c->want[2] = "mss_clamped";
+	c->target = "<= 30 ns";
+
+	c = add_class("ptb_steer", "PTB steered (fib), 576 B");
+	build_ptb4(&c->f, 548, false);
+	c->mutates = true;
+	c->want_ret = XDP_REDIRECT;
+	c->want[1] = "ptb_seen";
+	c->want[2] = "ptb_steered";
+	c->target = "<= 150 ns";
+
+	c = add_class("ptb_steer_short", "PTB steered (fib), 56 B");
+	build_ptb4(&c->f, 28, false);
+	c->f.len = c->f.len < 64 ? 64 : c->f.len; /* Ethernet minimum */
+	c->mutates = true;
+	c->want_ret = XDP_REDIRECT;
+	c->want[1] = "ptb_seen";
+	c->want[2] = "ptb_steered";
+	c->target = "<= 150 ns";
+
+	c = add_class("ptb_invalid", "PTB invalid (bad csum)");
+	build_ptb4(&c->f, 548, true);
+	c->want[1] = "ptb_seen";
+	c->want[2] = "ptb_invalid";
+	c->target = "";
+}
+
+/* ---- running ------------------------------------------------------------- */
+
+struct run {
+	double ns;
+	bool clean;
+	__u32 retval;
+};
+
+static int test_run(int prog_fd, const struct frame *f, __u32 rep, struct run *r)
+{
+	struct xdp_md ctx = { .data = 0, .data_end = f->len,
+			      .ingress_ifindex = ifindex };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = f->b, .data_size_in = f->len,
+		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = rep);
+	struct rusage ru0, ru1;
+	int err;
+
+	getrusage(RUSAGE_THREAD, &ru0);
+	err = bpf_prog_test_run_opts(prog_fd, &o);
+	getrusage(RUSAGE_THREAD, &ru1);
+	if (err)
+		return -errno;
+	r->retval = o.retval;
+	r->clean = ru1.ru_nivcsw == ru0.ru_nivcsw;
+	r->ns = o.duration;
+	return 0;
+}
+
+static void set_jmp(int prog_fd)
+{
+	__u32 k = 0;
+
+	if (bpf_map_update_elem(bpf_map__fd(bb->maps.jmp), &k, &prog_fd, BPF_ANY))
+		die("prog array update: %s", strerror(errno));
+}
+
+static void set_restore(const struct frame *f)
+{
+	memset(bb->bss->restore_tmpl, 0, sizeof(bb->bss->restore_tmpl));
+	memcpy(bb->bss->restore_tmpl, f->b,
+	       f->len < sizeof(bb->bss->restore_tmpl) ? f->len
+						      : sizeof(bb->bss->restore_tmpl));
+}
+
+static void fail_class(struct pclass *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!c->ok)
+		return; /* keep the first reason */
+	c->ok = false;
+	va_start(ap, fmt);
+	vsnprintf(c->why, sizeof(c->why), fmt, ap);
+	va_end(ap);
+}
+
+/* Run the class on mtuguard and check that the counters moved exactly as
+ * it claims. */
+static double run_checked(struct pclass *c, int prog_fd, struct run *r)
+{
+	int cfd = bpf_map__fd(mt->maps.counters);
+	struct mtug_counters a, b;
+	int err;
+
+	if (mtug_counters_sum(cfd, &a))
+		die("counters: %s", strerror(errno));
+	err = test_run(prog_fd, &c->f, repeat, r);
+	if (err) {
+		fail_class(c, "test_run: %s", strerror(-err));
+		return 0;
+	}
+	mtug_counters_sum(cfd, &b);
+	if (r->retval != c->want_ret)
+		fail_class(c, "verdict %u, want %u", r->retval, c->want_ret);
+	for (int i = 0; i < (int)MTUG_NUM_COUNTERS; i++) {
+		__u64 d = ((__u64 *)&b)[i] - ((__u64 *)&a)[i], want = 0;
+
+		for (int j = 0; j < 4 && c->want[j]; j++)
+			if (!strcmp(c->want[j], mtug_counter_names[i]))
+				want = repeat;
+		if (d != want)
+			fail_class(c, "counter %s grew by %llu, want %llu",
+				   mtug_counter_names[i], (unsigned long long)d,
+				   (unsigned long long)want);
+	}
+	return r->ns;
+}
+
+static double run_plain(struct pclass *c, int prog_fd, __u32 want_ret)
+{
+	struct run r;
+	int err = test_run(prog_fd, &c->f, repeat, &r);
+
+	if (err) {
+		fail_class(c, "test_run: %s", strerror(-err));
+		return 0;
+	}
+	if (r.retval != want_ret)
+		fail_class(c, "baseline verdict %u, want %u", r.retval, want_ret);
+	return r.ns;
+}
+
+/* ---- prefixes -------------------------------------------------------------- */
+
+static __u64 rng = 0x9e3779b97f4a7c15ULL;
+
+static __u64 xorshift(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static int v4_count, v6_count;
+
+static void add_v4(__u32 plen, const __u8 *addr, __u32 mtu, bool must)
+{
+	struct mtug_lpm_v4_key k = { .prefixlen = plen };
+	struct mtug_mtu_val v = { .mtu = mtu };
+
+	memcpy(k.addr, addr, 4);
+	if (bpf_map_update_elem(bpf_map__fd(mt->maps.mtu_v4), &k, &v, BPF_NOEXIST)) {
+		if (errno == EEXIST && !must)
+			return;
+		die("mtu_v4 update: %s", strerror(errno));
+	}
+	v4_count++;
+}
+
+static void add_v6(__u32 plen, const __u8 *addr, __u32 mtu, bool must)
+{
+	struct mtug_lpm_v6_key k = { .prefixlen = plen };
+	struct mtug_mtu_val v = { .mtu = mtu };
+
+	memcpy(k.addr, addr, 16);
+	if (bpf_map_update_elem(bpf_map__fd(mt->maps.mtu_v6), &k, &v, BPF_NOEXIST)) {
+		if (errno == EEXIST && !must)
+			return;
+		die("mtu_v6 update: %s", strerror(errno));
+	}
+	v6_count++;
+}
+
+static void mask(__u8 *a, int bytes, __u32 plen)
+{
+	for (int i = 0; i < bytes; i++) {
+		int keep = (int)plen - i * 8;
+
+		if (keep <= 0)
+			a[i] = 0;
+		else if (keep < 8)
+			a[i] &= 0xff << (8 - keep);
+	}
+}
+
+/* Grow both tries to n entries: random prefixes that never cover the bench
+ * addresses (so the lookups' answers do not change, only the tries' size). */
+static void fill_prefixes(int n)
+{
+	if (v4_count == 0) {
+		__u8 a4[4], a6[16];
+
+		parse_ip(AF_INET, "10.88.0.0", a4);
+		add_v4(16, a4, PFX_MTU, true);
+		parse_ip(AF_INET6, "2001:db8:88::", a6);
+		add_v6(48, a6, PFX_MTU, true);
+	}
+	while (v4_count < n) {
+		__u64 r = xorshift();
+		__u32 sel = r % 100, plen;
+		__u8 a[4];
+
+		plen = sel < 50 ? 24 : sel < 70 ? 32 : sel < 85 ? 16 + (r >> 8) % 8
+							     : 25 + (r >> 8) % 7;
+		memcpy(a, (char *)&r + 3, 4);
+		/* 11.0.0.0 - 223.255.255.255 minus the bench's own /8s */
+		a[0] = 11 + a[0] % 213;
+		if (a[0] == 127 || a[0] == 192 || a[0] == 198)
+			continue;
+		mask(a, 4, plen);
+		add_v4(plen, a, 1280 + (r >> 40) % 200, false);
+	}
+	while (v6_count < n) {
+		__u64 r = xorshift(), r2 = xorshift();
+		__u32 sel = r % 100, plen;
+		__u8 a[16] = {};
+
+		plen = sel < 40 ? 48 : sel < 60 ? 56 : sel < 80 ? 64 : sel < 90 ? 32 + (r >> 8) % 16
+										 : 128;
+		memcpy(a, &r2, 8);
+		memcpy(a + 8, &r, 8);
+		a[0] = 0x20 | (a[0] & 0x1f); /* 2000::/3 */
+		if (a[0] == 0x20 && a[1] == 0x01)
+			continue; /* not 2001::/16 (the bench's 2001:db8::) */
+		mask(a, 16, plen);
+		add_v6(plen, a, 1280 + (r >> 40) % 200, false);
+	}
+}
+
+/* ---- memory ------------------------------------------------------------------ */
+
+static long long fdinfo_memlock(int fd)
+{
+	char path[64], line[256];
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "memlock: %lld", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+/* Memory cgroup (v1 or v2) we moved into, to measure what the map
+ * elements really cost (intermediate trie nodes included). */
+static char memcg_dir[256], memcg_file[300], memcg_parent_procs[300];
+
+static long long memcg_usage(void)
+{
+	long long v = -1;
+	FILE *f;
+
+	if (!memcg_file[0])
+		return -1;
+	f = fopen(memcg_file, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%lld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+static void memcg_enter(void)
+{
+	static const struct {
+		const char *root, *usage;
+	} c[] = {
+		{ "/sys/fs/cgroup/memory", "memory.usage_in_bytes" },
+		{ "/sys/fs/cgroup", "memory.current" },
+	};
+	char procs[320];
+	FILE *f;
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		snprintf(memcg_dir, sizeof(memcg_dir), "%s/mtug-bench-%d", c[i].root,
+			 getpid());
+		if (mkdir(memcg_dir, 0755))
+			continue;
+		snprintf(procs, sizeof(procs), "%s/cgroup.procs", memcg_dir);
+		f = fopen(procs, "w");
+		if (!f || fprintf(f, "%d\n", getpid()) < 0 || fclose(f)) {
+			rmdir(memcg_dir);
+			continue;
+		}
+		snprintf(memcg_file, sizeof(memcg_file), "%s/%s", memcg_dir, c[i].usage);
+		snprintf(memcg_parent_procs, sizeof(memcg_parent_procs),
+			 "%s/cgroup.procs", c[i].root);
+		if (memcg_usage() >= 0)
+			return;
+		memcg_file[0] = 0;
+	}
+	memcg_dir[0] = 0;
+}
+
+static void memcg_leave(void)
+{
+	FILE *f;
+
+	if (!memcg_dir[0])
+		return;
+	f = fopen(memcg_parent_procs, "w");
+	if (f) {
+		fprintf(f, "%d\n", getpid());
+		fclose(f);
+	}
+	/* Map memory stays charged until the maps go: rmdir may fail with
+	 * EBUSY now and the cgroup become a zombie; try again at exit. */
+	rmdir(memcg_dir);
+}
+
+static void memcg_cleanup(void)
+{
+	if (memcg_dir[0])
+		rmdir(memcg_dir);
+}
+
+/* ---- verifier / JIT figures ------------------------------------------------- */
+
+static char vlog[1 << 16];
+
+static void prog_sizes(int fd, __u32 *xlated, __u32 *jited)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	*xlated = *jited = 0;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0) {
+		*xlated = info.xlated_prog_len;
+		*jited = info.jited_prog_len;
+	}
+}
+
+/* ---- main ------------------------------------------------------------------- */
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: bench_pkt --netns NS --iface IF [--repeat N] [--rounds R]\n"
+		"                 [--prefixes 1,1000,100000] [--json FILE]\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "netns", 1, 0, 'n' },   { "iface", 1, 0, 'i' },
+		{ "repeat", 1, 0, 'r' },  { "rounds", 1, 0, 'R' },
+		{ "prefixes", 1, 0, 'p' }, { "json", 1, 0, 'j' },
+		{ 0 } };
+	const char *netns = NULL, *iface = NULL, *json = NULL;
+	char pfx_arg[128] = "1,1000,100000";
+	int pfx[8], npfx = 0, opt, mtug_fd, empty_fd, wrap_fd, bad = 0;
+	long long mem_before = -1, mem_after = -1;
+	__u32 xl = 0, jt = 0, processed = 0;
+	double empty_direct[MAX_ROUNDS];
+	FILE *js = NULL;
+
+	while ((opt = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (opt) {
+		case 'n': netns = optarg; break;
+		case 'i': iface = optarg; break;
+		case 'r': repeat = strtoul(optarg, NULL, 0); break;
+		case 'R': rounds = atoi(optarg); break;
+		case 'p': snprintf(pfx_arg, sizeof(pfx_arg), "%s", optarg); break;
+		case 'j': json = optarg; break;
+		default: usage();
+		}
+	}
+	if (!iface || repeat == 0 || rounds < 1 || rounds > MAX_ROUNDS)
+		usage();
+	for (char *s = strtok(pfx_arg, ","); s && npfx < 8; s = strtok(NULL, ","))
+		pfx[npfx++] = atoi(s);
+
+	/* The memory cgroup before the maps exist, so they are charged to it;
+	 * the namespace after, so /sys/fs/cgroup is the host's. */
+	memcg_enter();
+	atexit(memcg_cleanup);
+	if (netns)
+		netns_enter(netns);
+	ifindex = if_nametoindex(iface);
+	if (!ifindex)
+		die("no interface %s", iface);
+
+	libbpf_set_print(NULL);
+	mt = mtuguard_bpf__open();
+	if (!mt)
+		die("mtuguard skeleton open failed");
+	bpf_program__set_log_level(mt->progs.mtuguard_xdp, 4 /* BPF_LOG_STATS */);
+	bpf_program__set_log_buf(mt->progs.mtuguard_xdp, vlog, sizeof(vlog));
+	if (mtuguard_bpf__load(mt))
+		die("mtuguard skeleton load failed: %s", strerror(errno));
+	{
+		char *p = strstr(vlog, "processed ");
+
+		if (p)
+			processed = strtoul(p + 10, NULL, 10);
+	}
+	bb = bench_bpf__open_and_load();
+	if (!bb)
+		die("bench skeleton load failed: %s", strerror(errno));
+	mtug_fd = bpf_program__fd(mt->progs.mtuguard_xdp);
+	empty_fd = bpf_program__fd(bb->progs.xdp_empty);
+	wrap_fd = bpf_program__fd(bb->progs.xdp_wrap);
+	prog_sizes(mtug_fd, &xl, &jt);
+
+	{
+		struct mtug_iface_cfg ic = { .features = MTUG_F_MSS | MTUG_F_PTB,
+					     .ptb_mode = MTUG_PTB_FIB };
+		struct mtug_global_cfg gc = {};
+		__u32 k = ifindex, z = 0;
+
+		if (bpf_map_update_elem(bpf_map__fd(mt->maps.iface_cfg), &k, &ic, BPF_ANY) ||
+		    bpf_map_update_elem(bpf_map__fd(mt->maps.global_cfg), &z, &gc, BPF_ANY))
+			die("config: %s", strerror(errno));
+	}
+	build_classes();
+
+	if (json) {
+		js = fopen(json, "w");
+		if (!js)
+			die("%s: %s", json, strerror(errno));
+		fprintf(js, "{\"repeat\": %u, \"rounds\": %d, \"iface\": \"%s\",\n"
+			" \"method\": \"bpf_prog_test_run, repeat; class = restore frame + tail call "
+			"into mtuguard_xdp, baseline = same into xdp_empty; median of rounds\",\n"
+			" \"prog\": {\"name\": \"mtuguard_xdp\", \"xlated_bytes\": %u, "
+			"\"jited_bytes\": %u, \"verifier_processed_insns\": %u},\n"
+			" \"configs\": [",
+			repeat, rounds, iface, xl, jt, processed);
+	}
+	printf("mtuguard_xdp: %u bytes xlated, %u bytes jited, verifier processed %u insns\n",
+	       xl, jt, processed);
+
+	for (int pi = 0; pi < npfx; pi++) {
+		double t0 = now_s(), ed;
+		int clean = 0, total = 0;
+
+		fill_prefixes(pfx[pi]);
+		if (pi == 0)
+			mem_before = memcg_usage();
+		for (int i = 0; i < nclasses; i++) {
+			classes[i].ok = true;
+			classes[i].why[0] = 0;
+		}
+		for (int r = 0; r < rounds; r++) {
+			struct run run;
+
+			empty_direct[r] = run_plain(&classes[2], empty_fd, XDP_PASS);
+			for (int i = 0; i < nclasses; i++) {
+				struct pclass *c = &classes[i];
+
+				set_restore(&c->f);
+				set_jmp(empty_fd);
+				c->base[r] = run_plain(c, wrap_fd, XDP_PASS);
+				set_jmp(mtug_fd);
+				c->ns[r] = run_checked(c, wrap_fd, &run);
+				clean += run.clean;
+				total++;
+				if (!c->mutates) {
+					c->dbase[r] = run_plain(c, empty_fd, XDP_PASS);
+					c->dns[r] = run_checked(c, mtug_fd, &run);
+				}
+			}
+		}
+		ed = median(empty_direct, rounds);
+		printf("\n%d prefixes per family (mtu_v4 %d, mtu_v6 %d): %d rounds x %u, "
+		       "%d/%d runs without preemption, %.1f s\n",
+		       pfx[pi], v4_count, v6_count, rounds, repeat, clean, total,
+		       now_s() - t0);
+		printf("  %-28s %9s %9s %9s %9s  %s\n", "class", "ns/pkt", "baseline",
+		       "overhead", "direct", "path check");
+		printf("  %-28s %9.1f %9s %9s %9s  %s\n", "empty XDP program (XDP_PASS)",
+		       ed, "", "", "", "");
+		if (js)
+			fprintf(js, "%s\n  {\"prefixes\": %d, \"mtu_v4_entries\": %d, "
+				"\"mtu_v6_entries\": %d, \"empty_ns\": %.2f, \"classes\": [",
+				pi ? "," : "", pfx[pi], v4_count, v6_count, ed);
+		for (int i = 0; i < nclasses; i++) {
+			struct pclass *c = &classes[i];
+			double ns = median(c->ns, rounds), base = median(c->base, rounds);
+			double dov = 0;
+			char direct[32] = "";
+
+			if (!c->mutates) {
+				dov = median(c->dns, rounds) - median(c->dbase, rounds);
+				snprintf(direct, sizeof(direct), "%+.1f", dov);
+			}
+			if (!c->ok)
+				bad = 1;
+			printf("  %-28s %9.1f %9.1f %+9.1f %9s  %s%s%s\n", c->label, ns,
+			       base, ns - base, direct, c->ok ? "ok" : "WRONG PATH: ",
+			       c->ok ? "" : c->why, "");
+			if (js) {
+				fprintf(js, "%s\n   {\"key\": \"%s\", \"label\": \"%s\", "
+					"\"ns\": %.2f, \"baseline_ns\": %.2f, \"overhead_ns\": %.2f, ",
+					i ? "," : "", c->key, c->label, ns, base, ns - base);
+				if (c->mutates)
+					fprintf(js, "\"direct_overhead_ns\": null, ");
+				else
+					fprintf(js, "\"direct_overhead_ns\": %.2f, ", dov);
+				fprintf(js, "\"target\": \"%s\", \"path_ok\": %s, "
+					"\"path_check\": \"%s\", \"rounds_ns\": [",
+					c->target, c->ok ? "true" : "false",
+					c->ok ? "counters and verdict as expected" : c->why);
+				for (int r = 0; r < rounds; r++)
+					fprintf(js, "%s%.2f", r ? ", " : "", c->ns[r] - c->base[r]);
+				fprintf(js, "]}");
+			}
+		}
+		if (js)
+			fprintf(js, "]}");
+	}
+
+	/* Memory with the last (largest) configuration loaded. */
+	mem_after = memcg_usage();
+	{
+		long long m4 = fdinfo_memlock(bpf_map__fd(mt->maps.mtu_v4));
+		long long m6 = fdinfo_memlock(bpf_map__fd(mt->maps.mtu_v6));
+		long long tot = 0, cg = -1;
+		struct bpf_map *m;
+
+		bpf_object__for_each_map(m, mt->obj) {
+			long long v = fdinfo_memlock(bpf_map__fd(m));
+
+			if (v > 0)
+				tot += v;
+		}
+		if (mem_before >= 0 && mem_after >= 0 && npfx > 1)
+			cg = mem_after - mem_before;
+		printf("\nmemory with %d prefixes per family: mtu_v4 %.1f MiB, mtu_v6 %.1f MiB, "
+		       "all mtuguard maps %.1f MiB (fdinfo memlock)",
+		       v4_count, m4 / 1048576.0, m6 / 1048576.0, tot / 1048576.0);
+		if (cg >= 0)
+			printf("; memory cgroup: +%.1f MiB from %d to %d prefixes per family",
+			       cg / 1048576.0, pfx[0], v4_count);
+		printf("\n");
+		if (js)
+			fprintf(js, "\n ],\n \"memory\": {\"prefixes_per_family\": %d, "
+				"\"mtu_v4_memlock_bytes\": %lld, \"mtu_v6_memlock_bytes\": %lld, "
+				"\"all_maps_memlock_bytes\": %lld, \"memcg_delta_bytes\": %lld, "
+				"\"memcg_delta_from_prefixes\": %d},\n \"ok\": %s}\n",
+				v4_count, m4, m6, tot, cg, pfx[0], bad ? "false" : "true");
+	}
+	if (js)
+		fclose(js);
+	memcg_leave();
+	bench_bpf__destroy(bb);
+	mtuguard_bpf__destroy(mt);
+	return bad;
+}
