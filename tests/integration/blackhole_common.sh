@@ -23,7 +23,9 @@
 # MTU: a veth checks the receiving end's MTU only for non-GSO skbs, so with
 # TSO on a 1500-byte-segment super-packet passes a "1400" veth end and
 # nothing stalls.  A router's forwarding MTU check validates each GSO
-# segment (skb_gso_validate_network_len), so it holds with any offloads.
+# segment (skb_gso_validate_network_len), so it holds with any offloads
+# (measured: the stall is the same with the endpoints' default offloads,
+# TSO and TX checksum on).
 #
 # TX checksum offload is turned off on the two endpoints: their packets then
 # leave with complete checksums, as from a real NIC, and the receiving
