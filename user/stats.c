@@ -94,6 +94,12 @@ static void print_totals(const struct snap *s, bool json, bool per_cpu)
 	int cpu;
 
 	if (!json) {
+		if (per_cpu) {
+			printf("%-18s %s", "counter", "total");
+			for (cpu = 0; cpu < s->ncpu; cpu++)
+				printf(" cpu%d", cpu);
+			putchar('\n');
+		}
 		for (i = 0; i < NCOUNTERS; i++) {
 			printf("%-18s %llu", counter_names[i],
 			       (unsigned long long)s->total[i]);
