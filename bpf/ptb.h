@@ -21,11 +21,7 @@
 #include "act.h"
 #include "fib.h"
 
-/* Longest ICMP message whose checksum we verify (24 chunks of 64 bytes).
- * RFC 1812 caps ICMPv4 errors at 576 bytes, RFC 4443 ICMPv6 at 1280. */
-#define PTB_CSUM_CHUNK     64
-#define PTB_CSUM_MAX_CHUNK 24
-#define PTB_OFF_MASK       0x3fff
+#define PTB_OFF_MASK       CSUM_OFF_MASK
 
 /* Not a real verdict: XDP turns it into "tag the frame for TC and pass". */
 #define ACT_DEFER 0x100
@@ -35,59 +31,6 @@ enum ptb_check {
 	PTB_INVALID,
 	PTB_TOO_SMALL,
 };
-
-/* One's-complement sum of len bytes at data + off, verified against
- * data_end.  Returns 0xffff folded when the covered data (checksum field
- * included) is correct; -1 when it cannot be summed. */
-static __always_inline int csum_region(void *ctx, bool is_xdp, void *data,
-				       void *data_end, __u32 off, __u32 len,
-				       __u32 seed)
-{
-	/* 4 spare bytes: the verifier bounds (rem + 3) & ~3 only by 66. */
-	__u8 tail[PTB_CSUM_CHUNK + 4] = {};
-	__s64 sum = seed;
-	__u32 rem;
-
-	off &= PTB_OFF_MASK;
-	if (len > PTB_CSUM_CHUNK * PTB_CSUM_MAX_CHUNK)
-		return -1;
-	/* Whole 64-byte chunks straight from the packet.  The constant chunk
-	 * size keeps each round's bounds check a constant the verifier can
-	 * match against data_end. */
-	for (int i = 0; i < PTB_CSUM_MAX_CHUNK; i++) {
-		void *p = data + off;
-
-		if (len < PTB_CSUM_CHUNK)
-			break;
-		off &= PTB_OFF_MASK;
-		p = data + off;
-		if (p + PTB_CSUM_CHUNK > data_end)
-			return -1;
-		sum = bpf_csum_diff(0, 0, p, PTB_CSUM_CHUNK, sum);
-		if (sum < 0)
-			return -1;
-		off += PTB_CSUM_CHUNK;
-		len -= PTB_CSUM_CHUNK;
-	}
-	/* The tail (< 64 bytes) copied into a zeroed buffer: zero padding
-	 * does not change the sum, and the tail starts at an even offset
-	 * from the start so the byte pairing is preserved. */
-	rem = len & (PTB_CSUM_CHUNK - 1);
-	if (rem) {
-		int err;
-
-		if (is_xdp)
-			err = bpf_xdp_load_bytes(ctx, off, tail, rem);
-		else
-			err = bpf_skb_load_bytes(ctx, off, tail, rem);
-		if (err)
-			return -1;
-		sum = bpf_csum_diff(0, 0, (void *)tail, (rem + 3) & ~3u, sum);
-		if (sum < 0)
-			return -1;
-	}
-	return csum_fold32((__u32)sum);
-}
 
 /* clang 14 emits a call for __builtin_memcmp on BPF: compare by copying to
  * the stack (constant-size __builtin_memcpy is inlined) as two u64. */

@@ -276,6 +276,19 @@ static const struct fixture fixtures[] = {
 	  .pkt = { TCP4(.flags = TH_SYN, .seq = 0x7ab91193, TCP_OPTS(TO_NOP, TO_MSS(1460), 0, 0, 0)) },
 	  .cfg = DEF_CFG, .exp = CLAMPED(1, MSS4) },
 
+	/* CHECKSUM_PARTIAL seen by XDP (veth, generic XDP): the field holds
+	 * the pseudo-header sum for the device to complete, so XDP must write
+	 * the MSS and leave the field alone (the pseudo sum does not cover the
+	 * MSS).  Updating it would cancel the change out on completion.  TC
+	 * sees ip_summed and is covered by test_tc_csum_offload.sh. */
+	{ .name = "v4_xdp_csum_partial", .progs = ON_XDP,
+	  .pkt = { TCP4(.flags = TH_SYN, TCP_OPTS(LINUX_OPTS), .csum_partial = 1) },
+	  .cfg = DEF_CFG, .exp = CLAMPED(0, MSS4) },
+	{ .name = "v6_xdp_csum_partial_odd", .progs = ON_XDP,
+	  .pkt = { TCP6(.flags = TH_SYN, TCP_OPTS(TO_NOP, TO_MSS(1460), 0, 0, 0),
+			.csum_partial = 1) },
+	  .cfg = DEF_CFG, .exp = CLAMPED(1, MSS6) },
+
 	/* ---- TCP header that does not parse ---------------------------------- */
 	{ .name = "v4_doff_4",
 	  .pkt = { TCP4(.flags = TH_SYN, TCP_OPTS(TO_MSS(1460)), .doff_override = 4) },

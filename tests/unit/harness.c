@@ -509,7 +509,8 @@ static int expected_output(const struct expect *e, const struct pkt *in,
 /* Does the spec ask for a wrong checksum somewhere? */
 static bool csum_corrupted(const struct pkt_spec *s)
 {
-	return s->ip4.csum_delta || (s->l4 == L4_TCP && s->tcp.csum_delta) ||
+	return s->ip4.csum_delta ||
+	       (s->l4 == L4_TCP && (s->tcp.csum_delta || s->tcp.csum_partial)) ||
 	       (s->l4 == L4_ICMP && s->icmp.csum_delta);
 }
 

@@ -207,6 +207,7 @@ void pkt_tcp(struct pkt *p, const struct tcp_spec *s)
 	pkt_put16(p, l->off + 14, s->win ? s->win : 64240);
 	memcpy(h + 20, s->opts, s->opts_len); /* the rest stays 0 = EOL */
 	l->csum_delta = s->csum_delta;
+	l->csum_partial = s->csum_partial;
 }
 
 void pkt_udp(struct pkt *p, __u16 sport, __u16 dport)
@@ -335,6 +336,12 @@ static void l4_csum(struct pkt *p, int i)
 			sum = sum16(p->data + ip->off + 8, 32, 0);
 			sum += (__u32)(seglen >> 16) + (__u32)(seglen & 0xffff) + l->id;
 		}
+	}
+	if (l->csum_partial) {
+		/* What tcp_v4/v6_send_check leave for the device: the folded
+		 * pseudo-header sum, not complemented, payload not summed. */
+		pkt_put16(p, l->off + csum_off, fold(sum));
+		return;
 	}
 	sum = sum16(p->data + l->off, seglen, sum);
 	store_csum(p, l->off + csum_off, sum, l->csum_delta);

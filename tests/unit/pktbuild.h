@@ -87,6 +87,8 @@ struct pkt_layer {
 	__u8 keep_next;  /* next-protocol field set explicitly, keep it */
 	__u8 keep_len;   /* length field set explicitly, keep it */
 	__u16 csum_delta; /* added (one's complement) to the computed checksum */
+	__u8 csum_partial; /* store the pseudo-header sum only, as Linux does
+			    * for a CHECKSUM_PARTIAL segment */
 };
 
 struct pkt {
@@ -141,6 +143,7 @@ struct tcp_spec {
 	__u8 opts_len;
 	__u8 doff_override;    /* 0 = auto */
 	__u16 csum_delta;      /* added (one's complement) to the correct checksum */
+	__u8 csum_partial;     /* checksum field = pseudo-header sum (offload) */
 };
 
 struct pkt_spec; /* for ICMP quotes */
