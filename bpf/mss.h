@@ -133,8 +133,16 @@ static __always_inline __u32 mss_target_mtu(void *ctx, __u32 ifindex,
 {
 	__u32 mtu = 0;
 
-	mtu_min(&mtu, prefix_mtu(e->v4, e->src));
-	mtu_min(&mtu, prefix_mtu(e->v4, e->dst));
+	/* One branch per family, each with its own two lookups: a lookup
+	 * call shared by both maps would make the verifier emit the generic
+	 * (indirect) map call instead of a direct call to the trie's. */
+	if (e->v4) {
+		mtu_min(&mtu, prefix_mtu(1, e->src));
+		mtu_min(&mtu, prefix_mtu(1, e->dst));
+	} else {
+		mtu_min(&mtu, prefix_mtu(0, e->src));
+		mtu_min(&mtu, prefix_mtu(0, e->dst));
+	}
 	mtu_min(&mtu, icfg->mtu);
 	if (gcfg) {
 		mtu_min(&mtu, gcfg->default_mtu);
@@ -239,6 +247,16 @@ static __always_inline int mss_clamp(void *ctx, void *data, void *data_end,
 	}
 	if (optlen > TCP_MAX_OPTLEN)
 		return 0; /* cannot happen: doff is 4 bits */
+	/* Fast path: every common stack sends MSS as the first option.
+	 * Read it in place; anything else takes the walk below.  (optlen is
+	 * a non-zero multiple of 4 here, so the option fits in it.) */
+	p = (__u8 *)(tcph + 1);
+	if ((void *)(p + TCPOLEN_MSS) <= data_end &&
+	    p[0] == TCPOPT_MSS && p[1] == TCPOLEN_MSS) {
+		off = 0;
+		old = ((__u32)p[2] << 8) | p[3];
+		goto found;
+	}
 	if (is_xdp) {
 		if (bpf_xdp_load_bytes(ctx, l4_off + sizeof(*tcph), opt, optlen))
 			goto malformed;
@@ -258,7 +276,7 @@ static __always_inline int mss_clamp(void *ctx, void *data, void *data_end,
 	asm volatile("" : "+r"(off));
 	off &= 0x3f;
 	old = ((__u32)opt[(off + 2) & 0x3f] << 8) | opt[(off + 3) & 0x3f];
-
+found:
 	mtu = mss_target_mtu(ctx, ifindex, &e, icfg, gcfg);
 	overhead = e.v4 ? MTUG_V4_MSS_OVERHEAD : MTUG_V6_MSS_OVERHEAD;
 	if (mtu <= overhead || old <= mtu - overhead) {
