@@ -35,27 +35,45 @@ static __always_inline __u16 csum_word_at(__u16 v, __u32 offset)
 #define CSUM_CHUNK     64
 #define CSUM_MAX_CHUNK 24
 #define CSUM_OFF_MASK  0x3fff
+/* bpf_csum_diff() takes at most 512 bytes (its scratch buffer, before
+ * Linux 6.12).  Each call costs about as much as summing 512 bytes, so the
+ * big chunks go first; the tail is summed in BPF, without a helper. */
+#define CSUM_BIG_CHUNK 512
 
 /* One's-complement sum of len bytes at data + off, verified against
  * data_end.  Returns 0xffff folded when the covered data (checksum field
- * included) is correct; -1 when it cannot be summed. */
+ * included) is correct; -1 when it cannot be summed.  The region must be
+ * in the linear data (TC callers pull it first). */
 static __always_inline int csum_region(void *ctx, bool is_xdp, void *data,
 				       void *data_end, __u32 off, __u32 len,
 				       __u32 seed)
 {
-	/* 4 spare bytes: the verifier bounds (rem + 3) & ~3 only by 66. */
-	__u8 tail[CSUM_CHUNK + 4] = {};
 	__s64 sum = seed;
-	__u32 rem;
+	__u64 words = 0;
 
 	off &= CSUM_OFF_MASK;
 	if (len > CSUM_CHUNK * CSUM_MAX_CHUNK)
 		return -1;
-	/* Whole 64-byte chunks straight from the packet.  The constant chunk
-	 * size keeps each round's bounds check a constant the verifier can
-	 * match against data_end. */
-	for (int i = 0; i < CSUM_MAX_CHUNK; i++) {
-		void *p = data + off;
+	/* Whole chunks straight from the packet, 512 bytes, then 64.  The
+	 * constant chunk sizes keep each round's bounds check a constant the
+	 * verifier can match against data_end. */
+	for (int i = 0; i < CSUM_CHUNK * CSUM_MAX_CHUNK / CSUM_BIG_CHUNK; i++) {
+		void *p;
+
+		if (len < CSUM_BIG_CHUNK)
+			break;
+		off &= CSUM_OFF_MASK;
+		p = data + off;
+		if (p + CSUM_BIG_CHUNK > data_end)
+			return -1;
+		sum = bpf_csum_diff(0, 0, p, CSUM_BIG_CHUNK, sum);
+		if (sum < 0)
+			return -1;
+		off += CSUM_BIG_CHUNK;
+		len -= CSUM_BIG_CHUNK;
+	}
+	for (int i = 0; i < CSUM_BIG_CHUNK / CSUM_CHUNK; i++) {
+		void *p;
 
 		if (len < CSUM_CHUNK)
 			break;
@@ -69,24 +87,50 @@ static __always_inline int csum_region(void *ctx, bool is_xdp, void *data,
 		off += CSUM_CHUNK;
 		len -= CSUM_CHUNK;
 	}
-	/* The tail (< 64 bytes) copied into a zeroed buffer: zero padding
-	 * does not change the sum, and the tail starts at an even offset
-	 * from the start so the byte pairing is preserved. */
-	rem = len & (CSUM_CHUNK - 1);
-	if (rem) {
-		int err;
+	/* The tail (< 64 bytes): 32-bit words in memory order, as
+	 * bpf_csum_diff sums them, then the last 1-3 bytes zero-padded to a
+	 * word.  Every chunk and word is a multiple of 4 bytes, so the byte
+	 * pairing of the 16-bit sum is preserved. */
+	for (int i = 0; i < CSUM_CHUNK / 4; i++) {
+		void *p;
 
-		if (is_xdp)
-			err = bpf_xdp_load_bytes(ctx, off, tail, rem);
-		else
-			err = bpf_skb_load_bytes(ctx, off, tail, rem);
-		if (err)
+		if (len < 4)
+			break;
+		off &= CSUM_OFF_MASK;
+		p = data + off;
+		if (p + 4 > data_end)
 			return -1;
-		sum = bpf_csum_diff(0, 0, (void *)tail, (rem + 3) & ~3u, sum);
-		if (sum < 0)
-			return -1;
+		words += *(__u32 *)p;
+		off += 4;
+		len -= 4;
 	}
-	return csum_fold32((__u32)sum);
+	if (len) {
+		__u8 b[4] = {};
+		__u8 *p;
+		__u32 w;
+
+		off &= CSUM_OFF_MASK;
+		p = data + off;
+		if ((void *)(p + 1) > data_end)
+			return -1;
+		b[0] = p[0];
+		if (len > 1) {
+			if ((void *)(p + 2) > data_end)
+				return -1;
+			b[1] = p[1];
+		}
+		if (len > 2) {
+			if ((void *)(p + 3) > data_end)
+				return -1;
+			b[2] = p[2];
+		}
+		__builtin_memcpy(&w, b, 4);
+		words += w;
+	}
+	words += (__u32)sum;
+	words = (words & 0xffffffff) + (words >> 32);
+	words = (words & 0xffffffff) + (words >> 32);
+	return csum_fold32((__u32)words);
 }
 
 /* Folded sum of the TCP pseudo-header (addresses as in the packet).  This
