@@ -44,6 +44,7 @@ int harness_open(struct harness *h)
 	int err;
 
 	memset(h, 0, sizeof(*h));
+	h->ns.orig_fd = h->ns.test_fd = -1;
 	libbpf_set_print(libbpf_print);
 	h->ncpus = libbpf_num_possible_cpus();
 	if (h->ncpus <= 0) {
@@ -72,6 +73,7 @@ int harness_open(struct harness *h)
 
 void harness_close(struct harness *h)
 {
+	netns_close(h);
 	mtuguard_bpf__destroy(h->skel);
 	h->skel = NULL;
 }
@@ -146,9 +148,9 @@ static int add_prefix(struct harness *h, const struct mtu_prefix *mp)
 	}
 }
 
-int harness_apply_cfg(struct harness *h, const struct cfg_spec *c)
+int harness_apply_cfg(struct harness *h, const struct cfg_spec *c, __u32 ifindex)
 {
-	__u32 ifindex = LOOPBACK_IFINDEX, zero = 0;
+	__u32 zero = 0;
 
 	if (!c->no_iface) {
 		struct mtug_iface_cfg ic = {
@@ -193,22 +195,40 @@ int harness_counters(struct harness *h, struct mtug_counters *sum)
 }
 
 int harness_run(struct harness *h, enum prog_id prog, const __u8 *in, size_t len,
-		struct run_result *r)
+		__u32 ifindex, unsigned repeat, struct run_result *r)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts,
 		.data_in = in,
 		.data_size_in = len,
 		.data_out = r->out,
 		.data_size_out = sizeof(r->out),
-		.repeat = 1,
+		.repeat = repeat ? repeat : 1,
 	);
+	/* XDP always gets a ctx, so that ctx_out reports the metadata the
+	 * program left (data = its length; data_out starts with it).
+	 * ingress_ifindex 0 keeps test_run's default rxq (loopback). */
+	struct xdp_md xin = { .data = 0, .data_end = len, .ingress_ifindex = ifindex };
+	struct xdp_md xout = {};
+	struct __sk_buff sin = { .ifindex = ifindex };
 	int err;
 
+	if (prog == PROG_XDP) {
+		opts.ctx_in = &xin;
+		opts.ctx_size_in = sizeof(xin);
+		opts.ctx_out = &xout;
+		opts.ctx_size_out = sizeof(xout);
+	} else if (ifindex) {
+		opts.ctx_in = &sin;
+		opts.ctx_size_in = sizeof(sin);
+	}
 	err = bpf_prog_test_run_opts(h->prog_fd[prog], &opts);
 	if (err)
 		return -errno;
 	r->retval = opts.retval;
 	r->out_len = opts.data_size_out;
+	r->meta_len = prog == PROG_XDP ? xout.data : 0;
+	if (r->meta_len > r->out_len)
+		return -ERANGE;
 	return 0;
 }
 
@@ -539,7 +559,9 @@ enum case_result harness_case(struct harness *h, const struct fixture *f,
 	enum csum_state in_cs, out_cs;
 	struct why w = { .len = 0 };
 	const char *what;
-	bool bytes_ok = true;
+	const __u8 *out;
+	__u32 ifindex = LOOPBACK_IFINDEX, ctx_ifindex = 0, out_len;
+	bool bytes_ok = true, in_ns = false;
 	int err;
 
 	if (pkt_build(&in, &f->pkt) < 0) {
@@ -562,7 +584,15 @@ enum case_result harness_case(struct harness *h, const struct fixture *f,
 		goto out;
 	}
 
-	if (harness_reset(h) || harness_apply_cfg(h, &f->cfg)) {
+	if (f->netns) {
+		if (netns_enter(h)) {
+			why_add(&w, "netns: %s", h->ns.err);
+			goto out;
+		}
+		in_ns = true;
+		ifindex = ctx_ifindex = h->ns.in_ifindex;
+	}
+	if (harness_reset(h) || harness_apply_cfg(h, &f->cfg, ifindex)) {
 		why_add(&w, "map setup: %s", strerror(errno));
 		goto out;
 	}
@@ -570,7 +600,14 @@ enum case_result harness_case(struct harness *h, const struct fixture *f,
 		why_add(&w, "counters: %s", strerror(errno));
 		goto out;
 	}
-	err = harness_run(h, prog, in.data, in.len, &r);
+	err = harness_run(h, prog, in.data, in.len, ctx_ifindex, f->repeat, &r);
+	if (in_ns) {
+		in_ns = false;
+		if (netns_leave(h)) {
+			why_add(&w, "netns: %s", h->ns.err);
+			goto out;
+		}
+	}
 	if (err == -EINVAL && tc_refuses(prog, &in)) {
 		printf("SKIP: %s/%s (test_run refuses an skb with a cut IP header)\n",
 		       prog_name(prog), f->name);
@@ -584,12 +621,27 @@ enum case_result harness_case(struct harness *h, const struct fixture *f,
 		why_add(&w, "counters: %s", strerror(errno));
 		goto out;
 	}
+	/* The frame is what follows the XDP metadata. */
+	out = r.out + r.meta_len;
+	out_len = r.out_len - r.meta_len;
+	if (prog == PROG_XDP) {
+		__u32 meta = 0;
+
+		if (r.meta_len >= sizeof(meta))
+			memcpy(&meta, r.out + r.meta_len - sizeof(meta), sizeof(meta));
+		if (e->xdp_meta && (r.meta_len != sizeof(meta) || meta != e->xdp_meta))
+			why_add(&w, "XDP metadata: %u bytes (0x%08x), expected 4 bytes 0x%08x",
+				r.meta_len, meta, e->xdp_meta);
+		else if (!e->xdp_meta && r.meta_len)
+			why_add(&w, "XDP metadata: %u bytes (0x%08x), expected none",
+				r.meta_len, meta);
+	}
 
 	if (r.retval != verdict_code(prog, e->verdict))
 		why_add(&w, "verdict %s, expected %s", retval_name(prog, r.retval),
 			retval_name(prog, verdict_code(prog, e->verdict)));
 
-	if (r.out_len != want.len || memcmp(r.out, want.data, want.len)) {
+	if (out_len != want.len || memcmp(out, want.data, want.len)) {
 		bytes_ok = false;
 		why_add(&w, "output bytes differ");
 	}
@@ -603,16 +655,18 @@ enum case_result harness_case(struct harness *h, const struct fixture *f,
 	MTUG_COUNTERS(CMP)
 #undef CMP
 
-	out_cs = csum_check(r.out, r.out_len, &what);
+	out_cs = csum_check(out, out_len, &what);
 	if (in_cs == CSUM_OK && out_cs != CSUM_OK)
 		why_add(&w, "%s checksum %s after the program (valid before)", what,
 			out_cs == CSUM_BAD ? "invalid" : "unverifiable");
 
 	if (!bytes_ok || (h->verbose && w.len == 0)) {
 		fprintf(stdout, "    %s/%s: input %zu bytes\n", prog_name(prog), f->name, in.len);
-		hexdiff(stdout, want.data, want.len, r.out, r.out_len);
+		hexdiff(stdout, want.data, want.len, out, out_len);
 	}
 out:
+	if (in_ns && netns_leave(h))
+		why_add(&w, "netns: %s", h->ns.err);
 	if (w.len) {
 		printf("FAIL: %s/%s (%s)\n", prog_name(prog), f->name, w.buf);
 		return CASE_FAIL;

@@ -75,6 +75,11 @@ struct expect {
 	 * expect to change with pkt_refresh_csums(). */
 	void (*edit)(struct pkt *out);
 	struct mtug_counters cnt; /* counter deltas, summed over CPUs */
+	/* XDP only: the 4 bytes of metadata the program must leave in front
+	 * of the frame (native order, e.g. MTUG_META_DEFER); 0 = it must
+	 * leave none.  Read through test_run's ctx_out (xdp_md.data is the
+	 * metadata length); the output bytes compared are those after it. */
+	__u32 xdp_meta;
 };
 
 /* MSS option at byte `at` of the option area now reads `v`. */
@@ -87,6 +92,14 @@ struct fixture {
 	struct cfg_spec cfg;
 	struct expect exp;          /* for every program ... */
 	const struct expect *exp_on[PROG__COUNT]; /* ... unless given here */
+	/* Run inside the harness's private network namespace (see "netns"
+	 * below), on its ingress device: iface_cfg is set for that ifindex and
+	 * test_run gets it in ctx_in (xdp_md.ingress_ifindex, __sk_buff.ifindex),
+	 * so bpf_fib_lookup / bpf_clone_redirect see a real topology.  Default:
+	 * the caller's namespace, loopback (ifindex 1), no ctx. */
+	bool netns;
+	unsigned repeat;            /* test_run repeat count, 0 = 1; counter
+				     * deltas are over all the runs */
 };
 
 struct fixture_set {
@@ -97,6 +110,7 @@ struct fixture_set {
 
 /* The fixture tables (one file each), listed in main.c. */
 extern const struct fixture_set mss_fixtures;
+extern const struct fixture_set ptb_fixtures;
 
 /* Plain (non-fixture) tests, no BPF, no root: the harness checking itself
  * (selftest.c) and the loader's pure helpers (user_helpers.c). */
@@ -110,28 +124,75 @@ void report_plain(const char *name, bool ok, const char *why, const char *filter
 
 struct mtuguard_bpf;
 
+/* The private network namespace of .netns fixtures: created on first use
+ * with unshare(CLONE_NEWNET), anonymous (no /run/netns name), held only by
+ * an fd of this process, so the kernel destroys it, devices and all, on
+ * every exit path (even a crash).  The process returns to its own
+ * namespace after each case.  Topology (fixed addresses, see netns.c):
+ *
+ *   mtg_in  (ingress, MAC 02:00:00:00:00:02 = the builder's default
+ *            destination MAC) <-veth-> mtg_inp (02:00:00:00:00:01)
+ *   mtg_out (egress, NS_OUT_MAC)  <-veth-> mtg_outp
+ *   forwarding on (IPv4, IPv6);  lo holds NS_LOCAL4 / NS_LOCAL6;
+ *   NS_VIP4 / NS_VIP6 prefixes via a gateway with a PERMANENT neighbour
+ *     entry (NS_GW_MAC) out of mtg_out;
+ *   NS_UNRES4 / NS_UNRES6 prefixes via a gateway with no neighbour entry;
+ *   NS_UNREACH4 / NS_UNREACH6 prefixes: "unreachable" routes;
+ *   NS_NOROUTE4 / NS_NOROUTE6: no route at all (there is no default).
+ */
+#define NS_OUT_MAC  { 0x02, 0x00, 0x00, 0x00, 0x0b, 0x01 }
+#define NS_GW_MAC   { 0x02, 0x00, 0x00, 0x00, 0x0c, 0x02 }
+#define NS_VIP4     "10.2.2.2"      /* = PKT_DEF_V4_DST */
+#define NS_VIP6     "2001:db8:2::2" /* = PKT_DEF_V6_DST */
+#define NS_LOCAL4   "10.9.9.9"
+#define NS_LOCAL6   "2001:db8:9::9"
+#define NS_UNRES4   "10.3.3.3"
+#define NS_UNRES6   "2001:db8:3::3"
+#define NS_UNREACH4 "10.66.6.6"
+#define NS_UNREACH6 "2001:db8:66::6"
+#define NS_NOROUTE4 "10.77.7.7"
+#define NS_NOROUTE6 "2001:db8:77::7"
+
+struct harness_netns {
+	int state;          /* 0 = not yet, 1 = ready, -1 = setup failed */
+	int orig_fd;        /* the namespace we came from */
+	int test_fd;        /* the private one (keeps it alive) */
+	__u32 in_ifindex;   /* mtg_in */
+	char err[256];      /* why setup failed */
+};
+
 struct harness {
 	struct mtuguard_bpf *skel;
 	int prog_fd[PROG__COUNT];
 	int ncpus;
 	bool verbose; /* hex dump every case, not only failures */
+	struct harness_netns ns;
 };
+
+/* netns.c: set up (once) and enter the private namespace / go back. */
+int netns_enter(struct harness *h);
+int netns_leave(struct harness *h);
+void netns_close(struct harness *h);
 
 int harness_open(struct harness *h);
 void harness_close(struct harness *h);
 /* Empty every map (tries, iface_cfg, global_cfg, counters, bucket). */
 int harness_reset(struct harness *h);
-int harness_apply_cfg(struct harness *h, const struct cfg_spec *c);
+/* iface_cfg goes to ifindex. */
+int harness_apply_cfg(struct harness *h, const struct cfg_spec *c, __u32 ifindex);
 /* Counters summed over all CPUs. */
 int harness_counters(struct harness *h, struct mtug_counters *sum);
 
 struct run_result {
 	__u32 retval;
-	__u8 out[PKT_MAX];
-	__u32 out_len;
+	__u8 out[PKT_MAX + 64]; /* XDP: metadata, then the frame */
+	__u32 out_len;          /* the whole of out */
+	__u32 meta_len;         /* XDP: metadata length (ctx_out data) */
 };
+/* ifindex: 0 = no ctx for TC and ingress_ifindex 0 (loopback) for XDP;
+ * otherwise the device test_run puts the packet on.  repeat 0 = 1. */
 int harness_run(struct harness *h, enum prog_id prog, const __u8 *in, size_t len,
-		struct run_result *r);
+		__u32 ifindex, unsigned repeat, struct run_result *r);
 
 enum case_result {
 	CASE_PASS,

@@ -36,6 +36,7 @@
 
 static const struct fixture_set *const sets[] = {
 	&mss_fixtures,
+	&ptb_fixtures,
 };
 
 int main(int argc, char **argv)
