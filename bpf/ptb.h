@@ -71,9 +71,13 @@ static __always_inline bool is_icmp_error(__u32 v4, __u8 type)
 }
 
 /* Parse the quoted packet at off (just after the 8-byte ICMP header) into
- * the *reversed* flow.  The outer destination must equal the inner source. */
+ * the *reversed* flow.  The outer destination must equal the inner source.
+ * end is where the ICMP message ends (the outer IP length): bytes past it
+ * (Ethernet padding, anything after the datagram) are not part of the
+ * quote and not covered by its checksum, so every read is bounded by end
+ * as well as by data_end (which alone is what the verifier needs). */
 static __always_inline int ptb_parse_quote(void *data, void *data_end, __u32 off,
-					   __u32 v4, const __u8 *outer_dst,
+					   __u32 end, __u32 v4, const __u8 *outer_dst,
 					   struct flow *f)
 {
 	__u8 proto;
@@ -85,7 +89,8 @@ static __always_inline int ptb_parse_quote(void *data, void *data_end, __u32 off
 		struct iphdr *iph = data + off;
 		__u32 hlen;
 
-		if ((void *)(iph + 1) > data_end || iph->version != 4)
+		if ((void *)(iph + 1) > data_end || off + sizeof(*iph) > end ||
+		    iph->version != 4)
 			return -1;
 		hlen = iph->ihl * 4;
 		if (hlen < sizeof(*iph))
@@ -102,7 +107,8 @@ static __always_inline int ptb_parse_quote(void *data, void *data_end, __u32 off
 	} else {
 		struct ipv6hdr *ip6h = data + off;
 
-		if ((void *)(ip6h + 1) > data_end || ip6h->version != 6)
+		if ((void *)(ip6h + 1) > data_end || off + sizeof(*ip6h) > end ||
+		    ip6h->version != 6)
 			return -1;
 		if (!addr_eq(&ip6h->saddr, outer_dst, 0))
 			return -1;
@@ -119,12 +125,12 @@ static __always_inline int ptb_parse_quote(void *data, void *data_end, __u32 off
 				break;
 			off &= PTB_OFF_MASK;
 			oh = data + off;
-			if ((void *)(oh + 1) > data_end)
+			if ((void *)(oh + 1) > data_end || off + sizeof(*oh) > end)
 				return -1;
 			if (proto == IPPROTO_FRAGMENT) {
 				struct frag_hdr *fh = (void *)oh;
 
-				if ((void *)(fh + 1) > data_end)
+				if ((void *)(fh + 1) > data_end || off + sizeof(*fh) > end)
 					return -1;
 				if (fh->frag_off & bpf_htons(0xfff8))
 					ports = false;
@@ -147,7 +153,7 @@ static __always_inline int ptb_parse_quote(void *data, void *data_end, __u32 off
 			return 0;
 		/* The first 4 bytes of every one of them are the ports; an
 		 * IPv4 quote may hold only 8 bytes of L4, that is enough. */
-		if ((void *)(pp + 2) > data_end)
+		if ((void *)(pp + 2) > data_end || off + 4 > end)
 			return -1;
 		f->sport = pp[1]; /* reversed */
 		f->dport = pp[0];
@@ -157,7 +163,7 @@ static __always_inline int ptb_parse_quote(void *data, void *data_end, __u32 off
 		/* An error about an error must never be acted on. */
 		if (!ports)
 			return 0;
-		if ((void *)(t + 1) > data_end || is_icmp_error(v4, t[0]))
+		if ((void *)(t + 1) > data_end || off + 1 > end || is_icmp_error(v4, t[0]))
 			return -1;
 	}
 	return 0;
@@ -339,7 +345,7 @@ static __always_inline int ptb_body(void *ctx, bool is_xdp, enum hook hook,
 	if (csum != 0xffff)
 		goto invalid;
 
-	if (ptb_parse_quote(data, data_end, l4_off + 8, v4, outer_dst, &f))
+	if (ptb_parse_quote(data, data_end, l4_off + 8, msg_end, v4, outer_dst, &f))
 		goto invalid;
 
 	if ((v4 && type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED) ||
