@@ -1,0 +1,181 @@
+# shellcheck shell=bash
+# common.sh - helpers the demo's scenarios share (on top of
+# tests/integration/lib.sh: ns_new, veth_new, nsx, bg, mtug, cap_*).
+
+PTBGEN="python3 $MTUG_ROOT/tools/ptbgen.py"
+STALL_SECS=3       # curl gives up on a transfer after this long under 1 KB/s
+
+# mtug_at PINSUBDIR NS args...: the CLI in a namespace, with its own pin
+# directory under the demo's bpffs (one mtuguard instance per "machine").
+mtug_at() {
+	local sub=$1 ns=$2; shift 2
+	note "[$ns] mtuguard $*"
+	ip netns exec "$ns" "$MTUG_BIN" --pin-dir "$MTUG_BPFFS/$sub" "$@" >>"$DEMO_LOG" 2>&1
+}
+
+# counter_at PINSUBDIR NS NAME: one counter of that instance.
+counter_at() {
+	local MTUG_PIN_DIR=$MTUG_BPFFS/$1
+	mtug_counter "$2" "$3"
+}
+
+# icmp_in NS: ICMPv4 Destination Unreachable messages (Frag Needed is one)
+# the namespace's stack has received so far.
+icmp_in() {
+	nsx "$1" awk '/^Icmp:/ { n++; if (n == 1) for (i = 1; i <= NF; i++) h[$i] = i;
+		else print $h["InDestUnreachs"] }' /proc/net/snmp
+}
+
+# fw_drops NS...: packets dropped so far by the namespaces' iptables DROP
+# rules (the demo's only DROP rules are the ICMP ones).
+fw_drops() {
+	local ns n=0 c
+	for ns in "$@"; do
+		c=$(nsx "$ns" iptables -xvnL 2>/dev/null | awk '$3 == "DROP" { s += $1 } END { print s + 0 }')
+		n=$((n + c))
+	done
+	echo "$n"
+}
+
+# no_icmp_firewall NS: the "security" rule from the field reports.
+no_icmp_firewall() {
+	nsx "$1" iptables -A OUTPUT -p icmp --icmp-type fragmentation-needed -j DROP &&
+	nsx "$1" iptables -A FORWARD -p icmp --icmp-type fragmentation-needed -j DROP
+}
+
+# endpoint_setup NS IFACE: an endpoint as on real hardware: complete
+# checksums on the wire (a veth would otherwise pass CHECKSUM_PARTIAL skbs
+# on unverified), and no TCP black-hole detection (off by default anyway).
+endpoint_setup() {
+	nsx "$1" ethtool -K "$2" tx off >/dev/null 2>&1
+	nsx "$1" sysctl -qw net.ipv4.tcp_mtu_probing=0
+}
+
+# get NS URL OUT MAXSECS [curl args...]: one HTTP GET; sets RC (curl's exit
+# status, 28 = gave up), CODE, GOT (bytes), SECS, BACKEND (X-Backend).
+get() {
+	local ns=$1 url=$2 out=$3 max=$4 t0 t1 w; shift 4
+	rm -f "$out" "$out.hdr"
+	t0=$(now)
+	w=$(nsx "$ns" curl -sS -o "$out" -D "$out.hdr" -w '%{http_code}' \
+		--connect-timeout 3 --max-time "$max" \
+		--speed-limit 1024 --speed-time "$STALL_SECS" "$@" "$url" 2>>"$DEMO_LOG")
+	RC=$?
+	t1=$(now)
+	CODE=$w
+	SECS=$(secs "$t0" "$t1")
+	GOT=$(stat -c %s "$out" 2>/dev/null || echo 0)
+	BACKEND=$(tr -d '\r' <"$out.hdr" 2>/dev/null | awk -F': ' 'tolower($1) == "x-backend" { print $2 }')
+	note "GET $url $*: curl rc=$RC http=$CODE got $GOT bytes in ${SECS}s backend=${BACKEND:-?}"
+}
+
+# first_mss FILE FLAGS: the MSS of the first segment with these flags ("S"
+# or "S.") in a cap_start capture, "-" if none was seen.
+first_mss() {
+	local m
+	m=$(cap_segments "$1" | awk -v f="$2" '$1 == f { print $4; exit }')
+	echo "${m:--}"
+}
+
+# ---- ECMP (scenarios 2 and 3) ------------------------------------------------
+
+# parallel_gets NAME CLI_NS URL FIRST N MAXSECS NBACKENDS: N GETs at once,
+# transfer i from client address 10.1.0.(FIRST+i-1).  Every transfer has
+# an address of its own because a server caches the path MTU per
+# destination address: with one shared address, one ICMP reaching a backend
+# would rescue all its flows, whichever flow it was about.
+# Sets DONE, STALLED, OTHER, and per backend (by X-Backend header "beK")
+# B_FLOWS[K], B_STALLED[K].
+declare -A B_FLOWS B_STALLED
+parallel_gets() {
+	local name=$1 cli=$2 url=$3 first=$4 n=$5 max=$6 nb=$7
+	local dir=$MTUG_TMP/$name i k pids=() rc code got b
+	mkdir -p "$dir"
+	for i in $(seq 1 "$n"); do
+		nsx "$cli" curl -sS -o "$dir/body.$i" -D "$dir/hdr.$i" \
+			-w '%{http_code} %{size_download}\n' \
+			--interface "10.1.0.$((first + i - 1))" \
+			--connect-timeout 3 --max-time "$max" \
+			--speed-limit 1024 --speed-time "$STALL_SECS" "$url" \
+			>"$dir/w.$i" 2>"$dir/err.$i" &
+		pids+=($!)
+	done
+	for i in "${!pids[@]}"; do
+		wait "${pids[$i]}"
+		echo $? >"$dir/rc.$((i + 1))"
+	done
+	DONE=0 STALLED=0 OTHER=0
+	for k in $(seq 1 "$nb"); do B_FLOWS[$k]=0 B_STALLED[$k]=0; done
+	for i in $(seq 1 "$n"); do
+		rc=$(cat "$dir/rc.$i")
+		read -r code got <"$dir/w.$i"
+		b=$(tr -d '\r' <"$dir/hdr.$i" | awk -F': ' 'tolower($1) == "x-backend" { print $2 }')
+		k=${b#be}
+		case $k in '' | *[!0-9]*) k="" ;; esac
+		[ -n "$k" ] && B_FLOWS[$k]=$((B_FLOWS[$k] + 1))
+		if [ "$rc" = 0 ] && [ "$got" = "$ECMP_SIZE" ] && cmp -s "$dir/body.$i" "$MTUG_TMP/ecmp-body"; then
+			DONE=$((DONE + 1))
+		elif [ "$rc" = 28 ] && [ "$code" = 200 ]; then
+			STALLED=$((STALLED + 1))
+			[ -n "$k" ] && B_STALLED[$k]=$((B_STALLED[$k] + 1))
+		else
+			OTHER=$((OTHER + 1))
+			note "$name transfer $i: curl rc=$rc http=$code got $got backend ${b:-none}: $(head -c 200 "$dir/err.$i")"
+		fi
+	done
+	note "$name: $n transfers: $DONE complete, $STALLED stalled, $OTHER other"
+}
+
+# ecmp_body: the reference body every backend serves.
+ECMP_SIZE=$((2 * 1024 * 1024))
+ecmp_body() {
+	[ -s "$MTUG_TMP/ecmp-body" ] && return 0
+	python3 - "$MTUG_ROOT/tools" "$ECMP_SIZE" "$MTUG_TMP/ecmp-body" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[1])
+import ptbgen
+with open(sys.argv[3], "wb") as f:
+    for c in ptbgen.body_chunks(int(sys.argv[2])):
+        f.write(c)
+PY
+}
+
+# ecmp_hop HOP: the small-MTU hop towards the client answers every packet
+# that does not fit with an ICMP error (no rate limit: each flow gets its
+# own, so whether a flow stalls depends only on where its ICMP goes).
+ecmp_hop() {
+	nsx "$1" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.icmp_ratelimit=0
+	nsx "$1" sysctl -qw net.ipv4.icmp_msgs_per_sec=1000000 2>/dev/null
+}
+
+# ---- --keep and the operator's commands ---------------------------------------
+
+KEEP_INFO=()
+keep_info() { KEEP_INFO+=("$*"); }
+
+keep_banner() {
+	local l
+	say ""
+	say "$(bold "== The lab is still up (--keep)")"
+	for l in "${KEEP_INFO[@]}"; do say "   $l"; done
+	say "   enter a namespace:   $(cmd "sudo ip netns exec $PREFIX-s1-client bash")   (list: ip netns list | grep $PREFIX)"
+	say "   mtuguard state:      $(cmd "$MTUG_BIN --pin-dir $MTUG_BPFFS/<s1-r1|s2-rtr|s3-beN> stats")  $(dim "(inside the namespace)")"
+	say "   logs and bodies:     $MTUG_TMP, $DEMO_LOG"
+	say "   tear it down:        $(cmd "sudo make demo-clean")"
+}
+
+operator_commands() {
+	say ""
+	say "$(bold "== On a real load balancer")"
+	say "   $(dim "# 1. tunnel / small-MTU path behind it: clamp the MSS for the prefixes beyond it")"
+	say "   $(cmd "mtuguard attach eth0")"
+	say "   $(cmd "mtuguard mtu add 10.0.3.0/24 ${S1_MTU:-1450}")"
+	say "   $(dim "# 2. your ECMP router: steer each ICMP Frag Needed / Packet Too Big to its flow's server")"
+	say "   $(cmd "mtuguard attach eth0")          $(dim "# where the ICMP comes in")"
+	say "   $(cmd "mtuguard ptb mode fib --iface eth0")"
+	say "   $(cmd "mtuguard ptb forward on")       $(dim "# forward the flows by the same 5-tuple lookup")"
+	say "   $(dim "# 3. servers behind an ECMP router you do not run, on one LAN: on every server")"
+	say "   $(cmd "mtuguard attach eth0")"
+	say "   $(cmd "mtuguard ptb mode broadcast --iface eth0")"
+	say "   $(dim "# then watch:") $(cmd "mtuguard stats")"
+}
