@@ -298,6 +298,13 @@ static const struct expect e_bcast_rate = PASSES({ .packets = 2, .ptb_seen = 2,
 /* Behind XDP (RUN_ICMP_ONLY): packets is XDP's to count. */
 static const struct expect e_bcast_behind_xdp = PASSES({ .ptb_seen = 1, .ptb_broadcast = 1 });
 
+/* A SYN with `ptb forward on` and a default MTU of 1400: clamped to 1360
+ * by every program, forwarded by the ingress ones; egress only clamps. */
+static const struct expect e_syn_egress_clamps = {
+	.verdict = VERDICT_PASS, CLAMP_AT(0, 1360),
+	.cnt = CNT(.syn_seen = 1, .mss_clamped = 1),
+};
+
 /* Per-program overrides, TC egress always included. */
 #define EGRESS           .exp_on = { [PROG_TC_EGRESS] = &e_egress }
 #define ON_TC_IN(e)      .exp_on = { [PROG_TC_INGRESS] = (e), [PROG_TC_EGRESS] = &e_egress }
@@ -860,6 +867,13 @@ static const struct fixture fixtures[] = {
 	  .pkt = { .l3 = L3_V4, .l4 = L4_TCP, .ip4 = { .frag = PKT_IP_DF },
 		   .tcp = { .flags = TH_ACK }, PAYLOAD(S1024 S256 S64 S64 S16 S16 S16 "0123") },
 	  .exp = STEERED(C_FWD), EGRESS },
+	{ .name = "v4_fwd_syn_clamped_and_forwarded", .netns = true,
+	  .cfg = { .ptb_mode = MTUG_PTB_FIB, .global = { .ptb_forward = 1, .default_mtu = 1400 } },
+	  .pkt = { .l3 = L3_V4, .l4 = L4_TCP,
+		   .tcp = { .flags = TH_SYN, TCP_OPTS(TO_MSS(1460), TO_SACKOK, TO_NOP, TO_WS(7)) } },
+	  .exp = { .verdict = VERDICT_REDIRECT, CLAMP_AT(0, 1360), .edit = edit_fib,
+		   .cnt = CNT(.syn_seen = 1, .mss_clamped = 1, .fwd_steered = 1) },
+	  .exp_on = { [PROG_TC_EGRESS] = &e_syn_egress_clamps } },
 	{ .name = "v4_fwd_off", .netns = true, .cfg = FIB,
 	  .pkt = { .l3 = L3_V4, .l4 = L4_TCP, .tcp = { .flags = TH_ACK }, PAYLOAD(S64) },
 	  .exp = PASSES(C_NONE), EGRESS },
@@ -902,6 +916,9 @@ static const struct fixture fixtures[] = {
 	  .exp = PASSES(C_NONE), ON_XDP_TC(&e_xdp_leaves, &e_bcast) },
 	{ .name = "v4_bcast_8_bytes_of_l4", .netns = true, .cfg = BCASTM,
 	  .pkt = { OUT4(VIP4), FN4(q4_tcp, 1400, .inner_len = 28) },
+	  .exp = PASSES(C_NONE), ON_XDP_TC(&e_xdp_leaves, &e_bcast) },
+	{ .name = "v4_bcast_outer_vlan", .netns = true, .cfg = BCASTM,
+	  .pkt = { .vlan = { Q_TAG }, PTB4 },
 	  .exp = PASSES(C_NONE), ON_XDP_TC(&e_xdp_leaves, &e_bcast) },
 	/* Already sent to broadcast: never again (no loops). */
 	{ .name = "v4_bcast_already_broadcast", .netns = true, .cfg = BCASTM,

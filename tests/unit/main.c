@@ -24,6 +24,11 @@
  *    programs (ON_XDP | ON_TC_INGRESS | ON_TC_EGRESS, 0 = all three);
  *    .exp_on[PROG_...] overrides .exp for one program (e.g. TC ingress
  *    standing back behind XDP, or PTB broadcast only in TC ingress).
+ *  - Cases that need a real FIB, neighbours or devices (fib / broadcast
+ *    mode) set .netns: they run in a private, anonymous network namespace
+ *    the harness builds once (harness.h, netns.c).  .repeat runs test_run
+ *    several times (rate limits); expect.xdp_meta checks the metadata XDP
+ *    leaves in front of the frame (fixtures_ptb.c has examples of each).
  *  - A new table (e.g. fixtures_ptb.c): define a `const struct fixture_set`,
  *    declare it in harness.h next to mss_fixtures and list it in sets[]
  *    below.  The Makefile builds every .c file in tests/unit.
