@@ -701,17 +701,17 @@ static const struct fixture fixtures[] = {
 	  .exp = PASSES(C_NONE), EGRESS },
 
 	/* ==== the feature off, no interface entry ============================== */
-	{ .name = "v4_feature_disabled",
+	{ .name = "v4_ptb_feature_disabled",
 	  .pkt = { PTB4 }, .cfg = { .features_off = MTUG_F_PTB },
 	  .exp = PASSES(C_NONE), EGRESS },
-	{ .name = "v6_feature_disabled",
+	{ .name = "v6_ptb_feature_disabled",
 	  .pkt = { PTB6 }, .cfg = { .features_off = MTUG_F_PTB },
 	  .exp = PASSES(C_NONE), EGRESS },
-	{ .name = "v4_feature_disabled_invalid_drop",
+	{ .name = "v4_ptb_feature_disabled_invalid_drop",
 	  .pkt = { OUT4(VIP4), FN4(q4_tcp, 1400, .csum_delta = 1) },
 	  .cfg = { .features_off = MTUG_F_PTB, .global = { .ptb_invalid = MTUG_INVALID_DROP } },
 	  .exp = PASSES(C_NONE), EGRESS },
-	{ .name = "v4_no_iface_entry",
+	{ .name = "v4_ptb_no_iface_entry",
 	  .pkt = { PTB4 }, .cfg = { .no_iface = true },
 	  .exp = PASSES(C_NONE), ON_TC_IN(&e_nothing) },
 	/* Behind XDP, in fib / off mode, TC ingress leaves ICMP to XDP. */
