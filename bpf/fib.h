@@ -92,6 +92,10 @@ fib_steer(void *ctx, bool is_xdp, bool tagged, __u32 ifindex, __u32 l3_off,
 	}
 	rc = bpf_fib_lookup(ctx, &fl, sizeof(fl), 0);
 
+	/* NOT_FWDED is a local destination *or* no route at all: the helper
+	 * maps fib_lookup()'s -ENETUNREACH to it too and we cannot tell them
+	 * apart.  Either way the stack is the right place for the frame, and
+	 * ptb_local counts both. */
 	if (rc == BPF_FIB_LKUP_RET_NOT_FWDED)
 		return STEER_LOCAL;
 	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)

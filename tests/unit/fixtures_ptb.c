@@ -802,12 +802,16 @@ static const struct fixture fixtures[] = {
 	{ .name = "v6_fib_unreachable_route", .netns = true, .cfg = FIB,
 	  .pkt = { OUT6(NS_UNREACH6), TB6(q6_tcp_unreach, 1280) },
 	  .exp = PASSES(C_FIB_MISS), EGRESS },
+	/* No route at all: bpf_fib_lookup() answers NOT_FWDED, exactly as
+	 * for a local destination (fib_lookup's -ENETUNREACH is mapped to it),
+	 * so both count as ptb_local: "handed to the local stack".  Only an
+	 * explicit unreachable/blackhole/prohibit route is a fib_miss. */
 	{ .name = "v4_fib_no_route", .netns = true, .cfg = FIB,
 	  .pkt = { OUT4(NS_NOROUTE4), FN4(q4_tcp_noroute, 1400) },
-	  .exp = PASSES(C_FIB_MISS), EGRESS },
+	  .exp = PASSES(C_LOCAL), EGRESS },
 	{ .name = "v6_fib_no_route", .netns = true, .cfg = FIB,
 	  .pkt = { OUT6(NS_NOROUTE6), TB6(q6_tcp_noroute, 1280) },
-	  .exp = PASSES(C_FIB_MISS), EGRESS },
+	  .exp = PASSES(C_LOCAL), EGRESS },
 	/* Unresolved neighbour: XDP tags it for TC and passes it; TC hands it
 	 * to the neighbour layer. */
 	{ .name = "v4_fib_unresolved_neighbour", .netns = true, .cfg = FIB,
