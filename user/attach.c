@@ -8,6 +8,7 @@
 #include <bpf/bpf.h>
 
 #include "args.h"
+#include "attach.h"
 #include "cfg.h"
 #include "cmd.h"
 #include "detach.h"
@@ -57,19 +58,19 @@ static int parse(int argc, char **argv, struct attach_args *a)
 
 /* Attach the programs to one interface, recording each step in cfg->attach
  * as it succeeds so that mg_detach_iface() can undo a partial attach. */
-static int attach_iface(const struct mg_state *st, const struct attach_args *a,
-			struct mtug_iface_cfg *cfg)
+static int attach_steps(const struct mg_state *st, __u32 ifindex, bool generic,
+			bool egress, struct mtug_iface_cfg *cfg)
 {
 	bool created;
 	int err;
 
-	err = mg_xdp_attach(st->dir, a->ifindex, st->prog[MG_PROG_XDP], a->generic);
+	err = mg_xdp_attach(st->dir, ifindex, st->prog[MG_PROG_XDP], generic);
 	if (err)
 		return err;
-	cfg->attach |= a->generic ? MTUG_A_XDP_GENERIC : MTUG_A_XDP_NATIVE;
+	cfg->attach |= generic ? MTUG_A_XDP_GENERIC : MTUG_A_XDP_NATIVE;
 	mg_obj_id(st->prog[MG_PROG_XDP], &cfg->xdp_prog_id);
 
-	err = mg_tc_clsact_create(a->ifindex, &created);
+	err = mg_tc_clsact_create(ifindex, &created);
 	if (err)
 		return err;
 	if (created)
@@ -79,19 +80,88 @@ static int attach_iface(const struct mg_state *st, const struct attach_args *a,
 	/* Ingress always: the TC ingress program does only broadcast-mode
 	 * ICMP work and costs little otherwise, and this way `ptb mode
 	 * broadcast` needs no re-attach. */
-	err = mg_tc_filter_add(a->ifindex, true, st->prog[MG_PROG_TC_INGRESS],
+	err = mg_tc_filter_add(ifindex, true, st->prog[MG_PROG_TC_INGRESS],
 			       cfg->tc_prio);
 	if (err)
 		return err;
 	cfg->attach |= MTUG_A_TC_INGRESS;
-	if (a->egress) {
-		err = mg_tc_filter_add(a->ifindex, false, st->prog[MG_PROG_TC_EGRESS],
+	if (egress) {
+		err = mg_tc_filter_add(ifindex, false, st->prog[MG_PROG_TC_EGRESS],
 				       cfg->tc_prio);
 		if (err)
 			return err;
 		cfg->attach |= MTUG_A_TC_EGRESS;
 	}
-	return mg_iface_put(st, a->ifindex, cfg, BPF_EXIST);
+	return mg_iface_put(st, ifindex, cfg, BPF_EXIST);
+}
+
+int mg_attach_iface(const struct mg_state *st, __u32 ifindex, bool generic,
+		    bool egress, struct mtug_iface_cfg *cfg)
+{
+	int err;
+
+	cfg->attach = 0;
+	cfg->xdp_prog_id = 0;
+	cfg->tc_prio = 0;
+	/* The entry goes in first, so the datapath finds its features from
+	 * the very first packet. */
+	err = mg_iface_put(st, ifindex, cfg, BPF_NOEXIST);
+	if (err)
+		return err;
+	err = attach_steps(st, ifindex, generic, egress, cfg);
+	if (err)
+		/* Roll back what this attach did; the error is printed. */
+		mg_detach_iface(st, ifindex, cfg);
+	return err;
+}
+
+int mg_attach_xdp_mode(const struct mg_state *st, __u32 ifindex,
+		       struct mtug_iface_cfg *cfg, bool generic)
+{
+	const __u32 xdp_bits = MTUG_A_XDP_NATIVE | MTUG_A_XDP_GENERIC;
+	bool was_generic = cfg->attach & MTUG_A_XDP_GENERIC;
+	int err, e;
+
+	/* A link cannot change its mode: detach, then attach anew. */
+	err = mg_xdp_detach(st->dir, ifindex);
+	if (err)
+		return err;
+	cfg->attach &= ~xdp_bits;
+	err = mg_xdp_attach(st->dir, ifindex, st->prog[MG_PROG_XDP], generic);
+	if (err) {
+		e = mg_xdp_attach(st->dir, ifindex, st->prog[MG_PROG_XDP], was_generic);
+		if (!e)
+			cfg->attach |= was_generic ? MTUG_A_XDP_GENERIC : MTUG_A_XDP_NATIVE;
+		mg_iface_put(st, ifindex, cfg, BPF_EXIST);
+		return err;
+	}
+	cfg->attach |= generic ? MTUG_A_XDP_GENERIC : MTUG_A_XDP_NATIVE;
+	mg_obj_id(st->prog[MG_PROG_XDP], &cfg->xdp_prog_id);
+	return mg_iface_put(st, ifindex, cfg, BPF_EXIST);
+}
+
+int mg_attach_egress(const struct mg_state *st, __u32 ifindex,
+		     struct mtug_iface_cfg *cfg, bool on)
+{
+	__u32 id = 0;
+	int err;
+
+	if (!cfg->tc_prio)
+		cfg->tc_prio = MG_TC_PRIO;
+	if (on) {
+		err = mg_tc_filter_add(ifindex, false, st->prog[MG_PROG_TC_EGRESS],
+				       cfg->tc_prio);
+		if (err)
+			return err;
+		cfg->attach |= MTUG_A_TC_EGRESS;
+	} else {
+		mg_obj_id(st->prog[MG_PROG_TC_EGRESS], &id);
+		err = mg_tc_filter_del(ifindex, false, cfg->tc_prio, id);
+		if (err)
+			return err;
+		cfg->attach &= ~MTUG_A_TC_EGRESS;
+	}
+	return mg_iface_put(st, ifindex, cfg, BPF_EXIST);
 }
 
 static void describe(const struct attach_args *a, const struct mtug_iface_cfg *cfg)
@@ -102,12 +172,8 @@ static void describe(const struct attach_args *a, const struct mtug_iface_cfg *c
 	       cfg->attach & MTUG_A_OWN_CLSACT ? " (clsact created)" : "");
 }
 
-/*
- * Make sure the pin dir and the state in it exist, and open it holding the
- * pin dir lock.  The first attach loads and pins; later ones reuse the pins.
- * Retries when a concurrent last detach removed the directory meanwhile.
- */
-static int get_state(const char *dir, struct mg_state *st)
+/* Retries when a concurrent last detach removed the directory meanwhile. */
+int mg_state_acquire(const char *dir, struct mg_state *st)
 {
 	struct mg_pin_prep prep;
 	int err, lock_fd, tries;
@@ -159,7 +225,7 @@ int mg_cmd_attach(const struct mg_ctx *ctx, int argc, char **argv)
 
 	/* From here on st holds the lock and mg_state_release() cleans up,
 	 * including the state itself if this attach created it and fails. */
-	err = get_state(ctx->pin_dir, &st);
+	err = mg_state_acquire(ctx->pin_dir, &st);
 	if (err)
 		return err;
 
@@ -167,18 +233,9 @@ int mg_cmd_attach(const struct mg_ctx *ctx, int argc, char **argv)
 		printf("%s is already attached, nothing to do\n", a.iface);
 		goto out;
 	}
-	/* The entry goes in first, so the datapath finds its features from
-	 * the very first packet. */
-	err = mg_iface_put(&st, a.ifindex, &cfg, BPF_NOEXIST);
-	if (err)
-		goto out;
-	err = attach_iface(&st, &a, &cfg);
-	if (err) {
-		/* Roll back what this attach did; the error is printed. */
-		mg_detach_iface(&st, a.ifindex, &cfg);
-		goto out;
-	}
-	describe(&a, &cfg);
+	err = mg_attach_iface(&st, a.ifindex, a.generic, a.egress, &cfg);
+	if (!err)
+		describe(&a, &cfg);
 out:
 	/* Releases the state too if this attach created it and failed. */
 	mg_state_release(&st);

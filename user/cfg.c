@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <bpf/bpf.h>
 
@@ -117,6 +118,128 @@ int mg_iface_targets(const struct mg_state *st, const char *iface, __u32 *out,
 	}
 	out[0] = ifindex;
 	return 1;
+}
+
+/* Prefix into the LPM key of its family: key buffer and its map. */
+static void *lpm_key(const struct mg_prefix *p, struct mtug_lpm_v6_key *key,
+		     enum mg_map_id *map)
+{
+	/* Both key layouts are prefixlen then address bytes. */
+	key->prefixlen = p->len;
+	memcpy(key->addr, p->addr, sizeof(key->addr));
+	*map = p->family == AF_INET ? MG_MAP_MTU_V4 : MG_MAP_MTU_V6;
+	return key;
+}
+
+int mg_prefix_put(const struct mg_state *st, const struct mg_prefix *p, __u32 mtu)
+{
+	struct mtug_mtu_val val = { .mtu = mtu };
+	struct mtug_lpm_v6_key key;
+	enum mg_map_id map;
+	void *k = lpm_key(p, &key, &map);
+
+	/* BPF_ANY: an existing prefix gets the new MTU. */
+	if (bpf_map_update_elem(st->map[map], k, &val, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int mg_prefix_del(const struct mg_state *st, const struct mg_prefix *p)
+{
+	struct mtug_lpm_v6_key key;
+	enum mg_map_id map;
+	void *k = lpm_key(p, &key, &map);
+
+	if (bpf_map_delete_elem(st->map[map], k))
+		return -errno;
+	return 0;
+}
+
+int mg_prefix_count(const struct mg_state *st, int family)
+{
+	/* LPM tries have no count: walk the keys. */
+	struct mtug_lpm_v6_key key, next; /* the larger key fits both */
+	int fd = st->map[family == AF_INET ? MG_MAP_MTU_V4 : MG_MAP_MTU_V6];
+	void *prev = NULL;
+	int n = 0;
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		n++;
+	}
+	return n;
+}
+
+/* Append every entry of one LPM trie to *list. */
+static int collect(const struct mg_state *st, const char *cmd, int family,
+		   struct mg_config_prefix **list, size_t *n, size_t *cap)
+{
+	enum mg_map_id id = family == AF_INET ? MG_MAP_MTU_V4 : MG_MAP_MTU_V6;
+	struct mtug_lpm_v6_key key, next; /* the larger key fits both */
+	size_t alen = family == AF_INET ? 4 : 16;
+	int fd = st->map[id];
+	void *prev = NULL;
+	struct mtug_mtu_val val;
+	struct mg_config_prefix *e;
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &val))
+			continue; /* deleted meanwhile */
+		if (*n == *cap) {
+			size_t c = *cap ? *cap * 2 : 256;
+
+			e = realloc(*list, c * sizeof(**list));
+			if (!e) {
+				mg_err("%s: out of memory", cmd);
+				return -ENOMEM;
+			}
+			*list = e;
+			*cap = c;
+		}
+		e = &(*list)[(*n)++];
+		memset(e, 0, sizeof(*e));
+		e->p.family = family;
+		e->p.len = key.prefixlen;
+		memcpy(e->p.addr, key.addr, alen);
+		e->mtu = val.mtu;
+	}
+	if (errno != ENOENT) {
+		int err = -errno;
+
+		mg_err("%s: cannot walk %s: %s", cmd, mg_map_name(id), strerror(errno));
+		return err;
+	}
+	return 0;
+}
+
+static int cmp_prefix(const void *a, const void *b)
+{
+	return mg_prefix_cmp(&((const struct mg_config_prefix *)a)->p,
+			     &((const struct mg_config_prefix *)b)->p);
+}
+
+int mg_prefix_list(const struct mg_state *st, const char *cmd,
+		   struct mg_config_prefix **list, size_t *n)
+{
+	size_t cap = 0;
+	int err;
+
+	*list = NULL;
+	*n = 0;
+	err = collect(st, cmd, AF_INET, list, n, &cap);
+	if (!err)
+		err = collect(st, cmd, AF_INET6, list, n, &cap);
+	if (err) {
+		free(*list);
+		*list = NULL;
+		*n = 0;
+		return err;
+	}
+	qsort(*list, *n, sizeof(**list), cmp_prefix);
+	return 0;
 }
 
 __u32 mg_global_min_mtu_v4(const struct mtug_global_cfg *g)

@@ -9,6 +9,8 @@
 #include <linux/bpf.h> /* BPF_ANY, BPF_NOEXIST, BPF_EXIST */
 
 #include "mtuguard.h"
+#include "config.h"
+#include "prefix.h"
 #include "state.h"
 
 int mg_global_get(const struct mg_state *st, struct mtug_global_cfg *g);
@@ -32,6 +34,19 @@ int mg_iface_list(const struct mg_state *st, __u32 *out, int max);
  */
 int mg_iface_targets(const struct mg_state *st, const char *iface, __u32 *out,
 		     int max);
+
+/* Store (add or replace) or delete one prefix of the MTU maps.  Return a
+ * negative errno, not printed (-ENOENT: no such prefix). */
+int mg_prefix_put(const struct mg_state *st, const struct mg_prefix *p, __u32 mtu);
+int mg_prefix_del(const struct mg_state *st, const struct mg_prefix *p);
+
+/* Number of prefixes of one family (AF_INET or AF_INET6). */
+int mg_prefix_count(const struct mg_state *st, int family);
+
+/* Every prefix of both maps, sorted (mg_prefix_cmp), into a malloc'ed
+ * *list (line 0).  Errors printed, prefixed with cmd. */
+int mg_prefix_list(const struct mg_state *st, const char *cmd,
+		   struct mg_config_prefix **list, size_t *n);
 
 /* Effective PTB settings (0 in the map means "the default"). */
 __u32 mg_global_min_mtu_v4(const struct mtug_global_cfg *g);

@@ -23,5 +23,7 @@ int mg_cmd_disable(const struct mg_ctx *ctx, int argc, char **argv);
 int mg_cmd_mtu(const struct mg_ctx *ctx, int argc, char **argv);
 int mg_cmd_ptb(const struct mg_ctx *ctx, int argc, char **argv);
 int mg_cmd_stats(const struct mg_ctx *ctx, int argc, char **argv);
+int mg_cmd_apply(const struct mg_ctx *ctx, int argc, char **argv);
+int mg_cmd_show_config(const struct mg_ctx *ctx, int argc, char **argv);
 
 #endif /* MG_CMD_H */

@@ -63,8 +63,23 @@ static const struct command commands[] = {
 	  "  Steering of ICMP Frag Needed / Packet Too Big by the flow they quote.\n" },
 	{ "stats", mg_cmd_stats,
 	  "mtuguard stats [--json] [--per-cpu] [--watch SECONDS] [--reset]\n"
+	  "mtuguard stats --prometheus | --textfile PATH\n"
 	  "  Counters summed over all CPUs.  --watch prints per-second rates\n"
-	  "  every SECONDS until interrupted; --reset prints, then zeroes them.\n" },
+	  "  every SECONDS until interrupted; --reset prints, then zeroes them.\n"
+	  "  --prometheus prints the Prometheus text format (counters, attached\n"
+	  "  interfaces, prefix counts); --textfile writes it to PATH atomically\n"
+	  "  (mode 0644) for node_exporter's textfile collector.\n" },
+	{ "apply", mg_cmd_apply,
+	  "mtuguard apply -f FILE|- [--dry-run]\n"
+	  "  Bring the running state to match FILE (see mtuguard(8)): attach and\n"
+	  "  detach interfaces, set their modes and features, the settings and\n"
+	  "  the prefixes.  The whole file is checked first; a bad file changes\n"
+	  "  nothing, and a failure midway rolls back.  One line per change, or\n"
+	  "  'no change'.  --dry-run prints the changes without making them.\n" },
+	{ "show-config", mg_cmd_show_config,
+	  "mtuguard show-config\n"
+	  "  The running state in apply's file format: 'mtuguard show-config |\n"
+	  "  mtuguard apply -f -' changes nothing.\n" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -11,8 +11,6 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include <bpf/bpf.h>
-
 #include "mtuguard.h"
 #include "args.h"
 #include "cfg.h"
@@ -21,27 +19,6 @@
 #include "log.h"
 #include "prefix.h"
 #include "state.h"
-
-struct entry {
-	struct mg_prefix p;
-	__u32 mtu;
-};
-
-/* Prefix into the LPM key of its family: key buffer, its map and size. */
-static void *lpm_key(const struct mg_prefix *p, struct mtug_lpm_v4_key *k4,
-		     struct mtug_lpm_v6_key *k6, enum mg_map_id *map)
-{
-	if (p->family == AF_INET) {
-		k4->prefixlen = p->len;
-		memcpy(k4->addr, p->addr, sizeof(k4->addr));
-		*map = MG_MAP_MTU_V4;
-		return k4;
-	}
-	k6->prefixlen = p->len;
-	memcpy(k6->addr, p->addr, sizeof(k6->addr));
-	*map = MG_MAP_MTU_V6;
-	return k6;
-}
 
 static int parse_prefix(const char *cmd, const char *s, struct mg_prefix *p)
 {
@@ -82,13 +59,9 @@ static int positional(const char *cmd, int argc, char **argv, char **pos,
 static int cmd_add(int argc, char **argv, struct mg_state *st, const char *dir)
 {
 	static const char *const names[] = { "PREFIX", "MTU" };
-	struct mtug_lpm_v4_key k4;
-	struct mtug_lpm_v6_key k6;
-	struct mtug_mtu_val val;
 	struct mg_prefix p;
-	enum mg_map_id map;
 	char *pos[argc + 1];
-	void *key;
+	__u32 mtu;
 	int err;
 
 	err = positional("mtu add", argc, argv, pos, 2, names);
@@ -96,30 +69,24 @@ static int cmd_add(int argc, char **argv, struct mg_state *st, const char *dir)
 		err = parse_prefix("mtu add", pos[0], &p);
 	if (!err)
 		err = parse_mtu("mtu add", p.family == AF_INET ? "IPv4 MTU" : "IPv6 MTU",
-				pos[1], mg_prefix_mtu_min(p.family), false, &val.mtu);
+				pos[1], mg_prefix_mtu_min(p.family), false, &mtu);
 	if (!err)
 		err = mg_state_open(st, dir, MG_STATE_LOCK, -1);
 	if (err)
 		return err;
-	key = lpm_key(&p, &k4, &k6, &map);
-	/* BPF_ANY: adding an existing prefix replaces its MTU. */
-	if (bpf_map_update_elem(st->map[map], key, &val, BPF_ANY)) {
-		err = -errno;
-		mg_err("mtu add: cannot store %s: %s%s", pos[0], strerror(errno),
-		       errno == ENOSPC ? " (table full)" : "");
-	}
+	/* Adding an existing prefix replaces its MTU. */
+	err = mg_prefix_put(st, &p, mtu);
+	if (err)
+		mg_err("mtu add: cannot store %s: %s%s", pos[0], strerror(-err),
+		       err == -ENOSPC ? " (table full)" : "");
 	return err;
 }
 
 static int cmd_del(int argc, char **argv, struct mg_state *st, const char *dir)
 {
 	static const char *const names[] = { "PREFIX" };
-	struct mtug_lpm_v4_key k4;
-	struct mtug_lpm_v6_key k6;
 	struct mg_prefix p;
-	enum mg_map_id map;
 	char *pos[argc + 1];
-	void *key;
 	int err;
 
 	err = positional("mtu del", argc, argv, pos, 1, names);
@@ -129,73 +96,20 @@ static int cmd_del(int argc, char **argv, struct mg_state *st, const char *dir)
 		err = mg_state_open(st, dir, MG_STATE_LOCK, -1);
 	if (err)
 		return err;
-	key = lpm_key(&p, &k4, &k6, &map);
-	if (bpf_map_delete_elem(st->map[map], key)) {
-		err = -errno;
-		if (errno == ENOENT)
-			mg_err("mtu del: no such prefix %s", pos[0]);
-		else
-			mg_err("mtu del: cannot delete %s: %s", pos[0], strerror(errno));
-	}
+	err = mg_prefix_del(st, &p);
+	if (err == -ENOENT)
+		mg_err("mtu del: no such prefix %s", pos[0]);
+	else if (err)
+		mg_err("mtu del: cannot delete %s: %s", pos[0], strerror(-err));
 	return err;
-}
-
-/* Append every entry of one LPM trie to *list. */
-static int collect(const struct mg_state *st, int family, struct entry **list,
-		   size_t *n, size_t *cap)
-{
-	enum mg_map_id id = family == AF_INET ? MG_MAP_MTU_V4 : MG_MAP_MTU_V6;
-	struct mtug_lpm_v6_key key, next; /* the larger key fits both */
-	size_t alen = family == AF_INET ? 4 : 16;
-	int fd = st->map[id];
-	void *prev = NULL;
-	struct mtug_mtu_val val;
-	struct entry *e;
-
-	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &val))
-			continue; /* deleted meanwhile */
-		if (*n == *cap) {
-			size_t c = *cap ? *cap * 2 : 256;
-
-			e = realloc(*list, c * sizeof(**list));
-			if (!e) {
-				mg_err("mtu list: out of memory");
-				return -ENOMEM;
-			}
-			*list = e;
-			*cap = c;
-		}
-		e = &(*list)[(*n)++];
-		memset(e, 0, sizeof(*e));
-		e->p.family = family;
-		e->p.len = key.prefixlen;
-		memcpy(e->p.addr, key.addr, alen);
-		e->mtu = val.mtu;
-	}
-	if (errno != ENOENT) {
-		int err = -errno;
-
-		mg_err("mtu list: cannot walk %s: %s", mg_map_name(id), strerror(errno));
-		return err;
-	}
-	return 0;
-}
-
-static int cmp_entry(const void *a, const void *b)
-{
-	return mg_prefix_cmp(&((const struct entry *)a)->p,
-			     &((const struct entry *)b)->p);
 }
 
 static int cmd_list(int argc, char **argv, struct mg_state *st,
 		    const struct mg_ctx *ctx)
 {
 	char buf[MG_PREFIX_STRLEN], *pos[argc + 1];
-	struct entry *list = NULL;
-	size_t n = 0, cap = 0, i;
+	struct mg_config_prefix *list = NULL;
+	size_t n = 0, i;
 	struct mg_json j;
 	int err;
 
@@ -203,12 +117,9 @@ static int cmd_list(int argc, char **argv, struct mg_state *st,
 	if (!err)
 		err = mg_state_open(st, ctx->pin_dir, 0, -1);
 	if (!err)
-		err = collect(st, AF_INET, &list, &n, &cap);
-	if (!err)
-		err = collect(st, AF_INET6, &list, &n, &cap);
+		err = mg_prefix_list(st, "mtu list", &list, &n);
 	if (err)
 		goto out;
-	qsort(list, n, sizeof(*list), cmp_entry);
 
 	mg_json_init(&j, stdout);
 	if (ctx->json) {

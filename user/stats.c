@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * stats.c - `mtuguard stats [--json] [--per-cpu] [--watch SECONDS] [--reset]`.
+ * stats.c - `mtuguard stats [--json] [--per-cpu] [--watch SECONDS] [--reset]`
+ * and `mtuguard stats --prometheus | --textfile PATH` (prom.c).
  *
  * The counters map is a PERCPU_ARRAY with one struct mtug_counters; a
  * lookup returns one copy per possible CPU, which we sum.  Names and
@@ -22,6 +23,7 @@
 #include "cmd.h"
 #include "json.h"
 #include "log.h"
+#include "prom.h"
 #include "state.h"
 
 #define STATS_WATCH_MAX 86400
@@ -213,14 +215,35 @@ static int reset(int fd, int ncpu)
 	return err;
 }
 
+/* --prometheus / --textfile: not attached is an answer (mtuguard_up 0),
+ * not an error, so a textfile never keeps stale counters. */
+static int prometheus(const struct mg_ctx *ctx, const char *textfile,
+		      struct mg_state *st, struct snap *a)
+{
+	bool present = mg_state_present(ctx->pin_dir);
+	int err = 0;
+
+	if (present)
+		err = mg_state_open(st, ctx->pin_dir, 0, -1);
+	if (!err && present)
+		err = snap_read(st->map[MG_MAP_COUNTERS], a);
+	if (err)
+		return err;
+	if (textfile)
+		return mg_prom_textfile(textfile, present ? st : NULL, a->total);
+	return mg_prom_write(stdout, present ? st : NULL, a->total);
+}
+
 int mg_cmd_stats(const struct mg_ctx *ctx, int argc, char **argv)
 {
-	bool per_cpu = false, do_reset = false;
-	const char *watch_s = NULL;
+	bool per_cpu = false, do_reset = false, prom = false;
+	const char *watch_s = NULL, *textfile = NULL;
 	const struct mg_opt opts[] = {
 		{ "--per-cpu", NULL, &per_cpu },
 		{ "--reset", NULL, &do_reset },
 		{ "--watch", &watch_s, NULL },
+		{ "--prometheus", NULL, &prom },
+		{ "--textfile", &textfile, NULL },
 		{ 0 },
 	};
 	struct snap a = {}, b = {};
@@ -244,6 +267,10 @@ int mg_cmd_stats(const struct mg_ctx *ctx, int argc, char **argv)
 			return mg_usage("stats: --watch cannot be combined with "
 					"--reset or --per-cpu");
 	}
+	if ((prom || textfile) && (ctx->json || per_cpu || watch_s || do_reset))
+		return mg_usage("stats: --%s cannot be combined with --json, "
+				"--per-cpu, --watch or --reset",
+				textfile ? "textfile" : "prometheus");
 
 	ncpu = libbpf_num_possible_cpus();
 	if (ncpu <= 0) {
@@ -256,6 +283,10 @@ int mg_cmd_stats(const struct mg_ctx *ctx, int argc, char **argv)
 	if (!a.percpu || !b.percpu) {
 		mg_err("stats: out of memory");
 		err = -ENOMEM;
+		goto out;
+	}
+	if (prom || textfile) {
+		err = prometheus(ctx, textfile, &st, &a);
 		goto out;
 	}
 	err = mg_state_open(&st, ctx->pin_dir, 0, -1);

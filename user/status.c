@@ -7,8 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-
-#include <bpf/bpf.h>
+#include <sys/socket.h>
 
 #include "mtuguard.h"
 #include "args.h"
@@ -154,23 +153,6 @@ static void print_json(const struct mg_state *st, const struct mtug_global_cfg *
 	mg_json_obj_end(&j);
 }
 
-/* Entries of a map (LPM tries have no count): walk the keys. */
-static int count_keys(int fd, size_t key_size)
-{
-	char key[64], next[64];
-	void *prev = NULL;
-	int n = 0;
-
-	if (key_size > sizeof(key))
-		return -EINVAL;
-	while (bpf_map_get_next_key(fd, prev, next) == 0) {
-		memcpy(key, next, key_size);
-		prev = key;
-		n++;
-	}
-	return n;
-}
-
 static int not_attached(const struct mg_ctx *ctx)
 {
 	struct mg_json j;
@@ -220,8 +202,8 @@ int mg_cmd_status(const struct mg_ctx *ctx, int argc, char **argv)
 	}
 	for (i = 0; i < n; i++)
 		view_iface(&st, list[i], &views[i]);
-	n4 = count_keys(st.map[MG_MAP_MTU_V4], sizeof(struct mtug_lpm_v4_key));
-	n6 = count_keys(st.map[MG_MAP_MTU_V6], sizeof(struct mtug_lpm_v6_key));
+	n4 = mg_prefix_count(&st, AF_INET);
+	n6 = mg_prefix_count(&st, AF_INET6);
 	if (ctx->json)
 		print_json(&st, &g, n4, n6, views, n);
 	else

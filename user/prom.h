@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * prom.h - `mtuguard stats --prometheus | --textfile PATH`: the Prometheus
+ * text exposition format (version 0.0.4).
+ *
+ * What is there, and only that (the datapath keeps one global counter set,
+ * no per-interface or per-family counters):
+ *   mtuguard_up                    gauge, 1 if the datapath is loaded
+ *   mtuguard_<counter>_total       counter, one per field of struct
+ *                                  mtug_counters, summed over the CPUs
+ *   mtuguard_interface_info{interface,ifindex,xdp_mode,ptb_mode,mss,ptb,
+ *                           egress} 1   per attached interface
+ *   mtuguard_prefixes{family="ipv4"|"ipv6"}   gauge, prefixes in the maps
+ *   mtuguard_default_mtu_bytes     gauge, 0 = none
+ * Not attached: only mtuguard_up 0, so a textfile never keeps stale
+ * counters.
+ */
+#ifndef MG_PROM_H
+#define MG_PROM_H
+
+#include <stdio.h>
+#include <linux/types.h>
+
+#include "mtuguard.h"
+#include "state.h"
+
+/* Write the exposition for st (NULL: not attached) with the summed
+ * counters totals[] (MTUG_NUM_COUNTERS, struct order).  Returns 0 or a
+ * negative errno (printed). */
+int mg_prom_write(FILE *f, const struct mg_state *st, const __u64 *totals);
+
+/* The same into path atomically: a temporary file next to it, mode 0644,
+ * synced, then renamed over path. */
+int mg_prom_textfile(const char *path, const struct mg_state *st,
+		     const __u64 *totals);
+
+#endif /* MG_PROM_H */
