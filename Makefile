@@ -113,11 +113,38 @@ bench: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tools/bench.sh $(ARGS)
 
-install: all
-	install -D -m 0755 $(BUILD)/mtuguard $(DESTDIR)$(PREFIX)/sbin/mtuguard
+# install / uninstall, under $(DESTDIR)$(PREFIX) (PREFIX=/usr/local):
+#   sbin/mtuguard                                 the CLI
+#   share/man/man8/mtuguard.8                     man page
+#   lib/systemd/system/mtuguard.service           unit (ExecStart: $(SBINDIR))
+#   share/doc/mtuguard/mtuguard.conf.example      commented example config
+#   share/bash-completion/completions/mtuguard    bash completion
+# /etc is never written: copy the example to /etc/mtuguard.conf yourself,
+# then `systemctl daemon-reload && systemctl enable --now mtuguard`.
+SBINDIR     ?= $(PREFIX)/sbin
+MAN8DIR     ?= $(PREFIX)/share/man/man8
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+DOCDIR      ?= $(PREFIX)/share/doc/mtuguard
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+INSTALLED   := $(SBINDIR)/mtuguard $(MAN8DIR)/mtuguard.8 \
+	       $(UNITDIR)/mtuguard.service $(DOCDIR)/mtuguard.conf.example \
+	       $(BASHCOMPDIR)/mtuguard
+
+install: $(BUILD)/mtuguard
+	install -D -m 0755 $(BUILD)/mtuguard $(DESTDIR)$(SBINDIR)/mtuguard
+	install -D -m 0644 tools/mtuguard.8 $(DESTDIR)$(MAN8DIR)/mtuguard.8
+	install -d -m 0755 $(DESTDIR)$(UNITDIR)
+	sed 's#/usr/local/sbin/#$(SBINDIR)/#g' tools/mtuguard.service \
+		>$(DESTDIR)$(UNITDIR)/mtuguard.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/mtuguard.service
+	install -D -m 0644 tools/mtuguard.conf.example \
+		$(DESTDIR)$(DOCDIR)/mtuguard.conf.example
+	install -D -m 0644 tools/mtuguard.bash-completion \
+		$(DESTDIR)$(BASHCOMPDIR)/mtuguard
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/sbin/mtuguard
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null || true
 
 clean:
 	rm -rf $(BUILD)

@@ -6,7 +6,7 @@ set -eu
 
 PKGS="clang llvm make gcc pkg-config libbpf-dev libelf-dev zlib1g-dev bpftool
       iproute2 iptables nftables tcpdump python3 iperf3 ethtool procps kmod
-      curl"
+      curl python3-prometheus-client groff-base man-db"
 
 missing=""
 for p in $PKGS; do
