@@ -79,6 +79,8 @@ first_mss() {
 
 # ---- ECMP (scenarios 2 and 3) ------------------------------------------------
 
+VIP=10.200.0.1
+
 # parallel_gets NAME CLI_NS URL FIRST N MAXSECS NBACKENDS: N GETs at once,
 # transfer i from client address 10.1.0.(FIRST+i-1).  Every transfer has
 # an address of its own because a server caches the path MTU per

@@ -23,13 +23,17 @@ fi
 
 _strip() { sed 's/\x1b\[[0-9;]*m//g'; }
 
+_SAY_PENDING=""   # say_n's text, for the log's copy of the whole line
 say() {
-	printf '%s\n' "$*"
-	printf '%s\n' "$*" | _strip >>"$DEMO_LOG"
+	local l="$*"
+	l=${l%"${l##*[! ]}"}   # no trailing blanks
+	printf '%s\n' "$l"
+	printf '%s%s\n' "$_SAY_PENDING" "$l" | _strip >>"$DEMO_LOG"
+	_SAY_PENDING=""
 }
 say_n() {
 	printf '%s' "$*"
-	printf '%s' "$*" | _strip >>"$DEMO_LOG"
+	_SAY_PENDING="$_SAY_PENDING$*"
 }
 note() { printf '# %s\n' "$*" >>"$DEMO_LOG"; }
 run_logged() { "$@" >>"$DEMO_LOG" 2>&1; }

@@ -1,0 +1,169 @@
+# shellcheck shell=bash
+# scenario_2.sh - ICMP lost behind ECMP, fixed on the router (ptb mode fib).
+#
+#   client ---- hop ------------- rtr ==== ECMP ==== be1 .. be4
+#   eth0      hc    hr          rc    bN            eth0, VIP 10.200.0.1 on lo
+#   MTU 1500  1400  1500        1500  1500          MTU 1500
+#   10.1.0.X  10.1.0.1 10.3.0.1 10.3.0.2 10.2.N.1   10.2.N.2
+#
+# rtr has a multipath route to the VIP over the four backends, with
+# fib_multipath_hash_policy=1: TCP flows spread over them.  The hop's link
+# towards the client is 1400, so every full-size packet a backend sends
+# makes the hop answer with a real ICMP Frag Needed, source 10.3.0.1,
+# destination the VIP.  rtr has no ports to hash that ICMP by, so all of it
+# goes to one backend: the flows on the others never learn the path MTU and
+# stall.  Nothing drops ICMP here; it is misrouted.
+#
+# mtuguard on rtr's rc (where the ICMP arrives): `ptb mode fib` hashes each
+# ICMP by the 5-tuple quoted inside it and sends it to that flow's backend.
+# And `ptb forward on`: rtr's kernel does not hash these TCP flows by their
+# 5-tuple but by the skb hash they arrive with (the client socket's random
+# txhash here, the NIC's RSS hash on real hardware), so XDP forwards the
+# flows too, by the same 5-tuple lookup as their ICMP.
+#
+# XDP_REDIRECT into a veth needs NAPI on the peer: GRO on on every backend.
+
+S2_NB=4
+S2_FLOWS=20
+
+s2_setup() {
+	local i B nh=""
+	veth_new "$C" eth0 "$H" hc && veth_new "$H" hr "$R" rc || return 1
+	ip -n "$H" link set hc mtu 1400 || return 1
+	ip -n "$C" addr add 10.1.0.2/24 dev eth0 || return 1
+	for i in $(seq 100 $((100 + 2 * S2_FLOWS - 1))); do
+		echo "address add 10.1.0.$i/24 dev eth0"
+	done | ip -n "$C" -batch - || return 1
+	ip -n "$C" route add default via 10.1.0.1 &&
+	ip -n "$H" addr add 10.1.0.1/24 dev hc &&
+	ip -n "$H" addr add 10.3.0.1/24 dev hr &&
+	ip -n "$H" route add default via 10.3.0.2 &&
+	ip -n "$R" addr add 10.3.0.2/24 dev rc &&
+	ip -n "$R" route add 10.1.0.0/24 via 10.3.0.1 || return 1
+	endpoint_setup "$C" eth0
+	ecmp_hop "$H"
+	nsx "$R" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.fib_multipath_hash_policy=1 \
+		net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 || return 1
+	for i in $(seq 1 $S2_NB); do
+		B=${BE[$i]}
+		veth_new "$R" "b$i" "$B" eth0 || return 1
+		ip -n "$R" addr add "10.2.$i.1/24" dev "b$i" &&
+		ip -n "$B" addr add "10.2.$i.2/24" dev eth0 &&
+		ip -n "$B" addr add $VIP/32 dev lo &&
+		ip -n "$B" route add default via "10.2.$i.1" || return 1
+		endpoint_setup "$B" eth0
+		nsx "$B" ethtool -K eth0 gro on >/dev/null 2>&1
+		nh="$nh nexthop via 10.2.$i.2 dev b$i"
+		bg "$B" "$MTUG_TMP/s2-be$i.log" $PTBGEN serve --addr $VIP --port 80 \
+			--size "$ECMP_SIZE" --name "be$i" --timeout 20
+	done
+	# shellcheck disable=SC2086
+	ip -n "$R" route add $VIP/32 $nh || return 1
+	for i in $(seq 1 $S2_NB); do
+		wait_until 5 tcp_listening "${BE[$i]}" 80 || return 1
+	done
+	ecmp_body || return 1
+	wait_until 5 nsx "$C" curl -sf --max-time 1 -o /dev/null "http://$VIP/small"
+}
+
+# s2_round NAME FIRST MAXSECS [FN]: the transfers, ICMP counted per
+# backend; sets R_FLOWS[NAME.K], R_STALLED[NAME.K], R_ICMP[NAME.K] for the
+# table, and R_EXTRA[NAME.K], the round's delta of `FN K` (a counter).
+declare -A R_FLOWS R_STALLED R_ICMP R_EXTRA
+s2_round() {
+	local name=$1 first=$2 max=$3 fn=${4:-} i
+	local -A i0 e0
+	for i in $(seq 1 "$NB"); do
+		i0[$i]=$(icmp_in "${BE[$i]}")
+		[ -n "$fn" ] && e0[$i]=$($fn "$i")
+	done
+	parallel_gets "$name" "$C" "http://$VIP/big" "$first" "$NFLOWS" "$max" "$NB"
+	for i in $(seq 1 "$NB"); do
+		R_FLOWS[$name.$i]=${B_FLOWS[$i]}
+		R_STALLED[$name.$i]=${B_STALLED[$i]}
+		R_ICMP[$name.$i]=$(($(icmp_in "${BE[$i]}") - i0[$i]))
+		[ -n "$fn" ] && R_EXTRA[$name.$i]=$(($($fn "$i") - e0[$i]))
+	done
+}
+
+# ecmp_table A B [EXTRA_HEADER]: per-backend flows / stalled / ICMP
+# received for rounds A and B side by side; with EXTRA_HEADER, B's R_EXTRA
+# as a last column.
+ecmp_table() {
+	local a=$1 b=$2 eh=${3:-} i ta=0 tb=0 sa=0 sb=0 ia=0 ib=0 xb=0 stall
+	say "   $(dim "$(printf '%-9s %28s   %28s  %s' "" "--- without mtuguard ---" "--- with mtuguard ---" "")")"
+	say "   $(dim "$(printf '%-9s %8s %9s %9s   %8s %9s %9s  %9s' backend flows stalled "ICMP in" flows stalled "ICMP in" "$eh")")"
+	for i in $(seq 1 "$NB"); do
+		stall=$(printf '%9s' "${R_STALLED[$a.$i]}")
+		[ "${R_STALLED[$a.$i]}" -gt 0 ] && stall=$(bad "$stall")
+		local stb
+		stb=$(printf '%9s' "${R_STALLED[$b.$i]}")
+		[ "${R_STALLED[$b.$i]}" -gt 0 ] && stb=$(bad "$stb")
+		say "   $(printf '%-9s %8s' "be$i" "${R_FLOWS[$a.$i]}") $stall $(printf '%9s   %8s' "${R_ICMP[$a.$i]}" "${R_FLOWS[$b.$i]}") $stb $(printf '%9s' "${R_ICMP[$b.$i]}")  ${eh:+$(printf '%9s' "${R_EXTRA[$b.$i]}")}"
+		ta=$((ta + R_FLOWS[$a.$i])) tb=$((tb + R_FLOWS[$b.$i]))
+		sa=$((sa + R_STALLED[$a.$i])) sb=$((sb + R_STALLED[$b.$i]))
+		ia=$((ia + R_ICMP[$a.$i])) ib=$((ib + R_ICMP[$b.$i]))
+		[ -n "$eh" ] && xb=$((xb + R_EXTRA[$b.$i]))
+	done
+	say "   $(printf '%-9s %8s %9s %9s   %8s %9s %9s' total "$ta" "$sa" "$ia" "$tb" "$sb" "$ib")  ${eh:+$(printf '%9s' "$xb")}"
+}
+
+scenario_2() {
+	local C H R BE=() i NB=$S2_NB NFLOWS=$S2_FLOWS ok=1 off_st fix_done st0 f0
+	TITLE[2]="ECMP, ptb mode fib"
+	hdr 2 "ICMP lost behind ECMP: the router sends every \"Frag Needed\" to one backend"
+	C=$(ns_new s2-client) && H=$(ns_new s2-hop) && R=$(ns_new s2-rtr) ||
+		{ verdict 2 FAIL "cannot create namespaces"; return 1; }
+	for i in $(seq 1 $NB); do
+		BE[$i]=$(ns_new "s2-be$i") || { verdict 2 FAIL "cannot create namespaces"; return 1; }
+	done
+	if ! s2_setup; then
+		ns_diag "$C" "$H" "$R" >>"$DEMO_LOG" 2>&1
+		verdict 2 FAIL "lab setup failed"
+		return 1
+	fi
+	say "   client ── hop (MTU 1400 towards the client) ── router ══ ECMP ══ be1..be$NB (VIP $VIP)"
+	say "   router: $(cmd "fib_multipath_hash_policy=1"), $(cmd "ip route add $VIP nexthop via be1 ... nexthop via be$NB")"
+	say "   $NFLOWS parallel downloads of $(mb $ECMP_SIZE) from the VIP, each from its own client address"
+	keep_info "scenario 2: $PREFIX-s2-{client,hop,rtr,be1..be$NB}; http://$VIP/big from the client; mtuguard on s2-rtr rc (pin dir $MTUG_BPFFS/s2-rtr)"
+
+	say "   $(bold "without mtuguard")"
+	say_n "     $NFLOWS downloads: "
+	s2_round off 100 10
+	off_st=$STALLED
+	if [ "$STALLED" -ge 1 ] && [ "$OTHER" = 0 ]; then
+		say "$(bad "$STALLED of $NFLOWS stalled")"
+	else
+		say "$(warn "$STALLED of $NFLOWS stalled"), $DONE complete, $OTHER failed otherwise"; ok=0
+	fi
+
+	say "   $(bold "with mtuguard on the router"): $(cmd "mtuguard attach rc; mtuguard ptb mode fib --iface rc; mtuguard ptb forward on")"
+	if ! mtug_at s2-rtr "$R" attach rc || ! mtug_at s2-rtr "$R" ptb mode fib --iface rc ||
+	   ! mtug_at s2-rtr "$R" ptb forward on; then
+		verdict 2 FAIL "mtuguard attach / ptb mode fib / ptb forward on failed"
+		return 1
+	fi
+	st0=$(counter_at s2-rtr "$R" ptb_steered) f0=$(counter_at s2-rtr "$R" fwd_steered)
+	say_n "     $NFLOWS downloads: "
+	s2_round fib $((100 + NFLOWS)) 20
+	fix_done=$DONE
+	if [ "$DONE" = "$NFLOWS" ]; then
+		say "$(ok "$DONE of $NFLOWS complete")"
+	else
+		say "$(bad "$DONE of $NFLOWS complete") ($STALLED stalled, $OTHER failed otherwise)"; ok=0
+	fi
+	ecmp_table off fib
+	local steered fwd
+	steered=$(( $(counter_at s2-rtr "$R" ptb_steered) - st0 ))
+	fwd=$(( $(counter_at s2-rtr "$R" fwd_steered) - f0 ))
+	say "   mtuguard counters on the router: ptb_steered $steered (ICMP to its flow's backend), fwd_steered $fwd"
+	[ "$steered" -ge 1 ] || ok=0
+	mtug_at s2-rtr "$R" stats
+
+	if [ "$ok" = 1 ]; then
+		verdict 2 PASS "$NFLOWS transfers: $off_st stalled without, $fix_done of $NFLOWS complete with mtuguard"
+	else
+		ns_diag "$C" "$H" "$R" >>"$DEMO_LOG" 2>&1
+		verdict 2 FAIL "$NFLOWS transfers: $off_st stalled without, $fix_done of $NFLOWS complete with mtuguard"
+	fi
+}
