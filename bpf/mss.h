@@ -240,6 +240,13 @@ static __always_inline int mss_clamp(void *ctx, void *data, void *data_end,
 	optlen = tcph->doff * 4;
 	if (optlen < sizeof(*tcph))
 		return 0;
+	/* The TCP header must lie inside the IP packet its length field
+	 * describes: bytes past it (Ethernet padding) are no part of the
+	 * segment, and clamping there changes them and breaks a valid
+	 * checksum (found by tests/fuzz).  An IP length shorter than the
+	 * headers makes tcp_len wrap, caught by the upper bound. */
+	if (tcp_len < optlen || tcp_len > 0xffff)
+		goto malformed;
 	optlen -= sizeof(*tcph);
 	if (optlen == 0) {
 		cnt->mss_missing++;
