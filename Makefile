@@ -41,7 +41,7 @@ TOOL_SRCS := $(filter-out %.bpf.c,$(wildcard tools/*.c))
 # tools/*.bpf.c: BPF helpers of the tools (bench), each with its skeleton.
 TOOL_BPF_SRCS := $(wildcard tools/*.bpf.c)
 TOOL_SKELS := $(patsubst tools/%.bpf.c,$(BUILD)/tools/%.skel.h,$(TOOL_BPF_SRCS))
-.SECONDARY: $(TOOL_SKELS:.skel.h=.bpf.o)
+.SECONDARY: $(TOOL_SKELS) $(TOOL_SKELS:.skel.h=.bpf.o)
 TOOL_BINS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 
 .PHONY: all deps test unit integration demo demo-clean bench install uninstall clean vmlinux
