@@ -22,10 +22,17 @@
  *   xdp_sink     counts what reaches the sink, per CPU, and drops it; also
  *                counts SYNs and SYNs whose MSS arrived clamped, so a round
  *                proves the clamp really happened on the path measured.
+ *   comp_*       the single operations the datapath is made of, each alone
+ *                (per-packet bench, "components"): what a path costs can
+ *                be read against what its helpers and lookups cost.  The
+ *                maps are mtuguard's own (bench_pkt reuses their fds).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
+
+#include "proto.h"
+#include "maps.h" /* mtuguard's maps, for the comp_* programs */
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -134,4 +141,118 @@ int xdp_sink(struct xdp_md *ctx)
 			s->syn_clamped++;
 	}
 	return XDP_DROP;
+}
+
+/* ---- components ------------------------------------------------------------ */
+
+__u8 comp_v4[2][4];   /* the SYN's two ends */
+__u8 comp_v6[2][16];
+__u32 comp_ifindex;   /* for iface_cfg and the fib lookup */
+__u32 comp_sink;      /* keeps results alive */
+
+__noinline int comp_callee(struct xdp_md *ctx)
+{
+	return ctx->rx_queue_index == 12345;
+}
+
+SEC("xdp")
+int comp_call(struct xdp_md *ctx)
+{
+	return comp_callee(ctx) ? XDP_DROP : XDP_PASS;
+}
+
+SEC("xdp")
+int comp_hash(struct xdp_md *ctx)
+{
+	__u32 k = comp_ifindex;
+	struct mtug_iface_cfg *c = bpf_map_lookup_elem(&iface_cfg, &k);
+
+	return c ? XDP_PASS : XDP_DROP;
+}
+
+SEC("xdp")
+int comp_lpm4(struct xdp_md *ctx)
+{
+	struct mtug_lpm_v4_key k = { .prefixlen = 32 };
+	struct mtug_mtu_val *a, *b;
+
+	__builtin_memcpy(k.addr, comp_v4[0], 4);
+	a = bpf_map_lookup_elem(&mtu_v4, &k);
+	__builtin_memcpy(k.addr, comp_v4[1], 4);
+	b = bpf_map_lookup_elem(&mtu_v4, &k);
+	comp_sink = (a ? a->mtu : 0) + (b ? b->mtu : 0);
+	return XDP_PASS;
+}
+
+SEC("xdp")
+int comp_lpm6(struct xdp_md *ctx)
+{
+	struct mtug_lpm_v6_key k = { .prefixlen = 128 };
+	struct mtug_mtu_val *a, *b;
+
+	__builtin_memcpy(k.addr, comp_v6[0], 16);
+	a = bpf_map_lookup_elem(&mtu_v6, &k);
+	__builtin_memcpy(k.addr, comp_v6[1], 16);
+	b = bpf_map_lookup_elem(&mtu_v6, &k);
+	comp_sink = (a ? a->mtu : 0) + (b ? b->mtu : 0);
+	return XDP_PASS;
+}
+
+SEC("xdp")
+int comp_load_bytes(struct xdp_md *ctx)
+{
+	__u8 b[20];
+
+	if (bpf_xdp_load_bytes(ctx, 34, b, sizeof(b)))
+		return XDP_DROP;
+	comp_sink = b[3];
+	return XDP_PASS;
+}
+
+SEC("xdp")
+int comp_csum64(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+
+	if (data + 64 > data_end)
+		return XDP_DROP;
+	comp_sink = bpf_csum_diff(0, 0, data, 64, 0);
+	return XDP_PASS;
+}
+
+SEC("xdp")
+int comp_csum512(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+
+	if (data + 512 > data_end)
+		return XDP_DROP;
+	comp_sink = bpf_csum_diff(0, 0, data, 512, 0);
+	return XDP_PASS;
+}
+
+SEC("xdp")
+int comp_fib(struct xdp_md *ctx)
+{
+	struct bpf_fib_lookup fl = {};
+
+	fl.family = AF_INET;
+	fl.ifindex = comp_ifindex;
+	fl.l4_protocol = IPPROTO_TCP;
+	fl.sport = bpf_htons(40000);
+	fl.dport = bpf_htons(80);
+	fl.tot_len = 576;
+	__builtin_memcpy(&fl.ipv4_src, comp_v4[1], 4);
+	__builtin_memcpy(&fl.ipv4_dst, comp_v4[0], 4);
+	return bpf_fib_lookup(ctx, &fl, sizeof(fl), 0) == BPF_FIB_LKUP_RET_SUCCESS
+		       ? XDP_PASS : XDP_DROP;
+}
+
+SEC("xdp")
+int comp_redirect(struct xdp_md *ctx)
+{
+	/* the verdict only: test_run does not carry the redirect out */
+	return bpf_redirect(comp_ifindex, 0) == XDP_REDIRECT ? XDP_PASS : XDP_DROP;
 }

@@ -42,7 +42,7 @@
 #include "mtuguard.skel.h"
 #include "tools/bench.skel.h"
 
-#define MAX_CLASSES 12
+#define MAX_CLASSES 16
 #define MAX_ROUNDS  64
 
 /* Addresses of the bench flows.  The server prefixes carry MTU 1400. */
@@ -62,6 +62,7 @@ struct pclass {
 	const char *label;
 	struct frame f;
 	bool mutates;        /* writes to the packet: wrapper only */
+	bool fwd;            /* runs with `ptb forward on` (global_cfg) */
 	__u32 want_ret;
 	const char *want[4]; /* counters that must grow by N; all others 0 */
 	const char *target;  /* which target applies, for the report */
@@ -192,6 +193,19 @@ static void build_classes(void)
 	c->want[2] = "mss_clamped";
 	c->target = "<= 30 ns";
 
+	c = add_class("tcp_fwd", "TCP data, forwarded (fib)");
+	{
+		__u8 ts[12] = { 1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2 };
+
+		build_tcp4(&c->f, mac_a, mac_b, V4_CLIENT, V4_SERVER, 40000, 80,
+			   TCP_ACK | TCP_PSH, ts, sizeof(ts), 8);
+	}
+	c->mutates = true;
+	c->fwd = true;
+	c->want_ret = XDP_REDIRECT;
+	c->want[1] = "fwd_steered";
+	c->target = "";
+
 	c = add_class("ptb_steer", "PTB steered (fib), 576 B");
 	build_ptb4(&c->f, 548, false);
 	c->mutates = true;
@@ -214,6 +228,31 @@ static void build_classes(void)
 	c->want[1] = "ptb_seen";
 	c->want[2] = "ptb_invalid";
 	c->target = "";
+}
+
+/* ---- components -------------------------------------------------------------- */
+
+struct comp {
+	const char *key, *label;
+	struct bpf_program *prog;
+	bool lpm; /* depends on the tries' size: run in every configuration */
+	double ns[MAX_ROUNDS];
+	double over[8]; /* per configuration, -1 = not run */
+};
+
+static struct comp comps[12];
+static int ncomps;
+
+static void add_comp(const char *key, const char *label, struct bpf_program *p, bool lpm)
+{
+	struct comp *c = &comps[ncomps++];
+
+	c->key = key;
+	c->label = label;
+	c->prog = p;
+	c->lpm = lpm;
+	for (int i = 0; i < 8; i++)
+		c->over[i] = -1;
 }
 
 /* ---- running ------------------------------------------------------------- */
@@ -242,6 +281,15 @@ static int test_run(int prog_fd, const struct frame *f, __u32 rep, struct run *r
 	r->clean = ru1.ru_nivcsw == ru0.ru_nivcsw;
 	r->ns = o.duration;
 	return 0;
+}
+
+static void set_forward(__u32 on)
+{
+	struct mtug_global_cfg gc = { .ptb_forward = on };
+	__u32 z = 0;
+
+	if (bpf_map_update_elem(bpf_map__fd(mt->maps.global_cfg), &z, &gc, BPF_ANY))
+		die("global_cfg: %s", strerror(errno));
 }
 
 static void set_jmp(int prog_fd)
@@ -547,7 +595,8 @@ int main(int argc, char **argv)
 	int pfx[8], npfx = 0, opt, mtug_fd, empty_fd, wrap_fd, bad = 0;
 	long long mem_before = -1, mem_after = -1;
 	__u32 xl = 0, jt = 0, processed = 0;
-	double empty_direct[MAX_ROUNDS];
+	double empty_direct[MAX_ROUNDS], comp_empty[MAX_ROUNDS];
+	int ptb_idx = -1;
 	FILE *js = NULL;
 
 	while ((opt = getopt_long(argc, argv, "", lo, NULL)) != -1) {
@@ -590,9 +639,33 @@ int main(int argc, char **argv)
 		if (p)
 			processed = strtoul(p + 10, NULL, 10);
 	}
-	bb = bench_bpf__open_and_load();
+	bb = bench_bpf__open();
 	if (!bb)
+		die("bench skeleton open failed: %s", strerror(errno));
+	/* the comp_* programs work on mtuguard's own maps */
+	if (bpf_map__reuse_fd(bb->maps.mtu_v4, bpf_map__fd(mt->maps.mtu_v4)) ||
+	    bpf_map__reuse_fd(bb->maps.mtu_v6, bpf_map__fd(mt->maps.mtu_v6)) ||
+	    bpf_map__reuse_fd(bb->maps.iface_cfg, bpf_map__fd(mt->maps.iface_cfg)) ||
+	    bpf_map__reuse_fd(bb->maps.global_cfg, bpf_map__fd(mt->maps.global_cfg)) ||
+	    bpf_map__reuse_fd(bb->maps.counters, bpf_map__fd(mt->maps.counters)) ||
+	    bpf_map__reuse_fd(bb->maps.ptb_bucket, bpf_map__fd(mt->maps.ptb_bucket)))
+		die("reuse mtuguard maps: %s", strerror(errno));
+	if (bench_bpf__load(bb))
 		die("bench skeleton load failed: %s", strerror(errno));
+	parse_ip(AF_INET, V4_SERVER, bb->bss->comp_v4[0]);
+	parse_ip(AF_INET, V4_CLIENT, bb->bss->comp_v4[1]);
+	parse_ip(AF_INET6, V6_SERVER, bb->bss->comp_v6[0]);
+	parse_ip(AF_INET6, V6_CLIENT, bb->bss->comp_v6[1]);
+	bb->bss->comp_ifindex = ifindex;
+	add_comp("call", "bpf-to-bpf call (global function)", bb->progs.comp_call, false);
+	add_comp("hash", "iface_cfg hash lookup (hit)", bb->progs.comp_hash, false);
+	add_comp("lpm4x2", "2 LPM lookups, IPv4 (SYN: both ends)", bb->progs.comp_lpm4, true);
+	add_comp("lpm6x2", "2 LPM lookups, IPv6 (SYN: both ends)", bb->progs.comp_lpm6, true);
+	add_comp("load_bytes", "bpf_xdp_load_bytes, 20 B", bb->progs.comp_load_bytes, false);
+	add_comp("csum64", "bpf_csum_diff, 64 B", bb->progs.comp_csum64, false);
+	add_comp("csum512", "bpf_csum_diff, 512 B", bb->progs.comp_csum512, false);
+	add_comp("fib", "bpf_fib_lookup (IPv4, success)", bb->progs.comp_fib, false);
+	add_comp("redirect", "bpf_redirect (verdict only)", bb->progs.comp_redirect, false);
 	mtug_fd = bpf_program__fd(mt->progs.mtuguard_xdp);
 	empty_fd = bpf_program__fd(bb->progs.xdp_empty);
 	wrap_fd = bpf_program__fd(bb->progs.xdp_wrap);
@@ -609,6 +682,9 @@ int main(int argc, char **argv)
 			die("config: %s", strerror(errno));
 	}
 	build_classes();
+	for (int i = 0; i < nclasses; i++)
+		if (!strcmp(classes[i].key, "ptb_steer"))
+			ptb_idx = i;
 
 	if (json) {
 		js = fopen(json, "w");
@@ -643,6 +719,8 @@ int main(int argc, char **argv)
 			for (int i = 0; i < nclasses; i++) {
 				struct pclass *c = &classes[i];
 
+				if (c->fwd)
+					set_forward(1);
 				set_restore(&c->f);
 				set_jmp(empty_fd);
 				c->base[r] = run_plain(c, wrap_fd, XDP_PASS);
@@ -654,8 +732,30 @@ int main(int argc, char **argv)
 					c->dbase[r] = run_plain(c, empty_fd, XDP_PASS);
 					c->dns[r] = run_checked(c, mtug_fd, &run);
 				}
+				if (c->fwd)
+					set_forward(0);
 			}
+			/* components, on the big PTB frame (csum512 needs 512 B) */
+			for (int i = 0; i < ncomps; i++) {
+				struct comp *k = &comps[i];
+				struct run kr = {};
+
+				if (!k->lpm && pi > 0)
+					continue;
+				if (test_run(bpf_program__fd(k->prog), &classes[ptb_idx].f,
+					     repeat, &kr) || kr.retval != XDP_PASS) {
+					fprintf(stderr, "component %s: failed (verdict %u)\n",
+						k->key, kr.retval);
+					bad = 1;
+				}
+				k->ns[r] = kr.ns;
+			}
+			comp_empty[r] = run_plain(&classes[ptb_idx], empty_fd, XDP_PASS);
 		}
+		for (int i = 0; i < ncomps; i++)
+			if (comps[i].lpm || pi == 0)
+				comps[i].over[pi] = median(comps[i].ns, rounds) -
+						    median(comp_empty, rounds);
 		ed = median(empty_direct, rounds);
 		printf("\n%d prefixes per family (mtu_v4 %d, mtu_v6 %d): %d rounds x %u, "
 		       "%d/%d runs without preemption, %.1f s\n",
@@ -703,6 +803,27 @@ int main(int argc, char **argv)
 		}
 		if (js)
 			fprintf(js, "]}");
+	}
+
+	printf("\ncomponents, ns over the empty program (median of %d x %u):\n", rounds, repeat);
+	for (int i = 0; i < ncomps; i++) {
+		printf("  %-40s", comps[i].label);
+		for (int pi = 0; pi < npfx; pi++)
+			if (comps[i].over[pi] >= 0 || comps[i].lpm)
+				printf(" %+7.1f (%d pfx)", comps[i].over[pi], pfx[pi]);
+		printf("\n");
+	}
+	if (js) {
+		fprintf(js, "\n ],\n \"components\": [");
+		for (int i = 0; i < ncomps; i++) {
+			fprintf(js, "%s\n  {\"key\": \"%s\", \"label\": \"%s\", \"overhead_ns\": {",
+				i ? "," : "", comps[i].key, comps[i].label);
+			for (int pi = 0, n = 0; pi < npfx; pi++)
+				if (comps[i].lpm || pi == 0)
+					fprintf(js, "%s\"%d\": %.2f", n++ ? ", " : "", pfx[pi],
+						comps[i].over[pi]);
+			fprintf(js, "}}");
+		}
 	}
 
 	/* Memory with the last (largest) configuration loaded. */

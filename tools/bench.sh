@@ -1,0 +1,318 @@
+#!/bin/bash
+# bench.sh - `make bench`: mtuguard's per-packet cost, forwarding throughput
+# against iptables TCPMSS / nft maxseg, and map memory, side by side in one
+# run.  Prints a table and writes it as JSON (default build/bench.json).
+#
+#   tools/bench.sh [--quick] [--rounds N] [--seconds S] [--repeat N]
+#                  [--no-pkt] [--no-fwd] [--out FILE]
+#
+#   --quick     smoke mode (tests/integration/test_bench_smoke.sh): tiny
+#               repeat counts, 1 round, short windows; checks that everything
+#               runs, prints and writes the JSON.  Its figures mean nothing.
+#
+# 1. Per-packet (tools/bench_pkt.c): bpf_prog_test_run, 1M repeats, median
+#    of rounds, for each packet class and an empty XDP program, with 1,
+#    1,000 and 100,000 prefixes in each LPM map; plus the cost of the single
+#    operations the datapath is made of (tools/bench.bpf.c), and memory.
+#    Runs in its own namespace with a veth pair, a route and a permanent
+#    neighbour so that bpf_fib_lookup succeeds for the steered PTB.
+# 2. Forwarding (tools/trafficgen.c): client -> router -> sink namespaces,
+#    veth, GRO off everywhere; the generator (XDP live frames) injects 74-byte
+#    frames into the router's veth; XDP counter at the sink.  Cases, each
+#    round in turn so that noise spreads over all of them:
+#       kernel          kernel forwarding alone
+#       iptables        + iptables -t mangle ... -j TCPMSS (Debian's
+#                       iptables, nf_tables backend)
+#       iptables_legacy + the same rule through iptables-legacy (x_tables)
+#       nft             + nft ... tcp option maxseg size set
+#       mtug_clamp      mtuguard XDP clamp (CLI attach), kernel forwarding
+#       mtug_fwd        mtuguard clamp + `ptb forward on` (XDP forwarding)
+#       floor           no router: generator -> sink on one veth (the
+#                       generator's and sink's own cost, for reading the rest)
+#    The router's ingress veth always has an XDP program (mtuguard, or a
+#    placeholder returning XDP_PASS): veth runs the NAPI that XDP_TX'd
+#    frames need only with XDP or GRO, and GRO stays off for every case.
+#
+# Everything lives in namespaces named mtugb-<pid><rand>-*, with a bpffs on a
+# host temp dir for the CLI's pins; all of it is removed on every exit path.
+set -u
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+BUILD=${BUILD:-build}
+case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+MTUG=$BUILD/mtuguard
+TOOLS=$BUILD/tools
+
+threaded=1 quick=0 rounds="" seconds="" repeat="" do_pkt=1 do_fwd=1 out=$BUILD/bench.json
+while [ $# -gt 0 ]; do
+	case $1 in
+	--quick) quick=1 ;;
+	--rounds) rounds=$2; shift ;;
+	--seconds) seconds=$2; shift ;;
+	--repeat) repeat=$2; shift ;;
+	--no-pkt) do_pkt=0 ;;
+	--no-fwd) do_fwd=0 ;;
+	--inline) threaded=0 ;;
+	--out) out=$2; shift ;;
+	-h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+if [ "$quick" = 1 ]; then
+	: "${rounds:=1}" "${seconds:=0.2}" "${repeat:=1000}"
+	warmup=0.1 prefixes=1,10,100
+else
+	: "${rounds:=5}" "${seconds:=1}" "${repeat:=1000000}"
+	warmup=0.3 prefixes=1,1000,100000
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "bench.sh: needs root (namespaces, XDP, bpffs)" >&2
+	exit 1
+fi
+for b in "$TOOLS/bench_pkt" "$TOOLS/trafficgen"; do
+	[ -x "$b" ] || { echo "bench.sh: $b missing: run make" >&2; exit 1; }
+done
+
+TAG="mtugb-$$$RANDOM"
+TMP=$(mktemp -d "/tmp/$TAG-XXXXXX") || exit 1
+NSLIST=()
+BPFFS=""
+
+cleanup() {
+	set +e
+	local ns pid
+	for ns in "${NSLIST[@]}"; do
+		for pid in $(ip netns pids "$ns" 2>/dev/null); do
+			kill "$pid" 2>/dev/null
+		done
+	done
+	for ns in "${NSLIST[@]}"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	if [ -n "$BPFFS" ]; then
+		umount "$BPFFS" 2>/dev/null || umount -l "$BPFFS" 2>/dev/null
+	fi
+	# bench_pkt's memory cgroups (it removes its own; a killed run leaves
+	# an empty one, which rmdir takes; one still in use is refused).
+	rmdir /sys/fs/cgroup/memory/mtug-bench-* /sys/fs/cgroup/mtug-bench-* 2>/dev/null
+	case $TMP in /tmp/mtugb-*) rm -rf "$TMP" ;; esac
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+ns_new() { # suffix -> name
+	local ns="$TAG-$1"
+	ip netns add "$ns" || return 1
+	NSLIST+=("$ns")
+	ip -n "$ns" link set lo up
+}
+nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+log() { echo "# $*" >&2; }
+
+# ---- machine ---------------------------------------------------------------
+
+CPU=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+NPROC=$(nproc)
+KERNEL=$(uname -r)
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+START=$(date +%s)
+python3 - "$TMP/machine.json" "$NPROC" "$KERNEL" "$CPU" "$LOAD0" "$quick" <<'EOF'
+import json, sys, datetime
+f, nproc, kernel, cpu, load, quick = sys.argv[1:]
+json.dump({"nproc": int(nproc), "kernel": kernel, "cpu": cpu,
+           "loadavg_start": load, "quick": quick == "1",
+           "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")},
+          open(f, "w"))
+EOF
+echo "mtuguard bench: $NPROC CPUs ($CPU), kernel $KERNEL, load $LOAD0$([ "$quick" = 1 ] && echo ", QUICK (smoke) mode")"
+
+# ---- 1. per-packet -----------------------------------------------------------
+
+pkt_ok=1
+if [ "$do_pkt" = 1 ]; then
+	echo
+	echo "== per-packet cost: bpf_prog_test_run x $repeat, median of $rounds round(s)"
+	P=$TAG-pkt
+	ns_new pkt || exit 1
+	ip -n "$P" link add bp0 type veth peer name bp1
+	ip -n "$P" addr add 192.0.2.1/24 dev bp0
+	ip -n "$P" addr add 10.66.0.1/24 dev bp1
+	ip -n "$P" link set bp0 up
+	ip -n "$P" link set bp1 up
+	nsx "$P" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.forwarding=1
+	ip -n "$P" route add 10.88.0.0/16 via 10.66.0.2 dev bp1
+	ip -n "$P" neigh add 10.66.0.2 lladdr 02:00:5e:00:00:09 nud permanent dev bp1
+	"$TOOLS/bench_pkt" --netns "$P" --iface bp0 --repeat "$repeat" --rounds "$rounds" \
+		--prefixes "$prefixes" --json "$TMP/pkt.json" || pkt_ok=0
+	ip netns del "$P"
+fi
+
+# ---- 2. forwarding -------------------------------------------------------------
+
+CASES=(kernel iptables iptables_legacy nft mtug_clamp mtug_fwd floor)
+fwd_ok=1
+: >"$TMP/fwd.jsonl"
+
+rtr_reset() { # remove whatever a case put on the router
+	nsx "$R" iptables -t mangle -F FORWARD 2>/dev/null
+	nsx "$R" iptables-legacy -t mangle -F FORWARD 2>/dev/null
+	nsx "$R" nft delete table inet mtugb 2>/dev/null
+	if [ -n "$BPFFS" ] && [ -e "$BPFFS/pins" ]; then
+		nsx "$R" "$MTUG" --pin-dir "$BPFFS/pins" detach --all >/dev/null 2>&1
+	fi
+	ip -n "$R" link set in0 xdp off 2>/dev/null
+}
+
+mtug() { nsx "$R" "$MTUG" --pin-dir "$BPFFS/pins" "$@"; }
+
+# stats --json -> one counter (0 when absent)
+mtug_counter() {
+	mtug stats --json 2>/dev/null | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for k in ("counters", "total"):
+    if isinstance(d.get(k), dict):
+        d = d[k]
+print(int(d.get(sys.argv[1], 0)))' "$1"
+}
+
+# case_setup CASE: configure the router; echo the trafficgen options.
+case_setup() {
+	case $1 in
+	kernel) ;;
+	iptables)
+		nsx "$R" iptables -t mangle -A FORWARD -d 10.77.2.0/24 -p tcp \
+			--tcp-flags SYN,RST SYN -j TCPMSS --set-mss 1360 || return 1 ;;
+	iptables_legacy)
+		nsx "$R" iptables-legacy -t mangle -A FORWARD -d 10.77.2.0/24 -p tcp \
+			--tcp-flags SYN,RST SYN -j TCPMSS --set-mss 1360 || return 1 ;;
+	nft)
+		nsx "$R" nft -f - <<-'EOF' || return 1
+		table inet mtugb {
+			chain clamp {
+				type filter hook forward priority mangle; policy accept;
+				ip daddr 10.77.2.0/24 tcp flags & (syn | rst) == syn counter tcp option maxseg size set 1360
+			}
+		}
+		EOF
+		;;
+	mtug_clamp|mtug_fwd)
+		mtug attach in0 >/dev/null || return 1
+		mtug mtu add 10.77.2.0/24 1400 >/dev/null || return 1
+		if [ "$1" = mtug_fwd ]; then
+			mtug ptb mode fib --iface in0 >/dev/null || return 1
+			mtug ptb forward on >/dev/null || return 1
+		fi
+		;;
+	floor) ;;
+	esac
+}
+
+# rule_packets CASE: packets the case's clamp rule matched (iptables/nft)
+rule_packets() {
+	case $1 in
+	iptables) nsx "$R" iptables -t mangle -L FORWARD -v -x -n 2>/dev/null | awk '/TCPMSS/ {print $1; exit}' ;;
+	iptables_legacy) nsx "$R" iptables-legacy -t mangle -L FORWARD -v -x -n 2>/dev/null | awk '/TCPMSS/ {print $1; exit}' ;;
+	nft) nsx "$R" nft list table inet mtugb 2>/dev/null | sed -n 's/.*counter packets \([0-9]*\).*/\1/p' | head -n 1 ;;
+	*) echo "" ;;
+	esac
+}
+
+if [ "$do_fwd" = 1 ]; then
+	echo
+	echo "== forwarding: client -> router -> sink, XDP live-frames generator, $rounds round(s) of ${seconds}s per case and traffic"
+	command -v iptables-legacy >/dev/null || log "iptables-legacy not installed: that case is skipped"
+	C=$TAG-cli R=$TAG-rtr S=$TAG-snk
+	ns_new cli && ns_new rtr && ns_new snk || exit 1
+	ip -n "$C" link add eth0 type veth peer name in0 netns "$R"
+	ip -n "$R" link add out0 type veth peer name eth0 netns "$S"
+	# floor: generator straight into the sink, same kind of veth
+	ip -n "$C" link add eth1 type veth peer name eth1 netns "$S"
+	ip -n "$C" addr add 10.77.1.2/24 dev eth0
+	ip -n "$R" addr add 10.77.1.1/24 dev in0
+	ip -n "$R" addr add 10.77.2.1/24 dev out0
+	ip -n "$S" addr add 10.77.2.2/24 dev eth0
+	for l in "$C eth0" "$C eth1" "$R in0" "$R out0" "$S eth0" "$S eth1"; do
+		set -- $l
+		ip -n "$1" link set "$2" up
+		# same offload state for every case: no GRO/LRO on any hop
+		nsx "$1" ethtool -K "$2" gro off lro off rx-gro-list off >/dev/null 2>&1
+	done
+	nsx "$R" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 \
+		net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.in0.rp_filter=0 \
+		net.ipv4.conf.all.send_redirects=0
+	SNK_MAC=$(nsx "$S" cat /sys/class/net/eth0/address)
+	SNK1_MAC=$(nsx "$S" cat /sys/class/net/eth1/address)
+	RTR_MAC=$(nsx "$R" cat /sys/class/net/in0/address)
+	if [ "$threaded" = 1 ]; then
+		nsx "$R" sh -c 'echo 1 > /sys/class/net/in0/threaded'
+		nsx "$S" sh -c 'echo 1 > /sys/class/net/eth1/threaded'
+	fi
+	ip -n "$R" neigh replace 10.77.2.2 lladdr "$SNK_MAC" nud permanent dev out0
+	# The CLI's pins on a host bpffs (`ip netns exec` has a private /sys).
+	BPFFS=$TMP/bpffs
+	mkdir -p "$BPFFS" && mount -t bpf bpf "$BPFFS" || { echo "bench.sh: bpffs mount failed" >&2; exit 1; }
+	if ! "$MTUG" --help >/dev/null 2>&1; then
+		log "build/mtuguard not usable: mtuguard cases fail"
+	fi
+
+	for ((r = 1; r <= rounds; r++)); do
+		for c in "${CASES[@]}"; do
+			if [ "$c" = iptables_legacy ] && ! command -v iptables-legacy >/dev/null; then
+				continue
+			fi
+			rtr_reset
+			err=""
+			case_setup "$c" >"$TMP/setup.log" 2>&1 || err="setup failed: $(tr '\n' ' ' <"$TMP/setup.log" | cut -c1-200)"
+			before=$(rule_packets "$c")
+			steered0=0
+			[ "$c" = mtug_fwd ] && [ -z "$err" ] && steered0=$(mtug_counter fwd_steered)
+			res=""
+			if [ -z "$err" ]; then
+				if [ "$c" = floor ]; then
+					args=(--cli-if eth1 --snk-if eth1 --dst-mac "$SNK1_MAC")
+				else
+					args=(--cli-if eth0 --snk-if eth0 --dst-mac "$RTR_MAC")
+					case $c in mtug_*) ;; *) args+=(--rtr-ns "$R" --rtr-if in0) ;; esac
+				fi
+				res=$("$TOOLS/trafficgen" --cli-ns "$C" --snk-ns "$S" "${args[@]}" \
+					--modes syn,mixed --seconds "$seconds" --warmup "$warmup" \
+					--mss-max 1360 2>"$TMP/gen.err") ||
+					err="trafficgen failed: $(tr '\n' ' ' <"$TMP/gen.err" | cut -c1-200)"
+			fi
+			after=$(rule_packets "$c")
+			steered=""
+			if [ "$c" = mtug_fwd ] && [ -z "$err" ]; then
+				steered=$(( $(mtug_counter fwd_steered) - steered0 ))
+			fi
+			printf '%s\n' "$res" | python3 -c '
+import json, sys
+case, rnd, err, before, after, steered = sys.argv[1:]
+res = [json.loads(l) for l in sys.stdin if l.strip()]
+print(json.dumps({"case": case, "round": int(rnd), "error": err or None,
+                  "rule_packets": (int(after) - int(before or 0)) if after else None,
+                  "fwd_steered": int(steered) if steered else None,
+                  "results": res}))' "$c" "$r" "$err" "${before:-}" "${after:-}" "$steered" >>"$TMP/fwd.jsonl"
+			printf '  round %d %-16s %s\n' "$r" "$c" \
+				"$(if [ -n "$err" ]; then echo "ERROR: $err"; else
+					echo "$res" | python3 -c 'import json,sys
+print("  ".join("%s %.3f Mpps" % (d["mode"], d["mpps"]) for d in map(json.loads, sys.stdin)))'; fi)"
+		done
+	done
+	rtr_reset
+fi
+
+# ---- table + JSON ------------------------------------------------------------------
+
+ELAPSED=$(( $(date +%s) - START ))
+mkdir -p "$(dirname "$out")"
+python3 "$ROOT/tools/bench_report.py" --machine "$TMP/machine.json" \
+	--pkt "$TMP/pkt.json" --fwd "$TMP/fwd.jsonl" --elapsed "$ELAPSED" \
+	--out "$out" --markdown "${out%.json}.md"
+rc=$?
+echo
+echo "JSON: $out   markdown table: ${out%.json}.md   ($ELAPSED s)"
+[ "$pkt_ok" = 1 ] && [ "$rc" = 0 ]

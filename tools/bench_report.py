@@ -1,0 +1,316 @@
+#!/usr/bin/env python3
+# bench_report.py - turn the raw results of tools/bench.sh into one table
+# (stdout, and a markdown file for the README) and one JSON document.
+#
+#   bench_report.py --machine M.json --pkt PKT.json --fwd FWD.jsonl
+#                   --elapsed S --out BENCH.json --markdown BENCH.md
+#
+# Exit status 1 when a measured path was not the one claimed (a per-packet
+# class whose counters or verdict did not match, a forwarding case whose
+# clamp did not happen or whose XDP forwarding did not carry the traffic),
+# or when a part of the benchmark failed to run.  Missed performance
+# targets are reported, never an error.
+import argparse
+import json
+import os
+import statistics
+import sys
+
+CASE_LABELS = {
+    "kernel": "kernel forwarding",
+    "iptables": "kernel fwd + iptables TCPMSS",
+    "iptables_legacy": "kernel fwd + iptables-legacy TCPMSS",
+    "nft": "kernel fwd + nft maxseg",
+    "mtug_clamp": "mtuguard XDP clamp + kernel fwd",
+    "mtug_fwd": "mtuguard clamp + XDP forwarding",
+    "floor": "no router (generator -> sink)",
+}
+CLAMPS = {"iptables", "iptables_legacy", "nft", "mtug_clamp", "mtug_fwd"}
+MODES = [("syn", "SYN flood"), ("mixed", "mixed 1:20")]
+
+
+def load_json(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def fmt_pfx(n):
+    return "{:,}".format(int(n))
+
+
+def sign(v, nd=0):
+    return ("{:+.%df}" % nd).format(v) if v is not None else "-"
+
+
+def per_packet(pkt, out, problems):
+    """Returns the per-packet part of the JSON and the lines of the table."""
+    lines = []
+    if not pkt:
+        problems.append("per-packet benchmark produced no results")
+        return None, lines
+    cfgs = pkt["configs"]
+    pf = [c["prefixes"] for c in cfgs]
+    lines.append("### Per-packet cost (XDP)")
+    lines.append("")
+    lines.append("bpf_prog_test_run, {:,} repeats, median of {} round(s). Empty XDP "
+                 "program (returns XDP_PASS): {} ns/packet. Columns: ns/packet "
+                 "mtuguard_xdp adds over it, with 1 / {} prefixes in each LPM map."
+                 .format(pkt["repeat"], pkt["rounds"],
+                         " / ".join("%.0f" % c["empty_ns"] for c in cfgs),
+                         " / ".join(fmt_pfx(p) for p in pf[1:])))
+    lines.append("")
+    lines.append("| class | " + " | ".join(fmt_pfx(p) + (" prefix" if p == 1 else "")
+                                           for p in pf) + " | target | path check |")
+    lines.append("|---|" + "---:|" * len(pf) + "---|---|")
+    byk = {}
+    for i, cls in enumerate(cfgs[0]["classes"]):
+        row = [cls["label"]]
+        ok = True
+        for c in cfgs:
+            k = c["classes"][i]
+            row.append(sign(k["overhead_ns"]))
+            ok = ok and k["path_ok"]
+            byk.setdefault(k["key"], {})[c["prefixes"]] = k["overhead_ns"]
+            if not k["path_ok"]:
+                problems.append("per-packet class %s (%s prefixes): %s"
+                                % (k["label"], fmt_pfx(c["prefixes"]), k["path_check"]))
+        row.append(cls["target"] or "")
+        row.append("ok" if ok else "WRONG PATH")
+        lines.append("| " + " | ".join(row) + " |")
+    lines.append("")
+    lines.append("Path check: each run's counter deltas are exactly the class's "
+                 "(e.g. mss_clamped += N for a clamped SYN, ptb_steered += N and "
+                 "XDP_REDIRECT for a steered PTB, fwd_steered += N for forwarded "
+                 "TCP), all other counters unchanged.")
+    prog = pkt.get("prog", {})
+    lines.append("mtuguard_xdp: {} bytes xlated, {} bytes JITed, {} instructions "
+                 "processed by the verifier.".format(prog.get("xlated_bytes"),
+                                                     prog.get("jited_bytes"),
+                                                     prog.get("verifier_processed_insns")))
+    comps = pkt.get("components") or []
+    if comps:
+        lines.append("")
+        lines.append("What the paths are made of: each operation alone, ns over the empty program:")
+        lines.append("")
+        lines.append("| operation | " + " | ".join(fmt_pfx(p) + (" prefix" if p == 1 else "")
+                                                   for p in pf) + " |")
+        lines.append("|---|" + "---:|" * len(pf))
+        for k in comps:
+            ov = k["overhead_ns"]
+            row = [k["label"]] + [sign(ov[str(p)]) if str(p) in ov else "" for p in pf]
+            lines.append("| " + " | ".join(row) + " |")
+    return byk, lines
+
+
+def forwarding(rows, problems):
+    lines = []
+    if rows is None:
+        return None, lines
+    cases = []
+    order = [c for c in CASE_LABELS if any(r["case"] == c for r in rows)]
+    med = {}
+    for c in order:
+        rs = [r for r in rows if r["case"] == c]
+        d = {"key": c, "label": CASE_LABELS[c], "rounds": len(rs), "errors": [],
+             "checks": []}
+        for r in rs:
+            if r.get("error"):
+                d["errors"].append(r["error"])
+        for m, _ in MODES:
+            res = [x for r in rs for x in r.get("results", []) if x["mode"] == m]
+            mp = [x["mpps"] for x in res]
+            syn = sum(x["syn"] for x in res)
+            clamped = sum(x["syn_clamped"] for x in res)
+            recv = sum(x["received"] for x in res)
+            d[m] = {"mpps_rounds": mp,
+                    "mpps_median": statistics.median(mp) if mp else None,
+                    "received": recv, "syn": syn, "syn_clamped": clamped,
+                    "syn_clamped_fraction": (clamped / syn) if syn else None}
+            med[(c, m)] = d[m]["mpps_median"]
+        # Is the path the one claimed?
+        for m, _ in MODES:
+            fr = d[m]["syn_clamped_fraction"]
+            if fr is None:
+                continue
+            if c in CLAMPS and fr < 0.999:
+                d["checks"].append("%s: only %.1f%% of SYNs arrived clamped" % (m, 100 * fr))
+            if c not in CLAMPS and fr > 0.001:
+                d["checks"].append("%s: %.1f%% of SYNs arrived clamped without a clamp"
+                                   % (m, 100 * fr))
+        if c in ("iptables", "iptables_legacy", "nft"):
+            rp = [r.get("rule_packets") for r in rs if not r.get("error")]
+            if rp and not all(x and x > 0 for x in rp):
+                d["checks"].append("the clamp rule matched no packet")
+        if c == "mtug_fwd":
+            for r in rs:
+                if r.get("error"):
+                    continue
+                recv = sum(x["received"] for x in r.get("results", []))
+                if (r.get("fwd_steered") or 0) < recv:
+                    d["checks"].append("round %d: fwd_steered %s < received %d"
+                                       % (r["round"], r.get("fwd_steered"), recv))
+        for e in d["errors"]:
+            problems.append("forwarding %s: %s" % (c, e))
+        for e in d["checks"]:
+            problems.append("forwarding %s: %s" % (c, e))
+        cases.append(d)
+    for d in cases:
+        for m, _ in MODES:
+            base = med.get(("iptables", m))
+            v = d[m]["mpps_median"]
+            d[m]["ratio_to_iptables"] = (v / base) if (v and base) else None
+            fl = med.get(("floor", m))
+            # ns a packet costs on top of the generator and the sink
+            d[m]["ns_above_floor"] = (1e3 / v - 1e3 / fl) if (v and fl and d["key"] != "floor") else None
+
+    lines.append("### Forwarding throughput")
+    lines.append("")
+    lines.append("| case | SYN flood Mpps | vs iptables | mixed 1:20 Mpps | vs iptables "
+                 "| router ns/pkt (SYN / mixed) | check |")
+    lines.append("|---|---:|---:|---:|---:|---:|---|")
+    for d in cases:
+        row = [d["label"]]
+        for m, _ in MODES:
+            v = d[m]["mpps_median"]
+            r = d[m]["ratio_to_iptables"]
+            row.append("%.3f" % v if v else "-")
+            row.append("%.2fx" % r if r else "-")
+        nsf = [d[m]["ns_above_floor"] for m, _ in MODES]
+        row.append(" / ".join("%.0f" % x for x in nsf) if all(x is not None for x in nsf) else "-")
+        if d["errors"]:
+            chk = "ERROR"
+        elif d["checks"]:
+            chk = "WRONG PATH"
+        elif d["key"] in CLAMPS:
+            chk = "ok: 100% SYNs clamped at sink"
+        else:
+            chk = "ok: no clamp"
+        row.append(chk)
+        lines.append("| " + " | ".join(row) + " |")
+    return cases, lines
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--machine", required=True)
+    ap.add_argument("--pkt", required=True)
+    ap.add_argument("--fwd", required=True)
+    ap.add_argument("--elapsed", type=int, default=0)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--markdown")
+    a = ap.parse_args()
+
+    machine = load_json(a.machine) or {}
+    pkt = load_json(a.pkt)
+    rows = None
+    if os.path.exists(a.fwd):
+        with open(a.fwd) as f:
+            rows = [json.loads(l) for l in f if l.strip()] or None
+    problems = []
+
+    head = ["## Benchmarks", "",
+            "Measured {} on {} CPUs ({}), kernel {}, load average at start {}{}; "
+            "whole run {} s.".format(machine.get("date", "?"), machine.get("nproc", "?"),
+                                     machine.get("cpu", "?"), machine.get("kernel", "?"),
+                                     machine.get("loadavg_start", "?"),
+                                     ", QUICK smoke mode: figures meaningless"
+                                     if machine.get("quick") else "", a.elapsed), ""]
+    byk, plines = per_packet(pkt, a.out, problems)
+    cases, flines = forwarding(rows, problems)
+
+    # Memory
+    mlines = []
+    mem = (pkt or {}).get("memory")
+    if mem:
+        mlines.append("### Memory")
+        mlines.append("")
+        cg = mem.get("memcg_delta_bytes", -1)
+        mlines.append(
+            "With {} prefixes per family: mtu_v4 {:.1f} MiB, mtu_v6 {:.1f} MiB, all "
+            "mtuguard maps {:.1f} MiB as the kernel accounts them (`memlock` in "
+            "fdinfo / bpftool){}.".format(
+                fmt_pfx(mem["prefixes_per_family"]), mem["mtu_v4_memlock_bytes"] / 2**20,
+                mem["mtu_v6_memlock_bytes"] / 2**20, mem["all_maps_memlock_bytes"] / 2**20,
+                "; charged to the memory cgroup while growing the tries from {} to {} "
+                "prefixes per family: {:.1f} MiB (trie nodes, intermediate ones "
+                "included, and allocator overhead)".format(
+                    fmt_pfx(mem["memcg_delta_from_prefixes"]),
+                    fmt_pfx(mem["prefixes_per_family"]), cg / 2**20) if cg and cg > 0 else ""))
+
+    # Targets
+    targets = []
+
+    def tgt(name, limit, value, text):
+        met = value is not None and value <= limit
+        targets.append({"target": name, "limit": limit, "value": value, "met": met,
+                        "measured": text})
+
+    if byk:
+        p0 = min(byk["tcp_nonsyn"])
+        pN = max(byk["tcp_nonsyn"])
+        v = byk["tcp_nonsyn"][p0]
+        tgt("TCP non-SYN: <= 5 ns over the empty program", 5, v, "%+.0f ns" % v)
+        v4, v6 = byk["syn_clamp"][p0], byk["syn6_clamp"][p0]
+        tgt("SYN clamp: <= 30 ns over", 30, max(v4, v6),
+            "%+.0f ns (IPv4), %+.0f ns (IPv6)" % (v4, v6))
+        a_, b_ = byk["ptb_steer"][p0], byk["ptb_steer_short"][p0]
+        tgt("PTB steer: <= 150 ns over", 150, max(a_, b_),
+            "%+.0f ns (576-byte ICMP), %+.0f ns (56-byte)" % (a_, b_))
+        if pN != p0:
+            d = {k: byk[k][pN] - byk[k][p0] for k in ("syn_clamp", "syn_small", "syn6_clamp")}
+            tgt("%s prefixes: <= 20 ns more than 1" % fmt_pfx(pN), 20, max(d.values()),
+                "SYN clamped %+.0f ns (IPv4), %+.0f ns (IPv6); SYN small %+.0f ns"
+                % (d["syn_clamp"], d["syn6_clamp"], d["syn_small"]))
+    if cases:
+        fwd = next((d for d in cases if d["key"] == "mtug_fwd"), None)
+        if fwd:
+            rs = [fwd[m]["ratio_to_iptables"] for m, _ in MODES]
+            if all(r is not None for r in rs):
+                targets.append({"target": "mtuguard XDP forwarding: >= 3x the pps of "
+                                          "kernel forwarding + iptables TCPMSS",
+                                "limit": 3.0, "value": min(rs), "met": min(rs) >= 3.0,
+                                "measured": "%.2fx (SYN flood), %.2fx (mixed)" % tuple(rs)})
+    tl = []
+    if targets:
+        tl += ["### Targets", "", "| target | measured | met |", "|---|---|---|"]
+        for t in targets:
+            tl.append("| %s | %s | %s |" % (t["target"], t["measured"],
+                                             "yes" if t["met"] else "**no**"))
+
+    text = head + plines + [""] + flines + [""] + mlines + [""] + tl
+    if problems:
+        text += ["", "PROBLEMS (the figures above are not trustworthy):"] + \
+                ["- " + p for p in problems]
+    out = "\n".join(text).rstrip() + "\n"
+    print()
+    print(out)
+    if a.markdown:
+        with open(a.markdown, "w") as f:
+            f.write(out)
+
+    doc = {"machine": machine, "elapsed_s": a.elapsed,
+           "per_packet": pkt,
+           "forwarding": {
+               "setup": "namespaces client -> router -> sink, veth, GRO/LRO off on every "
+                        "veth; generator: XDP live frames (BPF_F_TEST_XDP_LIVE_FRAMES, "
+                        "XDP_TX out of the client veth), 74-byte TCP frames, one flow; "
+                        "router ingress veth NAPI threaded (own kthread, the generator "
+                        "runs on another CPU when one is free); sink: XDP counter + "
+                        "XDP_DROP; the router's ingress always has an XDP program "
+                        "(mtuguard, or a placeholder returning XDP_PASS); window of "
+                        "steady state only; Mpps = median of rounds",
+               "cases": cases},
+           "memory": mem,
+           "targets": targets,
+           "problems": problems,
+           "ok": not problems}
+    with open(a.out, "w") as f:
+        json.dump(doc, f, indent=1)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
