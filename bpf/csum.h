@@ -133,13 +133,14 @@ static __always_inline int csum_region(void *ctx, bool is_xdp, void *data,
 	return csum_fold32((__u32)words);
 }
 
-/* Folded sum of the TCP pseudo-header (addresses as in the packet).  This
- * is what Linux leaves in the checksum field of a CHECKSUM_PARTIAL segment
- * (tcp_v4_send_check / tcp_v6_send_check), for the device to complete. */
-static __always_inline __u16 tcp_pseudo_fold(const __u8 *src, const __u8 *dst,
-					     __u32 v4, __u32 tcp_len)
+/* Folded sum of the TCP/UDP pseudo-header (addresses as in the packet).
+ * This is what Linux leaves in the checksum field of a CHECKSUM_PARTIAL
+ * segment (tcp_v4_send_check, udp4_hwcsum, ...) for the device to
+ * complete. */
+static __always_inline __u16 l4_pseudo_fold(const __u8 *src, const __u8 *dst,
+					    __u32 v4, __u32 l4_len, __u32 proto)
 {
-	__u32 sum = IPPROTO_TCP + (tcp_len >> 16) + (tcp_len & 0xffff);
+	__u32 sum = proto + (l4_len >> 16) + (l4_len & 0xffff);
 	int n = v4 ? 4 : 16;
 
 #pragma unroll

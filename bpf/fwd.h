@@ -63,6 +63,24 @@ static __always_inline int fwd_body(void *ctx, bool is_xdp, __u32 l3_off,
 	f.sport = ports[0];
 	f.dport = ports[1];
 
+	/* A locally generated CHECKSUM_PARTIAL segment (veth, generic XDP)
+	 * carries only its pseudo-header sum; XDP_REDIRECT would send it out
+	 * without anyone completing it.  Such frames go to the stack, which
+	 * forwards them with their checksum state intact and, since TC
+	 * ingress cleared the skb hash, by the same 5-tuple hash.  A complete
+	 * checksum equal to the pseudo sum (1 in 65536) takes the same,
+	 * equally correct, path. */
+	if (is_xdp) {
+		__u32 csum_at = l4_off + (l4_proto == IPPROTO_TCP ? 16 : 6);
+		__u8 *cs = data + (csum_at & PTB_OFF_MASK);
+
+		if ((void *)(cs + 2) > data_end)
+			return act_pass(is_xdp);
+		if ((((__u16)cs[0] << 8) | cs[1]) ==
+		    l4_pseudo_fold(f.src, f.dst, f.v4, tot_len - (l4_off - l3_off), l4_proto))
+			return act_pass(is_xdp);
+	}
+
 	action = act_pass(is_xdp);
 	switch (fib_steer(ctx, is_xdp, l3_off != sizeof(struct ethhdr), ifindex,
 			  l3_off, tot_len, &f, &action)) {

@@ -173,7 +173,7 @@ static __always_inline bool xdp_csum_partial(void *ctx, void *data, void *data_e
 					     __u32 l4_off, __u32 tcp_len,
 					     const struct ends *e, __u16 field)
 {
-	__u16 ph = tcp_pseudo_fold(e->src, e->dst, e->v4, tcp_len);
+	__u16 ph = l4_pseudo_fold(e->src, e->dst, e->v4, tcp_len, IPPROTO_TCP);
 	int full;
 
 	if (field != ph)

@@ -172,6 +172,13 @@ int mtuguard_tc_ingress(struct __sk_buff *skb)
 
 	if (!icfg)
 		return TC_ACT_OK;
+	/* fib mode: the kernel's ECMP must hash a flow by its 5-tuple, as
+	 * bpf_fib_lookup() does for its ICMP errors.  With policy 1 the kernel
+	 * uses skb->hash instead whenever one is set (a NIC's RSS hash, or a
+	 * local sender's random txhash carried over veth), so clear it and let
+	 * the flow dissector compute the 5-tuple hash. */
+	if (icfg->ptb_mode == MTUG_PTB_FIB && (icfg->features & MTUG_F_PTB))
+		bpf_set_hash_invalid(skb);
 	if (meta + sizeof(__u32) <= data && *(__u32 *)meta == MTUG_META_DEFER)
 		flags = RUN_DEFERRED;
 	else if (icfg->attach & (MTUG_A_XDP_NATIVE | MTUG_A_XDP_GENERIC)) {

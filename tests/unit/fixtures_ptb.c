@@ -289,6 +289,9 @@ static const struct expect e_unres_tc = {
 static const struct expect e_unres_fwd_tc = {
 	.verdict = VERDICT_REDIRECT, .edit = edit_ttl, .cnt = C_FWD,
 };
+/* A forwarded segment that is CHECKSUM_PARTIAL (veth, generic XDP): TC keeps
+ * ip_summed across its redirect, so it forwards it. */
+static const struct expect e_fwd_tc = STEERED(C_FWD);
 /* Broadcast mode, TC ingress: the original goes on untouched. */
 static const struct expect e_bcast = PASSES(C_BROADCAST);
 static const struct expect e_bcast_seen = PASSES(C_SEEN);
@@ -846,6 +849,18 @@ static const struct fixture fixtures[] = {
 	  .pkt = { .l3 = L3_V6, .l4 = L4_TCP, .tcp = { .flags = TH_ACK | TH_PSH, .seq = 7, .ack = 9 },
 		   PAYLOAD(S256) },
 	  .exp = STEERED(C_FWD), EGRESS },
+	/* Only its pseudo-header sum in the checksum field: XDP_REDIRECT would
+	 * send it out never completed, so XDP leaves it to the stack. */
+	{ .name = "v4_fwd_tcp_csum_partial", .netns = true,
+	  .cfg = { .ptb_mode = MTUG_PTB_FIB, .global = { .ptb_forward = 1 } },
+	  .pkt = { .l3 = L3_V4, .l4 = L4_TCP, .tcp = { .flags = TH_ACK | TH_PSH, .seq = 7, .ack = 9,
+						     .csum_partial = 1 }, PAYLOAD(S256) },
+	  .exp = PASSES(C_NONE), ON_TC_IN(&e_fwd_tc) },
+	{ .name = "v6_fwd_tcp_csum_partial", .netns = true,
+	  .cfg = { .ptb_mode = MTUG_PTB_FIB, .global = { .ptb_forward = 1 } },
+	  .pkt = { .l3 = L3_V6, .l4 = L4_TCP, .tcp = { .flags = TH_ACK | TH_PSH, .seq = 7, .ack = 9,
+						     .csum_partial = 1 }, PAYLOAD(S256) },
+	  .exp = PASSES(C_NONE), ON_TC_IN(&e_fwd_tc) },
 	{ .name = "v4_fwd_udp", .netns = true,
 	  .cfg = { .ptb_mode = MTUG_PTB_FIB, .global = { .ptb_forward = 1 } },
 	  .pkt = { .l3 = L3_V4, .l4 = L4_UDP, PAYLOAD(S64) },
