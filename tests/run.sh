@@ -14,8 +14,11 @@ what=${1:-all}
 filter=${2:-}
 BUILD=${BUILD:-build}
 export BUILD
-log_dir=$BUILD/test-logs
+# One log directory per run, so runs side by side never mix their logs;
+# $BUILD/test-logs/latest points at the newest.
+log_dir=$BUILD/test-logs/run-$(date +%Y%m%d-%H%M%S)-$$
 mkdir -p "$log_dir"
+ln -sfn "$(basename "$log_dir")" "$BUILD/test-logs/latest"
 
 pass=0 fail=0 skip=0
 
