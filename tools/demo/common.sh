@@ -128,6 +128,16 @@ parallel_gets() {
 	note "$name: $n transfers: $DONE complete, $STALLED stalled, $OTHER other"
 }
 
+# ecmp_forget_stalled: end the backends' side of the stalled transfers
+# (still retransmitting into the void), so the next round's ICMP counts are
+# its own.  Needs CONFIG_INET_DIAG_DESTROY; without it they just linger.
+ecmp_forget_stalled() {
+	local b
+	for b in "${BE[@]}"; do
+		nsx "$b" ss -K state established dst 10.1.0.0/24 >/dev/null 2>&1
+	done
+}
+
 # ecmp_body: the reference body every backend serves.
 ECMP_SIZE=$((2 * 1024 * 1024))
 ecmp_body() {
@@ -153,17 +163,23 @@ ecmp_hop() {
 # ---- --keep and the operator's commands ---------------------------------------
 
 KEEP_INFO=()
-keep_info() { KEEP_INFO+=("$*"); }
+# keep_info N "NS NS..." MTUG_NS PINSUB "try command": what --keep prints.
+keep_info() {
+	local n=$1 nss=$2 mns=$3 sub=$4 try=$5 ns l=""
+	for ns in $nss; do l="$l $PREFIX-$ns"; done
+	KEEP_INFO+=("$(bold "$n")  namespaces:$l")
+	KEEP_INFO+=("   try:        $(cmd "ip netns exec $PREFIX-$try")")
+	KEEP_INFO+=("   mtuguard:   $(cmd "ip netns exec $PREFIX-$mns $MTUG_BIN --pin-dir $MTUG_BPFFS/$sub stats")")
+}
 
 keep_banner() {
 	local l
 	say ""
 	say "$(bold "== The lab is still up (--keep)")"
+	say "   enter any namespace: $(cmd "sudo ip netns exec <namespace> bash")"
 	for l in "${KEEP_INFO[@]}"; do say "   $l"; done
-	say "   enter a namespace:   $(cmd "sudo ip netns exec $PREFIX-s1-client bash")   (list: ip netns list | grep $PREFIX)"
-	say "   mtuguard state:      $(cmd "$MTUG_BIN --pin-dir $MTUG_BPFFS/<s1-r1|s2-rtr|s3-beN> stats")  $(dim "(inside the namespace)")"
-	say "   logs and bodies:     $MTUG_TMP, $DEMO_LOG"
-	say "   tear it down:        $(cmd "sudo make demo-clean")"
+	say "   (mtuguard status / detach / stats work the same way; logs in $MTUG_TMP and $DEMO_LOG)"
+	say "   tear it all down:    $(cmd "sudo make demo-clean")"
 }
 
 operator_commands() {

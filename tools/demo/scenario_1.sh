@@ -129,7 +129,8 @@ scenario_1() {
 	fi
 	say "   client ── r1 ══ $what ══ r2 ── server      $(dim "both ends MTU 1500")"
 	say "   firewall on r1 and r2: $(cmd "iptables -A OUTPUT -p icmp --icmp-type fragmentation-needed -j DROP")"
-	keep_info "scenario 1: $PREFIX-s1-{client,r1,r2,server}; server http://10.0.3.2/big ($(mb $S1_SIZE)); mtuguard on s1-r1 rc (pin dir $MTUG_BPFFS/s1-r1)"
+	keep_info 1 "s1-client s1-r1 s1-r2 s1-server" s1-r1 s1-r1 \
+		"s1-client curl -o /dev/null http://10.0.3.2/big"
 
 	# ---- without mtuguard
 	say "   $(bold "without mtuguard")"

@@ -109,7 +109,7 @@ ecmp_table() {
 }
 
 scenario_2() {
-	local C H R BE=() i NB=$S2_NB NFLOWS=$S2_FLOWS ok=1 off_st fix_done st0 f0
+	local C H R BE=() i NB=$S2_NB NFLOWS=$S2_FLOWS ok=1 off_st fix_done st0 f0 steered fwd
 	TITLE[2]="ECMP, ptb mode fib"
 	hdr 2 "ICMP lost behind ECMP: the router sends every \"Frag Needed\" to one backend"
 	C=$(ns_new s2-client) && H=$(ns_new s2-hop) && R=$(ns_new s2-rtr) ||
@@ -125,12 +125,14 @@ scenario_2() {
 	say "   client ── hop (MTU 1400 towards the client) ── router ══ ECMP ══ be1..be$NB (VIP $VIP)"
 	say "   router: $(cmd "fib_multipath_hash_policy=1"), $(cmd "ip route add $VIP nexthop via be1 ... nexthop via be$NB")"
 	say "   $NFLOWS parallel downloads of $(mb $ECMP_SIZE) from the VIP, each from its own client address"
-	keep_info "scenario 2: $PREFIX-s2-{client,hop,rtr,be1..be$NB}; http://$VIP/big from the client; mtuguard on s2-rtr rc (pin dir $MTUG_BPFFS/s2-rtr)"
+	keep_info 2 "s2-client s2-hop s2-rtr $(printf 's2-be%s ' $(seq 1 $NB))" s2-rtr s2-rtr \
+		"s2-client curl -o /dev/null http://$VIP/big"
 
 	say "   $(bold "without mtuguard")"
 	say_n "     $NFLOWS downloads: "
 	s2_round off 100 10
 	off_st=$STALLED
+	ecmp_forget_stalled
 	if [ "$STALLED" -ge 1 ] && [ "$OTHER" = 0 ]; then
 		say "$(bad "$STALLED of $NFLOWS stalled")"
 	else
@@ -146,6 +148,8 @@ scenario_2() {
 	st0=$(counter_at s2-rtr "$R" ptb_steered) f0=$(counter_at s2-rtr "$R" fwd_steered)
 	say_n "     $NFLOWS downloads: "
 	s2_round fib $((100 + NFLOWS)) 20
+	steered=$(( $(counter_at s2-rtr "$R" ptb_steered) - st0 ))
+	fwd=$(( $(counter_at s2-rtr "$R" fwd_steered) - f0 ))
 	fix_done=$DONE
 	if [ "$DONE" = "$NFLOWS" ]; then
 		say "$(ok "$DONE of $NFLOWS complete")"
@@ -153,9 +157,6 @@ scenario_2() {
 		say "$(bad "$DONE of $NFLOWS complete") ($STALLED stalled, $OTHER failed otherwise)"; ok=0
 	fi
 	ecmp_table off fib
-	local steered fwd
-	steered=$(( $(counter_at s2-rtr "$R" ptb_steered) - st0 ))
-	fwd=$(( $(counter_at s2-rtr "$R" fwd_steered) - f0 ))
 	say "   mtuguard counters on the router: ptb_steered $steered (ICMP to its flow's backend), fwd_steered $fwd"
 	[ "$steered" -ge 1 ] || ok=0
 	mtug_at s2-rtr "$R" stats

@@ -91,12 +91,14 @@ scenario_3() {
 		return 1
 	fi
 	say "   client ── hop (MTU 1400) ── router (not yours: plain Linux ECMP) ── LAN switch ── be1..be$NB (VIP $VIP)"
-	keep_info "scenario 3: $PREFIX-s3-{client,hop,rtr,switch,be1..be$NB}; mtuguard on each s3-beN eth0 (pin dirs $MTUG_BPFFS/s3-beN)"
+	keep_info 3 "s3-client s3-hop s3-rtr s3-switch $(printf 's3-be%s ' $(seq 1 $NB))" s3-be1 s3-be1 \
+		"s3-client curl -o /dev/null http://$VIP/big"
 
 	say "   $(bold "without mtuguard")"
 	say_n "     $NFLOWS downloads: "
 	s2_round off3 100 10
 	off_st=$STALLED
+	ecmp_forget_stalled
 	if [ "$STALLED" -ge 1 ] && [ "$OTHER" = 0 ]; then
 		say "$(bad "$STALLED of $NFLOWS stalled")"
 	else
