@@ -238,7 +238,8 @@ int mg_prefix_list(const struct mg_state *st, const char *cmd,
 		*n = 0;
 		return err;
 	}
-	qsort(*list, *n, sizeof(**list), cmp_prefix);
+	if (*n)
+		qsort(*list, *n, sizeof(**list), cmp_prefix);
 	return 0;
 }
 

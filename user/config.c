@@ -520,6 +520,8 @@ static int check_prefixes(struct parser *ps)
 	char buf[MG_PREFIX_STRLEN];
 	size_t i;
 
+	if (!c->n_prefixes)
+		return 0; /* and no qsort(NULL, 0, ...): its pointer is nonnull */
 	qsort(c->prefixes, c->n_prefixes, sizeof(*c->prefixes), cmp_prefix_line);
 	for (i = 1; i < c->n_prefixes; i++) {
 		if (mg_prefix_cmp(&c->prefixes[i - 1].p, &c->prefixes[i].p))

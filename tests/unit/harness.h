@@ -116,6 +116,8 @@ extern const struct fixture_set ptb_fixtures;
  * (selftest.c) and the loader's pure helpers (user_helpers.c). */
 void selftests_run(const char *filter, int *pass, int *fail);
 void user_tests_run(const char *filter, int *pass, int *fail);
+/* The configuration file parser and writer (user_config.c). */
+void config_tests_run(const char *filter, int *pass, int *fail);
 /* Their PASS/FAIL line, when name contains filter (or filter is NULL). */
 void report_plain(const char *name, bool ok, const char *why, const char *filter,
 		  int *pass, int *fail);
