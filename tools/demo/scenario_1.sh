@@ -136,13 +136,13 @@ scenario_1() {
 	say "   $(bold "without mtuguard")"
 	get "$C" http://10.0.3.2/small "$MTUG_TMP/s1-small" 5
 	if [ "$RC" = 0 ] && [ "$GOT" = 100 ]; then
-		say "     GET /small  100 B   $(ok complete) in $SECS s     $(dim "(small packets fit: the symptom's first half)")"
+		say "     GET /small  100 B    $(ok complete) in $SECS s     $(dim "(small packets fit through)")"
 	else
-		say "     GET /small  100 B   $(bad "failed") (curl rc $RC)"; ok=0
+		say "     GET /small  100 B    $(bad "failed") (curl rc $RC)"; ok=0
 	fi
 	cap_start "$S" eth0 "$MTUG_TMP/s1-syn0.txt" "$CAP_SYN_FILTER"; local dump=$BG_PID
 	d0=$(fw_drops "$R1" "$R2")
-	say_n "     GET /big    $(mb $S1_SIZE)   "
+	say_n "     GET /big    $(printf '%-9s' "$(mb $S1_SIZE)")"
 	s1_get_big stall 8
 	d1=$(fw_drops "$R1" "$R2")
 	cap_stop "$dump"
@@ -167,7 +167,7 @@ scenario_1() {
 	cap_start "$S" eth0 "$MTUG_TMP/s1-syn1.txt" "$CAP_SYN_FILTER"; local dump1=$BG_PID
 	cap_start "$C" eth0 "$MTUG_TMP/s1-synack1.txt" "$CAP_SYN_FILTER"; local dump2=$BG_PID
 	d1=$(fw_drops "$R1" "$R2")
-	say_n "     GET /big    $(mb $S1_SIZE)   "
+	say_n "     GET /big    $(printf '%-9s' "$(mb $S1_SIZE)")"
 	s1_get_big fixed 20
 	t_fix=$SECS
 	d2=$(fw_drops "$R1" "$R2")
