@@ -149,4 +149,7 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
+# Robustness: fuzzers (build/fuzz_datapath, `make fuzz`), issue 8.
+include tests/fuzz/fuzz.mk
+
 -include $(wildcard $(BUILD)/*.d $(BUILD)/*/*.d $(BUILD)/*/*/*.d)
