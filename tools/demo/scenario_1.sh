@@ -127,7 +127,7 @@ scenario_1() {
 	else
 		what="$S1_TUN tunnel, MTU $S1_MTU"
 	fi
-	say "   client ── r1 ══ $what ══ r2 ── server      $(dim "both ends MTU 1500")"
+	say "   client -- r1 == $what == r2 -- server      $(dim "both ends MTU 1500")"
 	say "   firewall on r1 and r2: $(cmd "iptables -A OUTPUT -p icmp --icmp-type fragmentation-needed -j DROP")"
 	keep_info 1 "s1-client s1-r1 s1-r2 s1-server" s1-r1 s1-r1 \
 		"s1-client curl -o /dev/null http://10.0.3.2/big"

@@ -122,7 +122,7 @@ scenario_2() {
 		verdict 2 FAIL "lab setup failed"
 		return 1
 	fi
-	say "   client ── hop (MTU 1400 towards the client) ── router ══ ECMP ══ be1..be$NB (VIP $VIP)"
+	say "   client -- hop (MTU 1400 towards the client) -- router == ECMP == be1..be$NB (VIP $VIP)"
 	say "   router: $(cmd "fib_multipath_hash_policy=1"), $(cmd "ip route add $VIP nexthop via be1 ... nexthop via be$NB")"
 	say "   $NFLOWS parallel downloads of $(mb $ECMP_SIZE) from the VIP, each from its own client address"
 	keep_info 2 "s2-client s2-hop s2-rtr $(printf 's2-be%s ' $(seq 1 $NB))" s2-rtr s2-rtr \

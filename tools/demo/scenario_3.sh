@@ -90,7 +90,7 @@ scenario_3() {
 		verdict 3 FAIL "lab setup failed"
 		return 1
 	fi
-	say "   client ── hop (MTU 1400) ── router (not yours: plain Linux ECMP) ── LAN switch ── be1..be$NB (VIP $VIP)"
+	say "   client -- hop (MTU 1400) -- router (not yours: plain Linux ECMP) -- LAN switch -- be1..be$NB (VIP $VIP)"
 	keep_info 3 "s3-client s3-hop s3-rtr s3-switch $(printf 's3-be%s ' $(seq 1 $NB))" s3-be1 s3-be1 \
 		"s3-client curl -o /dev/null http://$VIP/big"
 
