@@ -66,48 +66,6 @@ s2_setup() {
 	wait_until 5 nsx "$C" curl -sf --max-time 1 -o /dev/null "http://$VIP/small"
 }
 
-# s2_round NAME FIRST MAXSECS [FN]: the transfers, ICMP counted per
-# backend; sets R_FLOWS[NAME.K], R_STALLED[NAME.K], R_ICMP[NAME.K] for the
-# table, and R_EXTRA[NAME.K], the round's delta of `FN K` (a counter).
-declare -A R_FLOWS R_STALLED R_ICMP R_EXTRA
-s2_round() {
-	local name=$1 first=$2 max=$3 fn=${4:-} i
-	local -A i0 e0
-	for i in $(seq 1 "$NB"); do
-		i0[$i]=$(icmp_in "${BE[$i]}")
-		[ -n "$fn" ] && e0[$i]=$($fn "$i")
-	done
-	parallel_gets "$name" "$C" "http://$VIP/big" "$first" "$NFLOWS" "$max" "$NB"
-	for i in $(seq 1 "$NB"); do
-		R_FLOWS[$name.$i]=${B_FLOWS[$i]}
-		R_STALLED[$name.$i]=${B_STALLED[$i]}
-		R_ICMP[$name.$i]=$(($(icmp_in "${BE[$i]}") - i0[$i]))
-		[ -n "$fn" ] && R_EXTRA[$name.$i]=$(($($fn "$i") - e0[$i]))
-	done
-}
-
-# ecmp_table A B [EXTRA_HEADER]: per-backend flows / stalled / ICMP
-# received for rounds A and B side by side; with EXTRA_HEADER, B's R_EXTRA
-# as a last column.
-ecmp_table() {
-	local a=$1 b=$2 eh=${3:-} i ta=0 tb=0 sa=0 sb=0 ia=0 ib=0 xb=0 stall
-	say "   $(dim "$(printf '%-9s %28s   %28s  %s' "" "--- without mtuguard ---" "--- with mtuguard ---" "")")"
-	say "   $(dim "$(printf '%-9s %8s %9s %9s   %8s %9s %9s  %9s' backend flows stalled "ICMP in" flows stalled "ICMP in" "$eh")")"
-	for i in $(seq 1 "$NB"); do
-		stall=$(printf '%9s' "${R_STALLED[$a.$i]}")
-		[ "${R_STALLED[$a.$i]}" -gt 0 ] && stall=$(bad "$stall")
-		local stb
-		stb=$(printf '%9s' "${R_STALLED[$b.$i]}")
-		[ "${R_STALLED[$b.$i]}" -gt 0 ] && stb=$(bad "$stb")
-		say "   $(printf '%-9s %8s' "be$i" "${R_FLOWS[$a.$i]}") $stall $(printf '%9s   %8s' "${R_ICMP[$a.$i]}" "${R_FLOWS[$b.$i]}") $stb $(printf '%9s' "${R_ICMP[$b.$i]}")  ${eh:+$(printf '%9s' "${R_EXTRA[$b.$i]}")}"
-		ta=$((ta + R_FLOWS[$a.$i])) tb=$((tb + R_FLOWS[$b.$i]))
-		sa=$((sa + R_STALLED[$a.$i])) sb=$((sb + R_STALLED[$b.$i]))
-		ia=$((ia + R_ICMP[$a.$i])) ib=$((ib + R_ICMP[$b.$i]))
-		[ -n "$eh" ] && xb=$((xb + R_EXTRA[$b.$i]))
-	done
-	say "   $(printf '%-9s %8s %9s %9s   %8s %9s %9s' total "$ta" "$sa" "$ia" "$tb" "$sb" "$ib")  ${eh:+$(printf '%9s' "$xb")}"
-}
-
 scenario_2() {
 	local C H R BE=() i NB=$S2_NB NFLOWS=$S2_FLOWS ok=1 off_st fix_done st0 f0 steered fwd
 	TITLE[2]="ECMP, ptb mode fib"
@@ -130,7 +88,7 @@ scenario_2() {
 
 	say "   $(bold "without mtuguard")"
 	say_n "     $NFLOWS downloads: "
-	s2_round off 100 10
+	ecmp_round off 100 10
 	off_st=$STALLED
 	ecmp_forget_stalled
 	if [ "$STALLED" -ge 1 ] && [ "$OTHER" = 0 ]; then
@@ -147,7 +105,7 @@ scenario_2() {
 	fi
 	st0=$(counter_at s2-rtr "$R" ptb_steered) f0=$(counter_at s2-rtr "$R" fwd_steered)
 	say_n "     $NFLOWS downloads: "
-	s2_round fib $((100 + NFLOWS)) 20
+	ecmp_round fib $((100 + NFLOWS)) 20
 	steered=$(( $(counter_at s2-rtr "$R" ptb_steered) - st0 ))
 	fwd=$(( $(counter_at s2-rtr "$R" fwd_steered) - f0 ))
 	fix_done=$DONE

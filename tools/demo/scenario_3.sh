@@ -96,7 +96,7 @@ scenario_3() {
 
 	say "   $(bold "without mtuguard")"
 	say_n "     $NFLOWS downloads: "
-	s2_round off3 100 10
+	ecmp_round off3 100 10
 	off_st=$STALLED
 	ecmp_forget_stalled
 	if [ "$STALLED" -ge 1 ] && [ "$OTHER" = 0 ]; then
@@ -119,7 +119,7 @@ scenario_3() {
 	dump=$BG_PID
 	wait_until 5 grep -q 'listening on' "$MTUG_TMP/s3-lan.txt"
 	say_n "     $NFLOWS downloads: "
-	s2_round bc $((100 + NFLOWS)) 20 s3_bcast
+	ecmp_round bc $((100 + NFLOWS)) 20 s3_bcast
 	cap_stop "$dump"
 	fix_done=$DONE
 	if [ "$DONE" = "$NFLOWS" ]; then
