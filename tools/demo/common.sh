@@ -134,7 +134,9 @@ parallel_gets() {
 ecmp_forget_stalled() {
 	local b
 	for b in "${BE[@]}"; do
-		nsx "$b" ss -K state established dst 10.1.0.0/24 >/dev/null 2>&1
+		note "$b: $(nsx "$b" ss -Htn dst 10.1.0.0/24 | wc -l) stalled sockets before ss -K"
+		nsx "$b" ss -K -t dst 10.1.0.0/24 >/dev/null 2>&1
+		note "$b: $(nsx "$b" ss -Htn dst 10.1.0.0/24 | wc -l) after"
 	done
 }
 
