@@ -4,9 +4,9 @@
  *
  * apply reads the whole file, parses and validates it (config.c), resolves
  * every interface name, and only then takes the pin dir lock and brings the
- * running state to match: attaches, mode and setting changes, global
- * settings, prefixes, detaches, in that order (the steps that may fail at
- * run time, attaches, come first, the detaches last).  Each change is one
+ * running state to match: interfaces attached or updated (XDP mode, egress
+ * filter, settings), global settings, prefixes, detaches, in that order
+ * (the steps that may fail at run time come first).  Each change is one
  * line on stdout as it is made; nothing to do prints "no change".  Each
  * change done is recorded in an undo log, and a failure midway undoes them
  * in reverse order.
@@ -298,12 +298,6 @@ static const char *onoff(bool on)
 	return on ? "on" : "off";
 }
 
-static const char *xdp_mode_name(__u32 attach)
-{
-	return attach & MTUG_A_XDP_GENERIC ? "generic" :
-	       attach & MTUG_A_XDP_NATIVE ? "native" : "none";
-}
-
 static void mtu_str(char *buf, size_t len, __u32 mtu)
 {
 	if (mtu)
@@ -335,14 +329,15 @@ static int do_update(struct applier *a, const struct mg_config_iface *w,
 	__u32 xdp = cur->attach & (MTUG_A_XDP_NATIVE | MTUG_A_XDP_GENERIC);
 	bool egress = cur->attach & MTUG_A_TC_EGRESS;
 	struct undo u = { .ifindex = w->ifindex };
-	struct mtug_iface_cfg next = *cur;
+	struct mtug_iface_cfg next;
 	char o[16], n[16];
 	bool set = false;
 	int err;
 
 	if (xdp != want_xdp &&
-	    change(a, "set %s mode %s -> %s", w->name, xdp_mode_name(cur->attach),
-		   xdp_mode_name(want_xdp))) {
+	    change(a, "set %s mode %s -> %s", w->name,
+		   mg_config_xdp_mode_name(cur->attach),
+		   mg_config_xdp_mode_name(want_xdp))) {
 		u.kind = U_XDP_MODE;
 		u.flag = xdp == MTUG_A_XDP_GENERIC;
 		err = mg_attach_xdp_mode(a->st, w->ifindex, cur, w->generic);
@@ -607,47 +602,45 @@ static bool config_has_settings(const struct mg_config *c)
 	       memcmp(&def.global, &c->global, sizeof(def.global));
 }
 
+static bool has_iface(const struct mg_config *c, __u32 ifindex)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_ifaces; i++)
+		if (c->ifaces[i].ifindex == ifindex)
+			return true;
+	return false;
+}
+
 /*
- * Bring st (NULL: no state, dry run only) to match w.  Interfaces first,
- * then settings and prefixes, detaches last; without any interface in w
- * settings and prefixes are moot (the state goes with the last detach).
+ * Bring st (NULL: no state, dry run only) to match w, cur being what runs
+ * now.  Interfaces first (attach or update, in file order), then settings
+ * and prefixes, detaches last; without any interface in w settings and
+ * prefixes are moot (the state goes with the last detach).
  */
 static int apply_config(struct applier *a, const struct mg_config *w,
 			const struct mg_config *cur)
 {
 	struct mtug_iface_cfg ic;
-	size_t i, k;
+	size_t i;
 	int err = 0;
 
 	for (i = 0; !err && i < w->n_ifaces; i++) {
-		for (k = 0; k < cur->n_ifaces; k++)
-			if (cur->ifaces[k].ifindex == w->ifaces[i].ifindex)
-				break;
-		if (k == cur->n_ifaces)
-			err = do_attach(a, &w->ifaces[i]);
-	}
-	for (i = 0; !err && i < w->n_ifaces; i++) {
-		if (!a->st || mg_iface_get(a->st, w->ifaces[i].ifindex, &ic))
-			continue; /* not attached before: done above */
-		for (k = 0; k < a->n_log; k++)
-			if (a->log[k].kind == U_ATTACHED &&
-			    a->log[k].ifindex == w->ifaces[i].ifindex)
-				break;
-		if (k == a->n_log)
-			err = do_update(a, &w->ifaces[i], &ic);
+		const struct mg_config_iface *it = &w->ifaces[i];
+
+		if (!has_iface(cur, it->ifindex))
+			err = do_attach(a, it);
+		else if (!mg_iface_get(a->st, it->ifindex, &ic))
+			err = do_update(a, it, &ic);
 	}
 	if (!err && w->n_ifaces) {
 		err = do_global(a, &cur->global, &w->global);
 		if (!err)
 			err = do_prefixes(a, cur, w);
 	}
-	for (k = 0; !err && k < cur->n_ifaces; k++) {
-		for (i = 0; i < w->n_ifaces; i++)
-			if (cur->ifaces[k].ifindex == w->ifaces[i].ifindex)
-				break;
-		if (i == w->n_ifaces)
-			err = do_detach(a, &cur->ifaces[k]);
-	}
+	for (i = 0; !err && i < cur->n_ifaces; i++)
+		if (!has_iface(w, cur->ifaces[i].ifindex))
+			err = do_detach(a, &cur->ifaces[i]);
 	return err;
 }
 

@@ -56,6 +56,12 @@ const char *mg_config_ptb_mode_name(__u32 mode)
 	return mode <= MTUG_PTB_BROADCAST ? ptb_modes[mode] : "off";
 }
 
+const char *mg_config_xdp_mode_name(__u32 attach)
+{
+	return attach & MTUG_A_XDP_GENERIC ? "generic" :
+	       attach & MTUG_A_XDP_NATIVE ? "native" : "none";
+}
+
 static int errf(struct lexer *lx, unsigned int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

@@ -100,5 +100,7 @@ bool mg_config_ifname_ok(const char *name);
 
 /* Words of the format, for messages and the writer. */
 const char *mg_config_ptb_mode_name(__u32 mode);
+/* "native", "generic" or "none" from the attach bits of an iface_cfg. */
+const char *mg_config_xdp_mode_name(__u32 attach);
 
 #endif /* MG_CONFIG_H */

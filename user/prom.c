@@ -96,9 +96,7 @@ static int write_ifaces(FILE *f, const struct mg_state *st)
 		fputs("mtuguard_interface_info{", f);
 		label(f, "interface", name, true);
 		label(f, "ifindex", idx, false);
-		label(f, "xdp_mode", c.attach & MTUG_A_XDP_GENERIC ? "generic" :
-				     c.attach & MTUG_A_XDP_NATIVE ? "native" : "none",
-		      false);
+		label(f, "xdp_mode", mg_config_xdp_mode_name(c.attach), false);
 		label(f, "ptb_mode", mg_config_ptb_mode_name(c.ptb_mode), false);
 		label(f, "mss", c.features & MTUG_F_MSS ? "on" : "off", false);
 		label(f, "ptb", c.features & MTUG_F_PTB ? "on" : "off", false);

@@ -13,6 +13,7 @@
 #include "args.h"
 #include "cfg.h"
 #include "cmd.h"
+#include "config.h"
 #include "iface.h"
 #include "json.h"
 #include "log.h"
@@ -52,8 +53,7 @@ static void view_iface(const struct mg_state *st, __u32 ifindex, struct iface_vi
 	v->ifindex = ifindex;
 	v->exists = mg_ifname(ifindex, v->name) == 0;
 	mg_iface_get(st, ifindex, &v->cfg);
-	v->xdp_mode = v->cfg.attach & MTUG_A_XDP_NATIVE ? "native" :
-		      v->cfg.attach & MTUG_A_XDP_GENERIC ? "generic" : "none";
+	v->xdp_mode = mg_config_xdp_mode_name(v->cfg.attach);
 	if (mg_xdp_query(st->dir, ifindex, &v->xdp_attached, &v->xdp_prog_id))
 		v->xdp_prog_id = 0;
 	if (!v->xdp_prog_id)
