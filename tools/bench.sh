@@ -1,14 +1,18 @@
 #!/bin/bash
 # bench.sh - `make bench`: mtuguard's per-packet cost, forwarding throughput
 # against iptables TCPMSS / nft maxseg, and map memory, side by side in one
-# run.  Prints a table and writes it as JSON (default build/bench.json).
+# run.  Prints a table and writes it as JSON (default build/bench.json) and
+# markdown (build/bench.md, the README's "Benchmarks" section).
 #
-#   tools/bench.sh [--quick] [--rounds N] [--seconds S] [--repeat N]
-#                  [--no-pkt] [--no-fwd] [--out FILE]
+#   tools/bench.sh [--quick] [--rounds N] [--repeat N] [--fwd-rounds N]
+#                  [--seconds S] [--threaded] [--no-pkt] [--no-fwd] [--out FILE]
 #
-#   --quick     smoke mode (tests/integration/test_bench_smoke.sh): tiny
-#               repeat counts, 1 round, short windows; checks that everything
-#               runs, prints and writes the JSON.  Its figures mean nothing.
+#   --quick       smoke mode (tests/integration/test_bench_smoke.sh): tiny
+#                 repeat counts, one round, short windows; checks that it all
+#                 runs, prints and writes the JSON.  Its figures mean nothing.
+#   --rounds N    per-packet rounds (5), --repeat N test_run repeats (1M)
+#   --fwd-rounds N, --seconds S   forwarding rounds (9) and window (0.5 s)
+#   --threaded    router NAPI in its own kthread (default: inline, see below)
 #
 # 1. Per-packet (tools/bench_pkt.c): bpf_prog_test_run, 1M repeats, median
 #    of rounds, for each packet class and an empty XDP program, with 1,
@@ -32,6 +36,12 @@
 #    The router's ingress veth always has an XDP program (mtuguard, or a
 #    placeholder returning XDP_PASS): veth runs the NAPI that XDP_TX'd
 #    frames need only with XDP or GRO, and GRO stays off for every case.
+#    Generator, router and sink run on one CPU (the router's NAPI inline in
+#    the generator's softirq): deterministic, but every case's rate also
+#    carries the generator's and the sink's cost (the "floor" case), which
+#    the table's "router ns/pkt" column takes out.  With --threaded the
+#    router's NAPI gets its own kthread; on veth the cross-CPU hand-off
+#    costs more than it frees (every case about halves).
 #
 # Everything lives in namespaces named mtugb-<pid><rand>-*, with a bpffs on a
 # host temp dir for the CLI's pins; all of it is removed on every exit path.
@@ -43,7 +53,7 @@ case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 MTUG=$BUILD/mtuguard
 TOOLS=$BUILD/tools
 
-threaded=1 quick=0 rounds="" seconds="" repeat="" do_pkt=1 do_fwd=1 out=$BUILD/bench.json
+threaded=0 quick=0 rounds="" fwd_rounds="" seconds="" repeat="" do_pkt=1 do_fwd=1 out=$BUILD/bench.json
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1 ;;
@@ -52,19 +62,20 @@ while [ $# -gt 0 ]; do
 	--repeat) repeat=$2; shift ;;
 	--no-pkt) do_pkt=0 ;;
 	--no-fwd) do_fwd=0 ;;
-	--inline) threaded=0 ;;
+	--threaded) threaded=1 ;;
 	--out) out=$2; shift ;;
-	-h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--fwd-rounds) fwd_rounds=$2; shift ;;
+	-h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
 done
 if [ "$quick" = 1 ]; then
-	: "${rounds:=1}" "${seconds:=0.2}" "${repeat:=1000}"
+	: "${rounds:=1}" "${fwd_rounds:=1}" "${seconds:=0.2}" "${repeat:=1000}"
 	warmup=0.1 prefixes=1,10,100
 else
-	: "${rounds:=5}" "${seconds:=1}" "${repeat:=1000000}"
-	warmup=0.3 prefixes=1,1000,100000
+	: "${rounds:=5}" "${fwd_rounds:=9}" "${seconds:=0.5}" "${repeat:=1000000}"
+	warmup=0.2 prefixes=1,1000,100000
 fi
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -223,7 +234,7 @@ rule_packets() {
 
 if [ "$do_fwd" = 1 ]; then
 	echo
-	echo "== forwarding: client -> router -> sink, XDP live-frames generator, $rounds round(s) of ${seconds}s per case and traffic"
+	echo "== forwarding: client -> router -> sink, XDP live-frames generator, $fwd_rounds round(s) of ${seconds}s per case and traffic"
 	command -v iptables-legacy >/dev/null || log "iptables-legacy not installed: that case is skipped"
 	C=$TAG-cli R=$TAG-rtr S=$TAG-snk
 	ns_new cli && ns_new rtr && ns_new snk || exit 1
@@ -248,9 +259,23 @@ if [ "$do_fwd" = 1 ]; then
 	SNK1_MAC=$(nsx "$S" cat /sys/class/net/eth1/address)
 	RTR_MAC=$(nsx "$R" cat /sys/class/net/in0/address)
 	if [ "$threaded" = 1 ]; then
-		nsx "$R" sh -c 'echo 1 > /sys/class/net/in0/threaded'
-		nsx "$S" sh -c 'echo 1 > /sys/class/net/eth1/threaded'
+		# The router's receive NAPI in its own kernel thread, so that the
+		# generator's CPU time is not the router's.  (The sink's NAPI runs
+		# in the router's thread: scheduled from there.)  `threaded` can
+		# only be set while the veth has NAPI: GRO on for a moment; the
+		# flag stays for the NAPI the XDP attach creates later.
+		for l in "$R in0" "$S eth1"; do
+			set -- $l
+			nsx "$1" ethtool -K "$2" gro on >/dev/null 2>&1
+			nsx "$1" sh -c "echo 1 > /sys/class/net/$2/threaded" 2>/dev/null
+			nsx "$1" ethtool -K "$2" gro off >/dev/null 2>&1
+			if [ "$(nsx "$1" cat "/sys/class/net/$2/threaded")" != 1 ]; then
+				log "could not make $2's NAPI threaded: measuring inline"
+				threaded=0
+			fi
+		done
 	fi
+	echo "   router NAPI: $([ "$threaded" = 1 ] && echo "threaded (own kthread)" || echo "inline (softirq of the generator's CPU)")"
 	ip -n "$R" neigh replace 10.77.2.2 lladdr "$SNK_MAC" nud permanent dev out0
 	# The CLI's pins on a host bpffs (`ip netns exec` has a private /sys).
 	BPFFS=$TMP/bpffs
@@ -259,7 +284,7 @@ if [ "$do_fwd" = 1 ]; then
 		log "build/mtuguard not usable: mtuguard cases fail"
 	fi
 
-	for ((r = 1; r <= rounds; r++)); do
+	for ((r = 1; r <= fwd_rounds; r++)); do
 		for c in "${CASES[@]}"; do
 			if [ "$c" = iptables_legacy ] && ! command -v iptables-legacy >/dev/null; then
 				continue
@@ -280,7 +305,7 @@ if [ "$do_fwd" = 1 ]; then
 				fi
 				res=$("$TOOLS/trafficgen" --cli-ns "$C" --snk-ns "$S" "${args[@]}" \
 					--modes syn,mixed --seconds "$seconds" --warmup "$warmup" \
-					--mss-max 1360 2>"$TMP/gen.err") ||
+					--mss-max 1360 ${GEN_BATCH:+--batch $GEN_BATCH} 2>"$TMP/gen.err") ||
 					err="trafficgen failed: $(tr '\n' ' ' <"$TMP/gen.err" | cut -c1-200)"
 			fi
 			after=$(rule_packets "$c")
@@ -311,7 +336,8 @@ ELAPSED=$(( $(date +%s) - START ))
 mkdir -p "$(dirname "$out")"
 python3 "$ROOT/tools/bench_report.py" --machine "$TMP/machine.json" \
 	--pkt "$TMP/pkt.json" --fwd "$TMP/fwd.jsonl" --elapsed "$ELAPSED" \
-	--out "$out" --markdown "${out%.json}.md"
+	--out "$out" --markdown "${out%.json}.md" \
+	--fwd-mode "$([ "$threaded" = 1 ] && echo threaded || echo inline)"
 rc=$?
 echo
 echo "JSON: $out   markdown table: ${out%.json}.md   ($ELAPSED s)"

@@ -105,7 +105,7 @@ def per_packet(pkt, out, problems):
     return byk, lines
 
 
-def forwarding(rows, problems):
+def forwarding(rows, problems, mode):
     lines = []
     if rows is None:
         return None, lines
@@ -168,6 +168,16 @@ def forwarding(rows, problems):
 
     lines.append("### Forwarding throughput")
     lines.append("")
+    lines.append(
+        "client -> router -> sink namespaces over veth, GRO/LRO off; 74-byte TCP "
+        "frames from an XDP live-frames generator (tools/trafficgen.c); XDP counter "
+        "at the sink. Router receive NAPI %s. Mpps: median of the rounds; router "
+        "ns/pkt = 1000/Mpps minus the same for the no-router floor (what the "
+        "router adds to the generator and sink)." % (
+            "in its own kernel thread (threaded NAPI); the generator runs on the "
+            "other CPU" if mode == "threaded" else
+            "inline, in the generator's softirq on one CPU"))
+    lines.append("")
     lines.append("| case | SYN flood Mpps | vs iptables | mixed 1:20 Mpps | vs iptables "
                  "| router ns/pkt (SYN / mixed) | check |")
     lines.append("|---|---:|---:|---:|---:|---:|---|")
@@ -201,6 +211,7 @@ def main():
     ap.add_argument("--elapsed", type=int, default=0)
     ap.add_argument("--out", required=True)
     ap.add_argument("--markdown")
+    ap.add_argument("--fwd-mode", default="threaded")
     a = ap.parse_args()
 
     machine = load_json(a.machine) or {}
@@ -219,7 +230,7 @@ def main():
                                      ", QUICK smoke mode: figures meaningless"
                                      if machine.get("quick") else "", a.elapsed), ""]
     byk, plines = per_packet(pkt, a.out, problems)
-    cases, flines = forwarding(rows, problems)
+    cases, flines = forwarding(rows, problems, a.fwd_mode)
 
     # Memory
     mlines = []
@@ -297,11 +308,10 @@ def main():
                "setup": "namespaces client -> router -> sink, veth, GRO/LRO off on every "
                         "veth; generator: XDP live frames (BPF_F_TEST_XDP_LIVE_FRAMES, "
                         "XDP_TX out of the client veth), 74-byte TCP frames, one flow; "
-                        "router ingress veth NAPI threaded (own kthread, the generator "
-                        "runs on another CPU when one is free); sink: XDP counter + "
-                        "XDP_DROP; the router's ingress always has an XDP program "
-                        "(mtuguard, or a placeholder returning XDP_PASS); window of "
-                        "steady state only; Mpps = median of rounds",
+                        "sink: XDP counter + XDP_DROP; the router's ingress always has "
+                        "an XDP program (mtuguard, or a placeholder returning XDP_PASS); "
+                        "window of steady state only; Mpps = median of rounds",
+               "napi": a.fwd_mode,
                "cases": cases},
            "memory": mem,
            "targets": targets,

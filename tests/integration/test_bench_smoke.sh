@@ -1,0 +1,118 @@
+#!/bin/bash
+# test_bench_smoke.sh - `make bench` in smoke mode (tools/bench.sh --quick):
+# tiny repeat counts, one round, short windows.  Checks that the benchmark
+# runs to the end, prints its table and writes valid JSON with the expected
+# keys, and that every measured path was the one claimed (clamped SYNs
+# arrive clamped, steered PTBs are steered, ...).  No timing thresholds:
+# the figures of a smoke run mean nothing.
+set -u
+. "$(dirname "$0")/lib.sh"
+lib_init bench_smoke
+
+for b in "$BUILD/tools/bench_pkt" "$BUILD/tools/trafficgen"; do
+	if [ ! -x "$b" ]; then
+		skip "bench_smoke" "$b not built"
+		exit 0
+	fi
+done
+
+out=$MTUG_TMP/bench.json
+log=$MTUG_TMP/bench.log
+start=$(date +%s)
+BUILD=$BUILD timeout 120 "$MTUG_ROOT/tools/bench.sh" --quick --out "$out" >"$log" 2>&1
+rc=$?
+elapsed=$(( $(date +%s) - start ))
+log "bench.sh --quick: exit $rc after $elapsed s"
+
+if [ "$rc" -eq 124 ]; then
+	fail "bench_smoke_runs" "timed out after 120 s"
+elif [ ! -s "$out" ]; then
+	fail "bench_smoke_runs" "exit $rc, no JSON written"
+else
+	pass "bench_smoke_runs"
+fi
+
+missing=""
+for h in "## Benchmarks" "### Per-packet cost (XDP)" "### Forwarding throughput" \
+	"### Memory" "### Targets" "| TCP non-SYN |" "| SYN, clamped |" \
+	"| PTB steered (fib), 576 B |" "| kernel fwd + iptables TCPMSS |" \
+	"| mtuguard clamp + XDP forwarding |"; do
+	grep -qF -- "$h" "$log" || missing="$missing '$h'"
+done
+if [ -z "$missing" ]; then
+	pass "bench_smoke_table"
+else
+	fail "bench_smoke_table" "not printed:$missing"
+fi
+
+# JSON: parses, has the keys the README table and tools read.
+python3 - "$out" >"$MTUG_TMP/json.check" 2>&1 <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+need = {
+    "": ["machine", "per_packet", "forwarding", "memory", "targets", "ok"],
+    "machine": ["nproc", "kernel", "cpu"],
+    "per_packet": ["repeat", "rounds", "prog", "configs", "components", "memory"],
+    "forwarding": ["setup", "cases"],
+    "memory": ["prefixes_per_family", "mtu_v4_memlock_bytes", "mtu_v6_memlock_bytes"],
+}
+errs = []
+for sect, keys in need.items():
+    obj = d if not sect else d.get(sect)
+    if not isinstance(obj, dict):
+        errs.append("no object %r" % sect)
+        continue
+    errs += ["%s.%s missing" % (sect or "top", k) for k in keys if k not in obj]
+pp = d.get("per_packet") or {}
+cfgs = pp.get("configs") or []
+if len(cfgs) != 3:
+    errs.append("per_packet: %d prefix configurations, want 3" % len(cfgs))
+want = {"non_ip", "udp", "tcp_nonsyn", "syn_clamp", "syn_small", "syn6_clamp",
+        "ptb_steer", "ptb_invalid"}
+for c in cfgs:
+    keys = {k["key"] for k in c.get("classes", [])}
+    if want - keys:
+        errs.append("prefixes %s: classes missing %s" % (c.get("prefixes"), sorted(want - keys)))
+    for k in c.get("classes", []):
+        for f in ("ns", "baseline_ns", "overhead_ns", "path_ok"):
+            if f not in k:
+                errs.append("class %s: %s missing" % (k.get("key"), f))
+    if "empty_ns" not in c:
+        errs.append("prefixes %s: empty_ns missing" % c.get("prefixes"))
+cases = {c["key"]: c for c in (d.get("forwarding") or {}).get("cases", [])}
+for k in ("kernel", "iptables", "nft", "mtug_clamp", "mtug_fwd"):
+    c = cases.get(k)
+    if not c:
+        errs.append("forwarding case %s missing" % k)
+        continue
+    for m in ("syn", "mixed"):
+        if not isinstance(c.get(m), dict) or "mpps_median" not in c[m] \
+                or "ratio_to_iptables" not in c[m]:
+            errs.append("forwarding %s.%s incomplete" % (k, m))
+if not any("forwarding" in t["target"] for t in d.get("targets", [])):
+    errs.append("no forwarding target in targets")
+print("\n".join(errs) if errs else "ok")
+sys.exit(1 if errs else 0)
+EOF
+if [ $? -eq 0 ]; then
+	pass "bench_smoke_json"
+else
+	fail "bench_smoke_json" "$(head -n 3 "$MTUG_TMP/json.check" | tr '\n' ';')"
+fi
+
+# Every path measured is the one claimed (bench_report.py's checks).
+problems=$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+print("; ".join(d.get("problems", [])))' "$out" 2>/dev/null)
+if python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1])).get("ok") else 1)' "$out" 2>/dev/null; then
+	pass "bench_smoke_paths"
+else
+	fail "bench_smoke_paths" "${problems:-no verdict in the JSON}"
+fi
+
+if [ "$(fail_count)" -ne 0 ]; then
+	echo "--- bench.sh output"
+	cat "$log"
+fi
+exit 0
