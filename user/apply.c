@@ -521,7 +521,6 @@ static int do_detach(struct applier *a, const struct mg_config_iface *cur)
 	err = mg_detach_iface(a->st, cur->ifindex, &u.cfg);
 	if (err)
 		return err;
-	u.cfg.attach = 0;
 	return record(a, &u);
 }
 
