@@ -204,11 +204,10 @@ static __always_inline int ptb_broadcast(struct __sk_buff *skb,
 					 struct mtug_counters *cnt,
 					 struct mtug_global_cfg *gcfg, __u32 ifindex)
 {
-	static const __u8 bcast[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 	void *data = (void *)(long)skb->data;
 	void *data_end = (void *)(long)skb->data_end;
 	struct ethhdr *eth = data;
-	__u8 dst[ETH_ALEN];
+	__u8 macs[2 * ETH_ALEN], clone[2 * ETH_ALEN];
 
 	if ((void *)(eth + 1) > data_end)
 		return TC_ACT_OK;
@@ -219,13 +218,19 @@ static __always_inline int ptb_broadcast(struct __sk_buff *skb,
 		cnt->ptb_rate_limited++;
 		return TC_ACT_OK;
 	}
-	__builtin_memcpy(dst, eth->h_dest, ETH_ALEN);
-	if (bpf_skb_store_bytes(skb, 0, bcast, ETH_ALEN, 0))
+	/* The clone leaves from this server, so it carries this server's MAC
+	 * (the frame's destination) as its source: keeping the router's
+	 * source MAC would teach every learning switch on the LAN that the
+	 * router sits behind this port. */
+	__builtin_memcpy(macs, eth->h_dest, 2 * ETH_ALEN);
+	__builtin_memset(clone, 0xff, ETH_ALEN);
+	__builtin_memcpy(clone + ETH_ALEN, macs, ETH_ALEN);
+	if (bpf_skb_store_bytes(skb, 0, clone, sizeof(clone), 0))
 		return TC_ACT_OK;
 	if (bpf_clone_redirect(skb, ifindex, 0) == 0)
 		cnt->ptb_broadcast++;
-	/* The original goes up the stack with its own destination MAC. */
-	bpf_skb_store_bytes(skb, 0, dst, ETH_ALEN, 0);
+	/* The original goes up the stack with its own MACs. */
+	bpf_skb_store_bytes(skb, 0, macs, sizeof(macs), 0);
 	return TC_ACT_OK;
 }
 
