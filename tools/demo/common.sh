@@ -235,7 +235,7 @@ operator_commands() {
 	say "   $(dim "# 2. your ECMP router: steer each ICMP Frag Needed / Packet Too Big to its flow's server")"
 	say "   $(cmd "mtuguard attach eth0")          $(dim "# where the ICMP comes in")"
 	say "   $(cmd "mtuguard ptb mode fib --iface eth0")"
-	say "   $(cmd "mtuguard ptb forward on")       $(dim "# forward the flows by the same 5-tuple lookup")"
+	say "   $(cmd "mtuguard ptb forward on")       $(dim "# optional: XDP forwards the flows too, by the same lookup")"
 	say "   $(dim "# 3. servers behind an ECMP router you do not run, on one LAN: on every server")"
 	say "   $(cmd "mtuguard attach eth0")"
 	say "   $(cmd "mtuguard ptb mode broadcast --iface eth0")"
