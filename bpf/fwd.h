@@ -17,16 +17,16 @@ static __always_inline int fwd_body(void *ctx, bool is_xdp, __u32 l3_off,
 				    __u32 ifindex)
 {
 	struct mtug_iface_cfg *icfg;
-	struct mtug_counters *cnt;
+	struct counts cnt;
 	void *data, *data_end;
 	struct flow f = {};
-	__u32 zero = 0, tot_len;
+	__u32 tot_len;
 	__be16 *ports;
 	int action;
 
-	cnt = bpf_map_lookup_elem(&counters, &zero);
 	icfg = iface_cfg_get(ifindex);
-	if (!cnt || !icfg || !(icfg->features & MTUG_F_PTB) ||
+	if (!icfg || !counts_get(&cnt, icfg, l3_proto == ETH_P_IP) ||
+	    !(icfg->features & MTUG_F_PTB) ||
 	    icfg->ptb_mode != MTUG_PTB_FIB)
 		return act_pass(is_xdp);
 	if (is_xdp) {
@@ -85,12 +85,12 @@ static __always_inline int fwd_body(void *ctx, bool is_xdp, __u32 l3_off,
 	switch (fib_steer(ctx, is_xdp, l3_off != sizeof(struct ethhdr), ifindex,
 			  l3_off, tot_len, &f, &action)) {
 	case STEER_DONE:
-		cnt->fwd_steered++;
+		COUNT(&cnt, fwd_steered);
 		return action;
 	case STEER_DEFER:
 		return ACT_DEFER;
 	case STEER_MISS:
-		cnt->fib_miss++;
+		COUNT(&cnt, fib_miss);
 		return act_pass(is_xdp);
 	default: /* local, or too big: the stack does the right thing */
 		return act_pass(is_xdp);

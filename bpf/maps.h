@@ -48,6 +48,13 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, MTUG_IFACE_COUNTER_ROWS);
+	__type(key, __u32); /* slot * 2 + enum mtug_family_row */
+	__type(value, struct mtug_counters);
+} iface_counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct mtug_bucket);

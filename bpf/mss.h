@@ -201,17 +201,21 @@ static __always_inline int mss_clamp(void *ctx, void *data, void *data_end,
 {
 	struct mtug_iface_cfg *icfg;
 	struct mtug_global_cfg *gcfg;
-	struct mtug_counters *cnt;
+	struct counts cnt;
 	struct tcphdr *tcph;
 	struct ends e = {};
-	__u32 overhead, mtu, target, old, val_off, optlen, tcp_len, zero = 0;
+	__u32 overhead, mtu, target, old, val_off, optlen, tcp_len;
 	__u8 opt[64] = {}; /* 40 used; every index is masked with 0x3f */
 	__u8 *p;
 	int off;
 
-	cnt = bpf_map_lookup_elem(&counters, &zero);
 	icfg = iface_cfg_get(ifindex);
-	if (!cnt || !icfg || !(icfg->features & MTUG_F_MSS))
+	if (!icfg || !counts_get(&cnt, icfg, l3_proto == ETH_P_IP))
+		return 0;
+	/* The global syn_seen was counted by the caller, for every SYN. */
+	if (cnt.iface)
+		cnt.iface->syn_seen++;
+	if (!(icfg->features & MTUG_F_MSS))
 		return 0;
 	gcfg = global_cfg_get();
 	l3_off &= MTUG_L4_OFF_MASK;
@@ -249,7 +253,7 @@ static __always_inline int mss_clamp(void *ctx, void *data, void *data_end,
 		goto malformed;
 	optlen -= sizeof(*tcph);
 	if (optlen == 0) {
-		cnt->mss_missing++;
+		COUNT(&cnt, mss_missing);
 		return 0;
 	}
 	if (optlen > TCP_MAX_OPTLEN)
@@ -274,7 +278,7 @@ static __always_inline int mss_clamp(void *ctx, void *data, void *data_end,
 
 	off = mss_find(opt, optlen);
 	if (off == MSS_MISSING) {
-		cnt->mss_missing++;
+		COUNT(&cnt, mss_missing);
 		return 0;
 	}
 	if (off < 0)
@@ -287,7 +291,7 @@ found:
 	mtu = mss_target_mtu(ctx, ifindex, &e, icfg, gcfg);
 	overhead = e.v4 ? MTUG_V4_MSS_OVERHEAD : MTUG_V6_MSS_OVERHEAD;
 	if (mtu <= overhead || old <= mtu - overhead) {
-		cnt->mss_unchanged++;
+		COUNT(&cnt, mss_unchanged);
 		return 0;
 	}
 	target = mtu - overhead;
@@ -325,10 +329,10 @@ found:
 					bpf_htons(csum_word_at(target, val_off)), 2))
 			return 0;
 	}
-	cnt->mss_clamped++;
+	COUNT(&cnt, mss_clamped);
 	return 1;
 malformed:
-	cnt->mss_malformed++;
+	COUNT(&cnt, mss_malformed);
 	return 0;
 }
 

@@ -37,4 +37,34 @@ static __always_inline struct mtug_global_cfg *global_cfg_get(void)
 	return bpf_map_lookup_elem(&global_cfg, &zero);
 }
 
+/* The global counter set and, when the interface is known, its per-family
+ * row in iface_counters: every event is counted in both. */
+struct counts {
+	struct mtug_counters *all;
+	struct mtug_counters *iface; /* NULL: interface not configured */
+};
+
+static __always_inline bool counts_get(struct counts *c,
+				       const struct mtug_iface_cfg *icfg, bool v4)
+{
+	__u32 zero = 0, row;
+
+	c->all = bpf_map_lookup_elem(&counters, &zero);
+	c->iface = NULL;
+	if (!c->all)
+		return false;
+	if (icfg) {
+		row = icfg->slot * 2 + (v4 ? MTUG_FAM_V4 : MTUG_FAM_V6);
+		c->iface = bpf_map_lookup_elem(&iface_counters, &row);
+	}
+	return true;
+}
+
+#define COUNT(c, field)                          \
+	do {                                     \
+		(c)->all->field++;               \
+		if ((c)->iface)                  \
+			(c)->iface->field++;     \
+	} while (0)
+
 #endif /* MTUG_PKT_H */

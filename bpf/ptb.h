@@ -201,7 +201,7 @@ static __always_inline bool bucket_take(__u32 rate)
  * A frame that arrived as broadcast is never sent again: no loops between
  * servers running the same mode. */
 static __always_inline int ptb_broadcast(struct __sk_buff *skb,
-					 struct mtug_counters *cnt,
+					 struct counts *cnt,
 					 struct mtug_global_cfg *gcfg, __u32 ifindex)
 {
 	void *data = (void *)(long)skb->data;
@@ -215,7 +215,7 @@ static __always_inline int ptb_broadcast(struct __sk_buff *skb,
 	     eth->h_dest[4] & eth->h_dest[5]) == 0xff)
 		return TC_ACT_OK;
 	if (!bucket_take(gcfg->ptb_rate_pps)) {
-		cnt->ptb_rate_limited++;
+		COUNT(cnt, ptb_rate_limited);
 		return TC_ACT_OK;
 	}
 	/* The clone leaves from this server, so it carries this server's MAC
@@ -228,7 +228,7 @@ static __always_inline int ptb_broadcast(struct __sk_buff *skb,
 	if (bpf_skb_store_bytes(skb, 0, clone, sizeof(clone), 0))
 		return TC_ACT_OK;
 	if (bpf_clone_redirect(skb, ifindex, 0) == 0)
-		cnt->ptb_broadcast++;
+		COUNT(cnt, ptb_broadcast);
 	/* The original goes up the stack with its own MACs. */
 	bpf_skb_store_bytes(skb, 0, macs, sizeof(macs), 0);
 	return TC_ACT_OK;
@@ -245,19 +245,19 @@ static __always_inline int ptb_body(void *ctx, bool is_xdp, enum hook hook,
 {
 	struct mtug_iface_cfg *icfg;
 	struct mtug_global_cfg *gcfg;
-	struct mtug_counters *cnt;
+	struct counts cnt;
 	void *data, *data_end;
 	__u8 outer_dst[16] = {};
 	struct flow f = {};
-	__u32 zero = 0, v4 = l3_proto == ETH_P_IP;
+	__u32 v4 = l3_proto == ETH_P_IP;
 	__u32 msg_end, tot_len, mtu, floor, seed = 0, pkt_len;
 	__u8 type, code;
 	int check = PTB_OK, action, csum;
 
-	cnt = bpf_map_lookup_elem(&counters, &zero);
 	icfg = iface_cfg_get(ifindex);
 	gcfg = global_cfg_get();
-	if (!cnt || !icfg || !gcfg || !(icfg->features & MTUG_F_PTB))
+	if (!icfg || !gcfg || !counts_get(&cnt, icfg, v4) ||
+	    !(icfg->features & MTUG_F_PTB))
 		return act_pass(is_xdp);
 
 	if (is_xdp) {
@@ -310,7 +310,7 @@ static __always_inline int ptb_body(void *ctx, bool is_xdp, enum hook hook,
 		if (icfg->ptb_mode == MTUG_PTB_BROADCAST && hook != HOOK_TC_INGRESS)
 			return act_pass(is_xdp);
 		if (!deferred)
-			cnt->ptb_seen++;
+			COUNT(&cnt, ptb_seen);
 		if ((void *)(ih + 8) > data_end)
 			goto invalid;
 		if (v4)
@@ -371,20 +371,20 @@ static __always_inline int ptb_body(void *ctx, bool is_xdp, enum hook hook,
 		action = act_pass(is_xdp);
 		switch (fib_steer(ctx, is_xdp, l3_off != sizeof(struct ethhdr), ifindex, l3_off, tot_len, &f, &action)) {
 		case STEER_DONE:
-			cnt->ptb_steered++;
+			COUNT(&cnt, ptb_steered);
 			return action;
 		case STEER_LOCAL:
-			cnt->ptb_local++;
+			COUNT(&cnt, ptb_local);
 			return act_pass(is_xdp);
 		case STEER_DEFER:
 			return ACT_DEFER;
 		default:
-			cnt->fib_miss++;
+			COUNT(&cnt, fib_miss);
 			return act_pass(is_xdp);
 		}
 	}
 	if (icfg->ptb_mode == MTUG_PTB_BROADCAST && !is_xdp)
-		return ptb_broadcast(ctx, cnt, gcfg, ifindex);
+		return ptb_broadcast(ctx, &cnt, gcfg, ifindex);
 	return act_pass(is_xdp);
 
 invalid:
@@ -392,9 +392,9 @@ invalid:
 bad:
 	if (!deferred) {
 		if (check == PTB_TOO_SMALL)
-			cnt->ptb_mtu_too_small++;
+			COUNT(&cnt, ptb_mtu_too_small);
 		else
-			cnt->ptb_invalid++;
+			COUNT(&cnt, ptb_invalid);
 	}
 	if (gcfg->ptb_invalid == MTUG_INVALID_DROP)
 		return act_drop(is_xdp);

@@ -85,6 +85,8 @@ struct mtug_iface_cfg {
 	__u32 attach;   /* enum mtug_attach_bit, userspace bookkeeping */
 	__u32 xdp_prog_id;
 	__u32 tc_prio;  /* priority of our clsact filters, 0 = none */
+	__u32 slot;     /* this interface's rows in iface_counters, assigned
+			 * by userspace at attach (< MTUG_IFACE_MAX_ENTRIES) */
 };
 
 /* global_cfg: ARRAY of one entry, key 0. */
@@ -135,6 +137,19 @@ struct mtug_counters {
 
 #define MTUG_NUM_COUNTERS (sizeof(struct mtug_counters) / sizeof(__u64))
 
+/*
+ * iface_counters: PERCPU_ARRAY of struct mtug_counters, two rows per
+ * interface slot: row slot * 2 + MTUG_FAM_V4 / MTUG_FAM_V6.  They count
+ * the events of one interface and family (SYNs, clamps, PTBs, ...), beside
+ * the global set in `counters`.  `packets` and `parse_skipped` stay global
+ * only: counting them per interface would cost the fast path a lookup.
+ */
+enum mtug_family_row {
+	MTUG_FAM_V4 = 0,
+	MTUG_FAM_V6 = 1,
+};
+#define MTUG_IFACE_COUNTER_ROWS (MTUG_IFACE_MAX_ENTRIES * 2)
+
 /* Pinned names, relative to the pin directory. */
 #define MTUG_MAP_MTU_V4     "mtu_v4"
 #define MTUG_MAP_MTU_V6     "mtu_v6"
@@ -142,5 +157,6 @@ struct mtug_counters {
 #define MTUG_MAP_GLOBAL_CFG "global_cfg"
 #define MTUG_MAP_COUNTERS   "counters"
 #define MTUG_MAP_BUCKET     "ptb_bucket"
+#define MTUG_MAP_IFACE_CNT  "iface_counters"
 
 #endif /* MTUGUARD_H */
