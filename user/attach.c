@@ -11,6 +11,7 @@
 #include "attach.h"
 #include "cfg.h"
 #include "cmd.h"
+#include "counters.h"
 #include "detach.h"
 #include "iface.h"
 #include "log.h"
@@ -103,9 +104,17 @@ int mg_attach_iface(const struct mg_state *st, __u32 ifindex, bool generic,
 	cfg->attach = 0;
 	cfg->xdp_prog_id = 0;
 	cfg->tc_prio = 0;
+	/* A slot of its own in iface_counters, zeroed before the entry that
+	 * points the datapath at it is visible: a slot another interface
+	 * used before starts clean.  Free slots are nobody's, so zeroing one
+	 * is harmless even if the entry below then fails. */
+	err = mg_iface_slot_find(st, &cfg->slot);
+	if (!err)
+		err = mg_iface_slot_zero(st, cfg->slot);
 	/* The entry goes in first, so the datapath finds its features from
 	 * the very first packet. */
-	err = mg_iface_put(st, ifindex, cfg, BPF_NOEXIST);
+	if (!err)
+		err = mg_iface_put(st, ifindex, cfg, BPF_NOEXIST);
 	if (err)
 		return err;
 	err = attach_steps(st, ifindex, generic, egress, cfg);

@@ -24,7 +24,8 @@ int mg_state_acquire(const char *dir, struct mg_state *st);
 /*
  * Attach XDP (generic or native) and the TC filters (ingress, and egress
  * if asked) to ifindex, which must not be attached yet.  cfg gives the
- * initial features, MTU and PTB mode; its attach bookkeeping is filled in.
+ * initial features, MTU and PTB mode; its attach bookkeeping and its
+ * counter slot (the lowest free one, its rows zeroed) are filled in.
  * The entry goes in first, so the datapath sees its settings from the
  * first packet.  On failure what was done is undone (errors printed).
  */

@@ -22,7 +22,7 @@ struct counter_help {
 /* HELP texts by counter name.  A counter added to MTUG_COUNTERS without a
  * line here still gets exported, with a generic text. */
 static const struct counter_help helps[] = {
-	{ "packets", "Packets seen by the mtuguard programs (every hook, every attached interface)." },
+	{ "packets", "Packets seen by the mtuguard programs (every hook, every attached interface; global only, not counted per interface)." },
 	{ "syn_seen", "TCP SYN and SYN-ACK segments seen." },
 	{ "mss_clamped", "SYN and SYN-ACK segments whose MSS option was lowered." },
 	{ "mss_unchanged", "SYN and SYN-ACK segments whose MSS was already at or below the target." },
@@ -37,13 +37,7 @@ static const struct counter_help helps[] = {
 	{ "ptb_rate_limited", "Broadcast clones of PTB messages suppressed by the rate limit." },
 	{ "fib_miss", "FIB lookups without a usable nexthop; the packet went to the stack." },
 	{ "fwd_steered", "Ordinary TCP/UDP packets forwarded by FIB lookup (ptb forward on)." },
-	{ "parse_skipped", "Packets not parsed (fragments, AH/ESP, unknown headers), passed untouched." },
-};
-
-static const char *const counter_names[] = {
-#define MG_NAME(n) #n,
-	MTUG_COUNTERS(MG_NAME)
-#undef MG_NAME
+	{ "parse_skipped", "Packets not parsed (fragments, AH/ESP, unknown headers), passed untouched (global only, not counted per interface)." },
 };
 
 static const char *help_of(const char *name)
@@ -106,11 +100,50 @@ static int write_ifaces(FILE *f, const struct mg_state *st)
 	return 0;
 }
 
-int mg_prom_write(FILE *f, const struct mg_state *st, const __u64 *totals)
+/* One labelled sample per interface and family for counter i. */
+static void write_iface_counter(FILE *f, const struct mg_prom_counters *c,
+				size_t i)
 {
-	struct mtug_global_cfg g;
+	const struct mg_iface_counters *r;
+	char name[96], help[256], idx[16];
+	int k;
+
+	snprintf(name, sizeof(name), "mtuguard_iface_%s_total", mg_counter_names[i]);
+	snprintf(help, sizeof(help), "%s By interface and IP family.",
+		 help_of(mg_counter_names[i]));
+	family(f, name, "counter", help);
+	for (k = 0; k < c->n_ifaces; k++) {
+		r = &c->ifaces[k];
+		snprintf(idx, sizeof(idx), "%u", r->ifindex);
+		fprintf(f, "%s{", name);
+		label(f, "interface", r->name, true);
+		label(f, "ifindex", idx, false);
+		label(f, "family", mg_family_row_name(r->family), false);
+		fprintf(f, "} %llu\n", (unsigned long long)r->total[i]);
+	}
+}
+
+/* The global set, no labels, then the per-interface event counters under
+ * their own names (mtuguard_iface_*), so the two never collide. */
+static void write_counters(FILE *f, const struct mg_prom_counters *c)
+{
 	char name[96];
 	size_t i;
+
+	for (i = 0; i < MTUG_NUM_COUNTERS; i++) {
+		snprintf(name, sizeof(name), "mtuguard_%s_total", mg_counter_names[i]);
+		family(f, name, "counter", help_of(mg_counter_names[i]));
+		fprintf(f, "%s %llu\n", name, (unsigned long long)c->totals[i]);
+	}
+	for (i = 0; c->n_ifaces && i < MTUG_NUM_COUNTERS; i++)
+		if (mg_counter_per_iface(i))
+			write_iface_counter(f, c, i);
+}
+
+int mg_prom_write(FILE *f, const struct mg_state *st,
+		  const struct mg_prom_counters *c)
+{
+	struct mtug_global_cfg g;
 	int err;
 
 	family(f, "mtuguard_up", "gauge",
@@ -118,11 +151,7 @@ int mg_prom_write(FILE *f, const struct mg_state *st, const __u64 *totals)
 	fprintf(f, "mtuguard_up %d\n", st ? 1 : 0);
 	if (!st)
 		goto out;
-	for (i = 0; i < MTUG_NUM_COUNTERS; i++) {
-		snprintf(name, sizeof(name), "mtuguard_%s_total", counter_names[i]);
-		family(f, name, "counter", help_of(counter_names[i]));
-		fprintf(f, "%s %llu\n", name, (unsigned long long)totals[i]);
-	}
+	write_counters(f, c);
 	err = write_ifaces(f, st);
 	if (err)
 		return err;
@@ -145,7 +174,7 @@ out:
 }
 
 int mg_prom_textfile(const char *path, const struct mg_state *st,
-		     const __u64 *totals)
+		     const struct mg_prom_counters *c)
 {
 	char tmp[PATH_MAX];
 	FILE *f = NULL;
@@ -171,7 +200,7 @@ int mg_prom_textfile(const char *path, const struct mg_state *st,
 		close(fd);
 		goto fail;
 	}
-	err = mg_prom_write(f, st, totals);
+	err = mg_prom_write(f, st, c);
 	if (!err && fsync(fileno(f))) {
 		err = -errno;
 		mg_err("stats: cannot sync %s: %s", tmp, strerror(errno));

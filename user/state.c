@@ -35,6 +35,8 @@ static const struct map_desc maps[MG_MAP_NR] = {
 			      sizeof(__u32), sizeof(struct mtug_counters) },
 	[MG_MAP_BUCKET] = { MTUG_MAP_BUCKET, BPF_MAP_TYPE_PERCPU_ARRAY,
 			    sizeof(__u32), sizeof(struct mtug_bucket) },
+	[MG_MAP_IFACE_CNT] = { MTUG_MAP_IFACE_CNT, BPF_MAP_TYPE_PERCPU_ARRAY,
+			       sizeof(__u32), sizeof(struct mtug_counters) },
 };
 
 static const char *const prog_pins[MG_PROG_NR] = {

@@ -4,8 +4,11 @@
  * and `mtuguard stats --prometheus | --textfile PATH` (prom.c).
  *
  * The counters map is a PERCPU_ARRAY with one struct mtug_counters; a
- * lookup returns one copy per possible CPU, which we sum.  Names and
- * offsets come from the MTUG_COUNTERS X-macro, never listed by hand.
+ * lookup returns one copy per possible CPU, which we sum.  Beside that
+ * global set, each attached interface has two rows (IPv4, IPv6) in
+ * iface_counters with its events (counters.h): `--json` adds them as
+ * "interfaces", the text output as a section after the global table.
+ * `--per-cpu` and `--watch` show the global set only.
  */
 #include <errno.h>
 #include <signal.h>
@@ -21,6 +24,7 @@
 #include "mtuguard.h"
 #include "args.h"
 #include "cmd.h"
+#include "counters.h"
 #include "json.h"
 #include "log.h"
 #include "prom.h"
@@ -28,22 +32,6 @@
 
 #define STATS_WATCH_MAX 86400
 
-static const char *const counter_names[] = {
-#define MG_NAME(n) #n,
-	MTUG_COUNTERS(MG_NAME)
-#undef MG_NAME
-};
-
-static const size_t counter_offs[] = {
-#define MG_OFF(n) offsetof(struct mtug_counters, n),
-	MTUG_COUNTERS(MG_OFF)
-#undef MG_OFF
-};
-
-#define NCOUNTERS (sizeof(counter_names) / sizeof(counter_names[0]))
-
-/* The kernel hands out per-CPU values in 8-byte aligned slots. */
-#define SLOT_SIZE ((sizeof(struct mtug_counters) + 7) & ~(size_t)7)
 
 static volatile sig_atomic_t stop;
 
@@ -56,23 +44,20 @@ static void on_signal(int sig)
 struct snap {
 	int ncpu;
 	char *percpu;               /* ncpu slots */
-	__u64 total[NCOUNTERS];
+	__u64 total[MTUG_NUM_COUNTERS];
 	struct timespec at;
+	struct mg_iface_counters *ifs; /* per interface and family (malloc'ed) */
+	int nifs;
 };
 
 static __u64 slot_value(const struct snap *s, int cpu, size_t i)
 {
-	__u64 v;
-
-	memcpy(&v, s->percpu + (size_t)cpu * SLOT_SIZE + counter_offs[i], sizeof(v));
-	return v;
+	return mg_counter_cpu(s->percpu, cpu, i);
 }
 
 static int snap_read(int fd, struct snap *s)
 {
 	__u32 key = 0;
-	size_t i;
-	int cpu;
 
 	if (bpf_map_lookup_elem(fd, &key, s->percpu)) {
 		int err = -errno;
@@ -81,52 +66,101 @@ static int snap_read(int fd, struct snap *s)
 		return err;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &s->at);
-	for (i = 0; i < NCOUNTERS; i++) {
-		s->total[i] = 0;
-		for (cpu = 0; cpu < s->ncpu; cpu++)
-			s->total[i] += slot_value(s, cpu, i);
-	}
+	mg_counters_sum(s->percpu, s->ncpu, s->total);
 	return 0;
 }
 
-static void print_totals(const struct snap *s, bool json, bool per_cpu)
+static void print_text(const struct snap *s, bool per_cpu)
+{
+	size_t i;
+	int cpu;
+
+	if (per_cpu) {
+		printf("%-18s %s", "counter", "total");
+		for (cpu = 0; cpu < s->ncpu; cpu++)
+			printf(" cpu%d", cpu);
+		putchar('\n');
+	}
+	for (i = 0; i < MTUG_NUM_COUNTERS; i++) {
+		printf("%-18s %llu", mg_counter_names[i],
+		       (unsigned long long)s->total[i]);
+		for (cpu = 0; per_cpu && cpu < s->ncpu; cpu++)
+			printf(" %llu", (unsigned long long)slot_value(s, cpu, i));
+		putchar('\n');
+	}
+}
+
+/* One line per interface and family with its non-zero counters. */
+static void print_ifaces_text(const struct mg_iface_counters *ifs, int n)
+{
+	const char *sep;
+	size_t i;
+	int k;
+
+	if (!n)
+		return;
+	printf("\nper interface (packets and parse_skipped are global only):\n");
+	for (k = 0; k < n; k++) {
+		printf("%s (ifindex %u) %s:", ifs[k].name, ifs[k].ifindex,
+		       mg_family_row_name(ifs[k].family));
+		sep = " ";
+		for (i = 0; i < MTUG_NUM_COUNTERS; i++) {
+			if (!mg_counter_per_iface(i) || !ifs[k].total[i])
+				continue;
+			printf("%s%s %llu", sep, mg_counter_names[i],
+			       (unsigned long long)ifs[k].total[i]);
+			sep = ", ";
+		}
+		printf("%s\n", *sep == ' ' ? " -" : "");
+	}
+}
+
+/* "interfaces": one object per interface and family, the event counters. */
+static void json_ifaces(struct mg_json *j, const struct mg_iface_counters *ifs,
+			int n)
+{
+	size_t i;
+	int k;
+
+	mg_json_arr_begin(j, "interfaces");
+	for (k = 0; k < n; k++) {
+		mg_json_obj_begin(j, NULL);
+		mg_json_str(j, "name", ifs[k].name);
+		mg_json_u64(j, "ifindex", ifs[k].ifindex);
+		mg_json_str(j, "family", mg_family_row_name(ifs[k].family));
+		for (i = 0; i < MTUG_NUM_COUNTERS; i++)
+			if (mg_counter_per_iface(i))
+				mg_json_u64(j, mg_counter_names[i], ifs[k].total[i]);
+		mg_json_obj_end(j);
+	}
+	mg_json_arr_end(j);
+}
+
+static void print_json(const struct snap *s, bool per_cpu,
+		       const struct mg_iface_counters *ifs, int n)
 {
 	struct mg_json j;
 	size_t i;
 	int cpu;
 
-	if (!json) {
-		if (per_cpu) {
-			printf("%-18s %s", "counter", "total");
-			for (cpu = 0; cpu < s->ncpu; cpu++)
-				printf(" cpu%d", cpu);
-			putchar('\n');
-		}
-		for (i = 0; i < NCOUNTERS; i++) {
-			printf("%-18s %llu", counter_names[i],
-			       (unsigned long long)s->total[i]);
-			for (cpu = 0; per_cpu && cpu < s->ncpu; cpu++)
-				printf(" %llu", (unsigned long long)slot_value(s, cpu, i));
-			putchar('\n');
-		}
-		return;
-	}
-	/* Keys are exactly the counter names; --per-cpu adds one array. */
+	/* Keys are exactly the counter names; --per-cpu adds one array,
+	 * the per-interface rows another. */
 	mg_json_init(&j, stdout);
 	mg_json_obj_begin(&j, NULL);
-	for (i = 0; i < NCOUNTERS; i++)
-		mg_json_u64(&j, counter_names[i], s->total[i]);
+	for (i = 0; i < MTUG_NUM_COUNTERS; i++)
+		mg_json_u64(&j, mg_counter_names[i], s->total[i]);
 	if (per_cpu) {
 		mg_json_arr_begin(&j, "per_cpu");
 		for (cpu = 0; cpu < s->ncpu; cpu++) {
 			mg_json_obj_begin(&j, NULL);
 			mg_json_u64(&j, "cpu", cpu);
-			for (i = 0; i < NCOUNTERS; i++)
-				mg_json_u64(&j, counter_names[i], slot_value(s, cpu, i));
+			for (i = 0; i < MTUG_NUM_COUNTERS; i++)
+				mg_json_u64(&j, mg_counter_names[i], slot_value(s, cpu, i));
 			mg_json_obj_end(&j);
 		}
 		mg_json_arr_end(&j);
 	}
+	json_ifaces(&j, ifs, n);
 	mg_json_obj_end(&j);
 }
 
@@ -146,15 +180,15 @@ static void print_rates(const struct snap *a, const struct snap *b, bool json)
 	} else {
 		printf("--- per second over %.1f s\n", dt);
 	}
-	for (i = 0; i < NCOUNTERS; i++) {
+	for (i = 0; i < MTUG_NUM_COUNTERS; i++) {
 		/* A reset in between makes the delta negative: show 0. */
 		double r = b->total[i] >= a->total[i] ?
 				   (b->total[i] - a->total[i]) / dt : 0;
 
 		if (json)
-			mg_json_double(&j, counter_names[i], r);
+			mg_json_double(&j, mg_counter_names[i], r);
 		else
-			printf("%-18s %.1f\n", counter_names[i], r);
+			printf("%-18s %.1f\n", mg_counter_names[i], r);
 	}
 	if (json)
 		mg_json_obj_end(&j);
@@ -195,24 +229,24 @@ static int watch(int fd, struct snap *a, struct snap *b, unsigned int sec,
 	return err;
 }
 
-static int reset(int fd, int ncpu)
+static int reset(const struct mg_state *st, int ncpu)
 {
 	__u32 key = 0;
 	void *zero;
 	int err = 0;
 
-	zero = calloc(ncpu, SLOT_SIZE);
+	zero = calloc(ncpu, MG_CNT_CPU_SIZE);
 	if (!zero) {
 		mg_err("stats: out of memory");
 		return -ENOMEM;
 	}
 	/* A per-CPU update writes every CPU's copy at once. */
-	if (bpf_map_update_elem(fd, &key, zero, BPF_ANY)) {
+	if (bpf_map_update_elem(st->map[MG_MAP_COUNTERS], &key, zero, BPF_ANY)) {
 		err = -errno;
 		mg_err("stats: cannot reset %s: %s", MTUG_MAP_COUNTERS, strerror(errno));
 	}
 	free(zero);
-	return err;
+	return err ?: mg_iface_counters_reset(st);
 }
 
 /* --prometheus / --textfile: not attached is an answer (mtuguard_up 0),
@@ -221,17 +255,22 @@ static int prometheus(const struct mg_ctx *ctx, const char *textfile,
 		      struct mg_state *st, struct snap *a)
 {
 	bool present = mg_state_present(ctx->pin_dir);
+	struct mg_prom_counters c = { .totals = a->total };
 	int err = 0;
 
 	if (present)
 		err = mg_state_open(st, ctx->pin_dir, 0, -1);
 	if (!err && present)
 		err = snap_read(st->map[MG_MAP_COUNTERS], a);
+	if (!err && present)
+		err = mg_iface_counters_read(st, "stats", &a->ifs, &a->nifs);
 	if (err)
 		return err;
+	c.ifaces = a->ifs;
+	c.n_ifaces = a->nifs;
 	if (textfile)
-		return mg_prom_textfile(textfile, present ? st : NULL, a->total);
-	return mg_prom_write(stdout, present ? st : NULL, a->total);
+		return mg_prom_textfile(textfile, present ? st : NULL, &c);
+	return mg_prom_write(stdout, present ? st : NULL, &c);
 }
 
 int mg_cmd_stats(const struct mg_ctx *ctx, int argc, char **argv)
@@ -278,8 +317,8 @@ int mg_cmd_stats(const struct mg_ctx *ctx, int argc, char **argv)
 		return ncpu ?: -EINVAL;
 	}
 	a.ncpu = b.ncpu = ncpu;
-	a.percpu = calloc(ncpu, SLOT_SIZE);
-	b.percpu = calloc(ncpu, SLOT_SIZE);
+	a.percpu = calloc(ncpu, MG_CNT_CPU_SIZE);
+	b.percpu = calloc(ncpu, MG_CNT_CPU_SIZE);
 	if (!a.percpu || !b.percpu) {
 		mg_err("stats: out of memory");
 		err = -ENOMEM;
@@ -297,15 +336,23 @@ int mg_cmd_stats(const struct mg_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	err = snap_read(st.map[MG_MAP_COUNTERS], &a);
+	if (!err)
+		err = mg_iface_counters_read(&st, "stats", &a.ifs, &a.nifs);
 	if (err)
 		goto out;
 	/* With --reset: print what was there, then zero it (read-and-clear). */
-	print_totals(&a, ctx->json, per_cpu);
+	if (ctx->json) {
+		print_json(&a, per_cpu, a.ifs, a.nifs);
+	} else {
+		print_text(&a, per_cpu);
+		print_ifaces_text(a.ifs, a.nifs);
+	}
 	if (do_reset)
-		err = reset(st.map[MG_MAP_COUNTERS], ncpu);
+		err = reset(&st, ncpu);
 out:
 	mg_state_close(&st);
 	free(a.percpu);
 	free(b.percpu);
+	free(a.ifs);
 	return err;
 }

@@ -10,7 +10,8 @@
 #     in B and the SYN-ACK seen in A carry MSS = MTU - 40 (IPv4) or
 #     MTU - 60 (IPv6), and the counters moved;
 #   - attach twice is a no-op; status --json, stats --json (exactly the
-#     counter names of include/mtuguard.h) and bpftool map dump are sane.
+#     counter names of include/mtuguard.h, then "interfaces") and bpftool
+#     map dump are sane.
 set -u
 . "$(dirname "$0")/lib.sh"
 lib_init cli_lifecycle
@@ -365,13 +366,16 @@ fi
 why=$(mtug "$A" stats --json | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-want = sys.argv[1].split()
+# The counter names, then the per-interface rows (test_cli_iface_counters.sh).
+want = sys.argv[1].split() + ["interfaces"]
 if list(d.keys()) != want:
     print("keys %r, want %r" % (list(d.keys()), want))
-elif not all(isinstance(v, int) for v in d.values()):
-    print("non-integer values")' "$COUNTERS" 2>&1)
+elif not all(isinstance(d[k], int) for k in want[:-1]):
+    print("non-integer values")
+elif not isinstance(d["interfaces"], list):
+    print("interfaces is not a list")' "$COUNTERS" 2>&1)
 if [ -z "$why" ]; then
-	pass "lifecycle: stats --json has exactly the counter names"
+	pass "lifecycle: stats --json has exactly the counter names (and interfaces)"
 else
 	fail "lifecycle: stats --json" "$why"
 fi
