@@ -8,6 +8,11 @@
 #     each family's samples, one family once, label syntax);
 #   - every counter of include/mtuguard.h is there as mtuguard_<name>_total,
 #     type counter, with the value `stats --json` gives (traffic moved it);
+#   - every per-interface counter (all but packets and parse_skipped) is
+#     there as mtuguard_iface_<name>_total{interface,ifindex,family}, one
+#     sample per attached interface and family, equal to `stats --json`
+#     "interfaces"; the interfaces attached by apply -f have their own
+#     slots (traffic through a0 only leaves a1 at 0);
 #   - mtuguard_interface_info per attached interface with its real ifindex,
 #     mtuguard_prefixes{family} with the real counts;
 #   - --textfile writes atomically (a reader never sees a partial file, the
@@ -186,6 +191,38 @@ for n in names:
         bad.append("counter %s: %s not within stats --json %s..%s" % (n, s[0].value, j1[n], j2[n]))
 if one("mtuguard_packets") in (None, 0) or one("mtuguard_syn_seen") in (None, 0):
     bad.append("packets / syn_seen did not move")
+# Per interface and family: its own metric names, labels, = stats --json.
+rows1 = {(r["name"], r["ifindex"], r["family"]): r for r in j1.get("interfaces", [])}
+rows2 = {(r["name"], r["ifindex"], r["family"]): r for r in j2.get("interfaces", [])}
+keys = sorted((i, x, f) for i, x in (("a0", ifa0), ("a1", ifa1)) for f in ("ipv4", "ipv6"))
+if sorted((k[0], str(k[1]), k[2]) for k in rows1) != keys:
+    bad.append("stats --json interfaces: %r" % sorted(rows1))
+for n in names:
+    f = fams.get("mtuguard_iface_" + n)
+    if n in ("packets", "parse_skipped"):
+        if f is not None:
+            bad.append("mtuguard_iface_%s exported (not counted per interface)" % n)
+        if "global only" not in fams["mtuguard_" + n].documentation:
+            bad.append("HELP of mtuguard_%s does not say it is global only" % n)
+        continue
+    if not f or f.type != "counter" or not f.documentation:
+        bad.append("iface counter %s missing, untyped or without HELP" % n)
+        continue
+    got = sorted((s.labels.get("interface"), s.labels.get("ifindex"), s.labels.get("family"))
+                 for s in f.samples)
+    if got != keys or any(len(s.labels) != 3 or s.name != "mtuguard_iface_%s_total" % n
+                          for s in f.samples):
+        bad.append("iface counter %s: samples %r" % (n, [(s.name, s.labels) for s in f.samples]))
+        continue
+    for s in f.samples:
+        k = (s.labels["interface"], int(s.labels["ifindex"]), s.labels["family"])
+        lo, hi = rows1.get(k, {}).get(n), rows2.get(k, {}).get(n)
+        if lo is None or hi is None or not lo <= s.value <= hi:
+            bad.append("iface %s %r: %s not within stats --json %s..%s" % (n, k, s.value, lo, hi))
+a0v4 = one("mtuguard_iface_syn_seen", {"interface": "a0", "ifindex": ifa0, "family": "ipv4"})
+a1v4 = one("mtuguard_iface_syn_seen", {"interface": "a1", "ifindex": ifa1, "family": "ipv4"})
+if not a0v4 or a1v4 != 0:
+    bad.append("iface syn_seen a0/ipv4 %r (want > 0), a1/ipv4 %r (want 0)" % (a0v4, a1v4))
 if fams.get("mtuguard_up") is None or one("mtuguard_up") != 1:
     bad.append("mtuguard_up is not 1")
 info = fams.get("mtuguard_interface_info")
@@ -209,9 +246,9 @@ for b in bad:
 sys.exit(1 if bad else 0)
 PY
 if [ $? = 0 ]; then
-	pass "ops_prometheus: every counter (= stats --json), interface_info, prefixes by family"
+	pass "ops_prometheus: every counter (= stats --json), per-interface counters, interface_info, prefixes by family"
 else
-	fail "ops_prometheus: every counter (= stats --json), interface_info, prefixes by family" \
+	fail "ops_prometheus: every counter (= stats --json), per-interface counters, interface_info, prefixes by family" \
 		"$(tr '\n' '|' <"$D/content" | head -c 600)"
 fi
 
