@@ -6,7 +6,8 @@ set -eu
 
 PKGS="clang llvm make gcc pkg-config libbpf-dev libelf-dev zlib1g-dev bpftool
       iproute2 iptables nftables tcpdump python3 iperf3 ethtool procps kmod
-      curl python3-prometheus-client groff-base man-db"
+      curl python3-prometheus-client groff-base man-db
+      libclang-rt-14-dev"
 
 missing=""
 for p in $PKGS; do
