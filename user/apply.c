@@ -112,6 +112,9 @@ int mg_cmd_show_config(const struct mg_ctx *ctx, int argc, char **argv)
 		err = mg_want_args("show-config", pos, npos, 0, NULL);
 	if (err)
 		return err;
+	err = mg_state_recover(ctx->pin_dir); /* leftovers: not attached */
+	if (err < 0)
+		return err;
 	present = mg_state_present(ctx->pin_dir);
 	if (present) {
 		err = mg_state_open(&st, ctx->pin_dir, 0, -1);
@@ -314,8 +317,12 @@ static int do_attach(struct applier *a, const struct mg_config_iface *w)
 	struct undo u = { .kind = U_ATTACHED, .ifindex = w->ifindex };
 	int err;
 
-	if (!change(a, "attach %s (xdp %s, tc ingress%s)", w->name,
-		    w->generic ? "generic" : "native", w->egress ? "+egress" : ""))
+	/* The filters it will have: the TC ingress one if the mode needs it. */
+	cfg.attach = MTUG_A_XDP_NATIVE;
+	cfg.attach = (mg_attach_needs_ingress(&cfg) ? MTUG_A_TC_INGRESS : 0) |
+		     (w->egress ? MTUG_A_TC_EGRESS : 0);
+	if (!change(a, "attach %s (xdp %s, %s)", w->name,
+		    w->generic ? "generic" : "native", mg_attach_tc_str(cfg.attach)))
 		return 0;
 	err = mg_attach_iface(a->st, w->ifindex, w->generic, w->egress, &cfg);
 	return err ?: record(a, &u);
@@ -385,7 +392,31 @@ static int do_update(struct applier *a, const struct mg_config_iface *w,
 	next.mtu = w->mtu;
 	u.kind = U_IFCFG;
 	u.cfg = *cur;
-	err = mg_iface_put(a->st, w->ifindex, &next, BPF_EXIST);
+	/* The settings, and the TC ingress filter the PTB mode needs. */
+	err = mg_attach_ingress_sync(a->st, w->ifindex, &next);
+	return err ?: record(a, &u);
+}
+
+/* An interface whose attach was interrupted (a kill part-way): attached
+ * again as w says, keeping its settings; do_update() goes on from there. */
+static int do_repair(struct applier *a, const struct mg_config_iface *w,
+		     struct mtug_iface_cfg *cur)
+{
+	struct undo u = { .kind = U_ATTACHED, .ifindex = w->ifindex };
+	char what[64];
+	__u32 missing;
+	int err;
+
+	missing = mg_attach_missing(a->st, w->ifindex, cur);
+	if (!missing)
+		return 0;
+	mg_attach_missing_str(missing, what, sizeof(what));
+	if (!change(a, "reattach %s (an interrupted attach: %s missing)", w->name,
+		    what))
+		return 0;
+	err = mg_attach_redo(a->st, w->ifindex, w->generic, w->egress, cur);
+	if (!err)
+		err = mg_iface_get(a->st, w->ifindex, cur);
 	return err ?: record(a, &u);
 }
 
@@ -551,7 +582,7 @@ static int undo_one(const struct applier *a, const struct undo *u)
 		cfg.features = u->cfg.features;
 		cfg.ptb_mode = u->cfg.ptb_mode;
 		cfg.mtu = u->cfg.mtu;
-		return mg_iface_put(a->st, u->ifindex, &cfg, BPF_EXIST);
+		return mg_attach_ingress_sync(a->st, u->ifindex, &cfg);
 	case U_GLOBAL:
 		return mg_global_put(a->st, &u->g);
 	case U_PREFIX:
@@ -629,8 +660,11 @@ static int apply_config(struct applier *a, const struct mg_config *w,
 
 		if (!has_iface(cur, it->ifindex))
 			err = do_attach(a, it);
-		else if (!mg_iface_get(a->st, it->ifindex, &ic))
-			err = do_update(a, it, &ic);
+		else if (!mg_iface_get(a->st, it->ifindex, &ic)) {
+			err = do_repair(a, it, &ic);
+			if (!err)
+				err = do_update(a, it, &ic);
+		}
 	}
 	if (!err && w->n_ifaces) {
 		err = do_global(a, &cur->global, &w->global);
@@ -686,6 +720,11 @@ int mg_cmd_apply(const struct mg_ctx *ctx, int argc, char **argv)
 	if (err)
 		goto out;
 
+	/* The leftovers of an interrupted first attach go first (saying
+	 * so); then there is either a whole state or none. */
+	err = mg_state_recover(ctx->pin_dir);
+	if (err < 0)
+		goto out;
 	present = mg_state_present(ctx->pin_dir);
 	if (dry)
 		err = present ? mg_state_open(&st, ctx->pin_dir, 0, -1) : 0;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 
 #include "args.h"
 #include "attach.h"
@@ -57,43 +58,232 @@ static int parse(int argc, char **argv, struct attach_args *a)
 	return 0;
 }
 
-/* Attach the programs to one interface, recording each step in cfg->attach
- * as it succeeds so that mg_detach_iface() can undo a partial attach. */
-static int attach_steps(const struct mg_state *st, __u32 ifindex, bool generic,
-			bool egress, struct mtug_iface_cfg *cfg)
+#define XDP_BITS (MTUG_A_XDP_NATIVE | MTUG_A_XDP_GENERIC)
+#define TC_BITS  (MTUG_A_TC_INGRESS | MTUG_A_TC_EGRESS)
+
+/*
+ * Crash safety, per interface.  The iface_cfg entry is written ahead of
+ * every step and records what is about to be added (write-ahead): the XDP
+ * mode before the link, MTUG_A_OWN_CLSACT before the qdisc (asked first
+ * whether one is there), a filter's bit before the filter.  So at any
+ * kill point the entry records at least what of ours is live, and:
+ *   - mg_attach_missing() tells what it records but is not live (an
+ *     interrupted attach), for `attach` (which then redoes it) and
+ *     `status` (which shows it);
+ *   - mg_detach_iface() removes whatever of ours is there and takes
+ *     missing parts as done.
+ */
+
+static __u32 prog_id(const struct mg_state *st, enum mg_prog_id p)
 {
-	bool created;
+	__u32 id = 0;
+
+	if (st->prog[p] >= 0)
+		mg_obj_id(st->prog[p], &id);
+	return id;
+}
+
+bool mg_attach_needs_ingress(const struct mtug_iface_cfg *cfg)
+{
+	/* Behind XDP the TC ingress program works only in fib mode (it
+	 * clears the skb hash and finishes the frames XDP deferred for
+	 * neighbour resolution) and broadcast mode (it clones); anywhere
+	 * else it returns at once, but the clsact hook still costs ~100 ns
+	 * a packet.  Without XDP it would do the whole ingress job. */
+	return cfg->ptb_mode == MTUG_PTB_FIB || cfg->ptb_mode == MTUG_PTB_BROADCAST ||
+	       !(cfg->attach & XDP_BITS);
+}
+
+const char *mg_attach_tc_str(__u32 attach)
+{
+	switch (attach & TC_BITS) {
+	case TC_BITS:
+		return "tc ingress+egress";
+	case MTUG_A_TC_INGRESS:
+		return "tc ingress";
+	case MTUG_A_TC_EGRESS:
+		return "tc egress";
+	default:
+		return "no tc";
+	}
+}
+
+/* Our XDP link of ifindex is pinned, attached there, runs our program,
+ * and in the mode cfg records. */
+static bool xdp_live(const struct mg_state *st, __u32 ifindex,
+		     const struct mtug_iface_cfg *cfg)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	__u32 want = prog_id(st, MG_PROG_XDP) ?: cfg->xdp_prog_id, id;
+	bool attached;
+
+	if (mg_xdp_query(st->dir, ifindex, &attached, &id) || !attached ||
+	    (want && id != want))
+		return false;
+	if (bpf_xdp_query(ifindex, 0, &q))
+		return false;
+	return cfg->attach & MTUG_A_XDP_GENERIC ? q.skb_prog_id == id :
+						   q.drv_prog_id == id;
+}
+
+/* Our filter (our handle and priority) is there in one direction and
+ * runs our program. */
+static bool filter_live(const struct mg_state *st, __u32 ifindex, bool ingress)
+{
+	__u32 want = prog_id(st, ingress ? MG_PROG_TC_INGRESS : MG_PROG_TC_EGRESS);
+	__u32 id;
+
+	if (mg_tc_filter_query(ifindex, ingress, MG_TC_PRIO, &id))
+		return false;
+	return !want || id == want;
+}
+
+__u32 mg_attach_missing(const struct mg_state *st, __u32 ifindex,
+			const struct mtug_iface_cfg *cfg)
+{
+	__u32 missing = 0;
+
+	/* Every attach adds XDP: an entry without it is an interrupted one
+	 * (of a build that wrote the bits last). */
+	if (!(cfg->attach & XDP_BITS))
+		missing |= MTUG_A_XDP_NATIVE;
+	else if (!xdp_live(st, ifindex, cfg))
+		missing |= cfg->attach & XDP_BITS;
+	if ((cfg->attach & MTUG_A_TC_INGRESS || mg_attach_needs_ingress(cfg)) &&
+	    !filter_live(st, ifindex, true))
+		missing |= MTUG_A_TC_INGRESS;
+	if (cfg->attach & MTUG_A_TC_EGRESS && !filter_live(st, ifindex, false))
+		missing |= MTUG_A_TC_EGRESS;
+	return missing;
+}
+
+void mg_attach_missing_str(__u32 missing, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s",
+		 missing & XDP_BITS ? "xdp" : "",
+		 missing & XDP_BITS && missing & TC_BITS ? ", " : "",
+		 missing & TC_BITS ? mg_attach_tc_str(missing) : "");
+}
+
+/* Make sure the clsact qdisc is there, recording MTUG_A_OWN_CLSACT before
+ * creating it (so a kill right after cannot leave ours unowned). */
+static int clsact_ensure(const struct mg_state *st, __u32 ifindex,
+			 struct mtug_iface_cfg *cfg)
+{
+	bool created, claimed = false;
 	int err;
 
-	err = mg_xdp_attach(st->dir, ifindex, st->prog[MG_PROG_XDP], generic);
-	if (err)
-		return err;
-	cfg->attach |= generic ? MTUG_A_XDP_GENERIC : MTUG_A_XDP_NATIVE;
-	mg_obj_id(st->prog[MG_PROG_XDP], &cfg->xdp_prog_id);
-
-	err = mg_tc_clsact_create(ifindex, &created);
-	if (err)
-		return err;
-	if (created)
+	if (!(cfg->attach & MTUG_A_OWN_CLSACT)) {
+		err = mg_tc_clsact_exists(ifindex);
+		if (err < 0)
+			return err;
+		if (err)
+			return 0; /* someone's: used, never deleted */
 		cfg->attach |= MTUG_A_OWN_CLSACT;
-	cfg->tc_prio = MG_TC_PRIO;
-
-	/* Ingress always: the TC ingress program does only broadcast-mode
-	 * ICMP work and costs little otherwise, and this way `ptb mode
-	 * broadcast` needs no re-attach. */
-	err = mg_tc_filter_add(ifindex, true, st->prog[MG_PROG_TC_INGRESS],
-			       cfg->tc_prio);
-	if (err)
-		return err;
-	cfg->attach |= MTUG_A_TC_INGRESS;
-	if (egress) {
-		err = mg_tc_filter_add(ifindex, false, st->prog[MG_PROG_TC_EGRESS],
-				       cfg->tc_prio);
+		err = mg_iface_put(st, ifindex, cfg, BPF_EXIST);
 		if (err)
 			return err;
-		cfg->attach |= MTUG_A_TC_EGRESS;
+		claimed = true;
 	}
+	err = mg_tc_clsact_create(ifindex, &created);
+	if (err || created || !claimed)
+		return err; /* (there already with the bit: one we made) */
+	/* Someone made one between our question and our create: not ours. */
+	cfg->attach &= ~MTUG_A_OWN_CLSACT;
 	return mg_iface_put(st, ifindex, cfg, BPF_EXIST);
+}
+
+/* Delete the clsact qdisc if mtuguard made it and no filter of ours is
+ * left on it (egress needs it as much as ingress). */
+static int clsact_release(__u32 ifindex, struct mtug_iface_cfg *cfg)
+{
+	int err;
+
+	if (!(cfg->attach & MTUG_A_OWN_CLSACT) || cfg->attach & TC_BITS)
+		return 0;
+	err = mg_tc_clsact_destroy(ifindex);
+	if (!err)
+		cfg->attach &= ~MTUG_A_OWN_CLSACT;
+	return err;
+}
+
+/* Add our filter in one direction; cfg (with any new settings) is written
+ * with its bit first.  Nothing to do if it is there already. */
+static int tc_add(const struct mg_state *st, __u32 ifindex,
+		  struct mtug_iface_cfg *cfg, bool ingress)
+{
+	__u32 bit = ingress ? MTUG_A_TC_INGRESS : MTUG_A_TC_EGRESS;
+	int err;
+
+	err = clsact_ensure(st, ifindex, cfg);
+	if (err)
+		return err;
+	cfg->tc_prio = MG_TC_PRIO;
+	cfg->attach |= bit;
+	err = mg_iface_put(st, ifindex, cfg, BPF_EXIST);
+	if (err || filter_live(st, ifindex, ingress))
+		return err;
+	return mg_tc_filter_add(ifindex, ingress,
+				st->prog[ingress ? MG_PROG_TC_INGRESS : MG_PROG_TC_EGRESS],
+				cfg->tc_prio);
+}
+
+/* Remove our filter in one direction (and the clsact we made, if it was
+ * the last), then write cfg. */
+static int tc_del(const struct mg_state *st, __u32 ifindex,
+		  struct mtug_iface_cfg *cfg, bool ingress)
+{
+	__u32 bit = ingress ? MTUG_A_TC_INGRESS : MTUG_A_TC_EGRESS;
+	int err;
+
+	err = mg_tc_filter_del(ifindex, ingress, cfg->tc_prio ?: MG_TC_PRIO,
+			       prog_id(st, ingress ? MG_PROG_TC_INGRESS :
+						     MG_PROG_TC_EGRESS));
+	if (err)
+		return err;
+	cfg->attach &= ~bit;
+	err = clsact_release(ifindex, cfg);
+	if (!(cfg->attach & TC_BITS))
+		cfg->tc_prio = 0;
+	return mg_iface_put(st, ifindex, cfg, BPF_EXIST) ?: err;
+}
+
+int mg_attach_ingress_sync(const struct mg_state *st, __u32 ifindex,
+			   struct mtug_iface_cfg *cfg)
+{
+	int err;
+
+	if (mg_attach_needs_ingress(cfg))
+		return tc_add(st, ifindex, cfg, true);
+	/* The settings first: from then on nothing needs the filter. */
+	err = mg_iface_put(st, ifindex, cfg, BPF_EXIST);
+	if (err || (!(cfg->attach & MTUG_A_TC_INGRESS) && !filter_live(st, ifindex, true)))
+		return err;
+	return tc_del(st, ifindex, cfg, true);
+}
+
+/* Attach with cfg's settings and slot: the entry first (write-ahead, see
+ * above), then XDP, then the TC filters this interface needs. */
+static int attach_entry(const struct mg_state *st, __u32 ifindex, bool generic,
+			bool egress, struct mtug_iface_cfg *cfg)
+{
+	int err;
+
+	cfg->attach = generic ? MTUG_A_XDP_GENERIC : MTUG_A_XDP_NATIVE;
+	cfg->xdp_prog_id = prog_id(st, MG_PROG_XDP);
+	cfg->tc_prio = 0;
+	err = mg_iface_put(st, ifindex, cfg, BPF_NOEXIST);
+	if (err)
+		return err;
+	err = mg_xdp_attach(st->dir, ifindex, st->prog[MG_PROG_XDP], generic);
+	if (!err && mg_attach_needs_ingress(cfg))
+		err = tc_add(st, ifindex, cfg, true);
+	if (!err && egress)
+		err = tc_add(st, ifindex, cfg, false);
+	if (err)
+		/* Roll back what this attach did; the error is printed. */
+		mg_detach_iface(st, ifindex, cfg);
+	return err;
 }
 
 int mg_attach_iface(const struct mg_state *st, __u32 ifindex, bool generic,
@@ -101,9 +291,6 @@ int mg_attach_iface(const struct mg_state *st, __u32 ifindex, bool generic,
 {
 	int err;
 
-	cfg->attach = 0;
-	cfg->xdp_prog_id = 0;
-	cfg->tc_prio = 0;
 	/* A slot of its own in iface_counters, zeroed before the entry that
 	 * points the datapath at it is visible: a slot another interface
 	 * used before starts clean.  Free slots are nobody's, so zeroing one
@@ -113,75 +300,68 @@ int mg_attach_iface(const struct mg_state *st, __u32 ifindex, bool generic,
 		err = mg_iface_slot_zero(st, cfg->slot);
 	/* The entry goes in first, so the datapath finds its features from
 	 * the very first packet. */
-	if (!err)
-		err = mg_iface_put(st, ifindex, cfg, BPF_NOEXIST);
+	return err ?: attach_entry(st, ifindex, generic, egress, cfg);
+}
+
+int mg_attach_redo(const struct mg_state *st, __u32 ifindex, bool generic,
+		   bool egress, const struct mtug_iface_cfg *old)
+{
+	struct mtug_iface_cfg cfg = *old;
+	int err;
+
+	/* Take off what is there (the missing parts count as done), then
+	 * attach anew; the settings and the counter slot stay. */
+	err = mg_detach_iface(st, ifindex, &cfg);
 	if (err)
 		return err;
-	err = attach_steps(st, ifindex, generic, egress, cfg);
-	if (err)
-		/* Roll back what this attach did; the error is printed. */
-		mg_detach_iface(st, ifindex, cfg);
-	return err;
+	cfg = *old;
+	return attach_entry(st, ifindex, generic, egress, &cfg);
 }
 
 int mg_attach_xdp_mode(const struct mg_state *st, __u32 ifindex,
 		       struct mtug_iface_cfg *cfg, bool generic)
 {
-	const __u32 xdp_bits = MTUG_A_XDP_NATIVE | MTUG_A_XDP_GENERIC;
 	bool was_generic = cfg->attach & MTUG_A_XDP_GENERIC;
 	int err, e;
 
-	/* A link cannot change its mode: detach, then attach anew. */
+	/* A link cannot change its mode: detach, then attach anew (the
+	 * entry records the new mode first). */
 	err = mg_xdp_detach(st->dir, ifindex);
 	if (err)
 		return err;
-	cfg->attach &= ~xdp_bits;
-	err = mg_xdp_attach(st->dir, ifindex, st->prog[MG_PROG_XDP], generic);
+	cfg->attach &= ~XDP_BITS;
+	cfg->attach |= generic ? MTUG_A_XDP_GENERIC : MTUG_A_XDP_NATIVE;
+	err = mg_iface_put(st, ifindex, cfg, BPF_EXIST);
+	if (!err)
+		err = mg_xdp_attach(st->dir, ifindex, st->prog[MG_PROG_XDP], generic);
 	if (err) {
-		e = mg_xdp_attach(st->dir, ifindex, st->prog[MG_PROG_XDP], was_generic);
+		cfg->attach &= ~XDP_BITS;
+		cfg->attach |= was_generic ? MTUG_A_XDP_GENERIC : MTUG_A_XDP_NATIVE;
+		e = mg_iface_put(st, ifindex, cfg, BPF_EXIST);
 		if (!e)
-			cfg->attach |= was_generic ? MTUG_A_XDP_GENERIC : MTUG_A_XDP_NATIVE;
-		mg_iface_put(st, ifindex, cfg, BPF_EXIST);
+			mg_xdp_attach(st->dir, ifindex, st->prog[MG_PROG_XDP], was_generic);
 		return err;
 	}
-	cfg->attach |= generic ? MTUG_A_XDP_GENERIC : MTUG_A_XDP_NATIVE;
-	mg_obj_id(st->prog[MG_PROG_XDP], &cfg->xdp_prog_id);
+	cfg->xdp_prog_id = prog_id(st, MG_PROG_XDP);
 	return mg_iface_put(st, ifindex, cfg, BPF_EXIST);
 }
 
 int mg_attach_egress(const struct mg_state *st, __u32 ifindex,
 		     struct mtug_iface_cfg *cfg, bool on)
 {
-	__u32 id = 0;
-	int err;
-
-	if (!cfg->tc_prio)
-		cfg->tc_prio = MG_TC_PRIO;
-	if (on) {
-		err = mg_tc_filter_add(ifindex, false, st->prog[MG_PROG_TC_EGRESS],
-				       cfg->tc_prio);
-		if (err)
-			return err;
-		cfg->attach |= MTUG_A_TC_EGRESS;
-	} else {
-		mg_obj_id(st->prog[MG_PROG_TC_EGRESS], &id);
-		err = mg_tc_filter_del(ifindex, false, cfg->tc_prio, id);
-		if (err)
-			return err;
-		cfg->attach &= ~MTUG_A_TC_EGRESS;
-	}
-	return mg_iface_put(st, ifindex, cfg, BPF_EXIST);
+	return on ? tc_add(st, ifindex, cfg, false) : tc_del(st, ifindex, cfg, false);
 }
 
 static void describe(const struct attach_args *a, const struct mtug_iface_cfg *cfg)
 {
-	printf("attached %s (ifindex %u): xdp %s, tc ingress%s%s\n", a->iface,
+	printf("attached %s (ifindex %u): xdp %s, %s%s\n", a->iface,
 	       a->ifindex, a->generic ? "generic" : "native",
-	       a->egress ? "+egress" : "",
+	       mg_attach_tc_str(cfg->attach),
 	       cfg->attach & MTUG_A_OWN_CLSACT ? " (clsact created)" : "");
 }
 
-/* Retries when a concurrent last detach removed the directory meanwhile. */
+/* Retries when a concurrent last detach removed the directory meanwhile,
+ * or after removing the leftovers of an interrupted first attach. */
 int mg_state_acquire(const char *dir, struct mg_state *st)
 {
 	struct mg_pin_prep prep;
@@ -198,14 +378,24 @@ int mg_state_acquire(const char *dir, struct mg_state *st)
 			mg_pin_dir_undo(dir, &prep);
 			return lock_fd;
 		}
-		if (!mg_state_complete(dir)) {
+		/* Pins without the marker: removed with the pin dir, then
+		 * start over from nothing. */
+		err = mg_state_settle(dir);
+		if (err > 0) {
+			mg_note("removed the leftovers of an interrupted attach in %s",
+				dir);
+			close(lock_fd);
+			continue;
+		}
+		if (!err && !mg_state_complete(dir)) {
 			err = mg_state_create(dir);
-			if (err) {
+			if (err)
 				mg_state_unpin_all(dir);
-				mg_pin_dir_undo(dir, &prep);
-				close(lock_fd);
-				return err;
-			}
+		}
+		if (err) {
+			mg_pin_dir_undo(dir, &prep);
+			close(lock_fd);
+			return err;
 		}
 		return mg_state_open(st, dir, MG_STATE_PROGS, lock_fd);
 	}
@@ -222,6 +412,8 @@ int mg_cmd_attach(const struct mg_ctx *ctx, int argc, char **argv)
 	struct mtug_iface_cfg old;
 	struct mg_state st;
 	struct attach_args a = {};
+	char what[64];
+	__u32 missing;
 	int err;
 
 	mg_state_init(&st);
@@ -239,10 +431,21 @@ int mg_cmd_attach(const struct mg_ctx *ctx, int argc, char **argv)
 		return err;
 
 	if (mg_iface_get(&st, a.ifindex, &old) == 0) {
-		printf("%s is already attached, nothing to do\n", a.iface);
-		goto out;
+		missing = mg_attach_missing(&st, a.ifindex, &old);
+		if (!missing) {
+			printf("%s is already attached, nothing to do\n", a.iface);
+			goto out;
+		}
+		mg_attach_missing_str(missing, what, sizeof(what));
+		mg_note("%s: an earlier attach was interrupted (%s missing): "
+			"attaching it again", a.iface, what);
+		err = mg_attach_redo(&st, a.ifindex, a.generic, a.egress, &old);
+		cfg = old;
+		if (!err)
+			mg_iface_get(&st, a.ifindex, &cfg);
+	} else {
+		err = mg_attach_iface(&st, a.ifindex, a.generic, a.egress, &cfg);
 	}
-	err = mg_attach_iface(&st, a.ifindex, a.generic, a.egress, &cfg);
 	if (!err)
 		describe(&a, &cfg);
 out:

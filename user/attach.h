@@ -9,6 +9,7 @@
 #define MG_ATTACH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "mtuguard.h"
 #include "state.h"
@@ -22,15 +23,30 @@
 int mg_state_acquire(const char *dir, struct mg_state *st);
 
 /*
- * Attach XDP (generic or native) and the TC filters (ingress, and egress
- * if asked) to ifindex, which must not be attached yet.  cfg gives the
- * initial features, MTU and PTB mode; its attach bookkeeping and its
- * counter slot (the lowest free one, its rows zeroed) are filled in.
- * The entry goes in first, so the datapath sees its settings from the
- * first packet.  On failure what was done is undone (errors printed).
+ * Attach XDP (generic or native) and the TC filters (ingress if the PTB
+ * mode needs it, egress if asked) to ifindex, which must not be attached
+ * yet.  cfg gives the initial features, MTU and PTB mode; its attach
+ * bookkeeping and its counter slot (the lowest free one, its rows zeroed)
+ * are filled in.  The entry goes in first and records each step before it
+ * is taken (see attach.c), so the datapath sees its settings from the
+ * first packet and a kill at any point leaves what mg_attach_missing()
+ * and mg_detach_iface() understand.  On failure what was done is undone
+ * (errors printed).
  */
 int mg_attach_iface(const struct mg_state *st, __u32 ifindex, bool generic,
 		    bool egress, struct mtug_iface_cfg *cfg);
+
+/* The parts old->attach records (or every attach adds) that are not live
+ * on ifindex: attach bits, 0 if none (a whole attach). */
+__u32 mg_attach_missing(const struct mg_state *st, __u32 ifindex,
+			const struct mtug_iface_cfg *old);
+/* Those bits as words: "xdp, tc ingress+egress". */
+void mg_attach_missing_str(__u32 missing, char *buf, size_t len);
+
+/* Redo an interrupted attach: remove what of it is there, attach anew
+ * with these arguments, keeping old's settings and counter slot. */
+int mg_attach_redo(const struct mg_state *st, __u32 ifindex, bool generic,
+		   bool egress, const struct mtug_iface_cfg *old);
 
 /* Re-attach the XDP program of an attached interface in another mode
  * (the TC filters stay).  If the new mode fails, the old one is restored. */
@@ -40,5 +56,19 @@ int mg_attach_xdp_mode(const struct mg_state *st, __u32 ifindex,
 /* Add or remove the TC egress filter of an attached interface. */
 int mg_attach_egress(const struct mg_state *st, __u32 ifindex,
 		     struct mtug_iface_cfg *cfg, bool on);
+
+/* Whether cfg's interface needs the TC ingress filter: PTB mode fib or
+ * broadcast (or no XDP). */
+bool mg_attach_needs_ingress(const struct mtug_iface_cfg *cfg);
+
+/* Write cfg (new settings of an attached interface), adding the TC
+ * ingress filter if they need it and removing it if not (with the clsact
+ * qdisc mtuguard made, once no filter of ours is left on it). */
+int mg_attach_ingress_sync(const struct mg_state *st, __u32 ifindex,
+			   struct mtug_iface_cfg *cfg);
+
+/* The TC filters of attach bits as words: "tc ingress+egress", "tc
+ * egress", "tc ingress", "no tc". */
+const char *mg_attach_tc_str(__u32 attach);
 
 #endif /* MG_ATTACH_H */

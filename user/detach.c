@@ -14,51 +14,60 @@
 #include "tc.h"
 #include "xdp.h"
 
+/* Our filter in one direction: removed if cfg records it, or if it is
+ * there and runs our program (cfg may lag behind after a kill).  A filter
+ * that is gone already counts as removed. */
+static int drop_filter(const struct mg_state *st, __u32 ifindex,
+		       struct mtug_iface_cfg *cfg, bool ingress)
+{
+	__u32 bit = ingress ? MTUG_A_TC_INGRESS : MTUG_A_TC_EGRESS;
+	enum mg_prog_id p = ingress ? MG_PROG_TC_INGRESS : MG_PROG_TC_EGRESS;
+	__u32 id = 0, live;
+	int err;
+
+	if (st->prog[p] >= 0)
+		mg_obj_id(st->prog[p], &id);
+	if (!(cfg->attach & bit) &&
+	    (!id || mg_tc_filter_query(ifindex, ingress, MG_TC_PRIO, &live) ||
+	     live != id))
+		return 0;
+	err = mg_tc_filter_del(ifindex, ingress, cfg->tc_prio ?: MG_TC_PRIO, id);
+	if (!err)
+		cfg->attach &= ~bit;
+	return err;
+}
+
 int mg_detach_iface(const struct mg_state *st, __u32 ifindex,
 		    struct mtug_iface_cfg *cfg)
 {
+	const __u32 tc_bits = MTUG_A_TC_INGRESS | MTUG_A_TC_EGRESS;
 	char name[IF_NAMESIZE];
 	bool gone = mg_ifname(ifindex, name) == -ENODEV;
-	__u32 ing_id = 0, eg_id = 0;
 	int err = 0, e;
 
 	/* When the device went away the kernel dropped its qdisc and
 	 * filters, and the XDP link only needs unpinning. */
-	if (gone)
-		cfg->attach &= ~(MTUG_A_TC_INGRESS | MTUG_A_TC_EGRESS |
-				 MTUG_A_OWN_CLSACT);
-	if (st->prog[MG_PROG_TC_INGRESS] >= 0)
-		mg_obj_id(st->prog[MG_PROG_TC_INGRESS], &ing_id);
-	if (st->prog[MG_PROG_TC_EGRESS] >= 0)
-		mg_obj_id(st->prog[MG_PROG_TC_EGRESS], &eg_id);
-
-	if (cfg->attach & MTUG_A_TC_INGRESS) {
-		e = mg_tc_filter_del(ifindex, true, cfg->tc_prio, ing_id);
-		if (!e)
-			cfg->attach &= ~MTUG_A_TC_INGRESS;
-		err = err ?: e;
-	}
-	if (cfg->attach & MTUG_A_TC_EGRESS) {
-		e = mg_tc_filter_del(ifindex, false, cfg->tc_prio, eg_id);
-		if (!e)
-			cfg->attach &= ~MTUG_A_TC_EGRESS;
+	if (gone) {
+		cfg->attach &= ~(tc_bits | MTUG_A_OWN_CLSACT);
+	} else {
+		err = drop_filter(st, ifindex, cfg, true);
+		e = drop_filter(st, ifindex, cfg, false);
 		err = err ?: e;
 	}
 	/* Only after our filters are off it, and only if we made it. */
-	if ((cfg->attach & MTUG_A_OWN_CLSACT) &&
-	    !(cfg->attach & (MTUG_A_TC_INGRESS | MTUG_A_TC_EGRESS))) {
+	if ((cfg->attach & MTUG_A_OWN_CLSACT) && !(cfg->attach & tc_bits)) {
 		e = mg_tc_clsact_destroy(ifindex);
 		if (!e)
 			cfg->attach &= ~MTUG_A_OWN_CLSACT;
 		err = err ?: e;
 	}
-	if (cfg->attach & (MTUG_A_XDP_NATIVE | MTUG_A_XDP_GENERIC)) {
-		e = mg_xdp_detach(st->dir, ifindex);
-		if (!e)
-			cfg->attach &= ~(MTUG_A_XDP_NATIVE | MTUG_A_XDP_GENERIC);
-		err = err ?: e;
-	}
-	if (!(cfg->attach & (MTUG_A_TC_INGRESS | MTUG_A_TC_EGRESS)))
+	/* Whatever the bits say: no pinned link is a no-op, and a link
+	 * pinned by an attach killed before it recorded it goes too. */
+	e = mg_xdp_detach(st->dir, ifindex);
+	if (!e)
+		cfg->attach &= ~(MTUG_A_XDP_NATIVE | MTUG_A_XDP_GENERIC);
+	err = err ?: e;
+	if (!(cfg->attach & tc_bits))
 		cfg->tc_prio = 0;
 	if (cfg->attach) {
 		/* Keep what is left to undo for the next try. */

@@ -35,6 +35,15 @@ void mg_err(const char *fmt, ...)
 	va_end(ap);
 }
 
+void mg_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vline("", fmt, ap);
+	va_end(ap);
+}
+
 void mg_warn(const char *fmt, ...)
 {
 	va_list ap;

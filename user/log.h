@@ -21,6 +21,9 @@ int mg_log_verbose(void);
 
 /* "mtuguard: <msg>" on stderr. */
 void mg_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "mtuguard: <msg>" on stderr: a notice that is not an error (what a
+ * command repaired on its way, say). */
+void mg_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "mtuguard: warning: <msg>" on stderr. */
 void mg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Debug line on stderr, only with -v. */

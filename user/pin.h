@@ -7,6 +7,9 @@
  *   mtu_v4 mtu_v6 iface_cfg global_cfg counters ptb_bucket   maps
  *   prog_xdp prog_tc_ingress prog_tc_egress                  programs
  *   links/xdp_<ifindex>                                      XDP bpf_links
+ *   state_complete   empty dir: every map and program above is pinned
+ *                    (made last by the first attach, removed first by the
+ *                    last detach; see mg_state_settle() in state.h)
  *   mtuguard_mounted     empty dir: mtuguard mounted this bpffs itself
  */
 #ifndef MG_PIN_H
@@ -20,6 +23,7 @@
 #define MG_PIN_DIR_ENV     "MTUGUARD_PIN_DIR"
 #define MG_PIN_LINKS       "links"
 #define MG_PIN_OWN_MOUNT   "mtuguard_mounted" /* no dots: bpffs refuses them */
+#define MG_PIN_COMPLETE    "state_complete"
 
 /* What mg_pin_dir_prepare() did, so a failed attach can undo it. */
 struct mg_pin_prep {

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * ptb.c - `mtuguard ptb ...`: settings of the ICMP re-hash.  Only writes
- * configuration; the datapath reads it per packet.
- *   ptb mode fib|broadcast|off [--iface IFACE]   (iface_cfg.ptb_mode)
+ * ptb.c - `mtuguard ptb ...`: settings of the ICMP re-hash.  Writes
+ * configuration, which the datapath reads per packet; `ptb mode` also adds
+ * or removes the TC ingress filter the mode needs.
+ *   ptb mode fib|broadcast|off [--iface IFACE]   (iface_cfg.ptb_mode, and
+ *                                the TC ingress filter: fib and broadcast
+ *                                need it, off does not)
  *   ptb min-mtu V4 V6 | rate PPS | forward on|off | errors frag|all
  *   ptb invalid pass|drop                        (global_cfg)
  */
@@ -11,6 +14,7 @@
 
 #include "mtuguard.h"
 #include "args.h"
+#include "attach.h"
 #include "cfg.h"
 #include "cmd.h"
 #include "log.h"
@@ -51,7 +55,7 @@ static int cmd_mode(const struct mg_ctx *ctx, int argc, char **argv)
 		return mg_usage("ptb mode: unknown mode '%s' (fib, broadcast or off)",
 				pos[0]);
 
-	err = mg_state_open(&st, ctx->pin_dir, MG_STATE_LOCK, -1);
+	err = mg_state_open(&st, ctx->pin_dir, MG_STATE_PROGS | MG_STATE_LOCK, -1);
 	if (err)
 		return err;
 	n = mg_iface_targets(&st, iface, list, MTUG_IFACE_MAX_ENTRIES);
@@ -63,7 +67,7 @@ static int cmd_mode(const struct mg_ctx *ctx, int argc, char **argv)
 		if (mg_iface_get(&st, list[i], &c))
 			continue;
 		c.ptb_mode = mode;
-		err = mg_iface_put(&st, list[i], &c, BPF_EXIST);
+		err = mg_attach_ingress_sync(&st, list[i], &c);
 	}
 out:
 	mg_state_close(&st);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* state.c - see state.h. */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
@@ -14,6 +16,7 @@
 #include "log.h"
 #include "pin.h"
 #include "state.h"
+#include "xdp.h"
 
 struct map_desc {
 	const char *name;
@@ -66,10 +69,26 @@ static bool pinned(const char *dir, const char *name)
 
 bool mg_state_present(const char *dir)
 {
-	return pinned(dir, maps[MG_MAP_GLOBAL_CFG].name);
+	int i;
+
+	if (pinned(dir, MG_PIN_COMPLETE) || pinned(dir, MG_PIN_LINKS))
+		return true;
+	for (i = 0; i < MG_MAP_NR; i++)
+		if (pinned(dir, maps[i].name))
+			return true;
+	for (i = 0; i < MG_PROG_NR; i++)
+		if (pinned(dir, prog_pins[i]))
+			return true;
+	return false;
 }
 
 bool mg_state_complete(const char *dir)
+{
+	return pinned(dir, MG_PIN_COMPLETE);
+}
+
+/* Every map and program pinned (what the marker stands for). */
+static bool all_pinned(const char *dir)
 {
 	int i;
 
@@ -80,6 +99,61 @@ bool mg_state_complete(const char *dir)
 		if (!pinned(dir, prog_pins[i]))
 			return false;
 	return true;
+}
+
+static int mark_complete(const char *dir)
+{
+	char path[PATH_MAX];
+	int err;
+
+	err = mg_pin_path(path, sizeof(path), dir, MG_PIN_COMPLETE);
+	if (err)
+		return err;
+	if (mkdir(path, 0700) && errno != EEXIST) {
+		err = -errno;
+		mg_err("cannot create %s: %s", path, strerror(errno));
+	}
+	return err;
+}
+
+int mg_state_settle(const char *dir)
+{
+	if (!mg_state_present(dir) || mg_state_complete(dir))
+		return 0;
+	/* Every pin there but no marker: a state pinned by a build before
+	 * the marker, or a first attach killed just before making it (so
+	 * nothing is attached with it yet).  Either way it is whole. */
+	if (all_pinned(dir)) {
+		mg_dbg("every pin of %s is there: marking it complete", dir);
+		return mark_complete(dir);
+	}
+	/* Some pins, no marker: a first attach killed while it loaded and
+	 * pinned, or a last detach killed while it unpinned.  Nothing can
+	 * run with such a state (attach attaches only after the marker), so
+	 * it goes, and the pin dir with it (and our bpffs mount, if ours). */
+	mg_state_unpin_all(dir);
+	mg_pin_dir_remove(dir);
+	return 1;
+}
+
+int mg_state_recover(const char *dir)
+{
+	int lock_fd, r;
+
+	if (!mg_state_present(dir) || mg_state_complete(dir))
+		return 0;
+	/* Maybe a first attach is loading right now: it holds the lock
+	 * until it is done, so wait for it before judging. */
+	lock_fd = mg_pin_lock(dir);
+	if (lock_fd == -EAGAIN)
+		return 0; /* removed meanwhile: nothing left */
+	if (lock_fd < 0)
+		return lock_fd;
+	r = mg_state_settle(dir);
+	close(lock_fd);
+	if (r > 0)
+		mg_note("removed the leftovers of an interrupted attach in %s", dir);
+	return r;
 }
 
 int mg_obj_id(int fd, __u32 *id)
@@ -148,7 +222,8 @@ int mg_state_open(struct mg_state *st, const char *dir, unsigned int flags,
 		  int lock_fd)
 {
 	char path[PATH_MAX];
-	int i, fd, err = 0;
+	bool settle;
+	int i, fd, r, err = 0;
 
 	mg_state_init(st);
 	snprintf(st->dir, sizeof(st->dir), "%s", dir);
@@ -160,7 +235,10 @@ int mg_state_open(struct mg_state *st, const char *dir, unsigned int flags,
 		err = -ENOENT;
 		goto out;
 	}
-	if ((flags & MG_STATE_LOCK) && st->lock_fd < 0) {
+	/* An incomplete state is judged under the lock even by a reader:
+	 * a first attach holds it until the state is whole. */
+	settle = !mg_state_complete(dir);
+	if ((flags & MG_STATE_LOCK || settle) && st->lock_fd < 0) {
 		st->lock_fd = mg_pin_lock(dir);
 		if (st->lock_fd == -EAGAIN)
 			mg_err("not attached (state in %s removed meanwhile)", dir);
@@ -168,6 +246,20 @@ int mg_state_open(struct mg_state *st, const char *dir, unsigned int flags,
 			err = st->lock_fd == -EAGAIN ? -ENOENT : st->lock_fd;
 			st->lock_fd = -1;
 			goto out;
+		}
+	}
+	if (settle) {
+		r = mg_state_settle(dir);
+		if (r > 0)
+			mg_err("not attached (removed the leftovers of an interrupted "
+			       "attach in %s)", dir);
+		if (r) {
+			err = r > 0 ? -ENOENT : r;
+			goto out;
+		}
+		if (!(flags & MG_STATE_LOCK) && lock_fd < 0) {
+			close(st->lock_fd); /* taken only to settle */
+			st->lock_fd = -1;
 		}
 	}
 	for (i = 0; i < MG_MAP_NR; i++) {
@@ -281,11 +373,41 @@ int mg_state_create(const char *dir)
 			goto out;
 		}
 	}
-	mg_dbg("loaded the BPF object and pinned it in %s", dir);
+	/* Last: from here on the state is whole, and only from here on may
+	 * anything be attached with it. */
+	err = mark_complete(dir);
+	if (!err)
+		mg_dbg("loaded the BPF object and pinned it in %s", dir);
 out:
 	/* The pins hold the maps and programs from here on. */
 	mtuguard_bpf__destroy(skel);
 	return err;
+}
+
+/* Detach and unpin every XDP link left under links/ (none, normally:
+ * each goes with its interface's detach). */
+static void unpin_links(const char *dir)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	unsigned long idx;
+	char *end;
+	DIR *d;
+
+	if (mg_pin_path(path, sizeof(path), dir, MG_PIN_LINKS))
+		return;
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, "xdp_", 4))
+			continue;
+		idx = strtoul(de->d_name + 4, &end, 10);
+		if (!*end && idx)
+			mg_xdp_detach(dir, idx);
+	}
+	closedir(d);
+	rmdir(path);
 }
 
 void mg_state_unpin_all(const char *dir)
@@ -293,12 +415,15 @@ void mg_state_unpin_all(const char *dir)
 	char path[PATH_MAX];
 	int i;
 
+	/* The marker first: a kill from here on leaves an incomplete state,
+	 * which the next CLI run removes (mg_state_settle). */
+	if (!mg_pin_path(path, sizeof(path), dir, MG_PIN_COMPLETE))
+		rmdir(path);
 	for (i = 0; i < MG_PROG_NR; i++)
 		if (!mg_pin_path(path, sizeof(path), dir, prog_pins[i]))
 			unlink(path);
 	for (i = 0; i < MG_MAP_NR; i++)
 		if (!mg_pin_path(path, sizeof(path), dir, maps[i].name))
 			unlink(path);
-	if (!mg_pin_path(path, sizeof(path), dir, MG_PIN_LINKS))
-		rmdir(path);
+	unpin_links(dir);
 }

@@ -5,6 +5,14 @@
  * The first attach loads the BPF object once and pins everything; every
  * later CLI run opens the pins (bpf_obj_get), so there is only ever one copy
  * of each map per pin directory.
+ *
+ * Crash safety: the first attach pins every map and program, THEN makes
+ * the marker <pin-dir>/state_complete, and only then attaches anything;
+ * the last detach removes the marker first, then the pins.  So pins
+ * without the marker are always the leftovers of a first attach (or a
+ * last detach) killed part-way, with nothing attached through them: the
+ * next CLI run that finds them removes them under the pin dir lock
+ * (mg_state_settle) and goes on as if there were no state.
  */
 #ifndef MG_STATE_H
 #define MG_STATE_H
@@ -46,18 +54,34 @@ struct mg_state {
 const char *mg_map_name(enum mg_map_id id);
 const char *mg_prog_pin_name(enum mg_prog_id id);
 
-/* True if there is any state in dir (its global_cfg is pinned). */
+/* True if there is anything of a state in dir (any pin, the marker, the
+ * links directory), complete or not. */
 bool mg_state_present(const char *dir);
 
-/* True if every map and program is pinned in dir. */
+/* True if the state in dir is whole (its marker is there). */
 bool mg_state_complete(const char *dir);
+
+/*
+ * With the pin dir lock held: make an incomplete state whole or remove
+ * it.  Every pin there without the marker (a build before the marker) is
+ * adopted: 0.  Only some: every pin, the links and the pin dir are
+ * removed: 1 (nothing printed).  Complete or absent: 0.  Or a negative
+ * errno (printed).
+ */
+int mg_state_settle(const char *dir);
+
+/* mg_state_settle() for a command that holds no lock: takes it, and
+ * prints "removed the leftovers of an interrupted attach in DIR" when it
+ * removed some.  Returns the same. */
+int mg_state_recover(const char *dir);
 
 /* All fds -1: safe to mg_state_close() without opening. */
 void mg_state_init(struct mg_state *st);
 
 /*
  * Open the pins.  With no state at all prints "not attached" and returns
- * -ENOENT; a pinned map whose layout does not match this binary is an
+ * -ENOENT; so it does after removing an incomplete state (under the lock,
+ * mg_state_settle(), saying so on the same line); a pinned map whose layout does not match this binary is an
  * error too (a stale pin dir from another version).  lock_fd: an already
  * held lock to adopt (or -1; MG_STATE_LOCK takes one).
  */
@@ -71,8 +95,9 @@ void mg_state_close_fds(struct mg_state *st);
  * attach).  Pins that already exist are reused, not replaced. */
 int mg_state_create(const char *dir);
 
-/* Unpin every map and program and the links dir (last detach, or a failed
- * first attach).  Best effort. */
+/* Remove the marker, then unpin every map and program, any XDP link left
+ * (detached) and the links dir (last detach, a failed first attach, or
+ * leftovers).  Best effort. */
 void mg_state_unpin_all(const char *dir);
 
 /* Kernel id of a BPF object fd (program or map or link). */

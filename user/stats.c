@@ -254,10 +254,13 @@ static int reset(const struct mg_state *st, int ncpu)
 static int prometheus(const struct mg_ctx *ctx, const char *textfile,
 		      struct mg_state *st, struct snap *a)
 {
-	bool present = mg_state_present(ctx->pin_dir);
 	struct mg_prom_counters c = { .totals = a->total };
-	int err = 0;
+	int err = mg_state_recover(ctx->pin_dir); /* leftovers: not attached */
+	bool present = mg_state_present(ctx->pin_dir);
 
+	if (err < 0)
+		return err;
+	err = 0;
 	if (present)
 		err = mg_state_open(st, ctx->pin_dir, 0, -1);
 	if (!err && present)

@@ -11,6 +11,7 @@
 
 #include "mtuguard.h"
 #include "args.h"
+#include "attach.h"
 #include "cfg.h"
 #include "cmd.h"
 #include "config.h"
@@ -42,6 +43,7 @@ struct iface_view {
 	bool xdp_attached;
 	__u32 xdp_prog_id;
 	bool tc_ingress, tc_egress;
+	__u32 missing; /* recorded parts not live: an interrupted attach */
 	__u32 link_mtu;
 };
 
@@ -58,12 +60,15 @@ static void view_iface(const struct mg_state *st, __u32 ifindex, struct iface_vi
 		v->xdp_prog_id = 0;
 	if (!v->xdp_prog_id)
 		v->xdp_prog_id = v->cfg.xdp_prog_id;
-	if (v->exists && v->cfg.tc_prio) {
-		v->tc_ingress = !mg_tc_filter_query(ifindex, true, v->cfg.tc_prio, &id);
-		v->tc_egress = !mg_tc_filter_query(ifindex, false, v->cfg.tc_prio, &id);
+	/* Live, at our priority whatever the entry records. */
+	if (v->exists) {
+		v->tc_ingress = !mg_tc_filter_query(ifindex, true, MG_TC_PRIO, &id);
+		v->tc_egress = !mg_tc_filter_query(ifindex, false, MG_TC_PRIO, &id);
 	}
-	if (v->exists)
+	if (v->exists) {
 		v->link_mtu = mg_iface_link_mtu(v->name);
+		v->missing = mg_attach_missing(st, ifindex, &v->cfg);
+	}
 }
 
 static void mtu_text(char *buf, size_t len, __u32 mtu)
@@ -77,7 +82,7 @@ static void mtu_text(char *buf, size_t len, __u32 mtu)
 static void print_text(const struct mg_state *st, const struct mtug_global_cfg *g,
 		       int n4, int n6, const struct iface_view *v, int n)
 {
-	char mtu[16];
+	char mtu[16], what[64], note[160];
 	int i;
 
 	mtu_text(mtu, sizeof(mtu), g->default_mtu);
@@ -92,9 +97,15 @@ static void print_text(const struct mg_state *st, const struct mtug_global_cfg *
 	printf("interfaces:  %d\n", n);
 	for (i = 0; i < n; i++) {
 		mtu_text(mtu, sizeof(mtu), v[i].cfg.mtu);
-		printf("  %s (ifindex %u)%s: xdp %s prog %u%s, tc ingress %s egress %s, "
+		note[0] = '\0';
+		if (v[i].missing) {
+			mg_attach_missing_str(v[i].missing, what, sizeof(what));
+			snprintf(note, sizeof(note), " [interrupted attach, %s missing: "
+				 "'mtuguard attach %s' completes it]", what, v[i].name);
+		}
+		printf("  %s (ifindex %u)%s%s: xdp %s prog %u%s, tc ingress %s egress %s, "
 		       "mss %s, ptb %s, ptb mode %s, mtu %s, link mtu %u\n",
-		       v[i].name, v[i].ifindex, v[i].exists ? "" : " [device gone]",
+		       v[i].name, v[i].ifindex, v[i].exists ? "" : " [device gone]", note,
 		       v[i].xdp_mode, v[i].xdp_prog_id,
 		       v[i].xdp_attached ? "" : " (not attached!)",
 		       v[i].tc_ingress ? "yes" : "no", v[i].tc_egress ? "yes" : "no",
@@ -137,6 +148,7 @@ static void print_json(const struct mg_state *st, const struct mtug_global_cfg *
 		mg_json_str(&j, "xdp_mode", v[i].xdp_mode);
 		mg_json_bool(&j, "xdp_attached", v[i].xdp_attached);
 		mg_json_u64(&j, "xdp_prog_id", v[i].xdp_prog_id);
+		mg_json_bool(&j, "interrupted", v[i].missing);
 		mg_json_bool(&j, "tc_ingress", v[i].tc_ingress);
 		mg_json_bool(&j, "tc_egress", v[i].tc_egress);
 		mg_json_u64(&j, "tc_prio", v[i].cfg.tc_prio);
@@ -186,7 +198,11 @@ int mg_cmd_status(const struct mg_ctx *ctx, int argc, char **argv)
 		err = mg_want_args("status", pos, npos, 0, NULL);
 	if (err)
 		return err;
-	/* No state is an answer here, not an error. */
+	/* No state is an answer here, not an error; nor are the leftovers
+	 * of an interrupted first attach (removed, saying so on stderr). */
+	err = mg_state_recover(ctx->pin_dir);
+	if (err < 0)
+		return err;
 	if (!mg_state_present(ctx->pin_dir))
 		return not_attached(ctx);
 

@@ -2,6 +2,12 @@
 /* tc.c - see tc.h. */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <linux/netlink.h>
+#include <linux/pkt_sched.h>
+#include <linux/rtnetlink.h>
 
 #include <bpf/libbpf.h>
 
@@ -12,6 +18,86 @@
 static const char *dir_name(bool ingress)
 {
 	return ingress ? "ingress" : "egress";
+}
+
+/* Walk one read of the qdisc dump: at its end 1 if a clsact qdisc of
+ * ifindex was in it, else 0; -EAGAIN for more to read. */
+static int parse_answer(const struct nlmsghdr *nh, ssize_t n, __u32 ifindex,
+			int *found)
+{
+	const struct rtattr *rta;
+	const struct tcmsg *t;
+	int len;
+
+	for (; NLMSG_OK(nh, n); nh = NLMSG_NEXT(nh, n)) {
+		if (nh->nlmsg_type == NLMSG_DONE)
+			return *found;
+		if (nh->nlmsg_type == NLMSG_ERROR) {
+			const struct nlmsgerr *e = NLMSG_DATA(nh);
+
+			return e->error ?: *found;
+		}
+		if (nh->nlmsg_type != RTM_NEWQDISC)
+			continue;
+		t = NLMSG_DATA(nh);
+		if ((__u32)t->tcm_ifindex != ifindex)
+			continue;
+		rta = (const struct rtattr *)((const char *)t + NLMSG_ALIGN(sizeof(*t)));
+		len = nh->nlmsg_len - NLMSG_LENGTH(sizeof(*t));
+		for (; RTA_OK(rta, len); rta = RTA_NEXT(rta, len))
+			if (rta->rta_type == TCA_KIND &&
+			    !strncmp(RTA_DATA(rta), "clsact", RTA_PAYLOAD(rta)))
+				*found = 1;
+	}
+	return -EAGAIN;
+}
+
+int mg_tc_clsact_exists(__u32 ifindex)
+{
+	/* libbpf has no qdisc query, and a filter query fails alike with or
+	 * without the qdisc: dump the qdiscs (the kernel does not filter a
+	 * dump by device; a get answers only with NLM_F_ECHO, which also
+	 * notifies every `tc monitor`) and look for a clsact on ifindex. */
+	struct {
+		struct nlmsghdr nh;
+		struct tcmsg tc;
+	} req = {
+		.nh = {
+			.nlmsg_len = sizeof(req),
+			.nlmsg_type = RTM_GETQDISC,
+			.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
+			.nlmsg_seq = 1,
+		},
+		.tc = {
+			.tcm_family = AF_UNSPEC,
+			.tcm_ifindex = ifindex,
+		},
+	};
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct timeval tv = { .tv_sec = 5 };
+	char nb[IF_NAMESIZE];
+	long buf[2048];
+	int fd, err, found = 0;
+	ssize_t n;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
+	    sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		err = -errno;
+	} else {
+		do {
+			n = recv(fd, buf, sizeof(buf), 0);
+			err = n < 0 ? -errno :
+				      parse_answer((struct nlmsghdr *)buf, n, ifindex,
+						   &found);
+		} while (err == -EAGAIN && n > 0);
+	}
+	if (fd >= 0)
+		close(fd);
+	if (err < 0)
+		mg_err("cannot query the qdiscs of %s: %s",
+		       mg_ifname_str(ifindex, nb), strerror(-err));
+	return err;
 }
 
 int mg_tc_clsact_create(__u32 ifindex, bool *created)

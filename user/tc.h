@@ -16,6 +16,11 @@
 #define MG_TC_HANDLE 0x6d67 /* "mg" */
 #define MG_TC_PRIO   0x6d67
 
+/* 1 if a clsact qdisc is on ifindex, 0 if not (or the device is gone),
+ * or a negative errno (printed).  Asked before creating one, so that the
+ * ownership can be recorded before the qdisc exists (see attach.c). */
+int mg_tc_clsact_exists(__u32 ifindex);
+
 /* Create the clsact qdisc; *created tells whether it was not there. */
 int mg_tc_clsact_create(__u32 ifindex, bool *created);
 /* Delete the clsact qdisc (with every filter left on it). */

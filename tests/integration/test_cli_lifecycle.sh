@@ -24,6 +24,7 @@ fi
 CYCLES=${CYCLES:-20}
 A=$(ns_new a) && B=$(ns_new b) || { fail "lifecycle setup" "ip netns add"; exit 1; }
 veth_new "$A" a0 "$B" b0 || { fail "lifecycle setup" "veth"; exit 1; }
+veth_new "$A" a1 "$A" a1p || { fail "lifecycle setup" "veth a1"; exit 1; }
 ip -n "$A" addr add 10.77.0.1/24 dev a0
 ip -n "$B" addr add 10.77.0.2/24 dev b0
 ip -n "$A" addr add fd00:77::1/64 dev a0 nodad
@@ -61,7 +62,8 @@ check_clean() { # want_clsact
 check_attached() { # egress(yes|no)
 	local why=""
 	has_xdp || why="no XDP"
-	has_our_filter ingress || why="${why:+$why, }no ingress filter"
+	# ptb mode off (a new interface): no TC ingress filter, only egress.
+	has_our_filter ingress && why="${why:+$why, }ingress filter (ptb mode off needs none)"
 	if [ "$1" = yes ]; then
 		has_our_filter egress || why="${why:+$why, }no egress filter"
 	fi
@@ -252,17 +254,18 @@ else
 fi
 
 # A failing step after XDP is up (our TC handle/priority taken by someone
-# else's filter): attach rolls back everything it did, including the state
-# it created on the way (pins, pin dir).
+# else's filter, on egress: a new interface in ptb mode off gets no
+# ingress filter): attach rolls back everything it did, including the
+# state it created on the way (pins, pin dir).
 nsx "$A" tc qdisc add dev a0 clsact
-nsx "$A" tc filter add dev a0 ingress prio 28007 handle 0x6d67 bpf bytecode '1,6 0 0 0,'
+nsx "$A" tc filter add dev a0 egress prio 28007 handle 0x6d67 bpf bytecode '1,6 0 0 0,'
 out=$(mtug "$A" attach a0 2>&1 >/dev/null)
 rc=$?
 why=""
 [ "$rc" = 1 ] || why="exit $rc, want 1"
 has_xdp && why="${why:+$why, }XDP left attached"
-has_our_filter egress && why="${why:+$why, }egress filter left"
-nsx "$A" tc filter show dev a0 ingress | grep -q bytecode || why="${why:+$why, }foreign filter gone"
+has_our_filter ingress && why="${why:+$why, }ingress filter left"
+nsx "$A" tc filter show dev a0 egress | grep -q bytecode || why="${why:+$why, }foreign filter gone"
 has_clsact || why="${why:+$why, }pre-existing clsact removed"
 [ -e "$MTUG_PIN_DIR" ] && why="${why:+$why, }pin dir left: $(ls "$MTUG_PIN_DIR" | tr '\n' ' ')"
 if [ -z "$why" ]; then
@@ -339,6 +342,52 @@ else
 	fail "lifecycle: attach twice is a no-op" "rc=$rc out='$out' filters=$nfilt ids changed: $([ "$ids_before" = "$ids_after" ] && echo no || echo yes)"
 fi
 
+# ---- 4b. the TC ingress filter follows the ptb mode ------------------------------
+
+# Only fib and broadcast need TC ingress (a new interface is in mode off):
+# `ptb mode` adds and removes it, egress and the clsact stay, and the
+# running state still reads back as a config that changes nothing.
+n_ingress() { nsx "$A" tc filter show dev a0 ingress 2>/dev/null | grep -c 'handle 0x6d67'; }
+noop_apply() { # true if show-config | apply -f - says "no change"
+	mtug "$A" show-config | mtug "$A" apply -f - 2>&1 | grep -qx 'no change'
+}
+why=""
+[ "$(n_ingress)" = 0 ] || why="after attach: $(n_ingress) ingress filters, want 0"
+noop_apply || why="${why:+$why, }show-config | apply not a no-op (mode off)"
+mtug "$A" ptb mode fib || why="${why:+$why, }ptb mode fib failed"
+[ "$(n_ingress)" = 1 ] || why="${why:+$why, }after ptb mode fib: $(n_ingress) ingress filters, want 1"
+noop_apply || why="${why:+$why, }show-config | apply not a no-op (mode fib)"
+mtug "$A" ptb mode broadcast --iface a0 || why="${why:+$why, }ptb mode broadcast failed"
+[ "$(n_ingress)" = 1 ] || why="${why:+$why, }after ptb mode broadcast: $(n_ingress) ingress filters, want 1"
+mtug "$A" ptb mode off || why="${why:+$why, }ptb mode off failed"
+[ "$(n_ingress)" = 0 ] || why="${why:+$why, }after ptb mode off: $(n_ingress) ingress filters, want 0"
+has_our_filter egress || why="${why:+$why, }egress filter gone"
+has_clsact || why="${why:+$why, }clsact gone (egress needs it)"
+noop_apply || why="${why:+$why, }show-config | apply not a no-op (back to off)"
+if [ -z "$why" ]; then
+	pass "lifecycle: TC ingress only in ptb mode fib/broadcast (attach 0, fib 1, off 0; apply no-op)"
+else
+	fail "lifecycle: TC ingress follows the ptb mode" "$why"
+fi
+
+# With --no-egress and mode off nothing needs the clsact: none is made,
+# `ptb mode fib` makes it, `ptb mode off` deletes it again.
+why=""
+mtug "$A" attach a1 --no-egress >/dev/null || why="attach a1 --no-egress failed"
+c1=$(nsx "$A" tc qdisc show dev a1 | grep -c clsact)
+mtug "$A" ptb mode fib --iface a1 || why="${why:+$why, }ptb mode fib --iface a1 failed"
+c2=$(nsx "$A" tc qdisc show dev a1 | grep -c clsact)
+f2=$(nsx "$A" tc filter show dev a1 ingress 2>/dev/null | grep -c 'handle 0x6d67')
+mtug "$A" ptb mode off --iface a1 || why="${why:+$why, }ptb mode off --iface a1 failed"
+c3=$(nsx "$A" tc qdisc show dev a1 | grep -c clsact)
+[ "$c1/$c2/$f2/$c3" = 0/1/1/0 ] || why="${why:+$why, }clsact after attach/fib/off: $c1/$c2/$c3, ingress filters in fib: $f2 (want 0/1/1/0)"
+mtug "$A" detach a1 >/dev/null || why="${why:+$why, }detach a1 failed"
+if [ -z "$why" ]; then
+	pass "lifecycle: --no-egress in ptb mode off has no clsact; fib adds it, off removes it"
+else
+	fail "lifecycle: clsact follows the filters (--no-egress)" "$why"
+fi
+
 # ---- 5. status, stats, bpftool ------------------------------------------------
 
 st=$(mtug "$A" status --json)
@@ -352,7 +401,7 @@ if len(i) != 1: bad.append("%d interfaces" % len(i))
 else:
     i = i[0]
     for k, v in (("name", "a0"), ("xdp_mode", "native"), ("xdp_attached", True),
-                 ("tc_ingress", True), ("tc_egress", True), ("mss", True),
+                 ("tc_ingress", False), ("tc_egress", True), ("mss", True),
                  ("ptb", True), ("ptb_mode", "off"), ("own_clsact", True)):
         if i.get(k) != v: bad.append("%s=%r" % (k, i.get(k)))
 if d["prefixes"] != {"ipv4": 1, "ipv6": 1}: bad.append("prefixes=%r" % d["prefixes"])

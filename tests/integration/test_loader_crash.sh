@@ -17,8 +17,8 @@
 #     the time `detach` of that interface -- must finish: exit 0, or exit 1
 #     with one clear line when there is nothing left to do ("not attached");
 #   - the result must be exactly the intended state: attached = XDP link
-#     pinned and running the pinned program, both TC filters, the
-#     interface in status; detached = no XDP, no mtuguard filter, no clsact
+#     pinned and running the pinned program, the TC egress filter and no
+#     ingress one (ptb mode off needs none), the interface in status; detached = no XDP, no mtuguard filter, no clsact
 #     we made; nothing attached = no pin directory left.
 # At the end: attach, real TCP through a0 is clamped, detach --all, clean.
 # A failure prints the exact state left behind (pins, XDP, filters, status)
@@ -67,7 +67,7 @@ attached_why() {
 	[ -n "$id" ] || why="no XDP on $i"
 	[ -n "$id" ] && [ "$id" != "$pid" ] && why="$why XDP on $i is prog $id, pinned prog_xdp is '$pid';"
 	[ -e "$PIN/links/xdp_$(ip -n "$A" -o link show "$i" | cut -d: -f1)" ] || why="$why XDP link of $i not pinned;"
-	our_filter "$i" ingress || why="$why no ingress filter on $i;"
+	our_filter "$i" ingress && why="$why ingress filter on $i (ptb mode off needs none);"
 	our_filter "$i" egress || why="$why no egress filter on $i;"
 	mtug "$A" status 2>/dev/null | grep -qw "$i" || why="$why status does not list $i;"
 	echo "$why"

@@ -88,7 +88,7 @@ EOF
 
 run_apply "$D/f1.conf"
 if [ "$RC" = 0 ] && grep -qx 'attach a0 (xdp native, tc ingress+egress)' "$D/out" &&
-	grep -qx 'attach a1 (xdp generic, tc ingress)' "$D/out" &&
+	grep -qx 'attach a1 (xdp generic, no tc)' "$D/out" &&
 	grep -qx 'add prefix 192.0.2.7/32 mtu 1300' "$D/out" &&
 	grep -qx 'set ptb rate 1000 -> 250' "$D/out" &&
 	json_check 's["default_mtu"] == 1450 and s["ptb"]["rate_pps"] == 250 and
@@ -275,7 +275,7 @@ prefix 10.20.0.0/16 1400
 prefix 192.0.2.7 1300
 EOF
 run_apply "$D/rollback.conf"
-if [ "$RC" = 1 ] && grep -q 'rolled back' "$D/err" && grep -qx 'attach b0 (xdp native, tc ingress+egress)' "$D/out" &&
+if [ "$RC" = 1 ] && grep -q 'rolled back' "$D/err" && grep -qx 'attach b0 (xdp native, tc egress)' "$D/out" &&
 	[ "$(snapshot)" = "$BEFORE" ] && ! has_xdp b0 && ! has_xdp lo &&
 	! nsx "$NS" tc qdisc show dev b0 | grep -q clsact; then
 	pass "ops_apply: a failure midway rolls back (attach of b0 undone)"
