@@ -100,7 +100,19 @@ static __always_inline __u32 fib_route_mtu(void *ctx, __u32 ifindex, __u32 v4,
 		__builtin_memcpy(fl.ipv6_src, src, 16);
 		__builtin_memcpy(fl.ipv6_dst, dst, 16);
 	}
-	rc = bpf_fib_lookup(ctx, &fl, sizeof(fl), BPF_FIB_LOOKUP_OUTPUT);
+	/* A forwarding lookup, as if the segment came in on ifindex: the
+	 * route the kernel will use, out of whichever interface.  An OUTPUT
+	 * lookup would make ifindex the output device, and for IPv4 only
+	 * routes out of it match: XDP on a router's ingress interface then
+	 * never saw the forward route MTU (tests/integration/
+	 * test_diff_netfilter.sh with DIFF_ATTACH=r0).  Where forwarding is
+	 * off (a host), the OUTPUT lookup is what there is. */
+	rc = bpf_fib_lookup(ctx, &fl, sizeof(fl), 0);
+	if (rc == BPF_FIB_LKUP_RET_FWD_DISABLED) {
+		fl.ifindex = ifindex;
+		fl.tot_len = 0xffff;
+		rc = bpf_fib_lookup(ctx, &fl, sizeof(fl), BPF_FIB_LOOKUP_OUTPUT);
+	}
 	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
 		return fl.mtu_result;
 	return 0;
