@@ -58,6 +58,9 @@ VARIANTS = {
     "xt_pmtu_fwd": {"mtu": 1400, "kernel": "xt"},
     "xt_pmtu_rev": {"mtu": 1380, "kernel": "xt"},
     "nft_rtmtu":   {"mtu": 1400, "kernel": "nft"},
+    # mtuguard on the client-facing interface only (XDP sees the SYN, no
+    # TC egress on the server side): the forward route MTU must still count
+    "xt_pmtu_fwd_r0_only": {"mtu": 1400, "kernel": "xt"},
 }
 
 # ---- packet building ------------------------------------------------------------

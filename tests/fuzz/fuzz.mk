@@ -27,10 +27,7 @@ all: $(BUILD)/fuzz_datapath
 # ---- libFuzzer targets (clang -fsanitize=fuzzer), userspace parsers ---------
 # Each lf_NAME.c is linked with the user/ sources it fuzzes, compiled here
 # with the sanitizers (not the gcc objects of the CLI).
-# nonnull-attribute is off: user/config.c calls qsort(NULL, 0, ...) for a
-# file without prefixes (UB by the letter, harmless with glibc; reported).
 LF_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	     -fno-sanitize=nonnull-attribute \
 	     -Iinclude -Iuser -I$(BUILD) $(LIBBPF_CFLAGS) -D_GNU_SOURCE
 LF_prefix_SRCS := user/prefix.c user/args.c user/log.c
 LF_u32_SRCS    := user/args.c user/log.c

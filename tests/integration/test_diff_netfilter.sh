@@ -21,6 +21,8 @@
 #                vs  the same
 #   nft_rtmtu    nft `tcp option maxseg size set rt mtu`, server MTU 1400
 #                vs  the same
+#   xt_pmtu_fwd_r0_only  as xt_pmtu_fwd, mtuguard on the client side r0
+#                only: the XDP program alone must see the forward route MTU
 #
 # mtuguard's output must be DESIGN.md's on every SYN, with a valid checksum;
 # the kernel's must be byte-identical (from the IP header on) or be the
@@ -77,13 +79,16 @@ triplet() { # tag -> sets C_$tag R_$tag S_$tag
 triplet k || { fail "diff/setup" "kernel topology"; exit 1; }
 triplet m || { fail "diff/setup" "mtuguard topology"; exit 1; }
 
-for i in r0 r1; do
+# DIFF_ATTACH: the router interfaces mtuguard is attached to (both by
+# default; "r0" alone shows the pmtu source missing the forward route MTU
+# of IPv4, see README "Kernel behaviour").
+for i in ${DIFF_ATTACH:-r0 r1}; do
 	if ! out=$(mtug "$R_m" attach $i 2>&1); then
 		fail "diff/setup" "mtuguard attach $i: $out"
 		exit 1
 	fi
 done
-log "mtuguard attached on both router interfaces: $(mtug "$R_m" status 2>&1 | head -n 3 | tr '\n' ' ')"
+log "mtuguard attached on ${DIFF_ATTACH:-r0 r1}: $(mtug "$R_m" status 2>&1 | head -n 3 | tr '\n' ' ')"
 
 # ---- per variant configuration -------------------------------------------------
 
@@ -122,8 +127,11 @@ configure() { # variant
 			add rule inet mg fw meta nfproto ipv4 tcp flags & (syn|rst) == syn tcp option maxseg size set 1360;
 			add rule inet mg fw meta nfproto ipv6 tcp flags & (syn|rst) == syn tcp option maxseg size set 1340" &&
 		mtug "$R_m" mtu source map && mtug "$R_m" mtu default 1400 ;;
-	xt_pmtu_fwd | xt_pmtu_rev)
-		if [ "$1" = xt_pmtu_fwd ]; then set_mtu 1500 1400; else set_mtu 1380 1500; fi
+	xt_pmtu_fwd | xt_pmtu_rev | xt_pmtu_fwd_r0_only)
+		if [ "$1" = xt_pmtu_rev ]; then set_mtu 1380 1500; else set_mtu 1500 1400; fi
+		if [ "$1" = xt_pmtu_fwd_r0_only ]; then
+			mtug "$R_m" detach r1 || return 1
+		fi
 		nsx "$R_k" iptables -t mangle -A FORWARD $XT --clamp-mss-to-pmtu &&
 		nsx "$R_k" ip6tables -t mangle -A FORWARD $XT --clamp-mss-to-pmtu &&
 		mtug "$R_m" mtu default none && mtug "$R_m" mtu source pmtu ;;
@@ -137,7 +145,7 @@ configure() { # variant
 
 # ---- run --------------------------------------------------------------------------
 
-VARIANTS=${DIFF_VARIANTS:-"xt_set nft_set xt_pmtu_fwd xt_pmtu_rev nft_rtmtu"}
+VARIANTS=${DIFF_VARIANTS:-"xt_set nft_set xt_pmtu_fwd xt_pmtu_rev nft_rtmtu xt_pmtu_fwd_r0_only"}
 total=0
 for v in $VARIANTS; do
 	if ! configure "$v" >"$MTUG_TMP/cfg-$v.log" 2>&1; then
