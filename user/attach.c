@@ -269,9 +269,15 @@ static int attach_entry(const struct mg_state *st, __u32 ifindex, bool generic,
 {
 	int err;
 
-	cfg->attach = generic ? MTUG_A_XDP_GENERIC : MTUG_A_XDP_NATIVE;
+	/* The egress filter is recorded as intended before anything is
+	 * added: an attach killed between XDP and the filter then leaves an
+	 * entry that mg_attach_missing() sees as interrupted, not a complete
+	 * one.  (Ingress needs no bit here: mg_attach_missing() derives it
+	 * from the PTB mode.) */
+	cfg->attach = (generic ? MTUG_A_XDP_GENERIC : MTUG_A_XDP_NATIVE) |
+		      (egress ? MTUG_A_TC_EGRESS : 0);
 	cfg->xdp_prog_id = prog_id(st, MG_PROG_XDP);
-	cfg->tc_prio = 0;
+	cfg->tc_prio = egress ? MG_TC_PRIO : 0;
 	err = mg_iface_put(st, ifindex, cfg, BPF_NOEXIST);
 	if (err)
 		return err;
