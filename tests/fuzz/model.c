@@ -37,22 +37,6 @@ static __u32 rd32(const __u8 *b)
 	return (__u32)b[0] << 24 | (__u32)b[1] << 16 | (__u32)b[2] << 8 | b[3];
 }
 
-/* One's complement sum, folded; data read as big-endian words from b. */
-static __u32 sum_words(const __u8 *b, size_t n, __u32 sum)
-{
-	for (size_t i = 0; i + 1 < n; i += 2)
-		sum += (__u32)(b[i] << 8 | b[i + 1]);
-	if (n & 1)
-		sum += (__u32)b[n - 1] << 8;
-	return sum;
-}
-
-static __u16 fold(__u32 sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (__u16)sum;
-}
 
 /* 0x0000 and 0xffff are the same number in one's complement. */
 static __u16 oc_norm(__u16 v)
@@ -157,11 +141,11 @@ static enum ptb_class classify(const struct fz_cfg *c, const __u8 *pkt, size_t l
 	if (!v4) {
 		__u32 ml = (__u32)(msg_end - l4_off);
 
-		sum = sum_words(pkt + l3_off + 8, 32, 0);
+		sum = pkt_sum16(pkt + l3_off + 8, 32, 0);
 		sum += (ml >> 16) + (ml & 0xffff) + 58;
 	}
-	sum = sum_words(pkt + l4_off, msg_end - l4_off, sum);
-	if (fold(sum) != 0xffff) {
+	sum = pkt_sum16(pkt + l4_off, msg_end - l4_off, sum);
+	if (pkt_fold(sum) != 0xffff) {
 		*why = "bad ICMP checksum";
 		return PC_INVALID;
 	}
@@ -424,10 +408,10 @@ static void mss_model(const struct fz_cfg *c, const __u8 *pkt, size_t len,
 				    40 + (size_t)rd16(ip + 4) - (t - p->l3_off);
 		__u32 ph = 6 + (__u32)(tl >> 16) + (__u32)(tl & 0xffff);
 
-		ph = sum_words(ip + (p->v4 ? 12 : 8), p->v4 ? 8 : 32, ph);
-		if (rd16(pkt + t + 16) == fold(ph) && tl <= 1536 && t + tl <= len &&
+		ph = pkt_sum16(ip + (p->v4 ? 12 : 8), p->v4 ? 8 : 32, ph);
+		if (rd16(pkt + t + 16) == pkt_fold(ph) && tl <= 1536 && t + tl <= len &&
 		    (p->v4 ? rd16(ip + 2) : 40 + rd16(ip + 4)) >= t - p->l3_off &&
-		    fold(sum_words(pkt + t, tl, ph)) != 0xffff)
+		    pkt_fold(pkt_sum16(pkt + t, tl, ph)) != 0xffff)
 			e->xdp_partial = true;
 	}
 	/* The outcome decides clamped vs unchanged (checked in model_check). */
@@ -456,8 +440,8 @@ static void fwd_model(const struct fz_cfg *c, enum prog_id prog, const __u8 *pkt
 
 		if (at + 2 > len)
 			return;
-		ph = sum_words(ip + (p->v4 ? 12 : 8), p->v4 ? 8 : 32, ph);
-		if (rd16(pkt + at) == fold(ph)) {
+		ph = pkt_sum16(ip + (p->v4 ? 12 : 8), p->v4 ? 8 : 32, ph);
+		if (rd16(pkt + at) == pkt_fold(ph)) {
 			e->path = "fwd: looks CHECKSUM_PARTIAL, left to the stack";
 			return;
 		}
@@ -725,8 +709,8 @@ bool model_check(const struct fz_expect *e, enum prog_id prog, const __u8 *in,
 					out[l3 + 8]);
 			{
 				size_t ihl = (in[l3] & 0x0f) * 4u;
-				__u16 a = oc_norm(fold(sum_words(in + l3, ihl, 0)));
-				__u16 b = oc_norm(fold(sum_words(out + l3, ihl, 0)));
+				__u16 a = oc_norm(pkt_fold(pkt_sum16(in + l3, ihl, 0)));
+				__u16 b = oc_norm(pkt_fold(pkt_sum16(out + l3, ihl, 0)));
 
 				if (a != b)
 					why_add(&w, "IPv4 header checksum error changed on redirect "
@@ -764,8 +748,8 @@ bool model_check(const struct fz_expect *e, enum prog_id prog, const __u8 *in,
 				why_add(&w, "checksum field of a CHECKSUM_PARTIAL-looking segment "
 					"changed");
 		} else {
-			__u16 a = oc_norm(fold(sum_words(in + e->tcp_off, e->tcp_hlen, 0)));
-			__u16 b = oc_norm(fold(sum_words(out + e->tcp_off, e->tcp_hlen, 0)));
+			__u16 a = oc_norm(pkt_fold(pkt_sum16(in + e->tcp_off, e->tcp_hlen, 0)));
+			__u16 b = oc_norm(pkt_fold(pkt_sum16(out + e->tcp_off, e->tcp_hlen, 0)));
 
 			if (a != b)
 				why_add(&w, "TCP checksum not updated right (header sum %04x -> %04x)",

@@ -263,7 +263,7 @@ void pkt_bytes(struct pkt *p, const void *b, size_t n)
 
 /* One's complement sum of big-endian 16-bit words, not yet folded; an odd
  * trailing byte is padded with zero (RFC 1071). */
-static __u32 sum16(const __u8 *b, size_t n, __u32 sum)
+__u32 pkt_sum16(const __u8 *b, size_t n, __u32 sum)
 {
 	for (size_t i = 0; i + 1 < n; i += 2)
 		sum += (__u32)(b[i] << 8 | b[i + 1]);
@@ -272,7 +272,7 @@ static __u32 sum16(const __u8 *b, size_t n, __u32 sum)
 	return sum;
 }
 
-static __u16 fold(__u32 sum)
+__u16 pkt_fold(__u32 sum)
 {
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
@@ -283,10 +283,10 @@ static __u16 fold(__u32 sum)
  * update (RFC 1624) keeps exactly that error, a recomputation would not. */
 static void store_csum(struct pkt *p, size_t off, __u32 sum, __u16 delta)
 {
-	__u16 c = (__u16)~fold(sum);
+	__u16 c = (__u16)~pkt_fold(sum);
 
 	if (delta)
-		c = fold((__u32)c + delta);
+		c = pkt_fold((__u32)c + delta);
 	pkt_put16(p, off, c);
 }
 
@@ -330,20 +330,20 @@ static void l4_csum(struct pkt *p, int i)
 
 	if (ip && l->kind != PL_ICMP4) {
 		if (ip->kind == PL_IPV4) {
-			sum = sum16(p->data + ip->off + 12, 8, 0);
+			sum = pkt_sum16(p->data + ip->off + 12, 8, 0);
 			sum += l->id + seglen;
 		} else {
-			sum = sum16(p->data + ip->off + 8, 32, 0);
+			sum = pkt_sum16(p->data + ip->off + 8, 32, 0);
 			sum += (__u32)(seglen >> 16) + (__u32)(seglen & 0xffff) + l->id;
 		}
 	}
 	if (l->csum_partial) {
 		/* What tcp_v4/v6_send_check leave for the device: the folded
 		 * pseudo-header sum, not complemented, payload not summed. */
-		pkt_put16(p, l->off + csum_off, fold(sum));
+		pkt_put16(p, l->off + csum_off, pkt_fold(sum));
 		return;
 	}
-	sum = sum16(p->data + l->off, seglen, sum);
+	sum = pkt_sum16(p->data + l->off, seglen, sum);
 	store_csum(p, l->off + csum_off, sum, l->csum_delta);
 	if (l->kind == PL_UDP && pkt_get16(p, l->off + csum_off) == 0)
 		pkt_put16(p, l->off + csum_off, 0xffff);
@@ -362,7 +362,7 @@ void pkt_refresh_csums(struct pkt *p)
 		if (l->kind != PL_IPV4 || l->off + hlen > p->len)
 			continue;
 		pkt_put16(p, l->off + 10, 0);
-		store_csum(p, l->off + 10, sum16(p->data + l->off, hlen, 0), l->csum_delta);
+		store_csum(p, l->off + 10, pkt_sum16(p->data + l->off, hlen, 0), l->csum_delta);
 	}
 }
 

@@ -173,6 +173,12 @@ void pkt_bytes(struct pkt *p, const void *b, size_t n); /* payload */
 int pkt_finish(struct pkt *p);
 /* Recompute every checksum from scratch (after an explicit edit). */
 void pkt_refresh_csums(struct pkt *p);
+
+/* RFC 1071 arithmetic the builder uses, for other independent checkers
+ * (the fuzzer's model): the sum of big-endian 16-bit words, an odd trailing
+ * byte padded with zero, not folded; and the fold to 16 bits. */
+__u32 pkt_sum16(const __u8 *b, size_t n, __u32 sum);
+__u16 pkt_fold(__u32 sum);
 void pkt_truncate(struct pkt *p, size_t len);
 /* Layer lookup: the n-th (from 0) layer of that kind, or NULL. */
 const struct pkt_layer *pkt_find(const struct pkt *p, enum pkt_layer_kind kind, int n);
