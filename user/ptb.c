@@ -17,15 +17,22 @@
 #include "attach.h"
 #include "cfg.h"
 #include "cmd.h"
+#include "iface_cmd.h"
 #include "log.h"
 
 static const char *const onoff[] = { "off", "on", NULL };
 static const char *const errs[] = { "frag", "all", NULL };
 static const char *const invalid[] = { "pass", "drop", NULL };
 
+static int set_mode(const struct mg_state *st, __u32 ifindex,
+		    struct mtug_iface_cfg *c, int word, void *arg)
+{
+	c->ptb_mode = word;
+	return mg_attach_ingress_sync(st, ifindex, c);
+}
+
 static int cmd_mode(const struct mg_ctx *ctx, int argc, char **argv)
 {
-	static const char *const names[] = { "mode (fib, broadcast or off)" };
 	/* Indexed by enum mtug_ptb_mode. */
 	static const char *const modes[] = {
 		[MTUG_PTB_OFF] = "off",
@@ -33,45 +40,14 @@ static int cmd_mode(const struct mg_ctx *ctx, int argc, char **argv)
 		[MTUG_PTB_BROADCAST] = "broadcast",
 		NULL,
 	};
-	__u32 list[MTUG_IFACE_MAX_ENTRIES];
-	struct mtug_iface_cfg c;
-	struct mg_state st;
-	const char *iface = NULL;
-	const struct mg_opt opts[] = {
-		{ "--iface", &iface, NULL },
-		{ 0 },
+	/* The programs too: the mode may add the TC ingress filter. */
+	const struct mg_iface_word w = {
+		.cmd = "ptb mode", .arg_name = "mode (fib, broadcast or off)",
+		.kind = "mode", .choices = "fib, broadcast or off", .words = modes,
+		.state_flags = MG_STATE_PROGS, .fn = set_mode,
 	};
-	char *pos[argc + 1];
-	int err, npos, n, i, mode;
 
-	mg_state_init(&st);
-	err = mg_opts_parse("ptb mode", argc, argv, opts, pos, &npos);
-	if (!err)
-		err = mg_want_args("ptb mode", pos, npos, 1, names);
-	if (err)
-		return err;
-	mode = mg_parse_word(pos[0], modes);
-	if (mode < 0)
-		return mg_usage("ptb mode: unknown mode '%s' (fib, broadcast or off)",
-				pos[0]);
-
-	err = mg_state_open(&st, ctx->pin_dir, MG_STATE_PROGS | MG_STATE_LOCK, -1);
-	if (err)
-		return err;
-	n = mg_iface_targets(&st, iface, list, MTUG_IFACE_MAX_ENTRIES);
-	if (n < 0) {
-		err = n;
-		goto out;
-	}
-	for (i = 0; i < n && !err; i++) {
-		if (mg_iface_get(&st, list[i], &c))
-			continue;
-		c.ptb_mode = mode;
-		err = mg_attach_ingress_sync(&st, list[i], &c);
-	}
-out:
-	mg_state_close(&st);
-	return err;
+	return mg_iface_word_cmd(ctx, &w, argc, argv);
 }
 
 /* Set one or two __u32 fields of global_cfg (by offset: every field is a
