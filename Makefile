@@ -84,7 +84,10 @@ $(BUILD)/tools/%.skel.h: $(BUILD)/tools/%.bpf.o
 $(BUILD)/tools/%: tools/%.c $(SKEL) $(TOOL_SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $< $(LIBBPF_LIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $< $(filter %.o,$^) $(LIBBPF_LIBS) -o $@
+
+# The benchmark configures interfaces as the CLI does.
+$(BUILD)/tools/bench_pkt: $(BUILD)/user/iface_fast.o
 
 $(BUILD):
 	$(Q)mkdir -p $@

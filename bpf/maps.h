@@ -34,6 +34,13 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, MTUG_IFACE_FAST_ENTRIES);
+	__type(key, __u32); /* mtug_iface_fast_idx(ifindex) */
+	__type(value, struct mtug_iface_fast);
+} iface_fast SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct mtug_global_cfg);

@@ -25,8 +25,20 @@ struct pkt {
 	void *l4;
 };
 
+/* The interface's configuration: its iface_fast entry when the tag names
+ * it (an inlined array access), else the iface_cfg hash (a collision in
+ * iface_fast, or a pin dir written before iface_fast existed).  A reader
+ * racing a userspace update of the entry may see some fields old and some
+ * new, for that one packet: each field is a naturally aligned u32 that
+ * never tears, and userspace empties the tag before an entry changes
+ * hands, so a packet never sees another interface's configuration. */
 static __always_inline struct mtug_iface_cfg *iface_cfg_get(__u32 ifindex)
 {
+	__u32 idx = mtug_iface_fast_idx(ifindex);
+	struct mtug_iface_fast *f = bpf_map_lookup_elem(&iface_fast, &idx);
+
+	if (f && f->ifindex == ifindex)
+		return &f->cfg;
 	return bpf_map_lookup_elem(&iface_cfg, &ifindex);
 }
 

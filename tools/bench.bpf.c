@@ -33,6 +33,7 @@
 
 #include "proto.h"
 #include "maps.h" /* mtuguard's maps, for the comp_* programs */
+#include "pkt.h"  /* iface_cfg_get(), as the datapath looks an interface up */
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -166,6 +167,14 @@ int comp_hash(struct xdp_md *ctx)
 {
 	__u32 k = comp_ifindex;
 	struct mtug_iface_cfg *c = bpf_map_lookup_elem(&iface_cfg, &k);
+
+	return c ? XDP_PASS : XDP_DROP;
+}
+
+SEC("xdp")
+int comp_iface(struct xdp_md *ctx)
+{
+	struct mtug_iface_cfg *c = iface_cfg_get(comp_ifindex);
 
 	return c ? XDP_PASS : XDP_DROP;
 }

@@ -41,6 +41,7 @@
 #include "bench_common.h"
 #include "mtuguard.skel.h"
 #include "tools/bench.skel.h"
+#include "../user/iface_fast.h"
 
 #define MAX_CLASSES 16
 #define MAX_ROUNDS  64
@@ -646,6 +647,7 @@ int main(int argc, char **argv)
 	if (bpf_map__reuse_fd(bb->maps.mtu_v4, bpf_map__fd(mt->maps.mtu_v4)) ||
 	    bpf_map__reuse_fd(bb->maps.mtu_v6, bpf_map__fd(mt->maps.mtu_v6)) ||
 	    bpf_map__reuse_fd(bb->maps.iface_cfg, bpf_map__fd(mt->maps.iface_cfg)) ||
+	    bpf_map__reuse_fd(bb->maps.iface_fast, bpf_map__fd(mt->maps.iface_fast)) ||
 	    bpf_map__reuse_fd(bb->maps.global_cfg, bpf_map__fd(mt->maps.global_cfg)) ||
 	    bpf_map__reuse_fd(bb->maps.counters, bpf_map__fd(mt->maps.counters)) ||
 	    bpf_map__reuse_fd(bb->maps.ptb_bucket, bpf_map__fd(mt->maps.ptb_bucket)))
@@ -659,6 +661,8 @@ int main(int argc, char **argv)
 	bb->bss->comp_ifindex = ifindex;
 	add_comp("call", "bpf-to-bpf call (global function)", bb->progs.comp_call, false);
 	add_comp("hash", "iface_cfg hash lookup (hit)", bb->progs.comp_hash, false);
+	add_comp("iface", "interface lookup as the datapath does it (iface_fast hit)",
+		 bb->progs.comp_iface, false);
 	add_comp("lpm4x2", "2 LPM lookups, IPv4 (SYN: both ends)", bb->progs.comp_lpm4, true);
 	add_comp("lpm6x2", "2 LPM lookups, IPv6 (SYN: both ends)", bb->progs.comp_lpm6, true);
 	add_comp("load_bytes", "bpf_xdp_load_bytes, 20 B", bb->progs.comp_load_bytes, false);
@@ -678,6 +682,7 @@ int main(int argc, char **argv)
 		__u32 k = ifindex, z = 0;
 
 		if (bpf_map_update_elem(bpf_map__fd(mt->maps.iface_cfg), &k, &ic, BPF_ANY) ||
+		    mg_iface_fast_put(bpf_map__fd(mt->maps.iface_fast), k, &ic) ||
 		    bpf_map_update_elem(bpf_map__fd(mt->maps.global_cfg), &z, &gc, BPF_ANY))
 			die("config: %s", strerror(errno));
 	}

@@ -9,6 +9,7 @@
 
 #include "cfg.h"
 #include "iface.h"
+#include "iface_fast.h"
 #include "log.h"
 
 int mg_global_get(const struct mg_state *st, struct mtug_global_cfg *g)
@@ -54,7 +55,13 @@ int mg_iface_put(const struct mg_state *st, __u32 ifindex,
 		err = -errno;
 		mg_err("cannot update %s[%u]: %s", MTUG_MAP_IFACE_CFG, ifindex,
 		       strerror(errno));
+		return err;
 	}
+	/* iface_cfg is the authority; the datapath's copy follows it. */
+	err = mg_iface_fast_put(st->map[MG_MAP_IFACE_FAST], ifindex, c);
+	if (err)
+		mg_err("cannot update %s for ifindex %u: %s", MTUG_MAP_IFACE_FAST,
+		       ifindex, strerror(-err));
 	return err;
 }
 
@@ -62,6 +69,15 @@ int mg_iface_del(const struct mg_state *st, __u32 ifindex)
 {
 	int err;
 
+	/* The copy goes first, so that no packet reads a configuration
+	 * the authority no longer has. */
+	err = mg_iface_fast_del(st->map[MG_MAP_IFACE_FAST],
+				st->map[MG_MAP_IFACE_CFG], ifindex);
+	if (err) {
+		mg_err("cannot update %s for ifindex %u: %s", MTUG_MAP_IFACE_FAST,
+		       ifindex, strerror(-err));
+		return err;
+	}
 	err = bpf_map_delete_elem(st->map[MG_MAP_IFACE_CFG], &ifindex);
 	if (err && errno != ENOENT) {
 		err = -errno;

@@ -17,6 +17,7 @@
 #include "pin.h"
 #include "state.h"
 #include "xdp.h"
+#include "iface_fast.h"
 
 struct map_desc {
 	const char *name;
@@ -40,6 +41,8 @@ static const struct map_desc maps[MG_MAP_NR] = {
 			    sizeof(__u32), sizeof(struct mtug_bucket) },
 	[MG_MAP_IFACE_CNT] = { MTUG_MAP_IFACE_CNT, BPF_MAP_TYPE_PERCPU_ARRAY,
 			       sizeof(__u32), sizeof(struct mtug_counters) },
+	[MG_MAP_IFACE_FAST] = { MTUG_MAP_IFACE_FAST, BPF_MAP_TYPE_ARRAY,
+				sizeof(__u32), sizeof(struct mtug_iface_fast) },
 };
 
 static const char *const prog_pins[MG_PROG_NR] = {
@@ -283,6 +286,13 @@ int mg_state_open(struct mg_state *st, const char *dir, unsigned int flags,
 			goto out;
 		}
 		st->prog[i] = fd;
+	}
+	if (st->lock_fd >= 0) {
+		err = mg_iface_fast_sync(st->map[MG_MAP_IFACE_FAST],
+					 st->map[MG_MAP_IFACE_CFG]);
+		if (err)
+			mg_err("cannot bring %s in line with %s: %s",
+			       MTUG_MAP_IFACE_FAST, MTUG_MAP_IFACE_CFG, strerror(-err));
 	}
 out:
 	if (err)

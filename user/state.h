@@ -29,6 +29,7 @@ enum mg_map_id {
 	MG_MAP_COUNTERS,
 	MG_MAP_BUCKET,
 	MG_MAP_IFACE_CNT,
+	MG_MAP_IFACE_FAST,
 	MG_MAP_NR,
 };
 

@@ -565,6 +565,22 @@ static const struct fixture fixtures[] = {
 	  .pkt = { TCP6(.flags = TH_SYN, TCP_OPTS(TO_MSS(1440))) },
 	  .cfg = { .iface_mtu = 1420 },
 	  .exp = CLAMPED(0, 1360) },
+	/* The datapath reads iface_fast, a direct-mapped copy of iface_cfg;
+	 * an entry that is empty or another interface's (a collision) must
+	 * send it to iface_cfg, never be used.  The decoy entry would clamp
+	 * to 576 - 40. */
+	{ .name = "v4_iface_fast_empty_tag",
+	  .pkt = { TCP4(.flags = TH_SYN, TCP_OPTS(TO_MSS(1460))) },
+	  .cfg = { .iface_mtu = 1420, .fast = FAST_EMPTY },
+	  .exp = CLAMPED(0, 1380) },
+	{ .name = "v4_iface_fast_collision",
+	  .pkt = { TCP4(.flags = TH_SYN, TCP_OPTS(TO_MSS(1460))) },
+	  .cfg = { .iface_mtu = 1420, .fast = FAST_OTHER },
+	  .exp = CLAMPED(0, 1380) },
+	{ .name = "v6_iface_fast_collision_feature_off",
+	  .pkt = { TCP6(.flags = TH_SYN, TCP_OPTS(TO_MSS(1440))) },
+	  .cfg = { .features_off = MTUG_F_MSS, .fast = FAST_OTHER },
+	  .exp = UNTOUCHED(C_SYN) },
 	{ .name = "v4_default_mtu",
 	  .pkt = { TCP4(.flags = TH_SYN, TCP_OPTS(TO_MSS(1460))) },
 	  .cfg = { .global = { .default_mtu = 1280 } },

@@ -16,6 +16,7 @@
 
 #include "mtuguard.skel.h"
 #include "harness.h"
+#include "../../user/iface_fast.h"
 
 #define LOOPBACK_IFINDEX 1
 
@@ -91,6 +92,23 @@ static int map_clear(int fd, size_t key_size)
 	return 0;
 }
 
+/* Zero every entry of a plain array, in one batch. */
+static int array_zero_all(int fd, size_t value_size, __u32 n)
+{
+	__u32 *keys = calloc(n, sizeof(*keys)), i, count = n;
+	void *vals = calloc(n, value_size);
+	int err = -1;
+
+	if (keys && vals) {
+		for (i = 0; i < n; i++)
+			keys[i] = i;
+		err = bpf_map_update_batch(fd, keys, vals, &count, NULL);
+	}
+	free(keys);
+	free(vals);
+	return err;
+}
+
 /* Zero the single entry of an array (per-CPU or not). */
 static int map_zero(int fd, size_t value_size, int copies)
 {
@@ -113,6 +131,8 @@ int harness_reset(struct harness *h)
 	if (map_clear(bpf_map__fd(s->maps.mtu_v4), sizeof(struct mtug_lpm_v4_key)) ||
 	    map_clear(bpf_map__fd(s->maps.mtu_v6), sizeof(struct mtug_lpm_v6_key)) ||
 	    map_clear(bpf_map__fd(s->maps.iface_cfg), sizeof(__u32)) ||
+	    array_zero_all(bpf_map__fd(s->maps.iface_fast), sizeof(struct mtug_iface_fast),
+			   MTUG_IFACE_FAST_ENTRIES) ||
 	    map_zero(bpf_map__fd(s->maps.global_cfg), sizeof(struct mtug_global_cfg), 1) ||
 	    map_zero(bpf_map__fd(s->maps.counters), sizeof(struct mtug_counters), h->ncpus) ||
 	    map_zero(bpf_map__fd(s->maps.ptb_bucket), sizeof(struct mtug_bucket), h->ncpus))
@@ -160,9 +180,27 @@ int harness_apply_cfg(struct harness *h, const struct cfg_spec *c, __u32 ifindex
 			.attach = c->attach,
 		};
 
+		int fast_fd = bpf_map__fd(h->skel->maps.iface_fast);
+
 		if (bpf_map_update_elem(bpf_map__fd(h->skel->maps.iface_cfg),
 					&ifindex, &ic, BPF_ANY))
 			return -1;
+		if (c->fast == FAST_CACHED) {
+			if (mg_iface_fast_put(fast_fd, ifindex, &ic))
+				return -1;
+		} else {
+			/* A configuration that clamps every SYN to 576 and
+			 * does nothing else: wrong for every fixture using it. */
+			struct mtug_iface_fast decoy = {
+				.ifindex = c->fast == FAST_OTHER ?
+					   ifindex + MTUG_IFACE_FAST_ENTRIES : 0,
+				.cfg = { .features = MTUG_F_MSS, .mtu = 576 },
+			};
+			__u32 idx = mtug_iface_fast_idx(ifindex);
+
+			if (bpf_map_update_elem(fast_fd, &idx, &decoy, BPF_ANY))
+				return -1;
+		}
 	}
 	if (bpf_map_update_elem(bpf_map__fd(h->skel->maps.global_cfg), &zero,
 				&c->global, BPF_ANY))

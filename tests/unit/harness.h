@@ -51,8 +51,17 @@ struct mtu_prefix {
  * for ifindex 1 (loopback, where test_run puts every packet) with
  * MTUG_F_MSS | MTUG_F_PTB and nothing else, global_cfg all zero, empty
  * tries. */
+/* How the interface's iface_fast entry (the datapath's direct-mapped copy
+ * of iface_cfg) is set; the datapath must act on iface_cfg in every case. */
+enum fast_mode {
+	FAST_CACHED = 0, /* a copy, as the CLI writes it */
+	FAST_EMPTY,      /* empty tag, but cfg bytes that would act differently */
+	FAST_OTHER,      /* held by a colliding ifindex with another cfg */
+};
+
 struct cfg_spec {
 	bool no_iface;          /* no iface_cfg entry at all */
+	enum fast_mode fast;
 	__u32 features_off;     /* MTUG_F_* bits cleared from the default */
 	__u32 iface_mtu;
 	__u32 ptb_mode;
@@ -116,6 +125,7 @@ extern const struct fixture_set ptb_fixtures;
  * (selftest.c) and the loader's pure helpers (user_helpers.c). */
 void selftests_run(const char *filter, int *pass, int *fail);
 void user_tests_run(const char *filter, int *pass, int *fail);
+void iface_fast_tests_run(const char *filter, int *pass, int *fail);
 /* The configuration file parser and writer (user_config.c). */
 void config_tests_run(const char *filter, int *pass, int *fail);
 /* Their PASS/FAIL line, when name contains filter (or filter is NULL). */

@@ -67,6 +67,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	selftests_run(filter, &pass, &fail);
 	user_tests_run(filter, &pass, &fail);
+	iface_fast_tests_run(filter, &pass, &fail);
 	config_tests_run(filter, &pass, &fail);
 
 	if (harness_open(&h)) {
