@@ -66,6 +66,55 @@ static __always_inline int mss_find(const __u8 *opt, __u32 optlen)
 	return MSS_MISSING;
 }
 
+/* The slow path: copy the options (optlen <= 40 bytes at opt_off) to the
+ * stack and walk them.  Returns the MSS option's offset, with its value in
+ * *old, or an enum mss_find code (MSS_MALFORMED if the copy fails).
+ * A global function (mtug_mss_find_xdp/_tc below): the 40-round walk is
+ * then verified once, not once per caller, and its buffer is zeroed only
+ * for the SYNs whose first option is not the MSS. */
+static __always_inline int mss_find_copy(void *ctx, bool is_xdp, __u32 opt_off,
+					 __u32 optlen, __u32 *old)
+{
+	__u8 opt[64] = {}; /* 40 used; every index is masked with 0x3f */
+	int off;
+
+	/* The caller checked it, but a global function's arguments are
+	 * unknown scalars to the verifier, and clang tests a 32-bit copy it
+	 * does not link to the register it passes on: the (kept) mask bounds
+	 * that one to 1..64, the buffer (no change for 1..40). */
+	if (!old || optlen == 0 || optlen > TCP_MAX_OPTLEN)
+		return MSS_MALFORMED;
+	asm volatile("" : "+r"(optlen));
+	optlen = ((optlen - 1) & 0x3f) + 1;
+	if (is_xdp) {
+		if (bpf_xdp_load_bytes(ctx, opt_off, opt, optlen))
+			return MSS_MALFORMED;
+	} else {
+		if (bpf_skb_load_bytes(ctx, opt_off, opt, optlen))
+			return MSS_MALFORMED;
+	}
+	off = mss_find(opt, optlen);
+	if (off < 0)
+		return off;
+	/* off < 40 here; the mask restates it for the verifier. */
+	asm volatile("" : "+r"(off));
+	off &= 0x3f;
+	*old = ((__u32)opt[(off + 2) & 0x3f] << 8) | opt[(off + 3) & 0x3f];
+	return off;
+}
+
+__noinline int mtug_mss_find_xdp(struct xdp_md *ctx, __u32 opt_off, __u32 optlen,
+				 __u32 *old)
+{
+	return mss_find_copy(ctx, true, opt_off, optlen, old);
+}
+
+__noinline int mtug_mss_find_tc(struct __sk_buff *skb, __u32 opt_off, __u32 optlen,
+				__u32 *old)
+{
+	return mss_find_copy(skb, false, opt_off, optlen, old);
+}
+
 static __always_inline void mtu_min(__u32 *cur, __u32 v)
 {
 	if (v && (!*cur || v < *cur))
@@ -217,7 +266,6 @@ static __always_inline int mss_clamp(void *ctx, void *data, void *data_end,
 	struct tcphdr *tcph;
 	struct ends e = {};
 	__u32 overhead, mtu, target, old, val_off, optlen, tcp_len;
-	__u8 opt[64] = {}; /* 40 used; every index is masked with 0x3f */
 	__u8 *p;
 	int off;
 
@@ -280,25 +328,20 @@ static __always_inline int mss_clamp(void *ctx, void *data, void *data_end,
 		old = ((__u32)p[2] << 8) | p[3];
 		goto found;
 	}
-	if (is_xdp) {
-		if (bpf_xdp_load_bytes(ctx, l4_off + sizeof(*tcph), opt, optlen))
-			goto malformed;
-	} else {
-		if (bpf_skb_load_bytes(ctx, l4_off + sizeof(*tcph), opt, optlen))
-			goto malformed;
-	}
-
-	off = mss_find(opt, optlen);
+	if (is_xdp)
+		off = mtug_mss_find_xdp(ctx, l4_off + sizeof(*tcph), optlen, &old);
+	else
+		off = mtug_mss_find_tc(ctx, l4_off + sizeof(*tcph), optlen, &old);
 	if (off == MSS_MISSING) {
 		COUNT(&cnt, mss_missing);
 		return 0;
 	}
 	if (off < 0)
 		goto malformed;
-	/* off < 40 here; the mask restates it for the verifier. */
+	/* off < 40, but a global function's result is an unknown scalar to
+	 * the verifier: the mask bounds it for the writes below. */
 	asm volatile("" : "+r"(off));
 	off &= 0x3f;
-	old = ((__u32)opt[(off + 2) & 0x3f] << 8) | opt[(off + 3) & 0x3f];
 found:
 	mtu = mss_target_mtu(ctx, ifindex, &e, icfg, gcfg);
 	overhead = e.v4 ? MTUG_V4_MSS_OVERHEAD : MTUG_V6_MSS_OVERHEAD;

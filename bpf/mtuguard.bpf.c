@@ -94,10 +94,15 @@ static __always_inline int process(void *ctx, void *data, void *data_end,
 		if (!quiet &&
 		    (tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_RST)) == TCP_FLAG_SYN) {
 			cnt->syn_seen++;
-			if (is_xdp)
+			if (is_xdp) {
+				gcfg = global_cfg_get();
+				if (gcfg && gcfg->ptb_forward)
+					return mtug_syn_fwd_xdp(ctx, l3_off, l4_off,
+								l3_proto);
 				mtug_mss_xdp(ctx, l3_off, l4_off, l3_proto);
-			else
+			} else {
 				mtug_mss_tc(ctx, l3_off, l4_off, l3_proto);
+			}
 		}
 	} else if (proto != IPPROTO_UDP) {
 		return act_pass(is_xdp);

@@ -207,6 +207,19 @@ static void build_classes(void)
 	c->want[1] = "fwd_steered";
 	c->target = "";
 
+	/* What a router with `ptb forward on` does with a SYN flood. */
+	c = add_class("syn_fwd", "SYN, clamped and forwarded (fib)");
+	n = syn_options(opt, 1460);
+	build_tcp4(&c->f, mac_a, mac_b, V4_CLIENT, V4_SERVER, 40000, 80,
+		   TCP_SYN, opt, n, 0);
+	c->mutates = true;
+	c->fwd = true;
+	c->want_ret = XDP_REDIRECT;
+	c->want[1] = "syn_seen";
+	c->want[2] = "mss_clamped";
+	c->want[3] = "fwd_steered";
+	c->target = "";
+
 	c = add_class("ptb_steer", "PTB steered (fib), 576 B");
 	build_ptb4(&c->f, 548, false);
 	c->mutates = true;
