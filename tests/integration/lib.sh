@@ -179,6 +179,22 @@ mtug_ready() {
 	[ -x "$MTUG_BIN" ] && "$MTUG_BIN" --help >/dev/null 2>&1
 }
 
+# mtug_start_fib NS IFACE: mtuguard on an ECMP router as the ECMP tests
+# set it up: a fresh bpffs, IFACE attached (native XDP), `ptb mode fib` on
+# it.  Returns 0; 2 when the CLI is not built; 1 on failure.  Sets
+# MTUG_START_ERR to the reason.
+mtug_start_fib() {
+	local out
+	MTUG_START_ERR=""
+	mtug_ready || { MTUG_START_ERR="$MTUG_BIN not built"; return 2; }
+	bpffs_new || { MTUG_START_ERR="cannot mount a bpffs"; return 1; }
+	if ! out=$(mtug "$1" attach "$2" --mode native 2>&1) ||
+	   ! out=$(mtug "$1" ptb mode fib --iface "$2" 2>&1); then
+		MTUG_START_ERR="mtuguard attach $2 / ptb mode fib failed: $out"
+		return 1
+	fi
+}
+
 # mtug_counter NS NAME: print one counter from `stats --json` (0 if absent,
 # empty on error).
 mtug_counter() {

@@ -222,19 +222,12 @@ done
 
 # ---- with mtuguard ptb mode fib ---------------------------------------------
 
-if ! mtug_ready; then
-	skip "${T}_with_mtuguard" "$MTUG_BIN not built"
-	exit "$(fail_count)"
-fi
-bpffs_new || { fail "${T}_bpffs" "cannot mount a bpffs"; exit 1; }
-if out=$(mtug "$RTR" attach rc --mode native 2>&1) &&
-   out=$(mtug "$RTR" ptb mode fib --iface rc 2>&1); then
-	pass "${T}_attach"
-else
-	fail "${T}_attach" "mtuguard attach rc / ptb mode fib failed: $out"
-	diag
-	exit 1
-fi
+mtug_start_fib "$RTR" rc
+case $? in
+0) pass "${T}_attach" ;;
+2) skip "${T}_with_mtuguard" "$MTUG_START_ERR"; exit "$(fail_count)" ;;
+*) fail "${T}_attach" "$MTUG_START_ERR"; diag; exit 1 ;;
+esac
 
 # counter NAME: one counter, or an error line and empty.
 counter() { mtug_counter "$RTR" "$1"; }

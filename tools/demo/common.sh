@@ -162,6 +162,29 @@ ecmp_hop() {
 	nsx "$1" sysctl -qw net.ipv4.icmp_msgs_per_sec=1000000 2>/dev/null
 }
 
+# ecmp_front FLOWS: what scenarios 2 and 3 share in front of the router R:
+# the client C (10.1.0.2, plus 2 x FLOWS addresses from 10.1.0.100, one per
+# transfer), the small-MTU hop H (MTU 1400 towards the client) and R's
+# address on the link to H, with the routes between them.
+ecmp_front() {
+	local i
+	veth_new "$C" eth0 "$H" hc && veth_new "$H" hr "$R" rc || return 1
+	ip -n "$H" link set hc mtu 1400 || return 1
+	ip -n "$C" addr add 10.1.0.2/24 dev eth0 || return 1
+	for i in $(seq 100 $((100 + 2 * $1 - 1))); do
+		echo "address add 10.1.0.$i/24 dev eth0"
+	done | ip -n "$C" -batch - || return 1
+	ip -n "$C" route add default via 10.1.0.1 &&
+	ip -n "$H" addr add 10.1.0.1/24 dev hc &&
+	ip -n "$H" addr add 10.3.0.1/24 dev hr &&
+	ip -n "$H" route add default via 10.3.0.2 &&
+	ip -n "$R" addr add 10.3.0.2/24 dev rc &&
+	ip -n "$R" route add 10.1.0.0/24 via 10.3.0.1 || return 1
+	endpoint_setup "$C" eth0
+	ecmp_hop "$H"
+	return 0 # as before: neither of the two tunings is essential
+}
+
 # ecmp_round NAME FIRST MAXSECS [FN]: the transfers, ICMP counted per
 # backend; sets R_FLOWS[NAME.K], R_STALLED[NAME.K], R_ICMP[NAME.K] for the
 # table, and R_EXTRA[NAME.K], the round's delta of `FN K` (a counter).

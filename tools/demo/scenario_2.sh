@@ -28,20 +28,7 @@ S2_FLOWS=20
 
 s2_setup() {
 	local i B nh=""
-	veth_new "$C" eth0 "$H" hc && veth_new "$H" hr "$R" rc || return 1
-	ip -n "$H" link set hc mtu 1400 || return 1
-	ip -n "$C" addr add 10.1.0.2/24 dev eth0 || return 1
-	for i in $(seq 100 $((100 + 2 * S2_FLOWS - 1))); do
-		echo "address add 10.1.0.$i/24 dev eth0"
-	done | ip -n "$C" -batch - || return 1
-	ip -n "$C" route add default via 10.1.0.1 &&
-	ip -n "$H" addr add 10.1.0.1/24 dev hc &&
-	ip -n "$H" addr add 10.3.0.1/24 dev hr &&
-	ip -n "$H" route add default via 10.3.0.2 &&
-	ip -n "$R" addr add 10.3.0.2/24 dev rc &&
-	ip -n "$R" route add 10.1.0.0/24 via 10.3.0.1 || return 1
-	endpoint_setup "$C" eth0
-	ecmp_hop "$H"
+	ecmp_front $S2_FLOWS || return 1
 	nsx "$R" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.fib_multipath_hash_policy=1 \
 		net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 || return 1
 	for i in $(seq 1 $S2_NB); do
