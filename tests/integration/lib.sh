@@ -195,6 +195,40 @@ mtug_start_fib() {
 	fi
 }
 
+# iface_fast_mirror: the datapath's iface_fast array against iface_cfg (bpftool
+# dumps of both): every tagged entry must hold its interface's iface_cfg
+# and sit at ifindex mod the array size; every interface must be cached
+# (the tests' ifindexes never collide).  Prints the differences, nothing when they agree.
+# (Dumps go through files: the array's JSON is over the 128 KiB a single
+# command-line argument may hold.)
+iface_fast_mirror() {
+	bpftool -j map dump pinned "$MTUG_PIN_DIR/iface_cfg" >"$MTUG_TMP/cfg.json" 2>&1
+	bpftool -j map dump pinned "$MTUG_PIN_DIR/iface_fast" >"$MTUG_TMP/fast.json" 2>&1
+	python3 - "$MTUG_TMP/cfg.json" "$MTUG_TMP/fast.json" <<'PY' 2>&1
+import json, sys
+try:
+    cfg = {e["formatted"]["key"]: e["formatted"]["value"] for e in json.load(open(sys.argv[1]))}
+    fast = [e["formatted"] for e in json.load(open(sys.argv[2]))]
+except Exception as e:
+    print("cannot read the maps: %s" % e)
+    sys.exit()
+bad, seen = [], set()
+for e in fast:
+    v = e["value"]
+    tag = v["ifindex"]
+    if not tag:
+        continue
+    seen.add(tag)
+    if e["key"] != tag % len(fast):
+        bad.append("entry %d holds ifindex %d" % (e["key"], tag))
+    if cfg.get(tag) != v["cfg"]:
+        bad.append("ifindex %d: iface_fast %r, iface_cfg %r" % (tag, v["cfg"], cfg.get(tag)))
+for k in cfg:
+    if k not in seen:
+        bad.append("ifindex %d not cached" % k)
+print("; ".join(bad))
+PY
+}
 # mtug_counter NS NAME: print one counter from `stats --json` (0 if absent,
 # empty on error).
 mtug_counter() {

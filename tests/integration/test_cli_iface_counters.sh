@@ -97,6 +97,16 @@ d = json.load(sys.stdin)
 print(" ".join("%d=%d" % (e["formatted"]["key"], e["formatted"]["value"]["slot"])
                for e in sorted(d, key=lambda e: e["formatted"]["key"])))'
 }
+check_mirror() {
+	local why
+	why=$(iface_fast_mirror)
+	if [ -z "$why" ]; then
+		pass "$T: iface_fast mirrors iface_cfg $1"
+	else
+		fail "$T: iface_fast mirrors iface_cfg $1" "$why"
+	fi
+}
+
 # row_sum ROW FIELD: a field of one iface_counters row summed over the CPUs.
 row_sum() {
 	bpftool -j map lookup pinned "$MTUG_PIN_DIR/iface_counters" \
@@ -117,6 +127,15 @@ if [ "$S1" = "$(printf '%s\n' "$IF_R4=0" "$IF_R6=1" | sort -t= -k1n | tr '\n' ' 
 else
 	fail "$T: attach gives each interface the lowest free slot (0, 1)" "iface_cfg slots: '$S1'"
 fi
+
+check_mirror "after attach"
+mtug "$R" disable mss --iface r4 >/dev/null
+mtug "$R" ptb mode fib --iface r6 >/dev/null
+mtug "$R" mtu iface r6 1380 >/dev/null
+check_mirror "after disable / ptb mode / mtu iface"
+mtug "$R" enable mss --iface r4 >/dev/null
+mtug "$R" ptb mode off --iface r6 >/dev/null
+mtug "$R" mtu iface r6 none >/dev/null
 
 # ---- traffic: IPv4 through r4, IPv6 through r6 ---------------------------------------
 
@@ -184,9 +203,11 @@ fi
 S4=${S1#*"$IF_R4="}; S4=${S4%% *}
 ROW4=$((S4 * 2))
 mtug "$R" detach r4 >/dev/null
+check_mirror "after detach r4"
 left=$(row_sum "$ROW4" syn_seen)
 mtug "$R" stats --json >"$D/json2"
 mtug "$R" attach r4 >/dev/null
+check_mirror "after re-attach"
 S2=$(slots)
 mtug "$R" stats --json >"$D/json3"
 log "slots after re-attach: $S2; r4's old row $ROW4 held syn_seen=$left after detach"

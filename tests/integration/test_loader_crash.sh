@@ -188,6 +188,13 @@ for ((r = 0; r < ITER; r++)); do
 		fi
 		[ -n "$w" ] && why="$why $w"
 	done
+	# The datapath's copy of iface_cfg agrees with it after a command that
+	# succeeded (a kill between the two writes is repaired by the next
+	# writing command's resync).
+	if [ $rc -eq 0 ] && [ -e "$PIN/iface_fast" ]; then
+		w=$(iface_fast_mirror)
+		[ -n "$w" ] && why="$why iface_fast: $w;"
+	fi
 	# Nothing attached: no pinned object left (an empty directory, from an
 	# attach killed before it pinned anything, is harmless and tolerated).
 	if [ "${WANT[a0]}" = detached ] && [ "${WANT[a1]}" = detached ] && [ -e "$PIN" ] &&
