@@ -26,6 +26,13 @@ struct {
 } mtu_v6 SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, MTUG_FILTER_WORDS);
+	__type(key, __u32);
+	__type(value, __u64); /* see struct comment in mtuguard.h */
+} prefix_filter SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, MTUG_IFACE_MAX_ENTRIES);
 	__type(key, __u32); /* ifindex */

@@ -132,8 +132,13 @@ struct ends {
 /* Route MTU towards dst (from src), through bpf_fib_lookup.  tot_len is set
  * to the maximum so the helper reports the route MTU with FRAG_NEEDED
  * before it looks at neighbours. */
-static __always_inline __u32 fib_route_mtu(void *ctx, __u32 ifindex, __u32 v4,
-					   const __u8 *src, const __u8 *dst)
+/* Not inlined: `mtu source pmtu` is rare, and inlined twice (both
+ * directions) its lookup struct took 128 bytes of the clamp's stack frame,
+ * which the prefix_filter reads then pushed past the verifier's 512-byte
+ * limit for a call chain.  A static (not global) function: verified in its
+ * caller's context, so its pointer arguments keep their types. */
+static __noinline __u32 fib_route_mtu(void *ctx, __u32 ifindex, __u32 v4,
+				      const __u8 *src, const __u8 *dst)
 {
 	struct bpf_fib_lookup fl = {};
 	int rc;
@@ -167,10 +172,27 @@ static __always_inline __u32 fib_route_mtu(void *ctx, __u32 ifindex, __u32 v4,
 	return 0;
 }
 
+/* False when prefix_filter proves that no prefix covers addr. */
+static __always_inline bool prefix_may_match(__u32 v4, const __u8 *addr)
+{
+	__u32 bit, word;
+	__u64 *w;
+
+	if (v4)
+		bit = mtug_filter_v4_bit(addr);
+	else
+		bit = MTUG_FILTER_V4_WORDS * 64 + mtug_filter_v6_bit(mtug_v6_top48(addr));
+	word = bit >> 6;
+	w = bpf_map_lookup_elem(&prefix_filter, &word);
+	return !w || ((*w >> (bit & 63)) & 1);
+}
+
 static __always_inline __u32 prefix_mtu(__u32 v4, const __u8 *addr)
 {
 	struct mtug_mtu_val *v;
 
+	if (!prefix_may_match(v4, addr))
+		return 0;
 	if (v4) {
 		struct mtug_lpm_v4_key k = { .prefixlen = 32 };
 

@@ -42,6 +42,7 @@
 #include "mtuguard.skel.h"
 #include "tools/bench.skel.h"
 #include "../user/iface_fast.h"
+#include "../user/prefix_filter.h"
 
 #define MAX_CLASSES 16
 #define MAX_ROUNDS  64
@@ -400,6 +401,9 @@ static void add_v4(__u32 plen, const __u8 *addr, __u32 mtu, bool must)
 	struct mtug_mtu_val v = { .mtu = mtu };
 
 	memcpy(k.addr, addr, 4);
+	/* As the CLI does: the filter bits first, then the trie. */
+	if (mg_filter_add(bpf_map__fd(mt->maps.prefix_filter), AF_INET, addr, plen))
+		die("prefix_filter update: %s", strerror(errno));
 	if (bpf_map_update_elem(bpf_map__fd(mt->maps.mtu_v4), &k, &v, BPF_NOEXIST)) {
 		if (errno == EEXIST && !must)
 			return;
@@ -414,6 +418,8 @@ static void add_v6(__u32 plen, const __u8 *addr, __u32 mtu, bool must)
 	struct mtug_mtu_val v = { .mtu = mtu };
 
 	memcpy(k.addr, addr, 16);
+	if (mg_filter_add(bpf_map__fd(mt->maps.prefix_filter), AF_INET6, addr, plen))
+		die("prefix_filter update: %s", strerror(errno));
 	if (bpf_map_update_elem(bpf_map__fd(mt->maps.mtu_v6), &k, &v, BPF_NOEXIST)) {
 		if (errno == EEXIST && !must)
 			return;

@@ -748,6 +748,10 @@ int mg_cmd_apply(const struct mg_ctx *ctx, int argc, char **argv)
 	err = apply_config(&a, &want, &cur);
 	if (err && !dry)
 		rollback(&a);
+	/* Prefixes deleted (or an added one rolled back): their filter bits
+	 * are recomputed once, here, not per prefix. */
+	if (a.st && !dry && a.changes)
+		mg_prefix_filter_sync(a.st, NULL);
 	else if (!a.changes)
 		printf("no change\n");
 	else if (dry)

@@ -10,6 +10,7 @@
 #include "cfg.h"
 #include "iface.h"
 #include "iface_fast.h"
+#include "prefix_filter.h"
 #include "log.h"
 
 int mg_global_get(const struct mg_state *st, struct mtug_global_cfg *g)
@@ -154,6 +155,13 @@ int mg_prefix_put(const struct mg_state *st, const struct mg_prefix *p, __u32 mt
 	enum mg_map_id map;
 	void *k = lpm_key(p, &key, &map);
 
+	int err;
+
+	/* The filter first: the datapath must never skip a trie lookup
+	 * that would find this prefix. */
+	err = mg_filter_add(st->map[MG_MAP_FILTER], p->family, p->addr, p->len);
+	if (err)
+		return err;
 	/* BPF_ANY: an existing prefix gets the new MTU. */
 	if (bpf_map_update_elem(st->map[map], k, &val, BPF_ANY))
 		return -errno;
@@ -169,6 +177,21 @@ int mg_prefix_del(const struct mg_state *st, const struct mg_prefix *p)
 	if (bpf_map_delete_elem(st->map[map], k))
 		return -errno;
 	return 0;
+}
+
+int mg_prefix_filter_sync(const struct mg_state *st, const struct mg_prefix *p)
+{
+	int err = p ? mg_filter_forget(st->map[MG_MAP_FILTER], st->map[MG_MAP_MTU_V4],
+				       st->map[MG_MAP_MTU_V6], p->family, p->addr, p->len) :
+		      mg_filter_rebuild(st->map[MG_MAP_FILTER], st->map[MG_MAP_MTU_V4],
+					st->map[MG_MAP_MTU_V6]);
+
+	/* Not an error of the command: the prefixes are as asked, and the
+	 * stale bits only cost lookups that find nothing. */
+	if (err)
+		mg_warn("cannot recompute %s (stale bits stay set): %s",
+			MTUG_MAP_FILTER, strerror(-err));
+	return err;
 }
 
 int mg_prefix_count(const struct mg_state *st, int family)

@@ -40,6 +40,12 @@ int mg_iface_targets(const struct mg_state *st, const char *iface, __u32 *out,
 int mg_prefix_put(const struct mg_state *st, const struct mg_prefix *p, __u32 mtu);
 int mg_prefix_del(const struct mg_state *st, const struct mg_prefix *p);
 
+/* mg_prefix_put() sets the prefix's bits in prefix_filter; after
+ * deletions, this recomputes them from the tries: the blocks of the one
+ * deleted prefix p, or all of them (p NULL).  A warning is printed on
+ * failure, which leaves only stale set bits. */
+int mg_prefix_filter_sync(const struct mg_state *st, const struct mg_prefix *p);
+
 /* Number of prefixes of one family (AF_INET or AF_INET6). */
 int mg_prefix_count(const struct mg_state *st, int family);
 

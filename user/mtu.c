@@ -101,6 +101,8 @@ static int cmd_del(int argc, char **argv, struct mg_state *st, const char *dir)
 		mg_err("mtu del: no such prefix %s", pos[0]);
 	else if (err)
 		mg_err("mtu del: cannot delete %s: %s", pos[0], strerror(-err));
+	else
+		mg_prefix_filter_sync(st, &p);
 	return err;
 }
 

@@ -43,6 +43,8 @@ static const struct map_desc maps[MG_MAP_NR] = {
 			       sizeof(__u32), sizeof(struct mtug_counters) },
 	[MG_MAP_IFACE_FAST] = { MTUG_MAP_IFACE_FAST, BPF_MAP_TYPE_ARRAY,
 				sizeof(__u32), sizeof(struct mtug_iface_fast) },
+	[MG_MAP_FILTER] = { MTUG_MAP_FILTER, BPF_MAP_TYPE_ARRAY,
+			    sizeof(__u32), sizeof(__u64) },
 };
 
 static const char *const prog_pins[MG_PROG_NR] = {

@@ -30,6 +30,7 @@ enum mg_map_id {
 	MG_MAP_BUCKET,
 	MG_MAP_IFACE_CNT,
 	MG_MAP_IFACE_FAST,
+	MG_MAP_FILTER,
 	MG_MAP_NR,
 };
 

@@ -17,6 +17,7 @@
 #include "mtuguard.skel.h"
 #include "harness.h"
 #include "../../user/iface_fast.h"
+#include "../../user/prefix_filter.h"
 
 #define LOOPBACK_IFINDEX 1
 
@@ -92,6 +93,22 @@ static int map_clear(int fd, size_t key_size)
 	return 0;
 }
 
+/* Empty one MTU trie, clearing each prefix's prefix_filter bits as the CLI
+ * does (a whole-bitmap rebuild per case costs about 20 ms). */
+static int trie_clear(struct mtuguard_bpf *s, int family)
+{
+	int v4_fd = bpf_map__fd(s->maps.mtu_v4), v6_fd = bpf_map__fd(s->maps.mtu_v6);
+	int fd = family == AF_INET ? v4_fd : v6_fd;
+	struct mtug_lpm_v6_key key; /* the larger key fits both */
+
+	while (bpf_map_get_next_key(fd, NULL, &key) == 0)
+		if (bpf_map_delete_elem(fd, &key) ||
+		    mg_filter_forget(bpf_map__fd(s->maps.prefix_filter), v4_fd, v6_fd,
+				     family, key.addr, key.prefixlen))
+			return -1;
+	return 0;
+}
+
 /* Zero every entry of a plain array, in one batch. */
 static int array_zero_all(int fd, size_t value_size, __u32 n)
 {
@@ -128,11 +145,11 @@ int harness_reset(struct harness *h)
 {
 	struct mtuguard_bpf *s = h->skel;
 
-	if (map_clear(bpf_map__fd(s->maps.mtu_v4), sizeof(struct mtug_lpm_v4_key)) ||
-	    map_clear(bpf_map__fd(s->maps.mtu_v6), sizeof(struct mtug_lpm_v6_key)) ||
+	if (trie_clear(s, AF_INET) || trie_clear(s, AF_INET6) ||
 	    map_clear(bpf_map__fd(s->maps.iface_cfg), sizeof(__u32)) ||
 	    array_zero_all(bpf_map__fd(s->maps.iface_fast), sizeof(struct mtug_iface_fast),
 			   MTUG_IFACE_FAST_ENTRIES) ||
+
 	    map_zero(bpf_map__fd(s->maps.global_cfg), sizeof(struct mtug_global_cfg), 1) ||
 	    map_zero(bpf_map__fd(s->maps.counters), sizeof(struct mtug_counters), h->ncpus) ||
 	    map_zero(bpf_map__fd(s->maps.ptb_bucket), sizeof(struct mtug_bucket), h->ncpus))
@@ -156,13 +173,17 @@ static int add_prefix(struct harness *h, const struct mtu_prefix *mp)
 	if (strchr(buf, ':')) {
 		struct mtug_lpm_v6_key k = { .prefixlen = len };
 
-		if (len > 128 || inet_pton(AF_INET6, buf, k.addr) != 1)
+		if (len > 128 || inet_pton(AF_INET6, buf, k.addr) != 1 ||
+		    mg_filter_add(bpf_map__fd(h->skel->maps.prefix_filter), AF_INET6,
+				  k.addr, len))
 			return -1;
 		return bpf_map_update_elem(bpf_map__fd(h->skel->maps.mtu_v6), &k, &val, BPF_ANY);
 	} else {
 		struct mtug_lpm_v4_key k = { .prefixlen = len };
 
-		if (len > 32 || inet_pton(AF_INET, buf, k.addr) != 1)
+		if (len > 32 || inet_pton(AF_INET, buf, k.addr) != 1 ||
+		    mg_filter_add(bpf_map__fd(h->skel->maps.prefix_filter), AF_INET,
+				  k.addr, len))
 			return -1;
 		return bpf_map_update_elem(bpf_map__fd(h->skel->maps.mtu_v4), &k, &val, BPF_ANY);
 	}

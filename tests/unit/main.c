@@ -68,6 +68,7 @@ int main(int argc, char **argv)
 	selftests_run(filter, &pass, &fail);
 	user_tests_run(filter, &pass, &fail);
 	iface_fast_tests_run(filter, &pass, &fail);
+	prefix_filter_tests_run(filter, &pass, &fail);
 	config_tests_run(filter, &pass, &fail);
 
 	if (harness_open(&h)) {

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * user_prefix_filter.c - unit tests of user/prefix_filter.c on real maps of
+ * the datapath's types.  The bitmap must never miss a block some prefix
+ * touches (the datapath would skip a lookup that finds it) and, for IPv4,
+ * must hold exactly those blocks after additions and deletions, through
+ * both the per-bit and the whole-bitmap paths.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+
+#include <bpf/bpf.h>
+
+#include "../../user/prefix_filter.h"
+#include "harness.h"
+
+struct fmaps {
+	int filter, v4, v6;
+};
+
+struct pfx {
+	const char *text;
+	int family;
+	__u8 addr[16];
+	__u32 len;
+};
+
+static int pfx_parse(struct pfx *p, const char *text)
+{
+	char buf[64], *slash;
+
+	snprintf(buf, sizeof(buf), "%s", text);
+	slash = strchr(buf, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	p->text = text;
+	p->len = atoi(slash + 1);
+	p->family = strchr(buf, ':') ? AF_INET6 : AF_INET;
+	memset(p->addr, 0, sizeof(p->addr));
+	return inet_pton(p->family, buf, p->addr) == 1 ? 0 : -1;
+}
+
+static int trie_key(const struct pfx *p, struct mtug_lpm_v6_key *k)
+{
+	k->prefixlen = p->len;
+	memcpy(k->addr, p->addr, sizeof(k->addr));
+	return p->family == AF_INET;
+}
+
+/* As the CLI does: bits first, then the trie. */
+static int add(struct fmaps *m, const char *text)
+{
+	struct mtug_mtu_val v = { .mtu = 1400 };
+	struct mtug_lpm_v6_key k;
+	struct pfx p;
+
+	if (pfx_parse(&p, text) || mg_filter_add(m->filter, p.family, p.addr, p.len))
+		return -1;
+	return bpf_map_update_elem(trie_key(&p, &k) ? m->v4 : m->v6, &k, &v, BPF_ANY);
+}
+
+/* The trie first, then the bits (per prefix, or the whole bitmap). */
+static int del(struct fmaps *m, const char *text, bool whole)
+{
+	struct mtug_lpm_v6_key k;
+	struct pfx p;
+
+	if (pfx_parse(&p, text) ||
+	    bpf_map_delete_elem(trie_key(&p, &k) ? m->v4 : m->v6, &k))
+		return -1;
+	return whole ? mg_filter_rebuild(m->filter, m->v4, m->v6) :
+		       mg_filter_forget(m->filter, m->v4, m->v6, p.family, p.addr, p.len);
+}
+
+static int bit_is_set(struct fmaps *m, __u32 bit)
+{
+	__u32 w = bit / 64;
+	__u64 v;
+
+	if (bpf_map_lookup_elem(m->filter, &w, &v))
+		return -1;
+	return (v >> (bit % 64)) & 1;
+}
+
+/* The bit the datapath tests for an address. */
+static __u32 addr_bit(int family, const __u8 *a)
+{
+	return family == AF_INET ? mtug_filter_v4_bit(a) :
+	       MTUG_FILTER_V4_WORDS * 64 + mtug_filter_v6_bit(mtug_v6_top48(a));
+}
+
+/* Does any prefix of the trie cover the address?  (What the filter must
+ * never deny.)  Plus, for IPv4: does any touch its /24 (what the bit
+ * must say exactly)? */
+static void truth(struct fmaps *m, int family, const __u8 *a, bool *covers, bool *touches)
+{
+	int fd = family == AF_INET ? m->v4 : m->v6, bits = family == AF_INET ? 32 : 128;
+	struct mtug_lpm_v6_key key, next;
+	void *prev = NULL;
+
+	*covers = *touches = false;
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		__u32 l = next.prefixlen, common = 0;
+
+		while (common < (__u32)bits &&
+		       !(((a[common / 8] ^ next.addr[common / 8]) >> (7 - common % 8)) & 1))
+			common++;
+		if (common >= l)
+			*covers = true;
+		if (family == AF_INET && common >= (l < 24 ? l : 24))
+			*touches = true;
+		key = next;
+		prev = &key;
+	}
+}
+
+static const char *probes[] = {
+	"10.1.0.1", "10.1.200.7", "10.2.0.1", "192.0.2.77", "192.0.3.1",
+	"198.51.100.1", "198.51.100.200", "203.0.113.9", "1.2.3.4",
+	"2001:db8::1", "2001:db8:1::5", "2001:db8:2:3::9", "2001:db8:2:4::9",
+	"2001:db9::1", "2a00:1::1", "fd00::1",
+};
+
+static const char *check(struct fmaps *m, const char *when)
+{
+	static char why[160];
+
+	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+		int family = strchr(probes[i], ':') ? AF_INET6 : AF_INET;
+		bool covers, touches;
+		__u8 a[16] = {};
+		int set;
+
+		inet_pton(family, probes[i], a);
+		truth(m, family, a, &covers, &touches);
+		set = bit_is_set(m, addr_bit(family, a));
+		if (set < 0 || (covers && !set) || (family == AF_INET && set != touches)) {
+			snprintf(why, sizeof(why), "%s: %s bit %d, covered %d, /24 touched %d",
+				 when, probes[i], set, covers, touches);
+			return why;
+		}
+	}
+	return NULL;
+}
+
+static const char *scenario(struct fmaps *m)
+{
+	static const char *v4[] = { "10.1.0.0/16", "192.0.2.0/24", "198.51.100.128/25" };
+	static const char *v6[] = { "2001:db8::/32", "2001:db8:1::/48", "2001:db8:2:3::/64" };
+	const char *bad;
+	size_t i;
+
+	for (i = 0; i < 3; i++)
+		if (add(m, v4[i]) || add(m, v6[i]))
+			return "add failed";
+	if ((bad = check(m, "after adds")))
+		return bad;
+	if (del(m, "10.1.0.0/16", false) || (bad = check(m, "after del /16")))
+		return bad ? bad : "del failed";
+	if (del(m, "198.51.100.128/25", false) || (bad = check(m, "after del /25")))
+		return bad ? bad : "del failed";
+	/* Wide prefixes take the whole-bitmap paths. */
+	if (add(m, "0.0.0.0/0") || add(m, "2001::/16") || (bad = check(m, "after /0, /16")))
+		return bad ? bad : "add failed";
+	if (del(m, "0.0.0.0/0", false) || del(m, "2001::/16", true) ||
+	    (bad = check(m, "after del /0, /16")))
+		return bad ? bad : "del failed";
+	for (i = 0; i < 3; i++)
+		if (del(m, v6[i], false))
+			return "del failed";
+	if (del(m, "192.0.2.0/24", true))
+		return "del failed";
+	/* Nothing left: every word zero again. */
+	for (__u32 w = 0; w < MTUG_FILTER_WORDS; w++) {
+		__u64 v;
+
+		if (bpf_map_lookup_elem(m->filter, &w, &v) || v) {
+			static char why[64];
+
+			snprintf(why, sizeof(why), "word %u not zero with no prefix left", w);
+			return why;
+		}
+	}
+	return check(m, "empty");
+}
+
+void prefix_filter_tests_run(const char *filter, int *pass, int *fail)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, lpm, .map_flags = BPF_F_NO_PREALLOC);
+	struct fmaps m;
+	const char *why;
+
+	m.filter = bpf_map_create(BPF_MAP_TYPE_ARRAY, "t_filter", sizeof(__u32),
+				  sizeof(__u64), MTUG_FILTER_WORDS, NULL);
+	m.v4 = bpf_map_create(BPF_MAP_TYPE_LPM_TRIE, "t_v4", sizeof(struct mtug_lpm_v4_key),
+			      sizeof(struct mtug_mtu_val), 64, &lpm);
+	m.v6 = bpf_map_create(BPF_MAP_TYPE_LPM_TRIE, "t_v6", sizeof(struct mtug_lpm_v6_key),
+			      sizeof(struct mtug_mtu_val), 64, &lpm);
+	if (m.filter < 0 || m.v4 < 0 || m.v6 < 0)
+		why = "cannot create maps";
+	else
+		why = scenario(&m);
+	for (int *fd = &m.filter; fd <= &m.v6; fd++)
+		if (*fd >= 0)
+			close(*fd);
+	report_plain("user/prefix_filter(add,forget,rebuild,wide prefixes)", !why,
+		     why ? why : "", filter, pass, fail);
+}
