@@ -484,6 +484,23 @@ static void fill_prefixes(int n)
 	}
 }
 
+/* Whether prefix_filter lets the datapath skip the client end's trie
+ * lookup in the SYN classes (its bit clear), as it reads it. */
+static bool client_filtered(int family)
+{
+	__u8 a[16] = {};
+	__u32 bit, w;
+	__u64 v;
+
+	parse_ip(family, family == AF_INET ? V4_CLIENT : V6_CLIENT, a);
+	bit = family == AF_INET ? mtug_filter_v4_bit(a) :
+	      MTUG_FILTER_V4_WORDS * 64 + mtug_filter_v6_bit(mtug_v6_top48(a));
+	w = bit / 64;
+	if (bpf_map_lookup_elem(bpf_map__fd(mt->maps.prefix_filter), &w, &v))
+		die("prefix_filter read: %s", strerror(errno));
+	return !((v >> (bit % 64)) & 1);
+}
+
 /* ---- memory ------------------------------------------------------------------ */
 
 static long long fdinfo_memlock(int fd)
@@ -793,8 +810,11 @@ int main(int argc, char **argv)
 		       ed, "", "", "", "");
 		if (js)
 			fprintf(js, "%s\n  {\"prefixes\": %d, \"mtu_v4_entries\": %d, "
-				"\"mtu_v6_entries\": %d, \"empty_ns\": %.2f, \"classes\": [",
-				pi ? "," : "", pfx[pi], v4_count, v6_count, ed);
+				"\"mtu_v6_entries\": %d, \"empty_ns\": %.2f, "
+				"\"client_end_filtered\": {\"v4\": %s, \"v6\": %s}, \"classes\": [",
+				pi ? "," : "", pfx[pi], v4_count, v6_count, ed,
+				client_filtered(AF_INET) ? "true" : "false",
+				client_filtered(AF_INET6) ? "true" : "false");
 		for (int i = 0; i < nclasses; i++) {
 			struct pclass *c = &classes[i];
 			double ns = median(c->ns, rounds), base = median(c->base, rounds);
