@@ -69,28 +69,33 @@ static __always_inline enum steer_result
 fib_steer(void *ctx, bool is_xdp, bool tagged, __u32 ifindex, __u32 l3_off,
 	  __u32 tot_len, const struct flow *f, int *action)
 {
-	struct bpf_fib_lookup fl = {};
+	struct bpf_fib_lookup *fl;
 	void *data, *data_end;
 	struct ethhdr *eth;
+	__u32 zero = 0;
 	int rc;
 
 	if (tagged)
 		return STEER_MISS;
-	fl.ifindex = ifindex;
-	fl.l4_protocol = f->proto;
-	fl.sport = f->sport;
-	fl.dport = f->dport;
-	fl.tot_len = tot_len;
+	fl = bpf_map_lookup_elem(&fib_scratch, &zero); /* see maps.h */
+	if (!fl)
+		return STEER_MISS;
+	__builtin_memset(fl, 0, sizeof(*fl));
+	fl->ifindex = ifindex;
+	fl->l4_protocol = f->proto;
+	fl->sport = f->sport;
+	fl->dport = f->dport;
+	fl->tot_len = tot_len;
 	if (f->v4) {
-		fl.family = AF_INET;
-		__builtin_memcpy(&fl.ipv4_src, f->src, 4);
-		__builtin_memcpy(&fl.ipv4_dst, f->dst, 4);
+		fl->family = AF_INET;
+		__builtin_memcpy(&fl->ipv4_src, f->src, 4);
+		__builtin_memcpy(&fl->ipv4_dst, f->dst, 4);
 	} else {
-		fl.family = AF_INET6;
-		__builtin_memcpy(fl.ipv6_src, f->src, 16);
-		__builtin_memcpy(fl.ipv6_dst, f->dst, 16);
+		fl->family = AF_INET6;
+		__builtin_memcpy(fl->ipv6_src, f->src, 16);
+		__builtin_memcpy(fl->ipv6_dst, f->dst, 16);
 	}
-	rc = bpf_fib_lookup(ctx, &fl, sizeof(fl), 0);
+	rc = bpf_fib_lookup(ctx, fl, sizeof(*fl), 0);
 
 	/* NOT_FWDED is a local destination *or* no route at all: the helper
 	 * maps fib_lookup()'s -ENETUNREACH to it too and we cannot tell them
@@ -109,16 +114,16 @@ fib_steer(void *ctx, bool is_xdp, bool tagged, __u32 ifindex, __u32 l3_off,
 		 * gateway; let the neighbour layer resolve it. */
 		if (f->v4) {
 			nh.nh_family = AF_INET;
-			nh.ipv4_nh = fl.ipv4_dst;
+			nh.ipv4_nh = fl->ipv4_dst;
 		} else {
 			nh.nh_family = AF_INET6;
-			__builtin_memcpy(nh.ipv6_nh, fl.ipv6_dst, 16);
+			__builtin_memcpy(nh.ipv6_nh, fl->ipv6_dst, 16);
 		}
 		data = (void *)(long)((struct __sk_buff *)ctx)->data;
 		data_end = (void *)(long)((struct __sk_buff *)ctx)->data_end;
 		if (ttl_decrement(data, data_end, l3_off, f->v4))
 			return STEER_MISS;
-		*action = bpf_redirect_neigh(fl.ifindex, &nh, sizeof(nh), 0);
+		*action = bpf_redirect_neigh(fl->ifindex, &nh, sizeof(nh), 0);
 		return STEER_DONE;
 	}
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS)
@@ -136,9 +141,9 @@ fib_steer(void *ctx, bool is_xdp, bool tagged, __u32 ifindex, __u32 l3_off,
 		return STEER_MISS;
 	if (ttl_decrement(data, data_end, l3_off, f->v4))
 		return STEER_MISS;
-	__builtin_memcpy(eth->h_dest, fl.dmac, ETH_ALEN);
-	__builtin_memcpy(eth->h_source, fl.smac, ETH_ALEN);
-	*action = bpf_redirect(fl.ifindex, 0);
+	__builtin_memcpy(eth->h_dest, fl->dmac, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, fl->smac, ETH_ALEN);
+	*action = bpf_redirect(fl->ifindex, 0);
 	return STEER_DONE;
 }
 

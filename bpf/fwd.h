@@ -104,19 +104,6 @@ __noinline int mtug_fwd_xdp(struct xdp_md *ctx, __u32 l3_off, __u32 l4_off,
 			ctx->ingress_ifindex);
 }
 
-/* A SYN in XDP with `ptb forward on`: clamp, then forward, in one call
- * from the program instead of two (each bpf-to-bpf call costs about 8 ns,
- * make bench's components table; SYN floods are the forwarding case with
- * the least headroom).  Both bodies are verified here once more. */
-__noinline int mtug_syn_fwd_xdp(struct xdp_md *ctx, __u32 l3_off, __u32 l4_off,
-				__u32 l3_proto)
-{
-	mss_clamp(ctx, (void *)(long)ctx->data, (void *)(long)ctx->data_end,
-		  true, l3_off, l4_off, l3_proto, ctx->ingress_ifindex);
-	return fwd_body(ctx, true, l3_off, l4_off, l3_proto, IPPROTO_TCP,
-			ctx->ingress_ifindex);
-}
-
 __noinline int mtug_fwd_tc(struct __sk_buff *skb, __u32 l3_off, __u32 l4_off,
 			   __u32 l3_proto, __u32 l4_proto)
 {

@@ -125,8 +125,10 @@ static __always_inline void mtu_min(__u32 *cur, __u32 v)
  * not depend on packet pointers (and the verifier need not re-prove them). */
 struct ends {
 	__u32 v4; /* 1 = IPv4, addresses in the first 4 bytes */
-	__u8 src[16];
-	__u8 dst[16];
+	/* Each end is also its own trie key (prefixlen 32 or 128, which the
+	 * IPv4 trie reads as its 8-byte key): no key copies on the stack. */
+	struct mtug_lpm_v6_key src;
+	struct mtug_lpm_v6_key dst;
 };
 
 /* Route MTU towards dst (from src), through bpf_fib_lookup.  tot_len is set
@@ -187,23 +189,16 @@ static __always_inline bool prefix_may_match(__u32 v4, const __u8 *addr)
 	return !w || ((*w >> (bit & 63)) & 1);
 }
 
-static __always_inline __u32 prefix_mtu(__u32 v4, const __u8 *addr)
+static __always_inline __u32 prefix_mtu(__u32 v4, const struct mtug_lpm_v6_key *k)
 {
 	struct mtug_mtu_val *v;
 
-	if (!prefix_may_match(v4, addr))
+	if (!prefix_may_match(v4, k->addr))
 		return 0;
-	if (v4) {
-		struct mtug_lpm_v4_key k = { .prefixlen = 32 };
-
-		__builtin_memcpy(k.addr, addr, 4);
-		v = bpf_map_lookup_elem(&mtu_v4, &k);
-	} else {
-		struct mtug_lpm_v6_key k = { .prefixlen = 128 };
-
-		__builtin_memcpy(k.addr, addr, 16);
-		v = bpf_map_lookup_elem(&mtu_v6, &k);
-	}
+	if (v4)
+		v = bpf_map_lookup_elem(&mtu_v4, k);
+	else
+		v = bpf_map_lookup_elem(&mtu_v6, k);
 	return v ? v->mtu : 0;
 }
 
@@ -220,18 +215,18 @@ static __always_inline __u32 mss_target_mtu(void *ctx, __u32 ifindex,
 	 * call shared by both maps would make the verifier emit the generic
 	 * (indirect) map call instead of a direct call to the trie's. */
 	if (e->v4) {
-		mtu_min(&mtu, prefix_mtu(1, e->src));
-		mtu_min(&mtu, prefix_mtu(1, e->dst));
+		mtu_min(&mtu, prefix_mtu(1, &e->src));
+		mtu_min(&mtu, prefix_mtu(1, &e->dst));
 	} else {
-		mtu_min(&mtu, prefix_mtu(0, e->src));
-		mtu_min(&mtu, prefix_mtu(0, e->dst));
+		mtu_min(&mtu, prefix_mtu(0, &e->src));
+		mtu_min(&mtu, prefix_mtu(0, &e->dst));
 	}
 	mtu_min(&mtu, icfg->mtu);
 	if (gcfg) {
 		mtu_min(&mtu, gcfg->default_mtu);
 		if (gcfg->mtu_source == MTUG_SRC_PMTU) {
-			mtu_min(&mtu, fib_route_mtu(ctx, ifindex, e->v4, e->src, e->dst));
-			mtu_min(&mtu, fib_route_mtu(ctx, ifindex, e->v4, e->dst, e->src));
+			mtu_min(&mtu, fib_route_mtu(ctx, ifindex, e->v4, e->src.addr, e->dst.addr));
+			mtu_min(&mtu, fib_route_mtu(ctx, ifindex, e->v4, e->dst.addr, e->src.addr));
 		}
 	}
 	return mtu;
@@ -256,7 +251,7 @@ static __always_inline bool xdp_csum_partial(void *ctx, void *data, void *data_e
 					     __u32 l4_off, __u32 tcp_len,
 					     const struct ends *e, __u16 field)
 {
-	__u16 ph = l4_pseudo_fold(e->src, e->dst, e->v4, tcp_len, IPPROTO_TCP);
+	__u16 ph = l4_pseudo_fold(e->src.addr, e->dst.addr, e->v4, tcp_len, IPPROTO_TCP);
 	int full;
 
 	if (field != ph)
@@ -272,11 +267,13 @@ static __always_inline bool xdp_csum_partial(void *ctx, void *data, void *data_e
 #define MTUG_L4_OFF_MASK 0x3fff
 
 /*
- * Clamp one SYN / SYN-ACK.  Called as a global (separately verified)
- * function from each program with only the offsets the parser found: the
- * option walk below is a 40-round loop, and verifying it once per parser
- * path (VLAN depths x IPv6 extension headers) exceeds the verifier's budget.
- * Re-deriving the pointers from the context costs a few bounds checks.
+ * Clamp one SYN / SYN-ACK, given only the offsets the parser found; the
+ * pointers are re-derived from them (a few bounds checks), so that the
+ * verifier's states from the parser's many paths (VLAN depths x IPv6
+ * extension headers) meet again here.  Inlined into the XDP program (a
+ * call costs 8 ns); TC calls it as the global function mtug_mss_tc().  The
+ * option walk, a 40-round loop, is a global function of its own
+ * (mss_find_copy): verified once, not once per parser path.
  */
 static __always_inline int mss_clamp(void *ctx, void *data, void *data_end,
 				     bool is_xdp, __u32 l3_off, __u32 l4_off,
@@ -308,16 +305,18 @@ static __always_inline int mss_clamp(void *ctx, void *data, void *data_end,
 		if ((void *)(iph + 1) > data_end)
 			return 0;
 		e.v4 = 1;
-		__builtin_memcpy(e.src, &iph->saddr, 4);
-		__builtin_memcpy(e.dst, &iph->daddr, 4);
+		e.src.prefixlen = e.dst.prefixlen = 32;
+		__builtin_memcpy(e.src.addr, &iph->saddr, 4);
+		__builtin_memcpy(e.dst.addr, &iph->daddr, 4);
 		tcp_len = bpf_ntohs(iph->tot_len) - (l4_off - l3_off);
 	} else {
 		struct ipv6hdr *ip6h = data + l3_off;
 
 		if ((void *)(ip6h + 1) > data_end)
 			return 0;
-		__builtin_memcpy(e.src, &ip6h->saddr, 16);
-		__builtin_memcpy(e.dst, &ip6h->daddr, 16);
+		e.src.prefixlen = e.dst.prefixlen = 128;
+		__builtin_memcpy(e.src.addr, &ip6h->saddr, 16);
+		__builtin_memcpy(e.dst.addr, &ip6h->daddr, 16);
 		tcp_len = sizeof(*ip6h) + bpf_ntohs(ip6h->payload_len) - (l4_off - l3_off);
 	}
 	tcph = data + l4_off;
@@ -411,13 +410,6 @@ found:
 malformed:
 	COUNT(&cnt, mss_malformed);
 	return 0;
-}
-
-__noinline int mtug_mss_xdp(struct xdp_md *ctx, __u32 l3_off, __u32 l4_off,
-			    __u32 l3_proto)
-{
-	return mss_clamp(ctx, (void *)(long)ctx->data, (void *)(long)ctx->data_end,
-			 true, l3_off, l4_off, l3_proto, ctx->ingress_ifindex);
 }
 
 __noinline int mtug_mss_tc(struct __sk_buff *skb, __u32 l3_off, __u32 l4_off,
