@@ -748,15 +748,15 @@ int mg_cmd_apply(const struct mg_ctx *ctx, int argc, char **argv)
 	err = apply_config(&a, &want, &cur);
 	if (err && !dry)
 		rollback(&a);
-	/* Prefixes deleted (or an added one rolled back): their filter bits
-	 * are recomputed once, here, not per prefix. */
-	if (a.st && !dry && a.changes)
-		mg_prefix_filter_sync(a.st, NULL);
 	else if (!a.changes)
 		printf("no change\n");
 	else if (dry)
 		printf("dry run: %zu change%s, none made\n", a.changes,
 		       a.changes == 1 ? "" : "s");
+	/* Prefixes deleted (or an added one rolled back): their filter bits
+	 * are recomputed once, here, not per prefix. */
+	if (a.st && !dry && a.changes)
+		mg_prefix_filter_sync(a.st, NULL);
 out:
 	/* Tears the state down if no interface is left (or a first apply
 	 * failed and rolled back). */
