@@ -133,8 +133,8 @@ struct ends {
 
 /* Route MTU towards dst (from src), through bpf_fib_lookup.  tot_len is set
  * to the maximum so the helper reports the route MTU with FRAG_NEEDED
- * before it looks at neighbours. */
-/* Not inlined: `mtu source pmtu` is rare, and inlined twice (both
+ * before it looks at neighbours.
+ * Not inlined: `mtu source pmtu` is rare, and inlined twice (both
  * directions) its lookup struct took 128 bytes of the clamp's stack frame,
  * which the prefix_filter reads then pushed past the verifier's 512-byte
  * limit for a call chain.  A static (not global) function: verified in its
@@ -177,14 +177,9 @@ static __noinline __u32 fib_route_mtu(void *ctx, __u32 ifindex, __u32 v4,
 /* False when prefix_filter proves that no prefix covers addr. */
 static __always_inline bool prefix_may_match(__u32 v4, const __u8 *addr)
 {
-	__u32 bit, word;
+	__u32 bit = mtug_filter_addr_bit(v4, addr), word = bit >> 6;
 	__u64 *w;
 
-	if (v4)
-		bit = mtug_filter_v4_bit(addr);
-	else
-		bit = MTUG_FILTER_V4_WORDS * 64 + mtug_filter_v6_bit(mtug_v6_top48(addr));
-	word = bit >> 6;
 	w = bpf_map_lookup_elem(&prefix_filter, &word);
 	return !w || ((*w >> (bit & 63)) & 1);
 }

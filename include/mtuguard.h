@@ -151,6 +151,13 @@ static inline __u64 mtug_v6_top48(const __u8 *a)
 	       ((__u64)a[3] << 16) | ((__u64)a[4] << 8) | a[5];
 }
 
+/* The bit the datapath tests for one end of a segment. */
+static inline __u32 mtug_filter_addr_bit(__u32 v4, const __u8 *a)
+{
+	return v4 ? mtug_filter_v4_bit(a) :
+		    MTUG_FILTER_V4_WORDS * 64 + mtug_filter_v6_bit(mtug_v6_top48(a));
+}
+
 /* global_cfg: ARRAY of one entry, key 0. */
 struct mtug_global_cfg {
 	__u32 default_mtu;    /* 0 = none */

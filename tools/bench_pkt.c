@@ -493,8 +493,7 @@ static bool client_filtered(int family)
 	__u64 v;
 
 	parse_ip(family, family == AF_INET ? V4_CLIENT : V6_CLIENT, a);
-	bit = family == AF_INET ? mtug_filter_v4_bit(a) :
-	      MTUG_FILTER_V4_WORDS * 64 + mtug_filter_v6_bit(mtug_v6_top48(a));
+	bit = mtug_filter_addr_bit(family == AF_INET, a);
 	w = bit / 64;
 	if (bpf_map_lookup_elem(bpf_map__fd(mt->maps.prefix_filter), &w, &v))
 		die("prefix_filter read: %s", strerror(errno));

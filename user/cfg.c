@@ -154,7 +154,6 @@ int mg_prefix_put(const struct mg_state *st, const struct mg_prefix *p, __u32 mt
 	struct mtug_lpm_v6_key key;
 	enum mg_map_id map;
 	void *k = lpm_key(p, &key, &map);
-
 	int err;
 
 	/* The filter first: the datapath must never skip a trie lookup

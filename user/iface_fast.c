@@ -89,17 +89,15 @@ int mg_iface_fast_sync(int fast_fd, int cfg_fd)
 	for (i = 0; i < count; i++) {
 		struct mtug_iface_fast *f = &all[i];
 
-		if (!f->ifindex)
+		/* Empty the entries of interfaces iface_cfg no longer has;
+		 * the loop below brings every configured one up to date. */
+		if (!f->ifindex || bpf_map_lookup_elem(cfg_fd, &f->ifindex, &c) == 0)
 			continue;
-		if (bpf_map_lookup_elem(cfg_fd, &f->ifindex, &c) == 0) {
-			err = mg_iface_fast_put(fast_fd, f->ifindex, &c);
-		} else if (errno == ENOENT) {
-			struct mtug_iface_fast empty = {};
-
-			err = bpf_map_update_elem(fast_fd, &keys[i], &empty, BPF_ANY) ? -errno : 0;
-		} else {
+		if (errno != ENOENT) {
 			err = -errno;
+			goto out;
 		}
+		err = fast_write(fast_fd, keys[i], 0, NULL);
 		if (err)
 			goto out;
 	}

@@ -9,13 +9,13 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
 
 #include <bpf/bpf.h>
 
+#include "../../user/prefix.h"
 #include "../../user/prefix_filter.h"
 #include "harness.h"
 
@@ -23,30 +23,14 @@ struct fmaps {
 	int filter, v4, v6;
 };
 
-struct pfx {
-	const char *text;
-	int family;
-	__u8 addr[16];
-	__u32 len;
-};
-
-static int pfx_parse(struct pfx *p, const char *text)
+static int pfx_parse(struct mg_prefix *p, const char *text)
 {
-	char buf[64], *slash;
+	char why[64];
 
-	snprintf(buf, sizeof(buf), "%s", text);
-	slash = strchr(buf, '/');
-	if (!slash)
-		return -1;
-	*slash = '\0';
-	p->text = text;
-	p->len = atoi(slash + 1);
-	p->family = strchr(buf, ':') ? AF_INET6 : AF_INET;
-	memset(p->addr, 0, sizeof(p->addr));
-	return inet_pton(p->family, buf, p->addr) == 1 ? 0 : -1;
+	return mg_prefix_parse(text, p, why, sizeof(why));
 }
 
-static int trie_key(const struct pfx *p, struct mtug_lpm_v6_key *k)
+static int trie_key(const struct mg_prefix *p, struct mtug_lpm_v6_key *k)
 {
 	k->prefixlen = p->len;
 	memcpy(k->addr, p->addr, sizeof(k->addr));
@@ -58,7 +42,7 @@ static int add(struct fmaps *m, const char *text)
 {
 	struct mtug_mtu_val v = { .mtu = 1400 };
 	struct mtug_lpm_v6_key k;
-	struct pfx p;
+	struct mg_prefix p;
 
 	if (pfx_parse(&p, text) || mg_filter_add(m->filter, p.family, p.addr, p.len))
 		return -1;
@@ -69,7 +53,7 @@ static int add(struct fmaps *m, const char *text)
 static int del(struct fmaps *m, const char *text, bool whole)
 {
 	struct mtug_lpm_v6_key k;
-	struct pfx p;
+	struct mg_prefix p;
 
 	if (pfx_parse(&p, text) ||
 	    bpf_map_delete_elem(trie_key(&p, &k) ? m->v4 : m->v6, &k))
@@ -86,13 +70,6 @@ static int bit_is_set(struct fmaps *m, __u32 bit)
 	if (bpf_map_lookup_elem(m->filter, &w, &v))
 		return -1;
 	return (v >> (bit % 64)) & 1;
-}
-
-/* The bit the datapath tests for an address. */
-static __u32 addr_bit(int family, const __u8 *a)
-{
-	return family == AF_INET ? mtug_filter_v4_bit(a) :
-	       MTUG_FILTER_V4_WORDS * 64 + mtug_filter_v6_bit(mtug_v6_top48(a));
 }
 
 /* Does any prefix of the trie cover the address?  (What the filter must
@@ -139,7 +116,7 @@ static const char *check(struct fmaps *m, const char *when)
 
 		inet_pton(family, probes[i], a);
 		truth(m, family, a, &covers, &touches);
-		set = bit_is_set(m, addr_bit(family, a));
+		set = bit_is_set(m, mtug_filter_addr_bit(family == AF_INET, a));
 		if (set < 0 || (covers && !set) || (family == AF_INET && set != touches)) {
 			snprintf(why, sizeof(why), "%s: %s bit %d, covered %d, /24 touched %d",
 				 when, probes[i], set, covers, touches);
