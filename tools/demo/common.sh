@@ -185,6 +185,23 @@ ecmp_front() {
 	return 0 # as before: neither of the two tunings is essential
 }
 
+# ecmp_off_round NAME: scenarios 2 and 3's round without mtuguard, from
+# client address .100, reported.  Sets the caller's off_st (transfers that
+# stalled) and its ok=0 when none stalled (the lab did not show the fault);
+# uses its NFLOWS.
+ecmp_off_round() {
+	say "   $(bold "without mtuguard")"
+	say_n "     $NFLOWS downloads: "
+	ecmp_round "$1" 100 10
+	off_st=$STALLED
+	ecmp_forget_stalled
+	if [ "$STALLED" -ge 1 ] && [ "$OTHER" = 0 ]; then
+		say "$(bad "$STALLED of $NFLOWS stalled")"
+	else
+		say "$(warn "$STALLED of $NFLOWS stalled"), $DONE complete, $OTHER failed otherwise"; ok=0
+	fi
+}
+
 # ecmp_round NAME FIRST MAXSECS [FN]: the transfers, ICMP counted per
 # backend; sets R_FLOWS[NAME.K], R_STALLED[NAME.K], R_ICMP[NAME.K] for the
 # table, and R_EXTRA[NAME.K], the round's delta of `FN K` (a counter).
