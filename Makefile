@@ -87,7 +87,8 @@ $(BUILD)/tools/%: tools/%.c $(SKEL) $(TOOL_SKELS)
 	$(Q)$(CC) $(CFLAGS) $< $(filter %.o,$^) $(LIBBPF_LIBS) -o $@
 
 # The benchmark configures interfaces as the CLI does.
-$(BUILD)/tools/bench_pkt: $(BUILD)/user/iface_fast.o $(BUILD)/user/prefix_filter.o
+$(BUILD)/tools/bench_pkt: $(BUILD)/user/iface_fast.o $(BUILD)/user/prefix_filter.o \
+			  $(BUILD)/user/v6_shards.o
 
 $(BUILD):
 	$(Q)mkdir -p $@

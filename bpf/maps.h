@@ -25,6 +25,31 @@ struct {
 	__type(value, struct mtug_mtu_val);
 } mtu_v6 SEC(".maps");
 
+/* The inner tries of mtu_v6_shards (created by the CLI at attach). */
+struct mtu_v6_shard {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, MTUG_LPM_MAX_ENTRIES);
+	__type(key, struct mtug_lpm_v6_key);
+	__type(value, struct mtug_mtu_val);
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, MTUG_V6_SHARDS + 1);
+	__type(key, __u32); /* mtug_v6_prefix_slot() */
+	__array(values, struct mtu_v6_shard);
+} mtu_v6_shards SEC(".maps");
+
+/* Userspace only: nonzero while a CLI changes prefixes (see mtu_v6_shards
+ * in mtuguard.h).  The datapath never reads it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} prefix_sync SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, MTUG_FILTER_WORDS);

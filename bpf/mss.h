@@ -174,14 +174,22 @@ static __noinline __u32 fib_route_mtu(void *ctx, __u32 ifindex, __u32 v4,
 	return 0;
 }
 
+static __always_inline bool filter_bit(__u32 bit)
+{
+	__u32 word = bit >> 6;
+	__u64 *w = bpf_map_lookup_elem(&prefix_filter, &word);
+
+	return !w || ((*w >> (bit & 63)) & 1);
+}
+
 /* False when prefix_filter proves that no prefix covers addr. */
 static __always_inline bool prefix_may_match(__u32 v4, const __u8 *addr)
 {
-	__u32 bit = mtug_filter_addr_bit(v4, addr), word = bit >> 6;
-	__u64 *w;
+	__u32 bits[2];
 
-	w = bpf_map_lookup_elem(&prefix_filter, &word);
-	return !w || ((*w >> (bit & 63)) & 1);
+	if (mtug_filter_addr_bits(v4, addr, bits) == 1)
+		return filter_bit(bits[0]);
+	return filter_bit(bits[0]) || filter_bit(bits[1]);
 }
 
 static __always_inline __u32 prefix_mtu(__u32 v4, const struct mtug_lpm_v6_key *k)
@@ -193,7 +201,7 @@ static __always_inline __u32 prefix_mtu(__u32 v4, const struct mtug_lpm_v6_key *
 	if (v4)
 		v = bpf_map_lookup_elem(&mtu_v4, k);
 	else
-		v = bpf_map_lookup_elem(&mtu_v6, k);
+		v = mtu_v6_lookup(k);
 	return v ? v->mtu : 0;
 }
 

@@ -79,4 +79,24 @@ static __always_inline bool counts_get(struct counts *c,
 			(c)->iface->field++;     \
 	} while (0)
 
+/* Longest match of mtu_v6, through its shards (see mtuguard.h). */
+static __always_inline struct mtug_mtu_val *
+mtu_v6_lookup(const struct mtug_lpm_v6_key *k)
+{
+	struct mtug_mtu_val *v = NULL;
+	__u32 slot = mtug_v6_shard(k->addr);
+	void *trie;
+
+	trie = bpf_map_lookup_elem(&mtu_v6_shards, &slot);
+	if (trie)
+		v = bpf_map_lookup_elem(trie, k);
+	if (!v) {
+		slot = MTUG_V6_SHORT;
+		trie = bpf_map_lookup_elem(&mtu_v6_shards, &slot);
+		if (trie)
+			v = bpf_map_lookup_elem(trie, k);
+	}
+	return v;
+}
+
 #endif /* MTUG_PKT_H */

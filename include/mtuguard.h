@@ -118,31 +118,33 @@ static inline __u32 mtug_iface_fast_idx(__u32 ifindex)
  * inlined array read).  Typically only the clients' end of a SYN is
  * skipped: operators list the few server or tunnel prefixes that need it.
  *   IPv4: one bit per /24, words [0, MTUG_FILTER_V4_WORDS).
- *   IPv6: one bit per hash of the top 48 bits (mtug_filter_v6_bit()),
- *         words after the IPv4 ones.
+ *   IPv6: words after the IPv4 ones, two halves, an address tests a bit in
+ *         each (mtug_filter_addr_bits()) and may match if either is set:
+ *     /32 half: the hash of its top 32 bits, set by prefixes shorter than
+ *               /48 (each /32 they cover, or the whole half for the widest);
+ *     /48 half: the hash of its top 48 bits, set by prefixes of /48 and
+ *               longer.
+ *     One half for all would not do: a /32 covers 65,536 /48s, and a few
+ *     thousand of them set every bit of a /48 map.
  * The CLI sets a prefix's bits before it inserts the prefix and clears
  * bits only by recomputing them from the tries after deletions, so a bit
  * is never clear while a prefix needs it: at worst a stale set bit costs
  * one lookup that finds nothing.
  */
 #define MTUG_FILTER_V4_BITS  24
-#define MTUG_FILTER_V6_BITS  20
+#define MTUG_FILTER_V6_BITS  20 /* both halves */
+#define MTUG_FILTER_V6_HALF  (MTUG_FILTER_V6_BITS - 1)
 #define MTUG_FILTER_V4_WORDS (1u << (MTUG_FILTER_V4_BITS - 6))
 #define MTUG_FILTER_V6_WORDS (1u << (MTUG_FILTER_V6_BITS - 6))
 #define MTUG_FILTER_WORDS    (MTUG_FILTER_V4_WORDS + MTUG_FILTER_V6_WORDS)
 #define MTUG_FILTER_V6_HASH  0x9e3779b97f4a7c15ULL
+#define MTUG_FILTER_V6_BASE  (MTUG_FILTER_V4_WORDS * 64) /* first IPv6 bit */
+#define MTUG_FILTER_V6_B48   (MTUG_FILTER_V6_BASE + (1u << MTUG_FILTER_V6_HALF))
 
 /* Bit of an IPv4 address (network order bytes): its /24. */
 static inline __u32 mtug_filter_v4_bit(const __u8 *a)
 {
 	return ((__u32)a[0] << 16) | ((__u32)a[1] << 8) | a[2];
-}
-
-/* Bit of an IPv6 address's top 48 bits (a /48 value, a[0] highest),
- * counted from the first IPv6 word. */
-static inline __u32 mtug_filter_v6_bit(__u64 top48)
-{
-	return (__u32)((top48 * MTUG_FILTER_V6_HASH) >> (64 - MTUG_FILTER_V6_BITS));
 }
 
 static inline __u64 mtug_v6_top48(const __u8 *a)
@@ -151,11 +153,71 @@ static inline __u64 mtug_v6_top48(const __u8 *a)
 	       ((__u64)a[3] << 16) | ((__u64)a[4] << 8) | a[5];
 }
 
-/* The bit the datapath tests for one end of a segment. */
-static inline __u32 mtug_filter_addr_bit(__u32 v4, const __u8 *a)
+static inline __u32 mtug_v6_top32(const __u8 *a)
 {
-	return v4 ? mtug_filter_v4_bit(a) :
-		    MTUG_FILTER_V4_WORDS * 64 + mtug_filter_v6_bit(mtug_v6_top48(a));
+	return ((__u32)a[0] << 24) | ((__u32)a[1] << 16) | ((__u32)a[2] << 8) | a[3];
+}
+
+/* Filter bit (counted from word 0) of a /32 value, in the /32 half. */
+static inline __u32 mtug_filter_v6_bit32(__u32 top32)
+{
+	return MTUG_FILTER_V6_BASE +
+	       (__u32)(((__u64)top32 * MTUG_FILTER_V6_HASH) >> (64 - MTUG_FILTER_V6_HALF));
+}
+
+/* Filter bit (counted from word 0) of a /48 value, in the /48 half. */
+static inline __u32 mtug_filter_v6_bit48(__u64 top48)
+{
+	return MTUG_FILTER_V6_B48 +
+	       (__u32)((top48 * MTUG_FILTER_V6_HASH) >> (64 - MTUG_FILTER_V6_HALF));
+}
+
+/* The bits the datapath tests for one end of a segment: bits[0] and, for
+ * IPv6, bits[1].  Returns how many (1 or 2); the address may match a
+ * prefix only if one of them is set. */
+static inline int mtug_filter_addr_bits(__u32 v4, const __u8 *a, __u32 *bits)
+{
+	if (v4) {
+		bits[0] = mtug_filter_v4_bit(a);
+		return 1;
+	}
+	bits[0] = mtug_filter_v6_bit32(mtug_v6_top32(a));
+	bits[1] = mtug_filter_v6_bit48(mtug_v6_top48(a));
+	return 2;
+}
+
+/*
+ * mtu_v6_shards: ARRAY_OF_MAPS of MTUG_V6_SHARDS + 1 LPM tries, the
+ * datapath's copy of mtu_v6 cut into small tries.  mtu_v6 stays the
+ * authority (what the CLI lists and bpftool dumps); the CLI writes it first
+ * and the copy after, under a mark in prefix_sync, and an interrupted
+ * change is rebuilt from it by the next command.
+ *   A prefix of /32 or longer lies in one /32, and goes to the shard of
+ *   that /32's hash (mtug_v6_shard()); shorter ones go to the last slot,
+ *   MTUG_V6_SHORT.  Lookup: the address's shard, then, if nothing matched
+ *   there, the short trie: any match in the shard is longer than any in
+ *   the short trie, so this is the longest match of mtu_v6.
+ * Why: a trie lookup walks one node per level, and 100,000 IPv6 prefixes
+ * are about 17 levels deep: the two lookups of a SYN cost 85 ns more than
+ * with 1 prefix (make bench, "2 LPM lookups, IPv6").  8,192 shards hold
+ * about 12 prefixes each.  IPv4 needs no shards: its prefix_filter is
+ * exact per /24 and its tries were within the budget.
+ */
+#define MTUG_V6_SHARD_BITS 13
+#define MTUG_V6_SHARDS     (1u << MTUG_V6_SHARD_BITS)
+#define MTUG_V6_SHORT      MTUG_V6_SHARDS /* slot of the prefixes under /32 */
+#define MTUG_V6_SHARD_LEN  32
+#define MTUG_V6_SHARD_HASH 0x9e3779b1u
+
+static inline __u32 mtug_v6_shard(const __u8 *a)
+{
+	return (mtug_v6_top32(a) * MTUG_V6_SHARD_HASH) >> (32 - MTUG_V6_SHARD_BITS);
+}
+
+/* The slot a prefix of mtu_v6 is copied to. */
+static inline __u32 mtug_v6_prefix_slot(const __u8 *a, __u32 len)
+{
+	return len >= MTUG_V6_SHARD_LEN ? mtug_v6_shard(a) : MTUG_V6_SHORT;
 }
 
 /* global_cfg: ARRAY of one entry, key 0. */
@@ -229,5 +291,7 @@ enum mtug_family_row {
 #define MTUG_MAP_IFACE_CNT  "iface_counters"
 #define MTUG_MAP_IFACE_FAST "iface_fast"
 #define MTUG_MAP_FILTER     "prefix_filter"
+#define MTUG_MAP_V6_SHARDS  "mtu_v6_shards"
+#define MTUG_MAP_SYNC       "prefix_sync"
 
 #endif /* MTUGUARD_H */

@@ -43,6 +43,7 @@
 #include "tools/bench.skel.h"
 #include "../user/iface_fast.h"
 #include "../user/prefix_filter.h"
+#include "../user/v6_shards.h"
 
 #define MAX_CLASSES 16
 #define MAX_ROUNDS  64
@@ -416,6 +417,7 @@ static void add_v6(__u32 plen, const __u8 *addr, __u32 mtu, bool must)
 {
 	struct mtug_lpm_v6_key k = { .prefixlen = plen };
 	struct mtug_mtu_val v = { .mtu = mtu };
+	int err;
 
 	memcpy(k.addr, addr, 16);
 	if (mg_filter_add(bpf_map__fd(mt->maps.prefix_filter), AF_INET6, addr, plen))
@@ -425,6 +427,9 @@ static void add_v6(__u32 plen, const __u8 *addr, __u32 mtu, bool must)
 			return;
 		die("mtu_v6 update: %s", strerror(errno));
 	}
+	err = mg_shards_put(bpf_map__fd(mt->maps.mtu_v6_shards), &k, &v);
+	if (err)
+		die("mtu_v6_shards update: %s", strerror(-err));
 	v6_count++;
 }
 
@@ -489,15 +494,20 @@ static void fill_prefixes(int n)
 static bool client_filtered(int family)
 {
 	__u8 a[16] = {};
-	__u32 bit, w;
+	__u32 bits[2], w;
+	int n, i;
 	__u64 v;
 
 	parse_ip(family, family == AF_INET ? V4_CLIENT : V6_CLIENT, a);
-	bit = mtug_filter_addr_bit(family == AF_INET, a);
-	w = bit / 64;
-	if (bpf_map_lookup_elem(bpf_map__fd(mt->maps.prefix_filter), &w, &v))
-		die("prefix_filter read: %s", strerror(errno));
-	return !((v >> (bit % 64)) & 1);
+	n = mtug_filter_addr_bits(family == AF_INET, a, bits);
+	for (i = 0; i < n; i++) {
+		w = bits[i] / 64;
+		if (bpf_map_lookup_elem(bpf_map__fd(mt->maps.prefix_filter), &w, &v))
+			die("prefix_filter read: %s", strerror(errno));
+		if ((v >> (bits[i] % 64)) & 1)
+			return false;
+	}
+	return true;
 }
 
 /* ---- memory ------------------------------------------------------------------ */
@@ -669,6 +679,9 @@ int main(int argc, char **argv)
 	bpf_program__set_log_buf(mt->progs.mtuguard_xdp, vlog, sizeof(vlog));
 	if (mtuguard_bpf__load(mt))
 		die("mtuguard skeleton load failed: %s", strerror(errno));
+	/* as the CLI's first attach does */
+	if (mg_shards_populate(bpf_map__fd(mt->maps.mtu_v6_shards)))
+		die("mtu_v6_shards: cannot create the tries");
 	{
 		char *p = strstr(vlog, "processed ");
 
@@ -680,7 +693,7 @@ int main(int argc, char **argv)
 		die("bench skeleton open failed: %s", strerror(errno));
 	/* the comp_* programs work on mtuguard's own maps */
 	if (bpf_map__reuse_fd(bb->maps.mtu_v4, bpf_map__fd(mt->maps.mtu_v4)) ||
-	    bpf_map__reuse_fd(bb->maps.mtu_v6, bpf_map__fd(mt->maps.mtu_v6)) ||
+	    bpf_map__reuse_fd(bb->maps.mtu_v6_shards, bpf_map__fd(mt->maps.mtu_v6_shards)) ||
 	    bpf_map__reuse_fd(bb->maps.iface_cfg, bpf_map__fd(mt->maps.iface_cfg)) ||
 	    bpf_map__reuse_fd(bb->maps.iface_fast, bpf_map__fd(mt->maps.iface_fast)) ||
 	    bpf_map__reuse_fd(bb->maps.global_cfg, bpf_map__fd(mt->maps.global_cfg)) ||
@@ -699,7 +712,7 @@ int main(int argc, char **argv)
 	add_comp("iface", "interface lookup as the datapath does it (iface_fast hit)",
 		 bb->progs.comp_iface, false);
 	add_comp("lpm4x2", "2 LPM lookups, IPv4 (SYN: both ends)", bb->progs.comp_lpm4, true);
-	add_comp("lpm6x2", "2 LPM lookups, IPv6 (SYN: both ends)", bb->progs.comp_lpm6, true);
+	add_comp("lpm6x2", "2 LPM lookups, IPv6 (SYN: both ends; shard, then short trie on a miss)", bb->progs.comp_lpm6, true);
 	add_comp("load_bytes", "bpf_xdp_load_bytes, 20 B", bb->progs.comp_load_bytes, false);
 	add_comp("csum64", "bpf_csum_diff, 64 B", bb->progs.comp_csum64, false);
 	add_comp("csum512", "bpf_csum_diff, 512 B", bb->progs.comp_csum512, false);

@@ -11,6 +11,7 @@
 #include "iface.h"
 #include "iface_fast.h"
 #include "prefix_filter.h"
+#include "v6_shards.h"
 #include "log.h"
 
 int mg_global_get(const struct mg_state *st, struct mtug_global_cfg *g)
@@ -148,6 +149,39 @@ static void *lpm_key(const struct mg_prefix *p, struct mtug_lpm_v6_key *key,
 	return key;
 }
 
+/* prefix_sync[0]: nonzero while mtu_v6 and its shards may differ. */
+static int sync_mark(const struct mg_state *st, __u32 on)
+{
+	__u32 zero = 0;
+
+	return bpf_map_update_elem(st->map[MG_MAP_SYNC], &zero, &on, BPF_ANY) ? -errno : 0;
+}
+
+/* The shards follow mtu_v6 under the mark: a CLI killed in between leaves
+ * it set, and the next one rebuilds them (mg_prefix_copy_sync). */
+static int v6_change(const struct mg_state *st, const struct mtug_lpm_v6_key *k,
+		     const struct mtug_mtu_val *val)
+{
+	int err = sync_mark(st, 1);
+
+	if (err)
+		return err;
+	if (val ? bpf_map_update_elem(st->map[MG_MAP_MTU_V6], k, val, BPF_ANY) :
+		  bpf_map_delete_elem(st->map[MG_MAP_MTU_V6], k)) {
+		err = -errno;
+		sync_mark(st, 0); /* nothing changed */
+		return err;
+	}
+	err = val ? mg_shards_put(st->map[MG_MAP_V6_SHARDS], k, val) :
+		    mg_shards_del(st->map[MG_MAP_V6_SHARDS], k);
+	if (err) {
+		mg_err("cannot update %s (the next command rebuilds it): %s",
+		       MTUG_MAP_V6_SHARDS, strerror(-err));
+		return err;
+	}
+	return sync_mark(st, 0);
+}
+
 int mg_prefix_put(const struct mg_state *st, const struct mg_prefix *p, __u32 mtu)
 {
 	struct mtug_mtu_val val = { .mtu = mtu };
@@ -161,6 +195,8 @@ int mg_prefix_put(const struct mg_state *st, const struct mg_prefix *p, __u32 mt
 	err = mg_filter_add(st->map[MG_MAP_FILTER], p->family, p->addr, p->len);
 	if (err)
 		return err;
+	if (map == MG_MAP_MTU_V6)
+		return v6_change(st, &key, &val);
 	/* BPF_ANY: an existing prefix gets the new MTU. */
 	if (bpf_map_update_elem(st->map[map], k, &val, BPF_ANY))
 		return -errno;
@@ -173,9 +209,34 @@ int mg_prefix_del(const struct mg_state *st, const struct mg_prefix *p)
 	enum mg_map_id map;
 	void *k = lpm_key(p, &key, &map);
 
+	if (map == MG_MAP_MTU_V6)
+		return v6_change(st, &key, NULL);
 	if (bpf_map_delete_elem(st->map[map], k))
 		return -errno;
 	return 0;
+}
+
+int mg_prefix_copy_sync(const struct mg_state *st)
+{
+	__u32 zero = 0, mark = 0;
+	int err;
+
+	if (bpf_map_lookup_elem(st->map[MG_MAP_SYNC], &zero, &mark)) {
+		err = -errno;
+		mg_err("cannot read %s: %s", MTUG_MAP_SYNC, strerror(errno));
+		return err;
+	}
+	if (!mark)
+		return 0;
+	err = mg_shards_rebuild(st->map[MG_MAP_V6_SHARDS], st->map[MG_MAP_MTU_V6]);
+	if (!err)
+		err = sync_mark(st, 0);
+	if (err)
+		mg_err("cannot bring %s in line with %s: %s", MTUG_MAP_V6_SHARDS,
+		       MTUG_MAP_MTU_V6, strerror(-err));
+	else
+		mg_dbg("rebuilt %s after an interrupted prefix change", MTUG_MAP_V6_SHARDS);
+	return err;
 }
 
 int mg_prefix_filter_sync(const struct mg_state *st, const struct mg_prefix *p)

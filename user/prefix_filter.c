@@ -19,12 +19,15 @@
 #include "prefix_filter.h"
 
 /* The blocks a prefix touches, as bits counted from word 0: IPv4, the /24s
- * it covers (or the one it lies in); IPv6, the hashes of the /48 values it
- * covers, or every IPv6 bit once those are at least as many. */
+ * it covers (or the one it lies in); IPv6 from /48 on, the one /48 it lies
+ * in; shorter IPv6, the /32s it covers (or lies in), or the whole /32 half
+ * once those are at least as many as its bits. */
+enum span_kind { SPAN_V4, SPAN_V6_48, SPAN_V6_32, SPAN_V6_ALL32 };
+
 struct span {
-	__u64 first; /* IPv4: first bit; IPv6: first /48 value */
+	enum span_kind kind;
+	__u64 first; /* IPv4: first bit; IPv6: first /48 or /32 value */
 	__u64 n;     /* how many */
-	bool v6_all; /* IPv6: every bit */
 };
 
 static struct span span_of(int family, const __u8 *addr, __u32 len)
@@ -32,25 +35,36 @@ static struct span span_of(int family, const __u8 *addr, __u32 len)
 	struct span s = {};
 
 	if (family == AF_INET) {
+		s.kind = SPAN_V4;
 		s.n = len >= MTUG_FILTER_V4_BITS ? 1 : 1ull << (MTUG_FILTER_V4_BITS - len);
 		s.first = mtug_filter_v4_bit(addr) & ~(s.n - 1);
-	} else if (len + MTUG_FILTER_V6_BITS <= 48) {
-		s.v6_all = true;
-		s.n = 1ull << MTUG_FILTER_V6_BITS;
+	} else if (len >= 48) {
+		s.kind = SPAN_V6_48;
+		s.n = 1;
+		s.first = mtug_v6_top48(addr);
+	} else if (len + MTUG_FILTER_V6_HALF <= 32) {
+		s.kind = SPAN_V6_ALL32;
+		s.n = 1ull << MTUG_FILTER_V6_HALF;
 	} else {
-		s.n = len >= 48 ? 1 : 1ull << (48 - len);
-		s.first = mtug_v6_top48(addr) & ~(s.n - 1);
+		s.kind = SPAN_V6_32;
+		s.n = len >= 32 ? 1 : 1ull << (32 - len);
+		s.first = mtug_v6_top32(addr) & ~(s.n - 1);
 	}
 	return s;
 }
 
-static __u32 span_bit(int family, const struct span *s, __u64 i)
+static __u32 span_bit(const struct span *s, __u64 i)
 {
-	if (family == AF_INET)
+	switch (s->kind) {
+	case SPAN_V4:
 		return s->first + i;
-	if (s->v6_all)
-		return MTUG_FILTER_V4_WORDS * 64 + i;
-	return MTUG_FILTER_V4_WORDS * 64 + mtug_filter_v6_bit(s->first + i);
+	case SPAN_V6_48:
+		return mtug_filter_v6_bit48(s->first + i);
+	case SPAN_V6_32:
+		return mtug_filter_v6_bit32(s->first + i);
+	default:
+		return MTUG_FILTER_V6_BASE + i;
+	}
 }
 
 /* Words [first, first + n) of the map, and a copy to change. */
@@ -139,18 +153,18 @@ static void set_span(struct range *r, int family, const __u8 *addr, __u32 len)
 		return;
 	}
 	for (i = 0; i < s.n; i++)
-		range_set(r, span_bit(family, &s, i));
+		range_set(r, span_bit(&s, i));
 }
 
 /* Set a few bits one word at a time (a read-modify-write each): the
  * batch read of the whole IPv6 part copies its 16,384 words one by one,
  * about 1.6 ms, too slow for the common one-bit prefix. */
-static int set_words(int fd, int family, const struct span *s)
+static int set_words(int fd, const struct span *s)
 {
 	__u64 i;
 
 	for (i = 0; i < s->n; i++) {
-		__u32 bit = span_bit(family, s, i), w = bit / 64;
+		__u32 bit = span_bit(s, i), w = bit / 64;
 		__u64 v, m = 1ull << (bit % 64);
 
 		if (bpf_map_lookup_elem(fd, &w, &v))
@@ -173,7 +187,7 @@ int mg_filter_add(int filter_fd, int family, const __u8 *addr, __u32 len)
 	int err;
 
 	if (family == AF_INET6 && s.n <= FEW_V6_BITS)
-		return set_words(filter_fd, family, &s);
+		return set_words(filter_fd, &s);
 	range_of(&r, family, &s);
 	err = range_read(filter_fd, &r, true);
 	if (!err) {

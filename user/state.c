@@ -18,6 +18,8 @@
 #include "state.h"
 #include "xdp.h"
 #include "iface_fast.h"
+#include "cfg.h"
+#include "v6_shards.h"
 
 struct map_desc {
 	const char *name;
@@ -45,6 +47,9 @@ static const struct map_desc maps[MG_MAP_NR] = {
 				sizeof(__u32), sizeof(struct mtug_iface_fast) },
 	[MG_MAP_FILTER] = { MTUG_MAP_FILTER, BPF_MAP_TYPE_ARRAY,
 			    sizeof(__u32), sizeof(__u64) },
+	[MG_MAP_V6_SHARDS] = { MTUG_MAP_V6_SHARDS, BPF_MAP_TYPE_ARRAY_OF_MAPS,
+			       sizeof(__u32), sizeof(__u32) },
+	[MG_MAP_SYNC] = { MTUG_MAP_SYNC, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u32) },
 };
 
 static const char *const prog_pins[MG_PROG_NR] = {
@@ -295,6 +300,8 @@ int mg_state_open(struct mg_state *st, const char *dir, unsigned int flags,
 		if (err)
 			mg_err("cannot bring %s in line with %s: %s",
 			       MTUG_MAP_IFACE_FAST, MTUG_MAP_IFACE_CFG, strerror(-err));
+		else
+			err = mg_prefix_copy_sync(st);
 	}
 out:
 	if (err)
@@ -384,6 +391,13 @@ int mg_state_create(const char *dir)
 			mg_err("cannot pin %s: %s", path, strerror(-err));
 			goto out;
 		}
+	}
+	/* Before the marker: a slot without its trie would hide prefixes. */
+	err = mg_shards_populate(bpf_map__fd(skel->maps.mtu_v6_shards));
+	if (err) {
+		mg_err("cannot create the tries of %s: %s", MTUG_MAP_V6_SHARDS,
+		       strerror(-err));
+		goto out;
 	}
 	/* Last: from here on the state is whole, and only from here on may
 	 * anything be attached with it. */

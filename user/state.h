@@ -31,6 +31,8 @@ enum mg_map_id {
 	MG_MAP_IFACE_CNT,
 	MG_MAP_IFACE_FAST,
 	MG_MAP_FILTER,
+	MG_MAP_V6_SHARDS,
+	MG_MAP_SYNC,
 	MG_MAP_NR,
 };
 

@@ -13,13 +13,13 @@ FUZZ_DP_SRCS := tests/fuzz/fuzz_datapath.c tests/fuzz/gen.c tests/fuzz/model.c \
 FUZZ_DP_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(FUZZ_DP_SRCS))
 # The unit harness (builder, skeleton wrappers, checksum verifier, fixtures)
 # as the unit tests link it, minus their main() and the tests of user/.
-FUZZ_UNIT_OBJS := $(filter-out $(addprefix $(BUILD)/tests/unit/,main.o selftest.o user_helpers.o user_config.o user_iface_fast.o user_prefix_filter.o),\
+FUZZ_UNIT_OBJS := $(filter-out $(addprefix $(BUILD)/tests/unit/,main.o selftest.o user_helpers.o user_config.o user_iface_fast.o user_prefix_filter.o user_v6_shards.o),\
 		  $(UNIT_OBJS))
 
 $(FUZZ_DP_OBJS): CFLAGS += -Itests/unit
 
 $(BUILD)/fuzz_datapath: $(FUZZ_DP_OBJS) $(FUZZ_UNIT_OBJS) $(BUILD)/user/iface_fast.o \
-			  $(BUILD)/user/prefix_filter.o
+			  $(BUILD)/user/prefix_filter.o $(BUILD)/user/v6_shards.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LIBBPF_LIBS) -o $@
 

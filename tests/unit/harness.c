@@ -18,6 +18,7 @@
 #include "harness.h"
 #include "../../user/iface_fast.h"
 #include "../../user/prefix_filter.h"
+#include "../../user/v6_shards.h"
 
 #define LOOPBACK_IFINDEX 1
 
@@ -67,6 +68,14 @@ int harness_open(struct harness *h)
 		h->skel = NULL;
 		return -1;
 	}
+	/* as the CLI's first attach does */
+	err = mg_shards_populate(bpf_map__fd(h->skel->maps.mtu_v6_shards));
+	if (err) {
+		fprintf(stderr, "mtu_v6_shards: %s\n", strerror(-err));
+		mtuguard_bpf__destroy(h->skel);
+		h->skel = NULL;
+		return -1;
+	}
 	h->prog_fd[PROG_XDP] = bpf_program__fd(h->skel->progs.mtuguard_xdp);
 	h->prog_fd[PROG_TC_INGRESS] = bpf_program__fd(h->skel->progs.mtuguard_tc_ingress);
 	h->prog_fd[PROG_TC_EGRESS] = bpf_program__fd(h->skel->progs.mtuguard_tc_egress);
@@ -103,6 +112,8 @@ static int trie_clear(struct mtuguard_bpf *s, int family)
 
 	while (bpf_map_get_next_key(fd, NULL, &key) == 0)
 		if (bpf_map_delete_elem(fd, &key) ||
+		    (family == AF_INET6 &&
+		     mg_shards_del(bpf_map__fd(s->maps.mtu_v6_shards), &key)) ||
 		    mg_filter_forget(bpf_map__fd(s->maps.prefix_filter), v4_fd, v6_fd,
 				     family, key.addr, key.prefixlen))
 			return -1;
@@ -177,7 +188,9 @@ static int add_prefix(struct harness *h, const struct mtu_prefix *mp)
 		    mg_filter_add(bpf_map__fd(h->skel->maps.prefix_filter), AF_INET6,
 				  k.addr, len))
 			return -1;
-		return bpf_map_update_elem(bpf_map__fd(h->skel->maps.mtu_v6), &k, &val, BPF_ANY);
+		if (bpf_map_update_elem(bpf_map__fd(h->skel->maps.mtu_v6), &k, &val, BPF_ANY))
+			return -1;
+		return mg_shards_put(bpf_map__fd(h->skel->maps.mtu_v6_shards), &k, &val);
 	} else {
 		struct mtug_lpm_v4_key k = { .prefixlen = len };
 

@@ -69,6 +69,7 @@ int main(int argc, char **argv)
 	user_tests_run(filter, &pass, &fail);
 	iface_fast_tests_run(filter, &pass, &fail);
 	prefix_filter_tests_run(filter, &pass, &fail);
+	v6_shards_tests_run(filter, &pass, &fail);
 	config_tests_run(filter, &pass, &fail);
 
 	if (harness_open(&h)) {

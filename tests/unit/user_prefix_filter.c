@@ -2,9 +2,10 @@
 /*
  * user_prefix_filter.c - unit tests of user/prefix_filter.c on real maps of
  * the datapath's types.  The bitmap must never miss a block some prefix
- * touches (the datapath would skip a lookup that finds it) and, for IPv4,
- * must hold exactly those blocks after additions and deletions, through
- * both the per-bit and the whole-bitmap paths.
+ * touches (the datapath would skip a lookup that finds it) and must hold
+ * exactly those blocks (for these probes, which no hash collides) after
+ * additions and deletions, through both the per-bit and the whole-bitmap
+ * paths.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -73,8 +74,9 @@ static int bit_is_set(struct fmaps *m, __u32 bit)
 }
 
 /* Does any prefix of the trie cover the address?  (What the filter must
- * never deny.)  Plus, for IPv4: does any touch its /24 (what the bit
- * must say exactly)? */
+ * never deny.)  Plus: does any touch its block (what the bits must say
+ * exactly): IPv4 its /24; IPv6 its /48 for prefixes from /48 on, its /32
+ * for shorter ones? */
 static void truth(struct fmaps *m, int family, const __u8 *a, bool *covers, bool *touches)
 {
 	int fd = family == AF_INET ? m->v4 : m->v6, bits = family == AF_INET ? 32 : 128;
@@ -92,6 +94,8 @@ static void truth(struct fmaps *m, int family, const __u8 *a, bool *covers, bool
 			*covers = true;
 		if (family == AF_INET && common >= (l < 24 ? l : 24))
 			*touches = true;
+		if (family == AF_INET6 && common >= (l >= 48 ? 48 : l < 32 ? l : 32))
+			*touches = true;
 		key = next;
 		prev = &key;
 	}
@@ -101,7 +105,7 @@ static const char *probes[] = {
 	"10.1.0.1", "10.1.200.7", "10.2.0.1", "192.0.2.77", "192.0.3.1",
 	"198.51.100.1", "198.51.100.200", "203.0.113.9", "1.2.3.4",
 	"2001:db8::1", "2001:db8:1::5", "2001:db8:2:3::9", "2001:db8:2:4::9",
-	"2001:db9::1", "2a00:1::1", "fd00::1",
+	"2001:db9::1", "2a00:1::1", "fd00::1", "2001:db8:5::1",
 };
 
 static const char *check(struct fmaps *m, const char *when)
@@ -112,13 +116,18 @@ static const char *check(struct fmaps *m, const char *when)
 		int family = strchr(probes[i], ':') ? AF_INET6 : AF_INET;
 		bool covers, touches;
 		__u8 a[16] = {};
-		int set;
+		__u32 bits[2];
+		int set = 0, n, b;
 
 		inet_pton(family, probes[i], a);
 		truth(m, family, a, &covers, &touches);
-		set = bit_is_set(m, mtug_filter_addr_bit(family == AF_INET, a));
-		if (set < 0 || (covers && !set) || (family == AF_INET && set != touches)) {
-			snprintf(why, sizeof(why), "%s: %s bit %d, covered %d, /24 touched %d",
+		n = mtug_filter_addr_bits(family == AF_INET, a, bits);
+		for (int j = 0; j < n && set >= 0; j++) {
+			b = bit_is_set(m, bits[j]);
+			set = b < 0 ? b : set | b;
+		}
+		if (set < 0 || (covers && !set) || set != touches) {
+			snprintf(why, sizeof(why), "%s: %s bit %d, covered %d, block touched %d",
 				 when, probes[i], set, covers, touches);
 			return why;
 		}
@@ -142,6 +151,12 @@ static const char *scenario(struct fmaps *m)
 		return bad ? bad : "del failed";
 	if (del(m, "198.51.100.128/25", false) || (bad = check(m, "after del /25")))
 		return bad ? bad : "del failed";
+	/* The /32 gone, its other /48s are clear again though a /48 and a
+	 * /64 inside it stay. */
+	if (del(m, v6[0], false) || (bad = check(m, "after del IPv6 /32")))
+		return bad ? bad : "del failed";
+	if (add(m, v6[0]) || (bad = check(m, "after IPv6 /32 again")))
+		return bad ? bad : "add failed";
 	/* Wide prefixes take the whole-bitmap paths. */
 	if (add(m, "0.0.0.0/0") || add(m, "2001::/16") || (bad = check(m, "after /0, /16")))
 		return bad ? bad : "add failed";
