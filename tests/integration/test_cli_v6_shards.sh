@@ -1,0 +1,152 @@
+#!/bin/bash
+# test_cli_v6_shards.sh - the CLI keeps the datapath's sharded copy of the
+# IPv6 prefixes (mtu_v6_shards, see include/mtuguard.h) equal to mtu_v6,
+# read back with bpftool only:
+#   - after `mtu add` / `mtu del` / `apply`, each prefix of mtu_v6 sits in
+#     exactly its slot (the hash of its /32; the short slot below /32) with
+#     its MTU, and nothing else is in any slot;
+#   - an interrupted change (prefix_sync marked, mtu_v6 changed behind the
+#     copy's back, as a CLI killed between the two writes leaves it) is
+#     rebuilt by the next writing command, which clears the mark; a reading
+#     command (status) changes nothing;
+#   - bpftool map dump reads mtu_v6_shards (8,193 inner trie ids).
+set -u
+. "$(dirname "$0")/lib.sh"
+lib_init cli_v6_shards
+
+T=cli_v6_shards
+if ! mtug_ready; then
+	skip "$T" "build/mtuguard not built"
+	exit 0
+fi
+A=$(ns_new a) && B=$(ns_new b) || { fail "$T setup" "ip netns add"; exit 1; }
+veth_new "$A" a0 "$B" b0 || { fail "$T setup" "veth"; exit 1; }
+bpffs_new || { fail "$T setup" "bpffs mount"; exit 1; }
+out=$(mtug "$A" attach a0 --mode native 2>&1) || { fail "$T setup" "attach: $out"; exit 1; }
+
+# Differences between mtu_v6 and its copy, nothing when they agree.
+# Slots are read only where a prefix of either side could be: the slots
+# of the prefixes given as arguments, mtu_v6's and the short one.
+copy_why() {
+	bpftool -j map dump pinned "$MTUG_PIN_DIR/mtu_v6" >"$MTUG_TMP/v6.json" 2>&1
+	bpftool -j map dump pinned "$MTUG_PIN_DIR/mtu_v6_shards" >"$MTUG_TMP/outer.json" 2>&1
+	python3 - "$MTUG_TMP" "$@" <<'PY' 2>&1
+import ipaddress, json, subprocess, sys
+tmp, extra = sys.argv[1], sys.argv[2:]
+SHARDS, SHORT = 8192, 8192
+def slot(addr, plen):
+    if plen < 32:
+        return SHORT
+    top32 = int.from_bytes(ipaddress.IPv6Address(addr).packed[:4], "big")
+    return ((top32 * 0x9e3779b1) & 0xffffffff) >> (32 - 13)
+def entries(dump):
+    # mtu_v6 has BTF ("formatted"); the inner tries, made by the CLI, not
+    out = {}
+    for e in dump:
+        if "formatted" in e:
+            f = e["formatted"]
+            plen, a, mtu = f["key"]["prefixlen"], bytes(f["key"]["addr"]), f["value"]["mtu"]
+        else:
+            k = bytes(int(x, 16) for x in e["key"])
+            plen, a = int.from_bytes(k[:4], "little"), k[4:20]
+            mtu = int.from_bytes(bytes(int(x, 16) for x in e["value"]), "little")
+        out["%s/%d" % (ipaddress.IPv6Address(a), plen)] = mtu
+    return out
+try:
+    want = entries(json.load(open(tmp + "/v6.json")))
+    # no BTF for a map of maps: key and value (the trie's id) are bytes
+    le = lambda v: int.from_bytes(bytes(int(x, 16) for x in v), "little")
+    outer = {le(e["key"]): le(e["value"]) for e in json.load(open(tmp + "/outer.json"))}
+except Exception as e:
+    print("cannot read the maps: %s" % e); sys.exit()
+if len(outer) != SHARDS + 1:
+    print("mtu_v6_shards has %d tries, not %d" % (len(outer), SHARDS + 1)); sys.exit()
+slots = {SHORT}
+for p in list(want) + extra:
+    a, l = p.split("/"); slots.add(slot(a, int(l)))
+bad, have = [], {}
+for s in sorted(slots):
+    r = subprocess.run(["bpftool", "-j", "map", "dump", "id", str(outer[s])],
+                       capture_output=True, text=True)
+    try:
+        got = entries(json.loads(r.stdout))
+    except Exception:
+        bad.append("slot %d: cannot dump trie id %s" % (s, outer[s])); continue
+    for p, mtu in got.items():
+        a, l = p.split("/")
+        if slot(a, int(l)) != s:
+            bad.append("%s in slot %d, belongs in %d" % (p, s, slot(a, int(l))))
+        have[p] = mtu
+for p in sorted(set(want) | set(have)):
+    if want.get(p) != have.get(p):
+        bad.append("%s: mtu_v6 %s, copy %s" % (p, want.get(p), have.get(p)))
+print("; ".join(bad))
+PY
+}
+mark() { # prefix_sync[0]
+	bpftool -j map lookup pinned "$MTUG_PIN_DIR/prefix_sync" key 0 0 0 0 2>/dev/null |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)["formatted"]["value"])'
+}
+check() { # name, extra prefixes to look for
+	local name=$1 why; shift
+	why=$(copy_why "$@")
+	if [ -z "$why" ]; then pass "$T/$name"; else fail "$T/$name" "$why"; fi
+}
+
+P48=2001:db8:1::/48 P64=2001:db8:1:2::/64 P128=2a00:1::7/128 SHORT=2000::/3 P32=2001:db8::/32
+for p in "$P48 1400" "$P64 1300" "$P128 1480" "$SHORT 1450" "$P32 1420" "10.1.0.0/16 1400"; do
+	# shellcheck disable=SC2086
+	out=$(mtug "$A" mtu add $p 2>&1) || fail "$T/add" "mtu add $p: $out"
+done
+check "add" "$P48" "$P64" "$P128" "$SHORT" "$P32"
+out=$(mtug "$A" mtu add "$P64" 1350 2>&1) || fail "$T/change" "$out"
+check "change mtu" "$P64"
+out=$(mtug "$A" mtu del "$P48" 2>&1) && out=$(mtug "$A" mtu del "$SHORT" 2>&1) ||
+	fail "$T/del" "$out"
+check "del" "$P48" "$SHORT"
+
+# apply: a config file that drops some, keeps one, adds others.
+cat >"$MTUG_TMP/conf" <<CONF
+iface a0 { mode native }
+prefix $P64 1350
+prefix $P128 1480
+prefix $P32 1420
+prefix 2001:db8:77::/48 1400
+prefix fc00::/7 1380
+CONF
+out=$(mtug "$A" apply -f "$MTUG_TMP/conf" 2>&1) || fail "$T/apply" "$out"
+check "apply" "$P128" "$P32" "2001:db8:77::/48" "fc00::/7"
+
+# A CLI killed between mtu_v6 and the copy: the mark set, mtu_v6 changed
+# alone (one prefix removed, one added).  status reads and repairs nothing;
+# the next writing command rebuilds the copy and clears the mark.
+hex() { python3 -c '
+import ipaddress, sys
+a, l = sys.argv[1].split("/")
+print(" ".join(str(b) for b in int(l).to_bytes(4, "little") + ipaddress.IPv6Address(a).packed))' "$1"; }
+# shellcheck disable=SC2046
+bpftool map update pinned "$MTUG_PIN_DIR/prefix_sync" key 0 0 0 0 value 1 0 0 0 &&
+	bpftool map delete pinned "$MTUG_PIN_DIR/mtu_v6" key $(hex "$P64") &&
+	bpftool map update pinned "$MTUG_PIN_DIR/mtu_v6" key $(hex fd00:5::/64) value 0xdc 5 0 0 ||
+	fail "$T/crash setup" "bpftool"
+why=$(copy_why "$P64" fd00:5::/64)
+if [[ $why == *"2001:db8:1:2::/64: mtu_v6 None, copy 1350"* ]] &&
+   [[ $why == *"fd00:5::/64: mtu_v6 1500, copy None"* ]] && [ "$(mark)" = 1 ]; then
+	pass "$T/drift is seen"
+else
+	fail "$T/drift is seen" "copy_why '$why', mark $(mark)"
+fi
+mtug "$A" status >/dev/null 2>&1
+if [ "$(copy_why "$P64" fd00:5::/64)" = "$why" ] && [ "$(mark)" = 1 ]; then
+	pass "$T/status repairs nothing"
+else
+	fail "$T/status repairs nothing" "mark $(mark)"
+fi
+out=$(mtug "$A" mtu add 10.2.0.0/16 1400 2>&1) || fail "$T/next command" "$out"
+why=$(copy_why "$P64" fd00:5::/64)
+if [ -z "$why" ] && [ "$(mark)" = 0 ]; then
+	pass "$T/next writing command rebuilds"
+else
+	fail "$T/next writing command rebuilds" "${why:-copy agrees} mark $(mark)"
+fi
+exit "$(fail_count)"
