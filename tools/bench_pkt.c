@@ -889,7 +889,7 @@ int main(int argc, char **argv)
 	{
 		long long m4 = fdinfo_memlock(bpf_map__fd(mt->maps.mtu_v4));
 		long long m6 = fdinfo_memlock(bpf_map__fd(mt->maps.mtu_v6));
-		long long tot = 0, cg = -1;
+		long long tot = 0, cg = -1, shards = 0;
 		struct bpf_map *m;
 
 		bpf_object__for_each_map(m, mt->obj) {
@@ -898,11 +898,26 @@ int main(int argc, char **argv)
 			if (v > 0)
 				tot += v;
 		}
+		/* and the tries inside mtu_v6_shards */
+		for (__u32 slot = 0; slot <= MTUG_V6_SHORT; slot++) {
+			__u32 id;
+			int fd;
+
+			if (bpf_map_lookup_elem(bpf_map__fd(mt->maps.mtu_v6_shards), &slot, &id))
+				continue;
+			fd = bpf_map_get_fd_by_id(id);
+			if (fd < 0)
+				continue;
+			shards += fdinfo_memlock(fd);
+			close(fd);
+		}
+		tot += shards;
 		if (mem_before >= 0 && mem_after >= 0 && npfx > 1)
 			cg = mem_after - mem_before;
 		printf("\nmemory with %d prefixes per family: mtu_v4 %.1f MiB, mtu_v6 %.1f MiB, "
-		       "all mtuguard maps %.1f MiB (fdinfo memlock)",
-		       v4_count, m4 / 1048576.0, m6 / 1048576.0, tot / 1048576.0);
+		       "mtu_v6_shards' tries %.1f MiB, all mtuguard maps %.1f MiB (fdinfo memlock)",
+		       v4_count, m4 / 1048576.0, m6 / 1048576.0, shards / 1048576.0,
+		       tot / 1048576.0);
 		if (cg >= 0)
 			printf("; memory cgroup: +%.1f MiB from %d to %d prefixes per family",
 			       cg / 1048576.0, pfx[0], v4_count);
@@ -910,9 +925,9 @@ int main(int argc, char **argv)
 		if (js)
 			fprintf(js, "\n ],\n \"memory\": {\"prefixes_per_family\": %d, "
 				"\"mtu_v4_memlock_bytes\": %lld, \"mtu_v6_memlock_bytes\": %lld, "
-				"\"all_maps_memlock_bytes\": %lld, \"memcg_delta_bytes\": %lld, "
+				"\"mtu_v6_shards_memlock_bytes\": %lld, \"all_maps_memlock_bytes\": %lld, \"memcg_delta_bytes\": %lld, "
 				"\"memcg_delta_from_prefixes\": %d},\n \"ok\": %s}\n",
-				v4_count, m4, m6, tot, cg, pfx[0], bad ? "false" : "true");
+				v4_count, m4, m6, shards, tot, cg, pfx[0], bad ? "false" : "true");
 	}
 	if (js)
 		fclose(js);

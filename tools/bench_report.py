@@ -247,11 +247,14 @@ def main():
         mlines.append("")
         cg = mem.get("memcg_delta_bytes", -1)
         mlines.append(
-            "With {} prefixes per family: mtu_v4 {:.1f} MiB, mtu_v6 {:.1f} MiB, all "
+            "With {} prefixes per family: mtu_v4 {:.1f} MiB, mtu_v6 {:.1f} MiB, the "
+            "8,193 tries of mtu_v6_shards {:.1f} MiB, all "
             "mtuguard maps {:.1f} MiB as the kernel accounts them (`memlock` in "
             "fdinfo / bpftool){}.".format(
                 fmt_pfx(mem["prefixes_per_family"]), mem["mtu_v4_memlock_bytes"] / 2**20,
-                mem["mtu_v6_memlock_bytes"] / 2**20, mem["all_maps_memlock_bytes"] / 2**20,
+                mem["mtu_v6_memlock_bytes"] / 2**20,
+                mem.get("mtu_v6_shards_memlock_bytes", 0) / 2**20,
+                mem["all_maps_memlock_bytes"] / 2**20,
                 "; charged to the memory cgroup while growing the tries from {} to {} "
                 "prefixes per family: {:.1f} MiB (trie nodes, intermediate ones "
                 "included, and allocator overhead)".format(
