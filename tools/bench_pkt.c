@@ -900,12 +900,8 @@ int main(int argc, char **argv)
 		}
 		/* and the tries inside mtu_v6_shards */
 		for (__u32 slot = 0; slot <= MTUG_V6_SHORT; slot++) {
-			__u32 id;
-			int fd;
+			int fd = mg_shards_slot_fd(bpf_map__fd(mt->maps.mtu_v6_shards), slot);
 
-			if (bpf_map_lookup_elem(bpf_map__fd(mt->maps.mtu_v6_shards), &slot, &id))
-				continue;
-			fd = bpf_map_get_fd_by_id(id);
 			if (fd < 0)
 				continue;
 			shards += fdinfo_memlock(fd);

@@ -29,8 +29,7 @@ static int new_trie(void)
 	return fd < 0 ? -errno : fd;
 }
 
-/* fd of the trie in a slot, -ENOENT when the slot is empty. */
-static int slot_fd(int shards_fd, __u32 slot)
+int mg_shards_slot_fd(int shards_fd, __u32 slot)
 {
 	__u32 id;
 	int fd;
@@ -111,29 +110,31 @@ int mg_shards_populate(int shards_fd)
 	return chunk_end(shards_fd, &c, err);
 }
 
-int mg_shards_put(int shards_fd, const struct mtug_lpm_v6_key *k,
-		  const struct mtug_mtu_val *v)
+/* Put (v) or delete (v NULL) a prefix in the trie of its slot. */
+static int prefix_write(int shards_fd, const struct mtug_lpm_v6_key *k,
+			const struct mtug_mtu_val *v)
 {
-	int fd = slot_fd(shards_fd, mtug_v6_prefix_slot(k->addr, k->prefixlen)), err = 0;
+	int fd = mg_shards_slot_fd(shards_fd, mtug_v6_prefix_slot(k->addr, k->prefixlen));
+	int err = 0;
 
 	if (fd < 0)
 		return fd;
-	if (bpf_map_update_elem(fd, k, v, BPF_ANY))
+	if (v ? bpf_map_update_elem(fd, k, v, BPF_ANY) :
+		bpf_map_delete_elem(fd, k) && errno != ENOENT)
 		err = -errno;
 	close(fd);
 	return err;
 }
 
+int mg_shards_put(int shards_fd, const struct mtug_lpm_v6_key *k,
+		  const struct mtug_mtu_val *v)
+{
+	return prefix_write(shards_fd, k, v);
+}
+
 int mg_shards_del(int shards_fd, const struct mtug_lpm_v6_key *k)
 {
-	int fd = slot_fd(shards_fd, mtug_v6_prefix_slot(k->addr, k->prefixlen)), err = 0;
-
-	if (fd < 0)
-		return fd;
-	if (bpf_map_delete_elem(fd, k) && errno != ENOENT)
-		err = -errno;
-	close(fd);
-	return err;
+	return prefix_write(shards_fd, k, NULL);
 }
 
 struct entry {
@@ -220,7 +221,7 @@ int mg_shards_differ(int shards_fd, int v6_fd)
 	for (slot = 0; slot < SLOTS && !err && !r; slot++) {
 		size_t from = have.n;
 
-		fd = slot_fd(shards_fd, slot);
+		fd = mg_shards_slot_fd(shards_fd, slot);
 		if (fd == -ENOENT) {
 			r = 1;
 			break;

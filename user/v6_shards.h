@@ -25,6 +25,10 @@ int mg_shards_del(int shards_fd, const struct mtug_lpm_v6_key *k);
  * prefixes, swapped in whole, so a packet sees the old or the new slot. */
 int mg_shards_rebuild(int shards_fd, int v6_fd);
 
+/* A new fd of the trie in a slot (close it), or a negative errno:
+ * -ENOENT when the slot has none. */
+int mg_shards_slot_fd(int shards_fd, __u32 slot);
+
 /* 0 when the slots hold exactly mtu_v6's prefixes and MTUs, each in its
  * own slot; 1 when not; or a negative errno.  For tests. */
 int mg_shards_differ(int shards_fd, int v6_fd);
