@@ -77,7 +77,8 @@ static __always_inline int fwd_body(void *ctx, bool is_xdp, __u32 l3_off,
 		if ((void *)(cs + 2) > data_end)
 			return act_pass(is_xdp);
 		if ((((__u16)cs[0] << 8) | cs[1]) ==
-		    l4_pseudo_fold(f.src, f.dst, f.v4, tot_len - (l4_off - l3_off), l4_proto))
+		    bpf_ntohs(l4_pseudo_fold(f.src, f.dst, f.v4, tot_len - (l4_off - l3_off),
+					     l4_proto)))
 			return act_pass(is_xdp);
 	}
 

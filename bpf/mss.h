@@ -182,26 +182,31 @@ static __always_inline bool filter_bit(__u32 bit)
 	return !w || ((*w >> (bit & 63)) & 1);
 }
 
-/* False when prefix_filter proves that no prefix covers addr. */
-static __always_inline bool prefix_may_match(__u32 v4, const __u8 *addr)
+/* False when prefix_filter proves that no prefix covers the key's
+ * address: the bit of mtug_filter_addr_bit(), with the IPv6 one computed
+ * from aligned loads (top32 is the address's top 32 bits, host order). */
+static __always_inline bool prefix_may_match(__u32 v4, const struct mtug_lpm_v6_key *k,
+					     __u32 top32)
 {
-	__u32 bits[2];
+	__u64 top48;
 
-	if (mtug_filter_addr_bits(v4, addr, bits) == 1)
-		return filter_bit(bits[0]);
-	return filter_bit(bits[0]) || filter_bit(bits[1]);
+	if (v4)
+		return filter_bit(mtug_filter_v4_bit(k->addr));
+	top48 = ((__u64)top32 << 16) | bpf_ntohs(*(const __u16 *)(k->addr + 4));
+	return filter_bit(mtug_filter_v6_bit(top48));
 }
 
 static __always_inline __u32 prefix_mtu(__u32 v4, const struct mtug_lpm_v6_key *k)
 {
 	struct mtug_mtu_val *v;
+	__u32 top32 = v4 ? 0 : v6_top32(k);
 
-	if (!prefix_may_match(v4, k->addr))
+	if (!prefix_may_match(v4, k, top32))
 		return 0;
 	if (v4)
 		v = bpf_map_lookup_elem(&mtu_v4, k);
 	else
-		v = mtu_v6_lookup(k);
+		v = mtu_v6_lookup(k, top32);
 	return v ? v->mtu : 0;
 }
 
@@ -257,11 +262,11 @@ static __always_inline bool xdp_csum_partial(void *ctx, void *data, void *data_e
 	__u16 ph = l4_pseudo_fold(e->src.addr, e->dst.addr, e->v4, tcp_len, IPPROTO_TCP);
 	int full;
 
-	if (field != ph)
+	if (bpf_htons(field) != ph)
 		return false;
 	/* csum_region sums raw memory (bpf_csum_diff): seed it with the
-	 * pseudo-header sum in the same byte order. */
-	full = csum_region(ctx, true, data, data_end, l4_off, tcp_len, bpf_htons(ph));
+	 * pseudo-header sum, in the same (memory) order. */
+	full = csum_region(ctx, true, data, data_end, l4_off, tcp_len, ph);
 	return full >= 0 && full != 0xffff;
 }
 

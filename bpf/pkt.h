@@ -79,12 +79,22 @@ static __always_inline bool counts_get(struct counts *c,
 			(c)->iface->field++;     \
 	} while (0)
 
-/* Longest match of mtu_v6, through its shards (see mtuguard.h). */
+/* The top 32 bits of an IPv6 key's address, host order, by one aligned
+ * load (the address is at offset 4 of the key): mtug_v6_top32() reads
+ * byte by byte for userspace's buffers, which is 4 loads and 6 shifts or
+ * ors here, and the IPv6 SYN path needs it for both ends. */
+static __always_inline __u32 v6_top32(const struct mtug_lpm_v6_key *k)
+{
+	return bpf_ntohl(*(const __u32 *)k->addr);
+}
+
+/* Longest match of mtu_v6, through its shards (see mtuguard.h); top32 is
+ * the key's top 32 bits, host order. */
 static __always_inline struct mtug_mtu_val *
-mtu_v6_lookup(const struct mtug_lpm_v6_key *k)
+mtu_v6_lookup(const struct mtug_lpm_v6_key *k, __u32 top32)
 {
 	struct mtug_mtu_val *v = NULL;
-	__u32 slot = mtug_v6_shard(k->addr);
+	__u32 slot = mtug_v6_shard(top32);
 	void *trie;
 
 	trie = bpf_map_lookup_elem(&mtu_v6_shards, &slot);

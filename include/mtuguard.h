@@ -117,29 +117,29 @@ static inline __u32 mtug_iface_fast_idx(__u32 ifindex)
  * trie lookup (11-50 ns each, more as the trie deepens; the bit test is an
  * inlined array read).  Typically only the clients' end of a SYN is
  * skipped: operators list the few server or tunnel prefixes that need it.
+ * Each address tests one bit (mtug_filter_addr_bit()):
  *   IPv4: one bit per /24, words [0, MTUG_FILTER_V4_WORDS).
- *   IPv6: words after the IPv4 ones, two halves, an address tests a bit in
- *         each (mtug_filter_addr_bits()) and may match if either is set:
- *     /32 half: the hash of its top 32 bits, set by prefixes shorter than
- *               /48 (each /32 they cover, or the whole half for the widest);
- *     /48 half: the hash of its top 48 bits, set by prefixes of /48 and
- *               longer.
- *     One half for all would not do: a /32 covers 65,536 /48s, and a few
- *     thousand of them set every bit of a /48 map.
+ *   IPv6: the words after the IPv4 ones.  An address's word is the hash of
+ *         its /32, its bit in the word the hash of its /48.  A prefix of
+ *         /48 or longer sets its /48's bit; a shorter one sets every bit
+ *         of the words of the /32s it covers or lies in (all IPv6 words
+ *         once those are at least as many).  One word read per end: a
+ *         /32 covers 65,536 /48s, so a prefix shorter than /48 cannot set
+ *         /48 bits one by one, and a second, /32 bitmap (the first design)
+ *         cost a second read per end (2 ns of an IPv6 SYN's 32, make
+ *         bench).
  * The CLI sets a prefix's bits before it inserts the prefix and clears
  * bits only by recomputing them from the tries after deletions, so a bit
  * is never clear while a prefix needs it: at worst a stale set bit costs
  * one lookup that finds nothing.
  */
-#define MTUG_FILTER_V4_BITS  24
-#define MTUG_FILTER_V6_BITS  20 /* both halves */
-#define MTUG_FILTER_V6_HALF  (MTUG_FILTER_V6_BITS - 1)
-#define MTUG_FILTER_V4_WORDS (1u << (MTUG_FILTER_V4_BITS - 6))
-#define MTUG_FILTER_V6_WORDS (1u << (MTUG_FILTER_V6_BITS - 6))
-#define MTUG_FILTER_WORDS    (MTUG_FILTER_V4_WORDS + MTUG_FILTER_V6_WORDS)
-#define MTUG_FILTER_V6_HASH  0x9e3779b97f4a7c15ULL
-#define MTUG_FILTER_V6_BASE  (MTUG_FILTER_V4_WORDS * 64) /* first IPv6 bit */
-#define MTUG_FILTER_V6_B48   (MTUG_FILTER_V6_BASE + (1u << MTUG_FILTER_V6_HALF))
+#define MTUG_FILTER_V4_BITS     24
+#define MTUG_FILTER_V6_WORD_LOG 17 /* 2^17 words, 1 MiB */
+#define MTUG_FILTER_V4_WORDS    (1u << (MTUG_FILTER_V4_BITS - 6))
+#define MTUG_FILTER_V6_WORDS    (1u << MTUG_FILTER_V6_WORD_LOG)
+#define MTUG_FILTER_WORDS       (MTUG_FILTER_V4_WORDS + MTUG_FILTER_V6_WORDS)
+#define MTUG_FILTER_V6_HASH     0x9e3779b97f4a7c15ULL
+#define MTUG_FILTER_V6_BASE     (MTUG_FILTER_V4_WORDS * 64) /* first IPv6 bit */
 
 /* Bit of an IPv4 address (network order bytes): its /24. */
 static inline __u32 mtug_filter_v4_bit(const __u8 *a)
@@ -158,32 +158,26 @@ static inline __u32 mtug_v6_top32(const __u8 *a)
 	return ((__u32)a[0] << 24) | ((__u32)a[1] << 16) | ((__u32)a[2] << 8) | a[3];
 }
 
-/* Filter bit (counted from word 0) of a /32 value, in the /32 half. */
-static inline __u32 mtug_filter_v6_bit32(__u32 top32)
+/* First filter bit (counted from word 0) of the word of a /32 value. */
+static inline __u32 mtug_filter_v6_word_bit(__u32 top32)
 {
 	return MTUG_FILTER_V6_BASE +
-	       (__u32)(((__u64)top32 * MTUG_FILTER_V6_HASH) >> (64 - MTUG_FILTER_V6_HALF));
+	       (__u32)(((__u64)top32 * MTUG_FILTER_V6_HASH) >> (64 - MTUG_FILTER_V6_WORD_LOG)) * 64;
 }
 
-/* Filter bit (counted from word 0) of a /48 value, in the /48 half. */
-static inline __u32 mtug_filter_v6_bit48(__u64 top48)
+/* Filter bit (counted from word 0) of a /48 value: in its /32's word. */
+static inline __u32 mtug_filter_v6_bit(__u64 top48)
 {
-	return MTUG_FILTER_V6_B48 +
-	       (__u32)((top48 * MTUG_FILTER_V6_HASH) >> (64 - MTUG_FILTER_V6_HALF));
+	return mtug_filter_v6_word_bit((__u32)(top48 >> 16)) +
+	       (__u32)((top48 * MTUG_FILTER_V6_HASH) >> 58);
 }
 
-/* The bits the datapath tests for one end of a segment: bits[0] and, for
- * IPv6, bits[1].  Returns how many (1 or 2); the address may match a
- * prefix only if one of them is set. */
-static inline int mtug_filter_addr_bits(__u32 v4, const __u8 *a, __u32 *bits)
+/* The bit the datapath tests for one end of a segment; the address may
+ * match a prefix only if it is set.  (The datapath computes the same bit
+ * from aligned word loads: bpf/mss.h, prefix_may_match().) */
+static inline __u32 mtug_filter_addr_bit(__u32 v4, const __u8 *a)
 {
-	if (v4) {
-		bits[0] = mtug_filter_v4_bit(a);
-		return 1;
-	}
-	bits[0] = mtug_filter_v6_bit32(mtug_v6_top32(a));
-	bits[1] = mtug_filter_v6_bit48(mtug_v6_top48(a));
-	return 2;
+	return v4 ? mtug_filter_v4_bit(a) : mtug_filter_v6_bit(mtug_v6_top48(a));
 }
 
 /*
@@ -209,15 +203,16 @@ static inline int mtug_filter_addr_bits(__u32 v4, const __u8 *a, __u32 *bits)
 #define MTUG_V6_SHARD_LEN  32
 #define MTUG_V6_SHARD_HASH 0x9e3779b1u
 
-static inline __u32 mtug_v6_shard(const __u8 *a)
+/* The shard of an address, from its top 32 bits (mtug_v6_top32()). */
+static inline __u32 mtug_v6_shard(__u32 top32)
 {
-	return (mtug_v6_top32(a) * MTUG_V6_SHARD_HASH) >> (32 - MTUG_V6_SHARD_BITS);
+	return (top32 * MTUG_V6_SHARD_HASH) >> (32 - MTUG_V6_SHARD_BITS);
 }
 
 /* The slot a prefix of mtu_v6 is copied to. */
 static inline __u32 mtug_v6_prefix_slot(const __u8 *a, __u32 len)
 {
-	return len >= MTUG_V6_SHARD_LEN ? mtug_v6_shard(a) : MTUG_V6_SHORT;
+	return len >= MTUG_V6_SHARD_LEN ? mtug_v6_shard(mtug_v6_top32(a)) : MTUG_V6_SHORT;
 }
 
 /* global_cfg: ARRAY of one entry, key 0. */

@@ -200,9 +200,9 @@ int comp_lpm6(struct xdp_md *ctx)
 	struct mtug_mtu_val *a, *b;
 
 	__builtin_memcpy(k.addr, comp_v6[0], 16);
-	a = mtu_v6_lookup(&k);
+	a = mtu_v6_lookup(&k, v6_top32(&k));
 	__builtin_memcpy(k.addr, comp_v6[1], 16);
-	b = mtu_v6_lookup(&k);
+	b = mtu_v6_lookup(&k, v6_top32(&k));
 	comp_sink = (a ? a->mtu : 0) + (b ? b->mtu : 0);
 	return XDP_PASS;
 }

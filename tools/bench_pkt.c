@@ -3,7 +3,10 @@
  * bench_pkt - per-packet cost of mtuguard_xdp, by bpf_prog_test_run.
  *
  *   bench_pkt --netns NS --iface IF [--repeat N] [--rounds R]
- *             [--prefixes 1,1000,100000] [--json FILE]
+ *             [--prefixes 1,1000,100000] [--json FILE] [--only CLASS]
+ *
+ * --only CLASS runs that one class (its key, e.g. syn6_clamp) and no
+ * components: for profiling a path under `perf record`.
  *
  * Runs inside network namespace NS (prepared by tools/bench.sh: IF is one
  * end of a veth pair, forwarding on, a route to the PTB flow's server
@@ -494,20 +497,15 @@ static void fill_prefixes(int n)
 static bool client_filtered(int family)
 {
 	__u8 a[16] = {};
-	__u32 bits[2], w;
-	int n, i;
+	__u32 bit, w;
 	__u64 v;
 
 	parse_ip(family, family == AF_INET ? V4_CLIENT : V6_CLIENT, a);
-	n = mtug_filter_addr_bits(family == AF_INET, a, bits);
-	for (i = 0; i < n; i++) {
-		w = bits[i] / 64;
-		if (bpf_map_lookup_elem(bpf_map__fd(mt->maps.prefix_filter), &w, &v))
-			die("prefix_filter read: %s", strerror(errno));
-		if ((v >> (bits[i] % 64)) & 1)
-			return false;
-	}
-	return true;
+	bit = mtug_filter_addr_bit(family == AF_INET, a);
+	w = bit / 64;
+	if (bpf_map_lookup_elem(bpf_map__fd(mt->maps.prefix_filter), &w, &v))
+		die("prefix_filter read: %s", strerror(errno));
+	return !((v >> (bit % 64)) & 1);
 }
 
 /* ---- memory ------------------------------------------------------------------ */
@@ -625,7 +623,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: bench_pkt --netns NS --iface IF [--repeat N] [--rounds R]\n"
-		"                 [--prefixes 1,1000,100000] [--json FILE]\n");
+		"                 [--prefixes 1,1000,100000] [--json FILE] [--only CLASS]\n");
 	exit(2);
 }
 
@@ -635,14 +633,16 @@ int main(int argc, char **argv)
 		{ "netns", 1, 0, 'n' },   { "iface", 1, 0, 'i' },
 		{ "repeat", 1, 0, 'r' },  { "rounds", 1, 0, 'R' },
 		{ "prefixes", 1, 0, 'p' }, { "json", 1, 0, 'j' },
+		{ "only", 1, 0, 'o' },
 		{ 0 } };
-	const char *netns = NULL, *iface = NULL, *json = NULL;
+	const char *netns = NULL, *iface = NULL, *json = NULL, *only = NULL;
 	char pfx_arg[128] = "1,1000,100000";
 	int pfx[8], npfx = 0, opt, mtug_fd, empty_fd, wrap_fd, bad = 0;
 	long long mem_before = -1, mem_after = -1;
 	__u32 xl = 0, jt = 0, processed = 0;
 	double empty_direct[MAX_ROUNDS], comp_empty[MAX_ROUNDS];
 	int ptb_idx = -1;
+	bool only_found = false;
 	FILE *js = NULL;
 
 	while ((opt = getopt_long(argc, argv, "", lo, NULL)) != -1) {
@@ -653,6 +653,7 @@ int main(int argc, char **argv)
 		case 'R': rounds = atoi(optarg); break;
 		case 'p': snprintf(pfx_arg, sizeof(pfx_arg), "%s", optarg); break;
 		case 'j': json = optarg; break;
+		case 'o': only = optarg; break;
 		default: usage();
 		}
 	}
@@ -735,9 +736,14 @@ int main(int argc, char **argv)
 			die("config: %s", strerror(errno));
 	}
 	build_classes();
-	for (int i = 0; i < nclasses; i++)
+	for (int i = 0; i < nclasses; i++) {
 		if (!strcmp(classes[i].key, "ptb_steer"))
 			ptb_idx = i;
+		if (only && !strcmp(classes[i].key, only))
+			only_found = true;
+	}
+	if (only && !only_found)
+		die("--only %s: no such class", only);
 
 	if (json) {
 		js = fopen(json, "w");
@@ -772,6 +778,8 @@ int main(int argc, char **argv)
 			for (int i = 0; i < nclasses; i++) {
 				struct pclass *c = &classes[i];
 
+				if (only && strcmp(c->key, only))
+					continue;
 				if (c->fwd)
 					set_forward(1);
 				set_restore(&c->f);
@@ -795,7 +803,7 @@ int main(int argc, char **argv)
 				struct comp *k = &comps[i];
 				struct run kr = {};
 
-				if (!k->lpm && pi > 0)
+				if (only || (!k->lpm && pi > 0))
 					continue;
 				if (test_run(bpf_program__fd(k->prog), &classes[ptb_idx].f,
 					     repeat, &kr) || kr.retval != XDP_PASS) {
@@ -827,12 +835,14 @@ int main(int argc, char **argv)
 				pi ? "," : "", pfx[pi], v4_count, v6_count, ed,
 				client_filtered(AF_INET) ? "true" : "false",
 				client_filtered(AF_INET6) ? "true" : "false");
-		for (int i = 0; i < nclasses; i++) {
+		for (int i = 0, printed = 0; i < nclasses; i++) {
 			struct pclass *c = &classes[i];
 			double ns = median(c->ns, rounds), base = median(c->base, rounds);
 			double dov = 0;
 			char direct[32] = "";
 
+			if (only && strcmp(c->key, only))
+				continue;
 			if (!c->mutates && pi == 0) {
 				dov = median(c->dns, rounds) - median(c->dbase, rounds);
 				snprintf(direct, sizeof(direct), "%+.1f", dov);
@@ -845,7 +855,7 @@ int main(int argc, char **argv)
 			if (js) {
 				fprintf(js, "%s\n   {\"key\": \"%s\", \"label\": \"%s\", "
 					"\"ns\": %.2f, \"baseline_ns\": %.2f, \"overhead_ns\": %.2f, ",
-					i ? "," : "", c->key, c->label, ns, base, ns - base);
+					printed++ ? "," : "", c->key, c->label, ns, base, ns - base);
 				if (c->mutates || pi > 0)
 					fprintf(js, "\"direct_overhead_ns\": null, ");
 				else

@@ -4,9 +4,10 @@
  *
  * A change reads and writes one range of words with the batch calls: an
  * IPv4 prefix's /24s are contiguous bits, so its words are a range; IPv6
- * bits are hashed, so a wide IPv6 prefix takes the whole IPv6 part (128
- * KiB) and a narrow one (most: /48 and longer set one bit) its few words
- * one by one.  So that loading 100,000 prefixes stays quick.
+ * words are hashed, so a wide IPv6 prefix (shorter than /26) takes the
+ * whole IPv6 part (1 MiB) and a narrow one (most: /48 and longer set one
+ * bit, /32 to /47 one word) its few words one by one.  So that loading
+ * 100,000 prefixes stays quick.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -19,15 +20,16 @@
 #include "prefix_filter.h"
 
 /* The blocks a prefix touches, as bits counted from word 0: IPv4, the /24s
- * it covers (or the one it lies in); IPv6 from /48 on, the one /48 it lies
- * in; shorter IPv6, the /32s it covers (or lies in), or the whole /32 half
- * once those are at least as many as its bits. */
-enum span_kind { SPAN_V4, SPAN_V6_48, SPAN_V6_32, SPAN_V6_ALL32 };
+ * it covers (or the one it lies in); IPv6 from /48 on, the bit of the one
+ * /48 it lies in; shorter IPv6, all 64 bits of the word of each /32 it
+ * covers (or lies in), or every IPv6 bit once those /32s are at least as
+ * many as the words. */
+enum span_kind { SPAN_V4, SPAN_V6_48, SPAN_V6_32, SPAN_V6_ALL };
 
 struct span {
 	enum span_kind kind;
-	__u64 first; /* IPv4: first bit; IPv6: first /48 or /32 value */
-	__u64 n;     /* how many */
+	__u64 first; /* IPv4: first bit; IPv6: the /48 or the first /32 value */
+	__u64 n;     /* how many bits */
 };
 
 static struct span span_of(int family, const __u8 *addr, __u32 len)
@@ -42,13 +44,15 @@ static struct span span_of(int family, const __u8 *addr, __u32 len)
 		s.kind = SPAN_V6_48;
 		s.n = 1;
 		s.first = mtug_v6_top48(addr);
-	} else if (len + MTUG_FILTER_V6_HALF <= 32) {
-		s.kind = SPAN_V6_ALL32;
-		s.n = 1ull << MTUG_FILTER_V6_HALF;
+	} else if (len + MTUG_FILTER_V6_WORD_LOG <= 32) {
+		s.kind = SPAN_V6_ALL;
+		s.n = (__u64)MTUG_FILTER_V6_WORDS * 64;
 	} else {
+		__u64 n32 = len >= 32 ? 1 : 1ull << (32 - len);
+
 		s.kind = SPAN_V6_32;
-		s.n = len >= 32 ? 1 : 1ull << (32 - len);
-		s.first = mtug_v6_top32(addr) & ~(s.n - 1);
+		s.n = n32 * 64;
+		s.first = mtug_v6_top32(addr) & ~(n32 - 1);
 	}
 	return s;
 }
@@ -59,9 +63,9 @@ static __u32 span_bit(const struct span *s, __u64 i)
 	case SPAN_V4:
 		return s->first + i;
 	case SPAN_V6_48:
-		return mtug_filter_v6_bit48(s->first + i);
+		return mtug_filter_v6_bit(s->first);
 	case SPAN_V6_32:
-		return mtug_filter_v6_bit32(s->first + i);
+		return mtug_filter_v6_word_bit((__u32)(s->first + i / 64)) + i % 64;
 	default:
 		return MTUG_FILTER_V6_BASE + i;
 	}
@@ -156,20 +160,23 @@ static void set_span(struct range *r, int family, const __u8 *addr, __u32 len)
 		range_set(r, span_bit(&s, i));
 }
 
-/* Set a few bits one word at a time (a read-modify-write each): the
- * batch read of the whole IPv6 part copies its 16,384 words one by one,
- * about 1.6 ms, too slow for the common one-bit prefix. */
+/* Set a few bits one word at a time (a read-modify-write each, the bits
+ * of one word together: a /32's 64 are consecutive): the batch read of
+ * the whole IPv6 part copies its words one by one, about 13 ms, too slow
+ * for the common one-bit prefix. */
 static int set_words(int fd, const struct span *s)
 {
-	__u64 i;
+	__u64 i = 0;
 
-	for (i = 0; i < s->n; i++) {
+	while (i < s->n) {
 		__u32 bit = span_bit(s, i), w = bit / 64;
-		__u64 v, m = 1ull << (bit % 64);
+		__u64 v, m = 0;
 
+		for (; i < s->n && span_bit(s, i) / 64 == w; i++)
+			m |= 1ull << (span_bit(s, i) % 64);
 		if (bpf_map_lookup_elem(fd, &w, &v))
 			return -errno;
-		if (!(v & m)) {
+		if ((v & m) != m) {
 			v |= m;
 			if (bpf_map_update_elem(fd, &w, &v, BPF_ANY))
 				return -errno;

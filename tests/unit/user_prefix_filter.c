@@ -116,16 +116,11 @@ static const char *check(struct fmaps *m, const char *when)
 		int family = strchr(probes[i], ':') ? AF_INET6 : AF_INET;
 		bool covers, touches;
 		__u8 a[16] = {};
-		__u32 bits[2];
-		int set = 0, n, b;
+		int set;
 
 		inet_pton(family, probes[i], a);
 		truth(m, family, a, &covers, &touches);
-		n = mtug_filter_addr_bits(family == AF_INET, a, bits);
-		for (int j = 0; j < n && set >= 0; j++) {
-			b = bit_is_set(m, bits[j]);
-			set = b < 0 ? b : set | b;
-		}
+		set = bit_is_set(m, mtug_filter_addr_bit(family == AF_INET, a));
 		if (set < 0 || (covers && !set) || set != touches) {
 			snprintf(why, sizeof(why), "%s: %s bit %d, covered %d, block touched %d",
 				 when, probes[i], set, covers, touches);
@@ -157,11 +152,16 @@ static const char *scenario(struct fmaps *m)
 		return bad ? bad : "del failed";
 	if (add(m, v6[0]) || (bad = check(m, "after IPv6 /32 again")))
 		return bad ? bad : "add failed";
-	/* Wide prefixes take the whole-bitmap paths. */
-	if (add(m, "0.0.0.0/0") || add(m, "2001::/16") || (bad = check(m, "after /0, /16")))
+	/* Wide prefixes take the whole-bitmap paths: a /24 the words of its
+	 * 256 /32s (none of them a probe's word), ::/0 every IPv6 word. */
+	if (add(m, "0.0.0.0/0") || add(m, "2001:d00::/24") || (bad = check(m, "after /0, /24")))
 		return bad ? bad : "add failed";
-	if (del(m, "0.0.0.0/0", false) || del(m, "2001::/16", true) ||
-	    (bad = check(m, "after del /0, /16")))
+	if (del(m, "0.0.0.0/0", false) || del(m, "2001:d00::/24", true) ||
+	    (bad = check(m, "after del /0, /24")))
+		return bad ? bad : "del failed";
+	if (add(m, "::/0") || (bad = check(m, "after ::/0")))
+		return bad ? bad : "add failed";
+	if (del(m, "::/0", false) || (bad = check(m, "after del ::/0")))
 		return bad ? bad : "del failed";
 	for (i = 0; i < 3; i++)
 		if (del(m, v6[i], false))
