@@ -264,9 +264,9 @@ static __always_inline bool xdp_csum_partial(void *ctx, void *data, void *data_e
 
 	if (bpf_htons(field) != ph)
 		return false;
-	/* csum_region sums raw memory (bpf_csum_diff): seed it with the
-	 * pseudo-header sum, in the same (memory) order. */
-	full = csum_region(ctx, true, data, data_end, l4_off, tcp_len, ph);
+	/* csum_region sums raw memory: seed it with the pseudo-header sum,
+	 * in the same (memory) order. */
+	full = csum_region(data, data_end, l4_off, tcp_len, ph);
 	return full >= 0 && full != 0xffff;
 }
 

@@ -77,7 +77,8 @@ static __always_inline int process(void *ctx, void *data, void *data_end,
 		if (hook == HOOK_TC_EGRESS)
 			return TC_ACT_OK;
 		if (is_xdp)
-			return mtug_ptb_xdp(ctx, l3_off, l4_off, l3_proto);
+			return ptb_body(ctx, true, HOOK_XDP, l3_off, l4_off, l3_proto,
+					((struct xdp_md *)ctx)->ingress_ifindex, false);
 		return mtug_ptb_tc(ctx, l3_off, l4_off, l3_proto,
 				   flags & RUN_DEFERRED);
 	}

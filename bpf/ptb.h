@@ -323,30 +323,17 @@ static __always_inline int ptb_body(void *ctx, bool is_xdp, enum hook hook,
 	if (msg_end > pkt_len || msg_end < l4_off + 8)
 		goto invalid;
 
-	/* ICMPv6 checksums cover a pseudo-header. */
+	/* ICMPv6 checksums cover a pseudo-header (ipv6hdr's addresses are
+	 * 4-byte aligned by type, as l4_pseudo_fold() reads them). */
 	if (!v4) {
 		struct ipv6hdr *ip6h = data + l3_off;
-		struct {
-			__u8 src[16];
-			__u8 dst[16];
-			__be32 len;
-			__u8 zero[3];
-			__u8 nxt;
-		} ph = {};
-		__s64 s;
 
 		if ((void *)(ip6h + 1) > data_end)
 			goto invalid;
-		__builtin_memcpy(ph.src, &ip6h->saddr, 16);
-		__builtin_memcpy(ph.dst, &ip6h->daddr, 16);
-		ph.len = bpf_htonl(msg_end - l4_off);
-		ph.nxt = IPPROTO_ICMPV6;
-		s = bpf_csum_diff(0, 0, (void *)&ph, sizeof(ph), 0);
-		if (s < 0)
-			goto invalid;
-		seed = (__u32)s;
+		seed = l4_pseudo_fold((const __u8 *)&ip6h->saddr, (const __u8 *)&ip6h->daddr,
+				      0, msg_end - l4_off, IPPROTO_ICMPV6);
 	}
-	csum = csum_region(ctx, is_xdp, data, data_end, l4_off, msg_end - l4_off, seed);
+	csum = csum_region(data, data_end, l4_off, msg_end - l4_off, seed);
 	if (csum != 0xffff)
 		goto invalid;
 

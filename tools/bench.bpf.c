@@ -34,6 +34,7 @@
 #include "proto.h"
 #include "maps.h" /* mtuguard's maps, for the comp_* programs */
 #include "pkt.h"  /* iface_cfg_get(), as the datapath looks an interface up */
+#include "csum.h" /* csum_region(), as the PTB path checks a message */
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -240,6 +241,24 @@ int comp_csum512(struct xdp_md *ctx)
 		return XDP_DROP;
 	comp_sink = bpf_csum_diff(0, 0, data, 512, 0);
 	return XDP_PASS;
+}
+
+/* The PTB path's checksum check, as the datapath does it: csum_region()
+ * over the ICMP message of the frame (IPv4, no options, so from byte 34
+ * to the end of the IP length).  XDP_PASS only if it verifies. */
+SEC("xdp")
+int comp_csum_msg(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct iphdr *iph = data + 14;
+	int sum;
+
+	if ((void *)(iph + 1) > data_end || bpf_ntohs(iph->tot_len) < 28)
+		return XDP_DROP;
+	sum = csum_region(data, data_end, 34, bpf_ntohs(iph->tot_len) - 20, 0);
+	comp_sink = sum;
+	return sum == 0xffff ? XDP_PASS : XDP_DROP;
 }
 
 SEC("xdp")

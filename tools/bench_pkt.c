@@ -717,6 +717,8 @@ int main(int argc, char **argv)
 	add_comp("load_bytes", "bpf_xdp_load_bytes, 20 B", bb->progs.comp_load_bytes, false);
 	add_comp("csum64", "bpf_csum_diff, 64 B", bb->progs.comp_csum64, false);
 	add_comp("csum512", "bpf_csum_diff, 512 B", bb->progs.comp_csum512, false);
+	add_comp("csum_msg", "ICMP checksum check as the PTB path does it, 556 B (BPF loads)",
+		 bb->progs.comp_csum_msg, false);
 	add_comp("fib", "bpf_fib_lookup (IPv4, success)", bb->progs.comp_fib, false);
 	add_comp("redirect", "bpf_redirect (verdict only)", bb->progs.comp_redirect, false);
 	mtug_fd = bpf_program__fd(mt->progs.mtuguard_xdp);

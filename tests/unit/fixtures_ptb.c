@@ -71,12 +71,20 @@ static const struct pkt_spec q4_tcp_other = Q4_TCP("10.2.2.3");
 static const struct pkt_spec q6_tcp_other = Q6_TCP("2001:db8:2::3");
 
 /* 1529 bytes: quoted whole, an ICMPv6 message of 1537 bytes, one more than
- * the datapath sums (csum.h: 24 x 64); cut to 1528, exactly 1536. */
+ * the datapath sums (csum.h: CSUM_MAX_LEN); cut to 1528, exactly 1536. */
 static const struct pkt_spec q6_tcp_big = {
 	.no_eth = true, .l3 = L3_V6, .l4 = L4_TCP,
 	.ip6 = { .src = VIP6, .dst = CLIENT6 },
 	.tcp = { .sport = 80, .dport = 40000, .seq = 1, .ack = 1, .flags = TH_ACK },
 	PAYLOAD(S1024 S256 S64 S64 S16 S16 S16 "0123456789abc"),
+};
+
+/* A 1568-byte IPv4 TCP segment, cut to lengths for the checksum sweep. */
+static const struct pkt_spec q4_tcp_big = {
+	.no_eth = true, .l3 = L3_V4, .l4 = L4_TCP,
+	.ip4 = { .src = VIP4, .dst = CLIENT4, .frag = PKT_IP_DF },
+	.tcp = { .sport = 80, .dport = 40000, .seq = 1, .ack = 1, .flags = TH_ACK },
+	PAYLOAD(S1024 S256 S256 "0123456789abcdef0123456789ab"),
 };
 
 /* Inner IPv4 options: Record Route with one slot (7 bytes + EOL, IHL 7). */
@@ -431,6 +439,27 @@ static const struct fixture fixtures[] = {
 	  .exp = PASSES(C_SEEN), EGRESS },
 	{ .name = "v6_message_1537_bytes",
 	  .pkt = { OUT6(VIP6), TB6(q6_tcp_big, 1500) }, .exp = PASSES(C_INVALID), EGRESS },
+	/* The checksum over every shape of message length: csum_region()
+	 * sums 64-byte blocks, then one block each of 32, 16, 8 and 4 bytes
+	 * as the length's bits say, then 1-3 bytes.  Each length once right
+	 * (seen) and once wrong by one (invalid). */
+#define CSUM_LEN4(n)							\
+	{ .name = "v4_csum_message_" #n "_bytes",			\
+	  .pkt = { OUT4(VIP4), FN4(q4_tcp_big, 1400, .inner_len = (n) - 8) }, \
+	  .exp = PASSES(C_SEEN), EGRESS },				\
+	{ .name = "v4_csum_message_" #n "_bytes_bad",			\
+	  .pkt = { OUT4(VIP4), FN4(q4_tcp_big, 1400, .inner_len = (n) - 8,	\
+				  .csum_delta = 1) },			\
+	  .exp = PASSES(C_INVALID), EGRESS }
+	CSUM_LEN4(36), CSUM_LEN4(37), CSUM_LEN4(38), CSUM_LEN4(39), CSUM_LEN4(40),
+	CSUM_LEN4(44), CSUM_LEN4(47), CSUM_LEN4(60), CSUM_LEN4(63), CSUM_LEN4(64),
+	CSUM_LEN4(65), CSUM_LEN4(100), CSUM_LEN4(127), CSUM_LEN4(128), CSUM_LEN4(191),
+	CSUM_LEN4(511), CSUM_LEN4(512), CSUM_LEN4(513), CSUM_LEN4(556), CSUM_LEN4(1023),
+	CSUM_LEN4(1279), CSUM_LEN4(1535), CSUM_LEN4(1536),
+#undef CSUM_LEN4
+	{ .name = "v4_csum_message_1537_bytes",
+	  .pkt = { OUT4(VIP4), FN4(q4_tcp_big, 1400, .inner_len = 1529) },
+	  .exp = PASSES(C_INVALID), EGRESS },
 	/* A fragmented error: not parsed (DESIGN "Parsing"), skipped by every
 	 * program, not a PTB. */
 	{ .name = "v4_outer_later_fragment",
