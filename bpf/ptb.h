@@ -388,13 +388,6 @@ bad:
 	return act_pass(is_xdp);
 }
 
-__noinline int mtug_ptb_xdp(struct xdp_md *ctx, __u32 l3_off, __u32 l4_off,
-			    __u32 l3_proto)
-{
-	return ptb_body(ctx, true, HOOK_XDP, l3_off, l4_off, l3_proto,
-			ctx->ingress_ifindex, false);
-}
-
 __noinline int mtug_ptb_tc(struct __sk_buff *skb, __u32 l3_off, __u32 l4_off,
 			   __u32 l3_proto, __u32 deferred)
 {
