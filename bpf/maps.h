@@ -41,14 +41,20 @@ struct {
 	__array(values, struct mtu_v6_shard);
 } mtu_v6_shards SEC(".maps");
 
-/* Userspace only: nonzero while a CLI changes prefixes (see mtu_v6_shards
- * in mtuguard.h).  The datapath never reads it. */
+/* The CLI's mark and the prefix generation (see mtuguard.h). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, 2);
 	__type(key, __u32);
 	__type(value, __u32);
 } prefix_sync SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, MTUG_PREFIX_CACHE_ENTRIES);
+	__type(key, __u32);
+	__type(value, struct mtug_prefix_cache);
+} prefix_cache SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -196,18 +196,50 @@ static __always_inline bool prefix_may_match(__u32 v4, const struct mtug_lpm_v6_
 	return filter_bit(mtug_filter_v6_bit(top48));
 }
 
-static __always_inline __u32 prefix_mtu(__u32 v4, const struct mtug_lpm_v6_key *k)
+/* The prefix generation (prefix_sync, see mtuguard.h); 0 = cache unused. */
+static __always_inline __u32 prefix_gen(void)
 {
+	__u32 k = MTUG_SYNC_GEN, *g = bpf_map_lookup_elem(&prefix_sync, &k);
+
+	return g ? *g : 0;
+}
+
+/* The MTU the tries give an address (0: no prefix covers it), through
+ * prefix_filter and this CPU's prefix_cache (see mtuguard.h).  k->addr
+ * is 4-byte aligned. */
+static __always_inline __u32 prefix_mtu(__u32 v4, const struct mtug_lpm_v6_key *k,
+					__u32 gen)
+{
+	const __u32 *a = (const __u32 *)k->addr;
+	__u32 top32 = v4 ? 0 : v6_top32(k), slot, mtu;
+	struct mtug_prefix_cache *c = NULL;
 	struct mtug_mtu_val *v;
-	__u32 top32 = v4 ? 0 : v6_top32(k);
 
 	if (!prefix_may_match(v4, k, top32))
 		return 0;
+	if (gen) {
+		slot = v4 ? a[0] : a[0] ^ a[1] ^ a[2] ^ a[3];
+		slot = (slot * MTUG_V6_SHARD_HASH) >> (32 - MTUG_PREFIX_CACHE_BITS);
+		c = bpf_map_lookup_elem(&prefix_cache, &slot);
+		if (c && c->gen == gen && c->v4 == v4 && c->addr[0] == a[0] &&
+		    (v4 || (c->addr[1] == a[1] && c->addr[2] == a[2] && c->addr[3] == a[3])))
+			return c->mtu;
+	}
 	if (v4)
 		v = bpf_map_lookup_elem(&mtu_v4, k);
 	else
 		v = mtu_v6_lookup(k, top32);
-	return v ? v->mtu : 0;
+	mtu = v ? v->mtu : 0;
+	if (c) {
+		c->gen = gen;
+		c->v4 = v4;
+		c->mtu = mtu;
+		c->addr[0] = a[0];
+		c->addr[1] = v4 ? 0 : a[1];
+		c->addr[2] = v4 ? 0 : a[2];
+		c->addr[3] = v4 ? 0 : a[3];
+	}
+	return mtu;
 }
 
 /* Target MTU for a segment between the two ends: the smallest of every
@@ -217,17 +249,17 @@ static __always_inline __u32 mss_target_mtu(void *ctx, __u32 ifindex,
 					    const struct mtug_iface_cfg *icfg,
 					    const struct mtug_global_cfg *gcfg)
 {
-	__u32 mtu = 0;
+	__u32 mtu = 0, gen = prefix_gen();
 
 	/* One branch per family, each with its own two lookups: a lookup
 	 * call shared by both maps would make the verifier emit the generic
 	 * (indirect) map call instead of a direct call to the trie's. */
 	if (e->v4) {
-		mtu_min(&mtu, prefix_mtu(1, &e->src));
-		mtu_min(&mtu, prefix_mtu(1, &e->dst));
+		mtu_min(&mtu, prefix_mtu(1, &e->src, gen));
+		mtu_min(&mtu, prefix_mtu(1, &e->dst, gen));
 	} else {
-		mtu_min(&mtu, prefix_mtu(0, &e->src));
-		mtu_min(&mtu, prefix_mtu(0, &e->dst));
+		mtu_min(&mtu, prefix_mtu(0, &e->src, gen));
+		mtu_min(&mtu, prefix_mtu(0, &e->dst, gen));
 	}
 	mtu_min(&mtu, icfg->mtu);
 	if (gcfg) {

@@ -7,7 +7,8 @@
  *                kernel-forwarding rounds (a veth only runs NAPI, which
  *                XDP_TX / XDP_REDIRECT into it need, with an XDP program or
  *                GRO on; we keep GRO off everywhere).
- *   xdp_wrap     per-packet bench: restores the frame from a template, then
+ *   xdp_wrap     per-packet bench: restores the frame from a template,
+ *                optionally bumps the prefix generation (wrap_new_gen), then
  *                tail-calls jmp[0] (mtuguard_xdp or xdp_empty).
  *                bpf_prog_test_run with repeat runs a program N times on
  *                the *same* buffer, so without the restore every round
@@ -52,6 +53,10 @@ struct {
 } jmp SEC(".maps");
 
 __u8 restore_tmpl[BENCH_RESTORE_BIG];
+/* 1: a new prefix generation before every run, so mtuguard's prefix_cache
+ * never answers and every SYN asks the tries ("cache miss" classes).  The
+ * same bump runs in front of xdp_empty, so its cost cancels. */
+__u32 wrap_new_gen;
 
 SEC("xdp")
 int xdp_empty(struct xdp_md *ctx)
@@ -71,6 +76,12 @@ int xdp_wrap(struct xdp_md *ctx)
 		__builtin_memcpy(data, restore_tmpl, BENCH_RESTORE_SMALL);
 	else
 		return XDP_ABORTED;
+	if (wrap_new_gen) {
+		__u32 k = MTUG_SYNC_GEN, *g = bpf_map_lookup_elem(&prefix_sync, &k);
+
+		if (g)
+			*g = *g + 1 ? *g + 1 : 1;
+	}
 	bpf_tail_call(ctx, &jmp, 0);
 	return XDP_ABORTED; /* the tail call failed: the bench notices */
 }

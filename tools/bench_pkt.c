@@ -69,6 +69,7 @@ struct pclass {
 	struct frame f;
 	bool mutates;        /* writes to the packet: wrapper only */
 	bool fwd;            /* runs with `ptb forward on` (global_cfg) */
+	bool cold;           /* a new prefix generation before every run */
 	__u32 want_ret;
 	const char *want[4]; /* counters that must grow by N; all others 0 */
 	const char *target;  /* which target applies, for the report */
@@ -179,6 +180,14 @@ static void build_classes(void)
 	c->want[2] = "mss_clamped";
 	c->target = "<= 30 ns";
 
+	c = add_class("syn_clamp_cold", "SYN, clamped, prefix cache miss");
+	c->f = classes[nclasses - 2].f;
+	c->mutates = true;
+	c->cold = true;
+	c->want[1] = "syn_seen";
+	c->want[2] = "mss_clamped";
+	c->target = "";
+
 	c = add_class("syn_small", "SYN, MSS already small");
 	n = syn_options(opt, 1200);
 	build_tcp4(&c->f, mac_a, mac_b, V4_CLIENT, V4_SERVER, 40000, 80,
@@ -198,6 +207,14 @@ static void build_classes(void)
 	c->want[1] = "syn_seen";
 	c->want[2] = "mss_clamped";
 	c->target = "<= 30 ns";
+
+	c = add_class("syn6_clamp_cold", "IPv6 SYN, clamped, prefix cache miss");
+	c->f = classes[nclasses - 2].f;
+	c->mutates = true;
+	c->cold = true;
+	c->want[1] = "syn_seen";
+	c->want[2] = "mss_clamped";
+	c->target = "";
 
 	c = add_class("tcp_fwd", "TCP data, forwarded (fib)");
 	{
@@ -448,6 +465,20 @@ static void mask(__u8 *a, int bytes, __u32 plen)
 	}
 }
 
+/* A new prefix generation, as the CLI bumps it after changing prefixes:
+ * prefix_cache entries of the old tries are stale. */
+static void new_gen(void)
+{
+	__u32 k = MTUG_SYNC_GEN, g = 0;
+	int fd = bpf_map__fd(mt->maps.prefix_sync);
+
+	if (bpf_map_lookup_elem(fd, &k, &g))
+		die("prefix_sync read: %s", strerror(errno));
+	g = g + 1 ? g + 1 : 1;
+	if (bpf_map_update_elem(fd, &k, &g, BPF_ANY))
+		die("prefix_sync write: %s", strerror(errno));
+}
+
 /* Grow both tries to n entries: random prefixes that never cover the bench
  * addresses (so the lookups' answers do not change, only the tries' size). */
 static void fill_prefixes(int n)
@@ -490,6 +521,7 @@ static void fill_prefixes(int n)
 		mask(a, 16, plen);
 		add_v6(plen, a, 1280 + (r >> 40) % 200, false);
 	}
+	new_gen();
 }
 
 /* Whether prefix_filter lets the datapath skip the client end's trie
@@ -699,7 +731,8 @@ int main(int argc, char **argv)
 	    bpf_map__reuse_fd(bb->maps.iface_fast, bpf_map__fd(mt->maps.iface_fast)) ||
 	    bpf_map__reuse_fd(bb->maps.global_cfg, bpf_map__fd(mt->maps.global_cfg)) ||
 	    bpf_map__reuse_fd(bb->maps.counters, bpf_map__fd(mt->maps.counters)) ||
-	    bpf_map__reuse_fd(bb->maps.ptb_bucket, bpf_map__fd(mt->maps.ptb_bucket)))
+	    bpf_map__reuse_fd(bb->maps.ptb_bucket, bpf_map__fd(mt->maps.ptb_bucket)) ||
+	    bpf_map__reuse_fd(bb->maps.prefix_sync, bpf_map__fd(mt->maps.prefix_sync)))
 		die("reuse mtuguard maps: %s", strerror(errno));
 	if (bench_bpf__load(bb))
 		die("bench skeleton load failed: %s", strerror(errno));
@@ -784,6 +817,7 @@ int main(int argc, char **argv)
 					continue;
 				if (c->fwd)
 					set_forward(1);
+				bb->bss->wrap_new_gen = c->cold;
 				set_restore(&c->f);
 				set_jmp(empty_fd);
 				c->base[r] = run_plain(c, wrap_fd, XDP_PASS);
@@ -799,6 +833,7 @@ int main(int argc, char **argv)
 				}
 				if (c->fwd)
 					set_forward(0);
+				bb->bss->wrap_new_gen = 0;
 			}
 			/* components, on the big PTB frame (csum512 needs 512 B) */
 			for (int i = 0; i < ncomps; i++) {

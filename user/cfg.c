@@ -149,34 +149,57 @@ static void *lpm_key(const struct mg_prefix *p, struct mtug_lpm_v6_key *key,
 	return key;
 }
 
-/* prefix_sync[0]: nonzero while mtu_v6 and its shards may differ. */
+/* prefix_sync[MTUG_SYNC_MARK]: nonzero while the tries may be ahead of
+ * what is derived from them (mtu_v6_shards, the cache generation). */
 static int sync_mark(const struct mg_state *st, __u32 on)
 {
-	__u32 zero = 0;
+	__u32 k = MTUG_SYNC_MARK;
 
-	return bpf_map_update_elem(st->map[MG_MAP_SYNC], &zero, &on, BPF_ANY) ? -errno : 0;
+	return bpf_map_update_elem(st->map[MG_MAP_SYNC], &k, &on, BPF_ANY) ? -errno : 0;
 }
 
-/* The shards follow mtu_v6 under the mark: a CLI killed in between leaves
- * it set, and the next one rebuilds them (mg_prefix_copy_sync). */
-static int v6_change(const struct mg_state *st, const struct mtug_lpm_v6_key *k,
-		     const struct mtug_mtu_val *val)
+/* A new prefix generation: every prefix_cache entry filled before it is
+ * stale from now on.  Never 0 (0 = cache unused). */
+static int gen_bump(const struct mg_state *st)
+{
+	__u32 k = MTUG_SYNC_GEN, gen;
+
+	if (bpf_map_lookup_elem(st->map[MG_MAP_SYNC], &k, &gen))
+		return -errno;
+	gen = gen + 1 ? gen + 1 : 1;
+	return bpf_map_update_elem(st->map[MG_MAP_SYNC], &k, &gen, BPF_ANY) ? -errno : 0;
+}
+
+/* Every prefix change runs under the mark: set it, write the trie (and,
+ * for IPv6, the shard), bump the generation, clear it.  A CLI killed in
+ * between leaves it set, and the next one rebuilds the shards and bumps
+ * the generation (mg_prefix_copy_sync).  val NULL: delete. */
+static int prefix_change(const struct mg_state *st, enum mg_map_id map, const void *k,
+			 const struct mtug_mtu_val *val)
 {
 	int err = sync_mark(st, 1);
 
 	if (err)
 		return err;
-	if (val ? bpf_map_update_elem(st->map[MG_MAP_MTU_V6], k, val, BPF_ANY) :
-		  bpf_map_delete_elem(st->map[MG_MAP_MTU_V6], k)) {
+	if (val ? bpf_map_update_elem(st->map[map], k, val, BPF_ANY) :
+		  bpf_map_delete_elem(st->map[map], k)) {
 		err = -errno;
 		sync_mark(st, 0); /* nothing changed */
 		return err;
 	}
-	err = val ? mg_shards_put(st->map[MG_MAP_V6_SHARDS], k, val) :
-		    mg_shards_del(st->map[MG_MAP_V6_SHARDS], k);
+	if (map == MG_MAP_MTU_V6) {
+		err = val ? mg_shards_put(st->map[MG_MAP_V6_SHARDS], k, val) :
+			    mg_shards_del(st->map[MG_MAP_V6_SHARDS], k);
+		if (err) {
+			mg_err("cannot update %s (the next command rebuilds it): %s",
+			       MTUG_MAP_V6_SHARDS, strerror(-err));
+			return err;
+		}
+	}
+	err = gen_bump(st);
 	if (err) {
-		mg_err("cannot update %s (the next command rebuilds it): %s",
-		       MTUG_MAP_V6_SHARDS, strerror(-err));
+		mg_err("cannot bump the prefix generation in %s (the next command "
+		       "does): %s", MTUG_MAP_SYNC, strerror(-err));
 		return err;
 	}
 	return sync_mark(st, 0);
@@ -191,16 +214,12 @@ int mg_prefix_put(const struct mg_state *st, const struct mg_prefix *p, __u32 mt
 	int err;
 
 	/* The filter first: the datapath must never skip a trie lookup
-	 * that would find this prefix. */
+	 * that would find this prefix.  BPF_ANY: an existing prefix gets
+	 * the new MTU. */
 	err = mg_filter_add(st->map[MG_MAP_FILTER], p->family, p->addr, p->len);
 	if (err)
 		return err;
-	if (map == MG_MAP_MTU_V6)
-		return v6_change(st, &key, &val);
-	/* BPF_ANY: an existing prefix gets the new MTU. */
-	if (bpf_map_update_elem(st->map[map], k, &val, BPF_ANY))
-		return -errno;
-	return 0;
+	return prefix_change(st, map, k, &val);
 }
 
 int mg_prefix_del(const struct mg_state *st, const struct mg_prefix *p)
@@ -209,19 +228,15 @@ int mg_prefix_del(const struct mg_state *st, const struct mg_prefix *p)
 	enum mg_map_id map;
 	void *k = lpm_key(p, &key, &map);
 
-	if (map == MG_MAP_MTU_V6)
-		return v6_change(st, &key, NULL);
-	if (bpf_map_delete_elem(st->map[map], k))
-		return -errno;
-	return 0;
+	return prefix_change(st, map, k, NULL);
 }
 
 int mg_prefix_copy_sync(const struct mg_state *st)
 {
-	__u32 zero = 0, mark = 0;
+	__u32 k = MTUG_SYNC_MARK, mark = 0;
 	int err;
 
-	if (bpf_map_lookup_elem(st->map[MG_MAP_SYNC], &zero, &mark)) {
+	if (bpf_map_lookup_elem(st->map[MG_MAP_SYNC], &k, &mark)) {
 		err = -errno;
 		mg_err("cannot read %s: %s", MTUG_MAP_SYNC, strerror(errno));
 		return err;
@@ -230,12 +245,15 @@ int mg_prefix_copy_sync(const struct mg_state *st)
 		return 0;
 	err = mg_shards_rebuild(st->map[MG_MAP_V6_SHARDS], st->map[MG_MAP_MTU_V6]);
 	if (!err)
+		err = gen_bump(st);
+	if (!err)
 		err = sync_mark(st, 0);
 	if (err)
-		mg_err("cannot bring %s in line with %s: %s", MTUG_MAP_V6_SHARDS,
-		       MTUG_MAP_MTU_V6, strerror(-err));
+		mg_err("cannot bring %s and the prefix generation in line with the "
+		       "tries: %s", MTUG_MAP_V6_SHARDS, strerror(-err));
 	else
-		mg_dbg("rebuilt %s after an interrupted prefix change", MTUG_MAP_V6_SHARDS);
+		mg_dbg("rebuilt %s and bumped the prefix generation after an "
+		       "interrupted prefix change", MTUG_MAP_V6_SHARDS);
 	return err;
 }
 

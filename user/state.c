@@ -24,6 +24,7 @@
 struct map_desc {
 	const char *name;
 	__u32 type, key_size, value_size;
+	__u32 max_entries; /* 0: any */
 };
 
 /* Names from include/mtuguard.h; sizes checked against what is pinned so a
@@ -49,7 +50,9 @@ static const struct map_desc maps[MG_MAP_NR] = {
 			    sizeof(__u32), sizeof(__u64) },
 	[MG_MAP_V6_SHARDS] = { MTUG_MAP_V6_SHARDS, BPF_MAP_TYPE_ARRAY_OF_MAPS,
 			       sizeof(__u32), sizeof(__u32) },
-	[MG_MAP_SYNC] = { MTUG_MAP_SYNC, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u32) },
+	[MG_MAP_SYNC] = { MTUG_MAP_SYNC, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u32), 2 },
+	[MG_MAP_CACHE] = { MTUG_MAP_CACHE, BPF_MAP_TYPE_PERCPU_ARRAY,
+			   sizeof(__u32), sizeof(struct mtug_prefix_cache) },
 };
 
 static const char *const prog_pins[MG_PROG_NR] = {
@@ -193,11 +196,13 @@ static int check_map(int fd, const struct map_desc *d, const char *path)
 		return err;
 	}
 	if (info.type != d->type || info.key_size != d->key_size ||
-	    info.value_size != d->value_size) {
-		mg_err("%s does not match this mtuguard (type %u key %u value %u, "
-		       "want %u/%u/%u): stale pin directory from another build?",
-		       path, info.type, info.key_size, info.value_size,
-		       d->type, d->key_size, d->value_size);
+	    info.value_size != d->value_size ||
+	    (d->max_entries && info.max_entries != d->max_entries)) {
+		mg_err("%s does not match this mtuguard (type %u key %u value %u "
+		       "entries %u, want %u/%u/%u/%u): stale pin directory from another "
+		       "build?", path, info.type, info.key_size, info.value_size,
+		       info.max_entries, d->type, d->key_size, d->value_size,
+		       d->max_entries);
 		return -EINVAL;
 	}
 	return 0;

@@ -33,6 +33,7 @@ enum mg_map_id {
 	MG_MAP_FILTER,
 	MG_MAP_V6_SHARDS,
 	MG_MAP_SYNC,
+	MG_MAP_CACHE,
 	MG_MAP_NR,
 };
 

@@ -9,6 +9,9 @@
 #     copy's back, as a CLI killed between the two writes leaves it) is
 #     rebuilt by the next writing command, which clears the mark; a reading
 #     command (status) changes nothing;
+#   - every prefix change bumps the prefix generation (prefix_sync[1], which
+#     invalidates the datapath's prefix_cache) exactly once, IPv4 too; the
+#     repair bumps it as well, status does not;
 #   - bpftool map dump reads mtu_v6_shards (8,193 inner trie ids).
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -87,6 +90,19 @@ mark() { # prefix_sync[0]
 	bpftool -j map lookup pinned "$MTUG_PIN_DIR/prefix_sync" key 0 0 0 0 2>/dev/null |
 		python3 -c 'import json,sys; print(json.load(sys.stdin)["formatted"]["value"])'
 }
+gen() { # prefix_sync[1]
+	bpftool -j map lookup pinned "$MTUG_PIN_DIR/prefix_sync" key 1 0 0 0 2>/dev/null |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)["formatted"]["value"])'
+}
+gen_check() { # name, generation before, how many bumps
+	local now
+	now=$(gen)
+	if [ "$now" = "$(($2 + $3))" ]; then
+		pass "$T/generation: $1"
+	else
+		fail "$T/generation: $1" "prefix_sync[1] $2 -> $now, want +$3"
+	fi
+}
 check() { # name, extra prefixes to look for
 	local name=$1 why; shift
 	why=$(copy_why "$@")
@@ -94,16 +110,25 @@ check() { # name, extra prefixes to look for
 }
 
 P48=2001:db8:1::/48 P64=2001:db8:1:2::/64 P128=2a00:1::7/128 SHORT=2000::/3 P32=2001:db8::/32
+g=$(gen)
 for p in "$P48 1400" "$P64 1300" "$P128 1480" "$SHORT 1450" "$P32 1420" "10.1.0.0/16 1400"; do
 	# shellcheck disable=SC2086
 	out=$(mtug "$A" mtu add $p 2>&1) || fail "$T/add" "mtu add $p: $out"
 done
 check "add" "$P48" "$P64" "$P128" "$SHORT" "$P32"
+gen_check "6 adds (5 IPv6, 1 IPv4)" "$g" 6
+g=$(gen)
 out=$(mtug "$A" mtu add "$P64" 1350 2>&1) || fail "$T/change" "$out"
 check "change mtu" "$P64"
+gen_check "change" "$g" 1
+g=$(gen)
 out=$(mtug "$A" mtu del "$P48" 2>&1) && out=$(mtug "$A" mtu del "$SHORT" 2>&1) ||
 	fail "$T/del" "$out"
 check "del" "$P48" "$SHORT"
+gen_check "2 dels" "$g" 2
+g=$(gen)
+out=$(mtug "$A" mtu del 10.1.0.0/16 2>&1) || fail "$T/del v4" "$out"
+gen_check "IPv4 del" "$g" 1
 
 # apply: a config file that drops some, keeps one, adds others.
 cat >"$MTUG_TMP/conf" <<CONF
@@ -136,13 +161,16 @@ if [[ $why == *"2001:db8:1:2::/64: mtu_v6 None, copy 1350"* ]] &&
 else
 	fail "$T/drift is seen" "copy_why '$why', mark $(mark)"
 fi
+g=$(gen)
 mtug "$A" status >/dev/null 2>&1
+gen_check "status" "$g" 0
 if [ "$(copy_why "$P64" fd00:5::/64)" = "$why" ] && [ "$(mark)" = 1 ]; then
 	pass "$T/status repairs nothing"
 else
 	fail "$T/status repairs nothing" "mark $(mark)"
 fi
 out=$(mtug "$A" mtu add 10.2.0.0/16 1400 2>&1) || fail "$T/next command" "$out"
+gen_check "repair and the IPv4 add" "$g" 2
 why=$(copy_why "$P64" fd00:5::/64)
 if [ -z "$why" ] && [ "$(mark)" = 0 ]; then
 	pass "$T/next writing command rebuilds"

@@ -244,7 +244,20 @@ int harness_apply_cfg(struct harness *h, const struct cfg_spec *c, __u32 ifindex
 			fprintf(stderr, "    bad prefix in fixture: %s\n", c->prefix[i].prefix);
 			return -1;
 		}
-	return 0;
+	return harness_prefix_gen_bump(h);
+}
+
+/* As the CLI does after a prefix change: a new generation, so no
+ * prefix_cache entry of an earlier case answers in this one.  Counted
+ * here, not read back: a generation must never repeat in the process,
+ * whatever a test writes into prefix_sync. */
+int harness_prefix_gen_bump(struct harness *h)
+{
+	static __u32 gen;
+	__u32 k = MTUG_SYNC_GEN;
+
+	gen++;
+	return bpf_map_update_elem(bpf_map__fd(h->skel->maps.prefix_sync), &k, &gen, BPF_ANY);
 }
 
 int harness_counters(struct harness *h, struct mtug_counters *sum)

@@ -194,6 +194,9 @@ void harness_close(struct harness *h);
 int harness_reset(struct harness *h);
 /* iface_cfg goes to ifindex. */
 int harness_apply_cfg(struct harness *h, const struct cfg_spec *c, __u32 ifindex);
+/* A new prefix generation (prefix_sync), as the CLI bumps it after
+ * changing prefixes; harness_apply_cfg does it for every case. */
+int harness_prefix_gen_bump(struct harness *h);
 /* Counters summed over all CPUs. */
 int harness_counters(struct harness *h, struct mtug_counters *sum);
 
@@ -219,6 +222,9 @@ enum case_result harness_case(struct harness *h, const struct fixture *f,
 			      enum prog_id prog);
 
 const char *prog_name(enum prog_id prog);
+
+/* prefix_cache.c: the cache's contract, through the programs. */
+void prefix_cache_tests_run(struct harness *h, const char *filter, int *pass, int *fail);
 
 /* ---- independent checks --------------------------------------------------- */
 
