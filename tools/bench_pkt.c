@@ -105,6 +105,19 @@ static struct pclass *add_class(const char *key, const char *label)
 	return c;
 }
 
+/* The class added last, again, with a new prefix generation before every
+ * run: the tries' path instead of prefix_cache's answer. */
+static void add_cache_miss_twin(const char *key, const char *label)
+{
+	struct pclass *prev = &classes[nclasses - 1], *c = add_class(key, label);
+
+	c->f = prev->f;
+	c->mutates = prev->mutates;
+	memcpy(c->want, prev->want, sizeof(c->want));
+	c->cold = true;
+	c->target = "";
+}
+
 /* ICMPv4 Frag Needed from the router about a server -> client segment,
  * quoting qlen bytes of it, outer IP length = 28 + qlen. */
 static void build_ptb4(struct frame *f, size_t qlen, bool bad_csum)
@@ -180,13 +193,7 @@ static void build_classes(void)
 	c->want[2] = "mss_clamped";
 	c->target = "<= 30 ns";
 
-	c = add_class("syn_clamp_cold", "SYN, clamped, prefix cache miss");
-	c->f = classes[nclasses - 2].f;
-	c->mutates = true;
-	c->cold = true;
-	c->want[1] = "syn_seen";
-	c->want[2] = "mss_clamped";
-	c->target = "";
+	add_cache_miss_twin("syn_clamp_cold", "SYN, clamped, prefix cache miss");
 
 	c = add_class("syn_small", "SYN, MSS already small");
 	n = syn_options(opt, 1200);
@@ -208,13 +215,7 @@ static void build_classes(void)
 	c->want[2] = "mss_clamped";
 	c->target = "<= 30 ns";
 
-	c = add_class("syn6_clamp_cold", "IPv6 SYN, clamped, prefix cache miss");
-	c->f = classes[nclasses - 2].f;
-	c->mutates = true;
-	c->cold = true;
-	c->want[1] = "syn_seen";
-	c->want[2] = "mss_clamped";
-	c->target = "";
+	add_cache_miss_twin("syn6_clamp_cold", "IPv6 SYN, clamped, prefix cache miss");
 
 	c = add_class("tcp_fwd", "TCP data, forwarded (fib)");
 	{
