@@ -231,7 +231,7 @@ static inline __u32 mtug_v6_prefix_slot(const __u8 *a, __u32 len)
  * (whose end prefix_filter skips) and a few VIPs, so the VIP end asks the
  * trie the same question again and again, and the trie lookup is a helper
  * call (11-12 ns here, its return paying the SRSO cost) against a few
- * inlined loads (make bench: a clamped SYN 28 to 19 ns (IPv4), 31 to 23
+ * inlined loads (make bench: a clamped SYN 28 to 20 ns (IPv4), 31 to 23
  * (IPv6)).  Per CPU, so an entry is only ever written by the CPU that reads
  * it, and a program runs to its end on its CPU (softirq, or BH disabled
  * for TC egress) before another on the same CPU can look at the entry.
