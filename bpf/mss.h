@@ -218,8 +218,7 @@ static __always_inline __u32 prefix_mtu(__u32 v4, const struct mtug_lpm_v6_key *
 	if (!prefix_may_match(v4, k, top32))
 		return 0;
 	if (gen) {
-		slot = v4 ? a[0] : a[0] ^ a[1] ^ a[2] ^ a[3];
-		slot = (slot * MTUG_V6_SHARD_HASH) >> (32 - MTUG_PREFIX_CACHE_BITS);
+		slot = mtug_prefix_cache_slot(v4, a);
 		c = bpf_map_lookup_elem(&prefix_cache, &slot);
 		if (c && c->gen == gen && c->v4 == v4 && c->addr[0] == a[0] &&
 		    (v4 || (c->addr[1] == a[1] && c->addr[2] == a[2] && c->addr[3] == a[3])))

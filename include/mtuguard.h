@@ -243,6 +243,21 @@ static inline __u32 mtug_v6_prefix_slot(const __u8 *a, __u32 len)
 #define MTUG_PREFIX_CACHE_BITS    10
 #define MTUG_PREFIX_CACHE_ENTRIES (1u << MTUG_PREFIX_CACHE_BITS)
 
+/* The generation after g: never 0, which means "cache unused". */
+static inline __u32 mtug_prefix_gen_next(__u32 g)
+{
+	return g + 1 ? g + 1 : 1;
+}
+
+/* The prefix_cache slot of an address: its 32-bit words (network order)
+ * folded by xor, then hashed; IPv4 has one word. */
+static inline __u32 mtug_prefix_cache_slot(__u32 v4, const __u32 *a)
+{
+	__u32 x = v4 ? a[0] : a[0] ^ a[1] ^ a[2] ^ a[3];
+
+	return (x * MTUG_V6_SHARD_HASH) >> (32 - MTUG_PREFIX_CACHE_BITS);
+}
+
 struct mtug_prefix_cache {
 	__u32 gen;     /* prefix_sync[MTUG_SYNC_GEN] when filled; 0 = empty */
 	__u32 v4;      /* 1 = IPv4: addr[0] only, addr[1..3] zero */

@@ -80,7 +80,7 @@ int xdp_wrap(struct xdp_md *ctx)
 		__u32 k = MTUG_SYNC_GEN, *g = bpf_map_lookup_elem(&prefix_sync, &k);
 
 		if (g)
-			*g = *g + 1 ? *g + 1 : 1;
+			*g = mtug_prefix_gen_next(*g);
 	}
 	bpf_tail_call(ctx, &jmp, 0);
 	return XDP_ABORTED; /* the tail call failed: the bench notices */

@@ -475,7 +475,7 @@ static void new_gen(void)
 
 	if (bpf_map_lookup_elem(fd, &k, &g))
 		die("prefix_sync read: %s", strerror(errno));
-	g = g + 1 ? g + 1 : 1;
+	g = mtug_prefix_gen_next(g);
 	if (bpf_map_update_elem(fd, &k, &g, BPF_ANY))
 		die("prefix_sync write: %s", strerror(errno));
 }

@@ -166,7 +166,7 @@ static int gen_bump(const struct mg_state *st)
 
 	if (bpf_map_lookup_elem(st->map[MG_MAP_SYNC], &k, &gen))
 		return -errno;
-	gen = gen + 1 ? gen + 1 : 1;
+	gen = mtug_prefix_gen_next(gen);
 	return bpf_map_update_elem(st->map[MG_MAP_SYNC], &k, &gen, BPF_ANY) ? -errno : 0;
 }
 

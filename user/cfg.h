@@ -36,9 +36,10 @@ int mg_iface_targets(const struct mg_state *st, const char *iface, __u32 *out,
 		     int max);
 
 /* Store (add or replace) or delete one prefix of the MTU maps, and of the
- * datapath's copies (prefix_filter, mtu_v6_shards).  Return a negative
- * errno, not printed (-ENOENT: no such prefix).  A copy that could not be
- * written stays marked in prefix_sync for mg_prefix_copy_sync(). */
+ * datapath's copies (prefix_filter, mtu_v6_shards), then bump the prefix
+ * generation (prefix_cache).  Return a negative errno, not printed
+ * (-ENOENT: no such prefix).  A copy or bump that could not be written
+ * stays marked in prefix_sync for mg_prefix_copy_sync(). */
 int mg_prefix_put(const struct mg_state *st, const struct mg_prefix *p, __u32 mtu);
 int mg_prefix_del(const struct mg_state *st, const struct mg_prefix *p);
 
@@ -49,8 +50,8 @@ int mg_prefix_del(const struct mg_state *st, const struct mg_prefix *p);
 int mg_prefix_filter_sync(const struct mg_state *st, const struct mg_prefix *p);
 
 /* With the pin dir lock (mg_state_open does it): if a CLI stopped in the
- * middle of an IPv6 prefix change (prefix_sync marked), rebuild
- * mtu_v6_shards from mtu_v6.  Prints what fails. */
+ * middle of a prefix change (prefix_sync marked), rebuild mtu_v6_shards
+ * from mtu_v6 and bump the prefix generation.  Prints what fails. */
 int mg_prefix_copy_sync(const struct mg_state *st);
 
 /* Number of prefixes of one family (AF_INET or AF_INET6). */

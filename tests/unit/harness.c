@@ -169,7 +169,7 @@ int harness_reset(struct harness *h)
 }
 
 /* "10.1.0.0/16" or "2001:db8::/32" into an LPM update. */
-static int add_prefix(struct harness *h, const struct mtu_prefix *mp)
+int harness_add_prefix(struct harness *h, const struct mtu_prefix *mp)
 {
 	struct mtug_mtu_val val = { .mtu = mp->mtu };
 	char buf[INET6_ADDRSTRLEN + 8], *slash;
@@ -240,7 +240,7 @@ int harness_apply_cfg(struct harness *h, const struct cfg_spec *c, __u32 ifindex
 				&c->global, BPF_ANY))
 		return -1;
 	for (size_t i = 0; i < sizeof(c->prefix) / sizeof(c->prefix[0]) && c->prefix[i].prefix; i++)
-		if (add_prefix(h, &c->prefix[i])) {
+		if (harness_add_prefix(h, &c->prefix[i])) {
 			fprintf(stderr, "    bad prefix in fixture: %s\n", c->prefix[i].prefix);
 			return -1;
 		}
@@ -256,7 +256,7 @@ int harness_prefix_gen_bump(struct harness *h)
 	static __u32 gen;
 	__u32 k = MTUG_SYNC_GEN;
 
-	gen++;
+	gen = mtug_prefix_gen_next(gen);
 	return bpf_map_update_elem(bpf_map__fd(h->skel->maps.prefix_sync), &k, &gen, BPF_ANY);
 }
 

@@ -194,6 +194,9 @@ void harness_close(struct harness *h);
 int harness_reset(struct harness *h);
 /* iface_cfg goes to ifindex. */
 int harness_apply_cfg(struct harness *h, const struct cfg_spec *c, __u32 ifindex);
+/* One prefix into the tries as the CLI writes it (prefix_filter bits,
+ * then mtu_v4, or mtu_v6 and its shard), but no new generation. */
+int harness_add_prefix(struct harness *h, const struct mtu_prefix *mp);
 /* A new prefix generation (prefix_sync), as the CLI bumps it after
  * changing prefixes; harness_apply_cfg does it for every case. */
 int harness_prefix_gen_bump(struct harness *h);

@@ -17,8 +17,6 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "../../user/prefix_filter.h"
-#include "../../user/v6_shards.h"
 #include "mtuguard.skel.h"
 #include "harness.h"
 #include "pktbuild.h"
@@ -54,23 +52,15 @@ static int syn_mss(struct harness *h, enum prog_id prog, const char *dst, __u32 
 	return 0;
 }
 
-/* Write a prefix straight into the tries (and prefix_filter), without a
- * new generation: what a CLI killed before its bump would leave. */
+/* Write a prefix into the tries (and prefix_filter) without a new
+ * generation: what a CLI killed before its bump would leave. */
 static int trie_put(struct harness *h, const char *addr, __u32 len, __u32 mtu)
 {
-	struct mtug_mtu_val v = { .mtu = mtu };
-	struct mtug_lpm_v6_key k = { .prefixlen = len };
-	int v6 = strchr(addr, ':') != NULL;
+	char text[INET6_ADDRSTRLEN + 8];
+	struct mtu_prefix mp = { .prefix = text, .mtu = mtu };
 
-	if (inet_pton(v6 ? AF_INET6 : AF_INET, addr, k.addr) != 1 ||
-	    mg_filter_add(bpf_map__fd(h->skel->maps.prefix_filter), v6 ? AF_INET6 : AF_INET,
-			  k.addr, len))
-		return -1;
-	if (!v6)
-		return bpf_map_update_elem(bpf_map__fd(h->skel->maps.mtu_v4), &k, &v, BPF_ANY);
-	if (bpf_map_update_elem(bpf_map__fd(h->skel->maps.mtu_v6), &k, &v, BPF_ANY))
-		return -1;
-	return mg_shards_put(bpf_map__fd(h->skel->maps.mtu_v6_shards), &k, &v);
+	snprintf(text, sizeof(text), "%s/%u", addr, len);
+	return harness_add_prefix(h, &mp);
 }
 
 static int set_gen(struct harness *h, __u32 gen)
@@ -80,13 +70,13 @@ static int set_gen(struct harness *h, __u32 gen)
 	return bpf_map_update_elem(bpf_map__fd(h->skel->maps.prefix_sync), &k, &gen, BPF_ANY);
 }
 
-/* The cache slot of an IPv4 address, as bpf/mss.h computes it. */
+/* The cache slot of an IPv4 address. */
 static __u32 slot_v4(const char *addr)
 {
 	__u32 a;
 
 	inet_pton(AF_INET, addr, &a);
-	return (a * MTUG_V6_SHARD_HASH) >> (32 - MTUG_PREFIX_CACHE_BITS);
+	return mtug_prefix_cache_slot(1, &a);
 }
 
 #define EXPECT(cond, ...)                                            \
