@@ -129,16 +129,19 @@ CPU=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 NPROC=$(nproc)
 KERNEL=$(uname -r)
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+# Every kernel `ret` pays for this mitigation when it is on: it is why a
+# helper call costs what the components table says.
+SRSO=$(cat /sys/devices/system/cpu/vulnerabilities/spec_rstack_overflow 2>/dev/null || echo unknown)
 START=$(date +%s)
-python3 - "$TMP/machine.json" "$NPROC" "$KERNEL" "$CPU" "$LOAD0" "$quick" <<'EOF'
+python3 - "$TMP/machine.json" "$NPROC" "$KERNEL" "$CPU" "$LOAD0" "$quick" "$SRSO" <<'EOF'
 import json, sys, datetime
-f, nproc, kernel, cpu, load, quick = sys.argv[1:]
+f, nproc, kernel, cpu, load, quick, srso = sys.argv[1:]
 json.dump({"nproc": int(nproc), "kernel": kernel, "cpu": cpu,
-           "loadavg_start": load, "quick": quick == "1",
+           "loadavg_start": load, "quick": quick == "1", "srso": srso,
            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")},
           open(f, "w"))
 EOF
-echo "mtuguard bench: $NPROC CPUs ($CPU), kernel $KERNEL, load $LOAD0$([ "$quick" = 1 ] && echo ", QUICK (smoke) mode")"
+echo "mtuguard bench: $NPROC CPUs ($CPU), kernel $KERNEL, SRSO: $SRSO, load $LOAD0$([ "$quick" = 1 ] && echo ", QUICK (smoke) mode")"
 
 # ---- 1. per-packet -----------------------------------------------------------
 

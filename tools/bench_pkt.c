@@ -755,6 +755,8 @@ int main(int argc, char **argv)
 		 bb->progs.comp_csum_msg, false);
 	add_comp("fib", "bpf_fib_lookup (IPv4, success)", bb->progs.comp_fib, false);
 	add_comp("redirect", "bpf_redirect (verdict only)", bb->progs.comp_redirect, false);
+	add_comp("helper", "helper call that does nothing (bpf_get_numa_node_id)",
+		 bb->progs.comp_helper, false);
 	mtug_fd = bpf_program__fd(mt->progs.mtuguard_xdp);
 	empty_fd = bpf_program__fd(bb->progs.xdp_empty);
 	wrap_fd = bpf_program__fd(bb->progs.xdp_wrap);

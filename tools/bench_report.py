@@ -230,9 +230,10 @@ def main():
     problems = []
 
     head = ["## Benchmarks", "",
-            "Measured {} on {} CPUs ({}), kernel {}, load average at start {}{}; "
+            "Measured {} on {} CPUs ({}), kernel {} (SRSO: {}), load average at start {}{}; "
             "whole run {} s.".format(machine.get("date", "?"), machine.get("nproc", "?"),
                                      machine.get("cpu", "?"), machine.get("kernel", "?"),
+                                     machine.get("srso", "?"),
                                      machine.get("loadavg_start", "?"),
                                      ", QUICK smoke mode: figures meaningless"
                                      if machine.get("quick") else "", a.elapsed), ""]
@@ -266,8 +267,11 @@ def main():
 
     def tgt(name, limit, value, text, floor=None, floor_text=""):
         met = value is not None and value <= limit
+        # A floor above the limit: the operations the path cannot do
+        # without already cost more than the target allows.
         targets.append({"target": name, "limit": limit, "value": value, "met": met,
-                        "measured": text, "floor": floor, "floor_text": floor_text})
+                        "measured": text, "floor": floor, "floor_text": floor_text,
+                        "floor_above_limit": floor is not None and floor > limit})
 
     # Lower bounds from the components table: the operations a path cannot
     # do without, each measured alone in this run.
@@ -319,8 +323,13 @@ def main():
             "%+.0f ns (IPv4), %+.0f ns (IPv6), 1 prefix%s" % (v4, v6, cold), fl,
             "IPv4 on a cache miss: " + ft if fl is not None else "")
         a_, b_ = mid("ptb_steer"), mid("ptb_steer_short")
-        # (The XDP PTB path is inlined: no call.)
-        fl, ft = floor_sum([("checksum of the 556-byte message", c("csum_msg")),
+        # (The XDP PTB path is inlined: no call.)  The invalid class is
+        # the same 576-byte message with a bad checksum: it pays for
+        # everything a steered one does before the lookup (parse, config,
+        # counters, the whole checksum) and stops there; a steered one then
+        # needs the two helpers the design prescribes on top.
+        fl, ft = floor_sum([("PTB invalid (parse, config, 556-byte checksum)",
+                             mid("ptb_invalid") if "ptb_invalid" in byk else None),
                             ("bpf_fib_lookup", c("fib")), ("bpf_redirect", c("redirect"))])
         tgt("PTB steer: <= 150 ns over", 150, max(a_, b_),
             "%+.0f ns (576-byte ICMP), %+.0f ns (56-byte)" % (a_, b_), fl,
@@ -361,7 +370,9 @@ def main():
         for t in targets:
             fl = t.get("floor")
             tl.append("| %s | %s | %s | %s |" % (
-                t["target"], t["measured"], "yes" if t["met"] else "**no**",
+                t["target"], t["measured"], "yes" if t["met"] else
+                "**no** (lower bound above the target)" if t.get("floor_above_limit")
+                else "**no**",
                 "%+.0f ns (%s)" % (fl, t["floor_text"]) if fl is not None else ""))
 
     text = head + plines + [""] + flines + [""] + mlines + [""] + tl

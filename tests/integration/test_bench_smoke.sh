@@ -51,7 +51,7 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 need = {
     "": ["machine", "per_packet", "forwarding", "memory", "targets", "ok"],
-    "machine": ["nproc", "kernel", "cpu"],
+    "machine": ["nproc", "kernel", "cpu", "srso"],
     "per_packet": ["repeat", "rounds", "prog", "configs", "components", "memory"],
     "forwarding": ["setup", "cases"],
     "memory": ["prefixes_per_family", "mtu_v4_memlock_bytes", "mtu_v6_memlock_bytes"],
