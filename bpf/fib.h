@@ -80,7 +80,10 @@ fib_steer(void *ctx, bool is_xdp, bool tagged, __u32 ifindex, __u32 l3_off,
 	fl = bpf_map_lookup_elem(&fib_scratch, &zero); /* see maps.h */
 	if (!fl)
 		return STEER_MISS;
-	__builtin_memset(fl, 0, sizeof(*fl));
+	/* Every input the lookup reads without flags, written outright; the
+	 * rest (outputs, and tbid / mark which only flags make it read) may
+	 * hold the previous lookup's answer. */
+	fl->flowinfo = 0; /* = tos for AF_INET */
 	fl->ifindex = ifindex;
 	fl->l4_protocol = f->proto;
 	fl->sport = f->sport;

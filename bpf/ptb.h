@@ -32,20 +32,24 @@ enum ptb_check {
 	PTB_TOO_SMALL,
 };
 
-/* clang 14 emits a call for __builtin_memcmp on BPF: compare by copying to
- * the stack (constant-size __builtin_memcpy is inlined) as two u64. */
+/* clang 14 emits a call for __builtin_memcmp on BPF: compare by copying
+ * into locals (constant-size __builtin_memcpy is inlined), one u32 for
+ * IPv4, two u64 for IPv6.  v4 is a constant at every call. */
 static __always_inline bool addr_eq(const void *a, const void *b, __u32 v4)
 {
-	__u64 x[2] = {}, y[2] = {};
-
 	if (v4) {
-		__builtin_memcpy(x, a, 4);
-		__builtin_memcpy(y, b, 4);
+		__u32 x, y;
+
+		__builtin_memcpy(&x, a, 4);
+		__builtin_memcpy(&y, b, 4);
+		return x == y;
 	} else {
+		__u64 x[2], y[2];
+
 		__builtin_memcpy(x, a, 16);
 		__builtin_memcpy(y, b, 16);
+		return x[0] == y[0] && x[1] == y[1];
 	}
-	return x[0] == y[0] && x[1] == y[1];
 }
 
 /* Is this ICMP type/code one we act on? */

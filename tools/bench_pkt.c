@@ -69,6 +69,7 @@ struct pclass {
 	struct frame f;
 	bool mutates;        /* writes to the packet: wrapper only */
 	bool fwd;            /* runs with `ptb forward on` (global_cfg) */
+	bool ptb_off;        /* runs with the interface's PTB mode off */
 	bool cold;           /* a new prefix generation before every run */
 	__u32 want_ret;
 	const char *want[4]; /* counters that must grow by N; all others 0 */
@@ -260,6 +261,16 @@ static void build_classes(void)
 	c->want[2] = "ptb_steered";
 	c->target = "<= 150 ns";
 
+	/* Everything a steered PTB does before bpf_fib_lookup (parse,
+	 * config, checksum, the quote, the MTU floor) and nothing after: with
+	 * the mode off a valid PTB is counted and passed.  The report adds the
+	 * lookup and the redirect to it for the PTB target's lower bound. */
+	c = add_class("ptb_off", "PTB validated, mode off (no lookup), 576 B");
+	build_ptb4(&c->f, 548, false);
+	c->ptb_off = true;
+	c->want[1] = "ptb_seen";
+	c->target = "";
+
 	c = add_class("ptb_invalid", "PTB invalid (bad csum)");
 	build_ptb4(&c->f, 548, true);
 	c->want[1] = "ptb_seen";
@@ -327,6 +338,18 @@ static void set_forward(__u32 on)
 
 	if (bpf_map_update_elem(bpf_map__fd(mt->maps.global_cfg), &z, &gc, BPF_ANY))
 		die("global_cfg: %s", strerror(errno));
+}
+
+/* The interface's configuration as the CLI writes it (both maps). */
+static void set_iface(__u32 ptb_mode)
+{
+	struct mtug_iface_cfg ic = { .features = MTUG_F_MSS | MTUG_F_PTB,
+				     .ptb_mode = ptb_mode };
+	__u32 k = ifindex;
+
+	if (bpf_map_update_elem(bpf_map__fd(mt->maps.iface_cfg), &k, &ic, BPF_ANY) ||
+	    mg_iface_fast_put(bpf_map__fd(mt->maps.iface_fast), k, &ic))
+		die("iface_cfg: %s", strerror(errno));
 }
 
 static void set_jmp(int prog_fd)
@@ -762,17 +785,8 @@ int main(int argc, char **argv)
 	wrap_fd = bpf_program__fd(bb->progs.xdp_wrap);
 	prog_sizes(mtug_fd, &xl, &jt);
 
-	{
-		struct mtug_iface_cfg ic = { .features = MTUG_F_MSS | MTUG_F_PTB,
-					     .ptb_mode = MTUG_PTB_FIB };
-		struct mtug_global_cfg gc = {};
-		__u32 k = ifindex, z = 0;
-
-		if (bpf_map_update_elem(bpf_map__fd(mt->maps.iface_cfg), &k, &ic, BPF_ANY) ||
-		    mg_iface_fast_put(bpf_map__fd(mt->maps.iface_fast), k, &ic) ||
-		    bpf_map_update_elem(bpf_map__fd(mt->maps.global_cfg), &z, &gc, BPF_ANY))
-			die("config: %s", strerror(errno));
-	}
+	set_iface(MTUG_PTB_FIB);
+	set_forward(0);
 	build_classes();
 	for (int i = 0; i < nclasses; i++) {
 		if (!strcmp(classes[i].key, "ptb_steer"))
@@ -820,6 +834,8 @@ int main(int argc, char **argv)
 					continue;
 				if (c->fwd)
 					set_forward(1);
+				if (c->ptb_off)
+					set_iface(MTUG_PTB_OFF);
 				bb->bss->wrap_new_gen = c->cold;
 				set_restore(&c->f);
 				set_jmp(empty_fd);
@@ -836,6 +852,8 @@ int main(int argc, char **argv)
 				}
 				if (c->fwd)
 					set_forward(0);
+				if (c->ptb_off)
+					set_iface(MTUG_PTB_FIB);
 				bb->bss->wrap_new_gen = 0;
 			}
 			/* components, on the big PTB frame (csum512 needs 512 B) */

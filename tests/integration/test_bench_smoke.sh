@@ -68,7 +68,7 @@ cfgs = pp.get("configs") or []
 if len(cfgs) != 3:
     errs.append("per_packet: %d prefix configurations, want 3" % len(cfgs))
 want = {"non_ip", "udp", "tcp_nonsyn", "syn_clamp", "syn_small", "syn6_clamp",
-        "ptb_steer", "ptb_invalid"}
+        "ptb_steer", "ptb_off", "ptb_invalid"}
 for c in cfgs:
     keys = {k["key"] for k in c.get("classes", [])}
     if want - keys:
