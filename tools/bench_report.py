@@ -273,7 +273,7 @@ def main():
                         "measured": text, "floor": floor, "floor_text": floor_text,
                         "floor_above_limit": floor is not None and floor > limit})
 
-    # Lower bounds from the components table: the operations a path cannot
+    # Sums from the components table: the operations a path cannot
     # do without, each measured alone in this run.
     comp = {k["key"]: {int(p): v for p, v in k["overhead_ns"].items()}
             for k in (pkt.get("components") or [])} if pkt else {}
@@ -364,15 +364,18 @@ def main():
     tl = []
     if targets:
         tl += ["### Targets", "",
-               "Lower bound: what the operations the path cannot do without cost, "
-               "each measured alone in this run (components table above).", "",
-               "| target | measured | met | lower bound from components |",
+               "Last column: the operations the path cannot do without, each "
+               "measured alone in this run (tables above), added up. Run together "
+               "they overlap a little (one program entry, the CPU overlapping "
+               "work), so the sum can come out a few ns above the whole path; it "
+               "shows how much of a path is out of the datapath's hands.", "",
+               "| target | measured | met | what it cannot skip, measured alone and added up |",
                "|---|---|---|---|"]
         for t in targets:
             fl = t.get("floor")
             tl.append("| %s | %s | %s | %s |" % (
                 t["target"], t["measured"], "yes" if t["met"] else
-                "**no** (lower bound above the target)" if t.get("floor_above_limit")
+                "**no** (the parts it cannot skip add up to more)" if t.get("floor_above_limit")
                 else "**no**",
                 "%+.0f ns (%s)" % (fl, t["floor_text"]) if fl is not None else ""))
 
