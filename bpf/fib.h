@@ -146,7 +146,14 @@ fib_steer(void *ctx, bool is_xdp, bool tagged, __u32 ifindex, __u32 l3_off,
 		return STEER_MISS;
 	__builtin_memcpy(eth->h_dest, fl->dmac, ETH_ALEN);
 	__builtin_memcpy(eth->h_source, fl->smac, ETH_ALEN);
-	*action = bpf_redirect(fl->ifindex, 0);
+	/* A nexthop behind the interface the frame came in on (a one-armed
+	 * box: router and servers on one segment): XDP_TX sends it back out
+	 * there, as the redirect would, without a helper call (9-10 ns here,
+	 * make bench) and through the driver's own transmit ring. */
+	if (is_xdp && fl->ifindex == ifindex)
+		*action = XDP_TX;
+	else
+		*action = bpf_redirect(fl->ifindex, 0);
 	return STEER_DONE;
 }
 

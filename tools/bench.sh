@@ -159,6 +159,9 @@ if [ "$do_pkt" = 1 ]; then
 	nsx "$P" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.forwarding=1
 	ip -n "$P" route add 10.88.0.0/16 via 10.66.0.2 dev bp1
 	ip -n "$P" neigh add 10.66.0.2 lladdr 02:00:5e:00:00:09 nud permanent dev bp1
+	# one-armed: back out of the ingress (the XDP_TX class)
+	ip -n "$P" route add 10.89.0.0/16 via 192.0.2.9 dev bp0
+	ip -n "$P" neigh add 192.0.2.9 lladdr 02:00:5e:00:00:0a nud permanent dev bp0
 	"$TOOLS/bench_pkt" --netns "$P" --iface bp0 --repeat "$repeat" --rounds "$rounds" \
 		--prefixes "$prefixes" --json "$TMP/pkt.json" || pkt_ok=0
 	ip netns del "$P"

@@ -54,6 +54,9 @@
 /* Addresses of the bench flows.  The server prefixes carry MTU 1400. */
 #define V4_CLIENT "198.51.100.7"
 #define V4_SERVER "10.88.0.1"
+/* Routed back out of the ingress interface (bench.sh: 10.89.0.0/16 via a
+ * neighbour on it): a one-armed box, where a steered PTB leaves by XDP_TX. */
+#define V4_SERVER_1ARM "10.89.0.1"
 #define V4_ROUTER "192.0.2.254"
 #define V6_CLIENT "2001:db8:100::7"
 #define V6_SERVER "2001:db8:88::1"
@@ -121,17 +124,17 @@ static void add_cache_miss_twin(const char *key, const char *label)
 
 /* ICMPv4 Frag Needed from the router about a server -> client segment,
  * quoting qlen bytes of it, outer IP length = 28 + qlen. */
-static void build_ptb4(struct frame *f, size_t qlen, bool bad_csum)
+static void build_ptb4_to(struct frame *f, const char *server, size_t qlen, bool bad_csum)
 {
 	struct frame in;
 	__u8 opt[12] = { 1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2 };
 	size_t l3, l4;
 
 	/* the segment that did not fit: 1500 bytes, server -> client */
-	build_tcp4(&in, mac_a, mac_b, V4_SERVER, V4_CLIENT, 80, 40000,
+	build_tcp4(&in, mac_a, mac_b, server, V4_CLIENT, 80, 40000,
 		   TCP_ACK | TCP_PSH, opt, sizeof(opt), 1500 - 20 - 32);
 	frame_eth(f, mac_a, mac_b, 0x0800);
-	l3 = frame_ip4(f, V4_ROUTER, V4_SERVER, 1, 64);
+	l3 = frame_ip4(f, V4_ROUTER, server, 1, 64);
 	l4 = f->len;
 	memset(f->b + l4, 0, 8);
 	f->b[l4] = 3;                 /* destination unreachable */
@@ -144,6 +147,11 @@ static void build_ptb4(struct frame *f, size_t qlen, bool bad_csum)
 	frame_l4_csum(f, l3, l4, 2);
 	if (bad_csum)
 		f->b[l4 + 2] ^= 0x5a;
+}
+
+static void build_ptb4(struct frame *f, size_t qlen, bool bad_csum)
+{
+	build_ptb4_to(f, V4_SERVER, qlen, bad_csum);
 }
 
 static void build_classes(void)
@@ -260,6 +268,17 @@ static void build_classes(void)
 	c->want[1] = "ptb_seen";
 	c->want[2] = "ptb_steered";
 	c->target = "<= 150 ns";
+
+	/* The same, on a one-armed box: the flow's nexthop is behind the
+	 * interface the PTB came in on, so it leaves by XDP_TX, no
+	 * bpf_redirect. */
+	c = add_class("ptb_steer_tx", "PTB steered (fib) back out, XDP_TX, 576 B");
+	build_ptb4_to(&c->f, V4_SERVER_1ARM, 548, false);
+	c->mutates = true;
+	c->want_ret = XDP_TX;
+	c->want[1] = "ptb_seen";
+	c->want[2] = "ptb_steered";
+	c->target = "";
 
 	/* Everything a steered PTB does before bpf_fib_lookup (parse,
 	 * config, checksum, the quote, the MTU floor) and nothing after: with

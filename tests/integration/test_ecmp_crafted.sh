@@ -30,13 +30,29 @@
 # XDP_REDIRECT into a veth (rc -> bN) needs NAPI on the receiving peer,
 # the backend's eth0: an XDP program there or GRO on.  Without it veth
 # drops redirected frames, so every backend turns GRO on (ethtool -K).
+#
+# ECMP_ONE_ARMED=1 (test_ecmp_one_armed.sh) builds the one-armed variant:
+# client, rtr and the backends on one LAN (a bridge in its own namespace),
+# rtr with a single interface rc; the multipath route's nexthops are on rc
+# itself, so mtuguard sends each steered ICMP back out of rc with XDP_TX.
+# veth passes XDP_TX frames on to its peer at once only when the peer runs
+# an XDP program (GRO is not enough there: the frames would wait for the
+# peer's next packet), so the bridge's port facing rtr runs
+# tools/xdp_pass.bpf.c.  rtr sends no redirects and the client accepts
+# none, so the client's traffic to the VIP keeps going through rtr.
 set -u
 . "$(dirname "$0")/lib.sh"
 
-T=ecmp_crafted
-lib_init ecmpc
-
-NB=4                 # backends
+ONE_ARMED=${ECMP_ONE_ARMED:-0}
+if [ "$ONE_ARMED" = 1 ]; then
+	T=ecmp_one_armed
+	lib_init ecmp1
+	NB=2         # backends
+else
+	T=ecmp_crafted
+	lib_init ecmpc
+	NB=4         # backends
+fi
 FLOWS=${ECMP_FLOWS:-128}
 BAD=20               # PTBs per invalid case
 VIP4=10.200.0.1 VIP6=fd00:200::1
@@ -50,10 +66,55 @@ BE=()
 for i in $(seq 1 $NB); do
 	BE[$i]=$(ns_new "be$i") || exit 1
 done
+[ "$ONE_ARMED" = 1 ] && { LAN=$(ns_new lan) || exit 1; }
+
+# The interface of rtr the backend i is reached through.
+be_dev() { if [ "$ONE_ARMED" = 1 ]; then echo rc; else echo "b$1"; fi; }
+
+# setup_backend I ADDR4 ADDR6 GW4 GW6: backend i's eth0 (already there),
+# the VIP on lo, its default route.
+setup_backend() {
+	local B=${BE[$1]}
+	ip -n "$B" addr add "$2" dev eth0 &&
+	ip -n "$B" addr add "$3" dev eth0 nodad &&
+	ip -n "$B" addr add $VIP4/32 dev lo &&
+	ip -n "$B" addr add $VIP6/128 dev lo nodad &&
+	ip -n "$B" route add default via "$4" &&
+	ip -n "$B" -6 route add default via "$5" || return 1
+	nsx "$B" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
+		net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0
+}
+
+# One LAN: a bridge in LAN, one port each for cli, rtr and the backends.
+setup_lan() {
+	local i
+	ip -n "$LAN" link add br0 type bridge &&
+	ip -n "$LAN" link set br0 up || return 1
+	veth_new "$LAN" pcli "$CLI" eth0 &&
+	veth_new "$LAN" prtr "$RTR" rc || return 1
+	for i in $(seq 1 $NB); do
+		veth_new "$LAN" "pbe$i" "${BE[$i]}" eth0 || return 1
+	done
+	for p in pcli prtr $(for i in $(seq 1 $NB); do echo "pbe$i"; done); do
+		ip -n "$LAN" link set "$p" master br0 || return 1
+	done
+	# An XDP program on the XDP_TX target (see the header).
+	ip -n "$LAN" link set dev prtr xdpdrv obj "$BUILD/tools/xdp_pass.bpf.o" sec xdp ||
+		return 1
+	nsx "$RTR" sysctl -qw net.ipv4.conf.all.send_redirects=0 \
+		net.ipv4.conf.rc.send_redirects=0 || return 1
+	nsx "$CLI" sysctl -qw net.ipv4.conf.all.accept_redirects=0 \
+		net.ipv4.conf.eth0.accept_redirects=0 net.ipv6.conf.all.accept_redirects=0 \
+		net.ipv6.conf.eth0.accept_redirects=0 || return 1
+}
 
 setup() {
 	local i nh4="" nh6=""
-	veth_new "$CLI" eth0 "$RTR" rc || return 1
+	if [ "$ONE_ARMED" = 1 ]; then
+		setup_lan || return 1
+	else
+		veth_new "$CLI" eth0 "$RTR" rc || return 1
+	fi
 	ip -n "$CLI" addr add $CLI4/24 dev eth0 &&
 	ip -n "$CLI" addr add $HOP4/24 dev eth0 &&
 	ip -n "$CLI" addr add $CLI6/64 dev eth0 nodad &&
@@ -67,21 +128,21 @@ setup() {
 		net.ipv6.fib_multipath_hash_policy=1 \
 		net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 || return 1
 	for i in $(seq 1 $NB); do
-		local B=${BE[$i]}
-		veth_new "$RTR" "b$i" "$B" eth0 || return 1
+		if [ "$ONE_ARMED" = 1 ]; then
+			setup_backend "$i" "10.1.0.$((10 + i))/24" "fd00:1::$((10 + i))/64" \
+				$RTR4 $RTR6 || return 1
+			nh4="$nh4 nexthop via 10.1.0.$((10 + i)) dev rc"
+			nh6="$nh6 nexthop via fd00:1::$((10 + i)) dev rc"
+			continue
+		fi
+		veth_new "$RTR" "b$i" "${BE[$i]}" eth0 || return 1
 		nsx "$RTR" sysctl -qw "net.ipv4.conf.b$i.rp_filter=0"
 		ip -n "$RTR" addr add "10.2.$i.1/24" dev "b$i" &&
-		ip -n "$RTR" addr add "fd00:2:$i::1/64" dev "b$i" nodad &&
-		ip -n "$B" addr add "10.2.$i.2/24" dev eth0 &&
-		ip -n "$B" addr add "fd00:2:$i::2/64" dev eth0 nodad &&
-		ip -n "$B" addr add $VIP4/32 dev lo &&
-		ip -n "$B" addr add $VIP6/128 dev lo nodad &&
-		ip -n "$B" route add default via "10.2.$i.1" &&
-		ip -n "$B" -6 route add default via "fd00:2:$i::1" || return 1
-		nsx "$B" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
-			net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0
+		ip -n "$RTR" addr add "fd00:2:$i::1/64" dev "b$i" nodad || return 1
+		setup_backend "$i" "10.2.$i.2/24" "fd00:2:$i::2/64" \
+			"10.2.$i.1" "fd00:2:$i::1" || return 1
 		# NAPI on the redirect target (see the header).
-		nsx "$B" ethtool -K eth0 gro on >/dev/null || return 1
+		nsx "${BE[$i]}" ethtool -K eth0 gro on >/dev/null || return 1
 		nh4="$nh4 nexthop via 10.2.$i.2 dev b$i"
 		nh6="$nh6 nexthop via fd00:2:$i::2 dev b$i"
 	done
@@ -150,6 +211,11 @@ diag() {
 	echo "# ---- diagnostics"
 	ns_diag "$RTR"
 	ip -n "$RTR" neigh 2>&1 | sed 's/^/  neigh /'
+	if [ "$ONE_ARMED" = 1 ]; then
+		nsx "$RTR" ethtool -S rc 2>&1 | grep -E 'xdp|drop' | sed 's/^/  rc /'
+		ip -n "$LAN" -s link show prtr 2>&1 | sed 's/^/  /'
+		ip -n "$LAN" link show prtr 2>&1 | grep -E 'prog/xdp' | sed 's/^/  prtr /'
+	fi
 	local i
 	for i in $(seq 1 $NB); do
 		echo "--- be$i sniffer: $(grep -c '^SYN' "$MTUG_TMP/be$i.sniff") SYN," \
@@ -177,9 +243,10 @@ run_phase() {
 		{ echo "# $name: not every SYN reached a backend: $(tally_line)"; return 1; }
 	if [ "$flush" = flush ]; then
 		for i in $(seq 1 $NB); do
-			ip -n "$RTR" -"$fam" neigh flush dev "b$i"
+			ip -n "$RTR" -"$fam" neigh flush dev "$(be_dev "$i")"
 		done
-		log "$name: rtr neighbours towards the backends: $(ip -n "$RTR" -"$fam" neigh show | grep -c ' dev b')"
+		log "$name: rtr neighbours towards the backends: $(ip -n "$RTR" -"$fam" neigh show |
+			grep -c " dev $(be_dev 1)")"
 	fi
 	nsx "$CLI" $PTBGEN ptb --src "$hop" --dst "$vip" --client "$cli" --mtu 1400 \
 		--flows "$FLOWFILE" >/dev/null || { echo "# sending PTBs failed"; return 1; }

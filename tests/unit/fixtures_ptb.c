@@ -58,6 +58,8 @@
 
 static const struct pkt_spec q4_tcp = Q4_TCP(VIP4);
 static const struct pkt_spec q6_tcp = Q6_TCP(VIP6);
+static const struct pkt_spec q4_tcp_onearm = Q4_TCP(NS_ONEARM4);
+static const struct pkt_spec q6_tcp_onearm = Q6_TCP(NS_ONEARM6);
 static const struct pkt_spec q4_tcp_local = Q4_TCP(NS_LOCAL4);
 static const struct pkt_spec q6_tcp_local = Q6_TCP(NS_LOCAL6);
 static const struct pkt_spec q4_tcp_unres = Q4_TCP(NS_UNRES4);
@@ -279,6 +281,26 @@ static void edit_fib(struct pkt *p)
 }
 
 #define STEERED(c)   { .verdict = VERDICT_REDIRECT, .edit = edit_fib, .cnt = c }
+
+/* Forwarded by fib back out of the ingress (one-armed): to the gateway
+ * there, from mtg_in, TTL - 1.  XDP transmits it with XDP_TX, TC
+ * redirects it to the same interface. */
+static void edit_fib_in(struct pkt *p)
+{
+	static const __u8 gw[6] = NS_GW_IN_MAC, in[6] = NS_IN_MAC;
+
+	memcpy(p->data, gw, 6);
+	memcpy(p->data + 6, in, 6);
+	edit_ttl(p);
+}
+
+#define STEERED_TX(c) { .verdict = VERDICT_TX, .edit = edit_fib_in, .cnt = c }
+static const struct expect e_onearm_tc = {
+	.verdict = VERDICT_REDIRECT, .edit = edit_fib_in, .cnt = C_STEERED,
+};
+static const struct expect e_onearm_fwd_tc = {
+	.verdict = VERDICT_REDIRECT, .edit = edit_fib_in, .cnt = C_FWD,
+};
 
 /* TC egress leaves ICMP alone (and does not forward). */
 static const struct expect e_egress = PASSES(C_NONE);
@@ -759,6 +781,12 @@ static const struct fixture fixtures[] = {
 	  .pkt = { PTB4 }, .exp = STEERED(C_STEERED), EGRESS },
 	{ .name = "v6_fib_steered", .netns = true, .cfg = FIB,
 	  .pkt = { PTB6 }, .exp = STEERED(C_STEERED), EGRESS },
+	{ .name = "v4_fib_steered_one_armed", .netns = true, .cfg = FIB,
+	  .pkt = { OUT4(NS_ONEARM4), FN4(q4_tcp_onearm, 1400) },
+	  .exp = STEERED_TX(C_STEERED), ON_TC_IN(&e_onearm_tc) },
+	{ .name = "v6_fib_steered_one_armed", .netns = true, .cfg = FIB,
+	  .pkt = { OUT6(NS_ONEARM6), TB6(q6_tcp_onearm, 1280) },
+	  .exp = STEERED_TX(C_STEERED), ON_TC_IN(&e_onearm_tc) },
 	{ .name = "v4_fib_steered_8_bytes_of_l4", .netns = true, .cfg = FIB,
 	  .pkt = { OUT4(VIP4), FN4(q4_tcp, 1400, .inner_len = 28) },
 	  .exp = STEERED(C_STEERED), EGRESS },
@@ -873,6 +901,16 @@ static const struct fixture fixtures[] = {
 	  .pkt = { .l3 = L3_V4, .l4 = L4_TCP, .tcp = { .flags = TH_ACK | TH_PSH, .seq = 7, .ack = 9 },
 		   PAYLOAD(S256) },
 	  .exp = STEERED(C_FWD), EGRESS },
+	{ .name = "v4_fwd_tcp_data_one_armed", .netns = true,
+	  .cfg = { .ptb_mode = MTUG_PTB_FIB, .global = { .ptb_forward = 1 } },
+	  .pkt = { .l3 = L3_V4, .ip4 = { .dst = NS_ONEARM4 }, .l4 = L4_TCP,
+		   .tcp = { .flags = TH_ACK | TH_PSH, .seq = 7, .ack = 9 }, PAYLOAD(S256) },
+	  .exp = STEERED_TX(C_FWD), ON_TC_IN(&e_onearm_fwd_tc) },
+	{ .name = "v6_fwd_tcp_data_one_armed", .netns = true,
+	  .cfg = { .ptb_mode = MTUG_PTB_FIB, .global = { .ptb_forward = 1 } },
+	  .pkt = { .l3 = L3_V6, .ip6 = { .dst = NS_ONEARM6 }, .l4 = L4_TCP,
+		   .tcp = { .flags = TH_ACK | TH_PSH, .seq = 7, .ack = 9 }, PAYLOAD(S256) },
+	  .exp = STEERED_TX(C_FWD), ON_TC_IN(&e_onearm_fwd_tc) },
 	{ .name = "v6_fwd_tcp_data", .netns = true,
 	  .cfg = { .ptb_mode = MTUG_PTB_FIB, .global = { .ptb_forward = 1 } },
 	  .pkt = { .l3 = L3_V6, .l4 = L4_TCP, .tcp = { .flags = TH_ACK | TH_PSH, .seq = 7, .ack = 9 },

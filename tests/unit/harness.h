@@ -150,6 +150,8 @@ struct mtuguard_bpf;
  *   forwarding on (IPv4, IPv6);  lo holds NS_LOCAL4 / NS_LOCAL6;
  *   NS_VIP4 / NS_VIP6 prefixes via a gateway with a PERMANENT neighbour
  *     entry (NS_GW_MAC) out of mtg_out;
+ *   NS_ONEARM4 / NS_ONEARM6 prefixes via a gateway with a PERMANENT
+ *     neighbour entry (NS_GW_IN_MAC) out of mtg_in, the ingress itself;
  *   NS_UNRES4 / NS_UNRES6 prefixes via a gateway with no neighbour entry;
  *   NS_UNREACH4 / NS_UNREACH6 prefixes: "unreachable" routes;
  *   NS_NOROUTE4 / NS_NOROUTE6: no route at all (there is no default).
@@ -158,6 +160,10 @@ struct mtuguard_bpf;
 #define NS_GW_MAC   { 0x02, 0x00, 0x00, 0x00, 0x0c, 0x02 }
 #define NS_VIP4     "10.2.2.2"      /* = PKT_DEF_V4_DST */
 #define NS_VIP6     "2001:db8:2::2" /* = PKT_DEF_V6_DST */
+#define NS_IN_MAC   { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 }
+#define NS_GW_IN_MAC { 0x02, 0x00, 0x00, 0x00, 0x0c, 0x04 }
+#define NS_ONEARM4  "10.4.4.4"
+#define NS_ONEARM6  "2001:db8:4::4"
 #define NS_LOCAL4   "10.9.9.9"
 #define NS_LOCAL6   "2001:db8:9::9"
 #define NS_UNRES4   "10.3.3.3"

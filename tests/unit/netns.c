@@ -47,6 +47,12 @@ static const char *const setup_cmds[] = {
 	" nud permanent",
 	"ip route add 10.2.2.0/24 via 198.51.100.2 dev " NS_OUT_DEV,
 	"ip -6 route add 2001:db8:2::/64 via 2001:db8:f1::2 dev " NS_OUT_DEV,
+	/* one-armed: via a resolved gateway behind the ingress interface */
+	"ip neigh replace 192.0.2.4 lladdr 02:00:00:00:0c:04 dev " NS_IN_DEV " nud permanent",
+	"ip -6 neigh replace 2001:db8:f0::4 lladdr 02:00:00:00:0c:04 dev " NS_IN_DEV
+	" nud permanent",
+	"ip route add 10.4.4.0/24 via 192.0.2.4 dev " NS_IN_DEV,
+	"ip -6 route add 2001:db8:4::/64 via 2001:db8:f0::4 dev " NS_IN_DEV,
 	/* via a gateway nobody has resolved */
 	"ip route add 10.3.3.0/24 via 198.51.100.3 dev " NS_OUT_DEV,
 	"ip -6 route add 2001:db8:3::/64 via 2001:db8:f1::3 dev " NS_OUT_DEV,
