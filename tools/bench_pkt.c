@@ -154,6 +154,22 @@ static void build_ptb4(struct frame *f, size_t qlen, bool bad_csum)
 	build_ptb4_to(f, V4_SERVER, qlen, bad_csum);
 }
 
+/* A PTB that fib mode steers: qlen quoted bytes about a flow to server,
+ * leaving with verdict ret. */
+static void add_ptb_steer(const char *key, const char *label, const char *server,
+			  size_t qlen, __u32 ret, const char *target)
+{
+	struct pclass *c = add_class(key, label);
+
+	build_ptb4_to(&c->f, server, qlen, false);
+	c->f.len = c->f.len < 64 ? 64 : c->f.len; /* Ethernet minimum */
+	c->mutates = true;
+	c->want_ret = ret;
+	c->want[1] = "ptb_seen";
+	c->want[2] = "ptb_steered";
+	c->target = target;
+}
+
 static void build_classes(void)
 {
 	struct pclass *c;
@@ -252,33 +268,15 @@ static void build_classes(void)
 	c->want[3] = "fwd_steered";
 	c->target = "";
 
-	c = add_class("ptb_steer", "PTB steered (fib), 576 B");
-	build_ptb4(&c->f, 548, false);
-	c->mutates = true;
-	c->want_ret = XDP_REDIRECT;
-	c->want[1] = "ptb_seen";
-	c->want[2] = "ptb_steered";
-	c->target = "<= 150 ns";
-
-	c = add_class("ptb_steer_short", "PTB steered (fib), 56 B");
-	build_ptb4(&c->f, 28, false);
-	c->f.len = c->f.len < 64 ? 64 : c->f.len; /* Ethernet minimum */
-	c->mutates = true;
-	c->want_ret = XDP_REDIRECT;
-	c->want[1] = "ptb_seen";
-	c->want[2] = "ptb_steered";
-	c->target = "<= 150 ns";
-
+	add_ptb_steer("ptb_steer", "PTB steered (fib), 576 B", V4_SERVER, 548,
+		      XDP_REDIRECT, "<= 150 ns");
+	add_ptb_steer("ptb_steer_short", "PTB steered (fib), 56 B", V4_SERVER, 28,
+		      XDP_REDIRECT, "<= 150 ns");
 	/* The same, on a one-armed box: the flow's nexthop is behind the
 	 * interface the PTB came in on, so it leaves by XDP_TX, no
 	 * bpf_redirect. */
-	c = add_class("ptb_steer_tx", "PTB steered (fib) back out, XDP_TX, 576 B");
-	build_ptb4_to(&c->f, V4_SERVER_1ARM, 548, false);
-	c->mutates = true;
-	c->want_ret = XDP_TX;
-	c->want[1] = "ptb_seen";
-	c->want[2] = "ptb_steered";
-	c->target = "";
+	add_ptb_steer("ptb_steer_tx", "PTB steered (fib) back out, XDP_TX, 576 B",
+		      V4_SERVER_1ARM, 548, XDP_TX, "");
 
 	/* Everything a steered PTB does before bpf_fib_lookup (parse,
 	 * config, checksum, the quote, the MTU floor) and nothing after: with

@@ -136,6 +136,21 @@ veth_new() {
 	ip -n "$ns2" link set "$if2" up
 }
 
+# ecmp_backend NS ADDR4 ADDR6 GW4 GW6 VIP4 VIP6: an ECMP test's backend:
+# addresses (with prefix length) on its eth0 (already up), the VIPs on lo,
+# default routes via GW4 / GW6, reverse-path filtering off.
+ecmp_backend() {
+	local ns=$1
+	ip -n "$ns" addr add "$2" dev eth0 &&
+	ip -n "$ns" addr add "$3" dev eth0 nodad &&
+	ip -n "$ns" addr add "$6/32" dev lo &&
+	ip -n "$ns" addr add "$7/128" dev lo nodad &&
+	ip -n "$ns" route add default via "$4" &&
+	ip -n "$ns" -6 route add default via "$5" || return 1
+	ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
+		net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0
+}
+
 # nsx NS command...: run a command in a namespace.
 nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 

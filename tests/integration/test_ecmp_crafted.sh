@@ -71,20 +71,6 @@ done
 # The interface of rtr the backend i is reached through.
 be_dev() { if [ "$ONE_ARMED" = 1 ]; then echo rc; else echo "b$1"; fi; }
 
-# setup_backend I ADDR4 ADDR6 GW4 GW6: backend i's eth0 (already there),
-# the VIP on lo, its default route.
-setup_backend() {
-	local B=${BE[$1]}
-	ip -n "$B" addr add "$2" dev eth0 &&
-	ip -n "$B" addr add "$3" dev eth0 nodad &&
-	ip -n "$B" addr add $VIP4/32 dev lo &&
-	ip -n "$B" addr add $VIP6/128 dev lo nodad &&
-	ip -n "$B" route add default via "$4" &&
-	ip -n "$B" -6 route add default via "$5" || return 1
-	nsx "$B" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
-		net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0
-}
-
 # One LAN: a bridge in LAN, one port each for cli, rtr and the backends.
 setup_lan() {
 	local i
@@ -129,8 +115,8 @@ setup() {
 		net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 || return 1
 	for i in $(seq 1 $NB); do
 		if [ "$ONE_ARMED" = 1 ]; then
-			setup_backend "$i" "10.1.0.$((10 + i))/24" "fd00:1::$((10 + i))/64" \
-				$RTR4 $RTR6 || return 1
+			ecmp_backend "${BE[$i]}" "10.1.0.$((10 + i))/24" "fd00:1::$((10 + i))/64" \
+				$RTR4 $RTR6 $VIP4 $VIP6 || return 1
 			nh4="$nh4 nexthop via 10.1.0.$((10 + i)) dev rc"
 			nh6="$nh6 nexthop via fd00:1::$((10 + i)) dev rc"
 			continue
@@ -139,8 +125,8 @@ setup() {
 		nsx "$RTR" sysctl -qw "net.ipv4.conf.b$i.rp_filter=0"
 		ip -n "$RTR" addr add "10.2.$i.1/24" dev "b$i" &&
 		ip -n "$RTR" addr add "fd00:2:$i::1/64" dev "b$i" nodad || return 1
-		setup_backend "$i" "10.2.$i.2/24" "fd00:2:$i::2/64" \
-			"10.2.$i.1" "fd00:2:$i::1" || return 1
+		ecmp_backend "${BE[$i]}" "10.2.$i.2/24" "fd00:2:$i::2/64" \
+			"10.2.$i.1" "fd00:2:$i::1" $VIP4 $VIP6 || return 1
 		# NAPI on the redirect target (see the header).
 		nsx "${BE[$i]}" ethtool -K eth0 gro on >/dev/null || return 1
 		nh4="$nh4 nexthop via 10.2.$i.2 dev b$i"

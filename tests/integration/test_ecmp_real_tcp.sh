@@ -127,14 +127,8 @@ setup() {
 		nsx "$RTR" sysctl -qw "net.ipv4.conf.b$i.rp_filter=0"
 		ip -n "$RTR" addr add "10.2.$i.1/24" dev "b$i" &&
 		ip -n "$RTR" addr add "fd00:2:$i::1/64" dev "b$i" nodad &&
-		ip -n "$B" addr add "10.2.$i.2/24" dev eth0 &&
-		ip -n "$B" addr add "fd00:2:$i::2/64" dev eth0 nodad &&
-		ip -n "$B" addr add $VIP4/32 dev lo &&
-		ip -n "$B" addr add $VIP6/128 dev lo nodad &&
-		ip -n "$B" route add default via "10.2.$i.1" &&
-		ip -n "$B" -6 route add default via "fd00:2:$i::1" || return 1
-		nsx "$B" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
-			net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0
+		ecmp_backend "$B" "10.2.$i.2/24" "fd00:2:$i::2/64" \
+			"10.2.$i.1" "fd00:2:$i::1" $VIP4 $VIP6 || return 1
 		# The backends need PMTUD: no MTU probing, no black-hole help.
 		nsx "$B" sysctl -qw net.ipv4.tcp_mtu_probing=0 || return 1
 		# NAPI on the redirect target (see the header).

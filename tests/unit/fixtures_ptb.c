@@ -270,14 +270,20 @@ static void edit_ttl(struct pkt *p)
 	pkt_put16(p, ip->off + 10, (__u16)~sum);
 }
 
-/* Forwarded by fib: to the gateway, from mtg_out, TTL - 1. */
+/* Forwarded: to gateway MAC dst, from interface MAC src, TTL - 1. */
+static void edit_forwarded(struct pkt *p, const __u8 dst[6], const __u8 src[6])
+{
+	memcpy(p->data, dst, 6);
+	memcpy(p->data + 6, src, 6);
+	edit_ttl(p);
+}
+
+/* Forwarded by fib: to the gateway, from mtg_out. */
 static void edit_fib(struct pkt *p)
 {
 	static const __u8 gw[6] = NS_GW_MAC, out[6] = NS_OUT_MAC;
 
-	memcpy(p->data, gw, 6);
-	memcpy(p->data + 6, out, 6);
-	edit_ttl(p);
+	edit_forwarded(p, gw, out);
 }
 
 #define STEERED(c)   { .verdict = VERDICT_REDIRECT, .edit = edit_fib, .cnt = c }
@@ -289,9 +295,7 @@ static void edit_fib_in(struct pkt *p)
 {
 	static const __u8 gw[6] = NS_GW_IN_MAC, in[6] = NS_IN_MAC;
 
-	memcpy(p->data, gw, 6);
-	memcpy(p->data + 6, in, 6);
-	edit_ttl(p);
+	edit_forwarded(p, gw, in);
 }
 
 #define STEERED_TX(c) { .verdict = VERDICT_TX, .edit = edit_fib_in, .cnt = c }
