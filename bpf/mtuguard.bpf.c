@@ -13,9 +13,9 @@
  * The heavy parts take the offsets the parser found and re-derive their
  * pointers from them, so the verifier's states from the parser's many
  * paths (VLAN depth x IPv6 extension headers) meet again.  In TC they are
- * global (separately verified) functions; XDP inlines the clamp and the
- * PTB path, where a call's cost counts (make bench), and calls the fib
- * forwarder.
+ * global (separately verified) functions; XDP inlines them (the clamp,
+ * the PTB path and the fib forwarder), where a call's cost counts (make
+ * bench).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

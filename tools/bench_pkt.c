@@ -281,7 +281,8 @@ static void build_classes(void)
 	/* Everything a steered PTB does before bpf_fib_lookup (parse,
 	 * config, checksum, the quote, the MTU floor) and nothing after: with
 	 * the mode off a valid PTB is counted and passed.  The report adds the
-	 * lookup and the redirect to it for the PTB target's lower bound. */
+	 * lookup and the redirect to it: what the PTB target's path cannot
+	 * skip. */
 	c = add_class("ptb_off", "PTB validated, mode off (no lookup), 576 B");
 	build_ptb4(&c->f, 548, false);
 	c->ptb_off = true;

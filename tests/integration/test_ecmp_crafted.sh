@@ -71,18 +71,20 @@ done
 # The interface of rtr the backend i is reached through.
 be_dev() { if [ "$ONE_ARMED" = 1 ]; then echo rc; else echo "b$1"; fi; }
 
+# lan_port PORT NS IFACE: a bridge port PORT in LAN, its peer IFACE in NS.
+lan_port() {
+	veth_new "$LAN" "$1" "$2" "$3" && ip -n "$LAN" link set "$1" master br0
+}
+
 # One LAN: a bridge in LAN, one port each for cli, rtr and the backends.
 setup_lan() {
 	local i
 	ip -n "$LAN" link add br0 type bridge &&
-	ip -n "$LAN" link set br0 up || return 1
-	veth_new "$LAN" pcli "$CLI" eth0 &&
-	veth_new "$LAN" prtr "$RTR" rc || return 1
+	ip -n "$LAN" link set br0 up &&
+	lan_port pcli "$CLI" eth0 &&
+	lan_port prtr "$RTR" rc || return 1
 	for i in $(seq 1 $NB); do
-		veth_new "$LAN" "pbe$i" "${BE[$i]}" eth0 || return 1
-	done
-	for p in pcli prtr $(for i in $(seq 1 $NB); do echo "pbe$i"; done); do
-		ip -n "$LAN" link set "$p" master br0 || return 1
+		lan_port "pbe$i" "${BE[$i]}" eth0 || return 1
 	done
 	# An XDP program on the XDP_TX target (see the header).
 	ip -n "$LAN" link set dev prtr xdpdrv obj "$BUILD/tools/xdp_pass.bpf.o" sec xdp ||
@@ -200,7 +202,6 @@ diag() {
 	if [ "$ONE_ARMED" = 1 ]; then
 		nsx "$RTR" ethtool -S rc 2>&1 | grep -E 'xdp|drop' | sed 's/^/  rc /'
 		ip -n "$LAN" -s link show prtr 2>&1 | sed 's/^/  /'
-		ip -n "$LAN" link show prtr 2>&1 | grep -E 'prog/xdp' | sed 's/^/  prtr /'
 	fi
 	local i
 	for i in $(seq 1 $NB); do
