@@ -302,11 +302,13 @@ struct comp {
 	const char *key, *label;
 	struct bpf_program *prog;
 	bool lpm; /* depends on the tries' size: run in every configuration */
-	double ns[MAX_ROUNDS];
+	bool wrapped; /* rewrites the frame: behind xdp_wrap, against wrap + empty */
+	__u32 want_ret;
+	double ns[MAX_ROUNDS], base[MAX_ROUNDS];
 	double over[8]; /* per configuration, -1 = not run */
 };
 
-static struct comp comps[12];
+static struct comp comps[16];
 static int ncomps;
 
 static void add_comp(const char *key, const char *label, struct bpf_program *p, bool lpm)
@@ -317,6 +319,7 @@ static void add_comp(const char *key, const char *label, struct bpf_program *p, 
 	c->label = label;
 	c->prog = p;
 	c->lpm = lpm;
+	c->want_ret = XDP_PASS;
 	for (int i = 0; i < 8; i++)
 		c->over[i] = -1;
 }
@@ -798,6 +801,11 @@ int main(int argc, char **argv)
 	add_comp("redirect", "bpf_redirect (verdict only)", bb->progs.comp_redirect, false);
 	add_comp("helper", "helper call that does nothing (bpf_get_numa_node_id)",
 		 bb->progs.comp_helper, false);
+	add_comp("ptb_min", "the 576-byte PTB steered by a program that does only that "
+		 "(checksum, quote, floor, fib, rewrite, redirect)",
+		 bb->progs.comp_ptb_min, false);
+	comps[ncomps - 1].wrapped = true;
+	comps[ncomps - 1].want_ret = XDP_REDIRECT;
 	mtug_fd = bpf_program__fd(mt->progs.mtuguard_xdp);
 	empty_fd = bpf_program__fd(bb->progs.xdp_empty);
 	wrap_fd = bpf_program__fd(bb->progs.xdp_wrap);
@@ -881,8 +889,15 @@ int main(int argc, char **argv)
 
 				if (only || (!k->lpm && pi > 0))
 					continue;
-				if (test_run(bpf_program__fd(k->prog), &classes[ptb_idx].f,
-					     repeat, &kr) || kr.retval != XDP_PASS) {
+				if (k->wrapped) {
+					set_restore(&classes[ptb_idx].f);
+					set_jmp(empty_fd);
+					k->base[r] = run_plain(&classes[ptb_idx], wrap_fd, XDP_PASS);
+					set_jmp(bpf_program__fd(k->prog));
+				}
+				if (test_run(k->wrapped ? wrap_fd : bpf_program__fd(k->prog),
+					     &classes[ptb_idx].f, repeat, &kr) ||
+				    kr.retval != k->want_ret) {
 					fprintf(stderr, "component %s: failed (verdict %u)\n",
 						k->key, kr.retval);
 					bad = 1;
@@ -894,7 +909,8 @@ int main(int argc, char **argv)
 		for (int i = 0; i < ncomps; i++)
 			if (comps[i].lpm || pi == 0)
 				comps[i].over[pi] = median(comps[i].ns, rounds) -
-						    median(comp_empty, rounds);
+						    median(comps[i].wrapped ? comps[i].base :
+							   comp_empty, rounds);
 		ed = median(empty_direct, rounds);
 		printf("\n%d prefixes per family (mtu_v4 %d, mtu_v6 %d): %d rounds x %u, "
 		       "%d/%d runs without preemption, %.1f s\n",

@@ -26,8 +26,8 @@ log "bench.sh --quick: exit $rc after $elapsed s"
 
 if [ "$rc" -eq 124 ]; then
 	fail "bench_smoke_runs" "timed out after 120 s"
-elif [ ! -s "$out" ]; then
-	fail "bench_smoke_runs" "exit $rc, no JSON written"
+elif [ ! -s "$out" ] || [ "$rc" -ne 0 ]; then
+	fail "bench_smoke_runs" "exit $rc$([ -s "$out" ] || echo ', no JSON written')"
 else
 	pass "bench_smoke_runs"
 fi
@@ -79,6 +79,14 @@ for c in cfgs:
                 errs.append("class %s: %s missing" % (k.get("key"), f))
     if "empty_ns" not in c:
         errs.append("prefixes %s: empty_ns missing" % c.get("prefixes"))
+# the steered PTB done by a program that does only that: measured, and
+# carried into the PTB target's row
+comps = {k.get("key"): k for k in pp.get("components") or []}
+if "1" not in (comps.get("ptb_min") or {}).get("overhead_ns", {}):
+    errs.append("component ptb_min not measured")
+ptb = [t for t in d.get("targets", []) if t["target"].startswith("PTB steer")]
+if not ptb or ptb[0].get("minimal") is None:
+    errs.append("PTB target without the minimal program's figure")
 cases = {c["key"]: c for c in (d.get("forwarding") or {}).get("cases", [])}
 for k in ("kernel", "iptables", "nft", "mtug_clamp", "mtug_fwd"):
     c = cases.get(k)
