@@ -290,6 +290,23 @@ int comp_fib(struct xdp_md *ctx)
 }
 
 SEC("xdp")
+int comp_fib6(struct xdp_md *ctx)
+{
+	struct bpf_fib_lookup fl = {};
+
+	fl.family = AF_INET6;
+	fl.ifindex = comp_ifindex;
+	fl.l4_protocol = IPPROTO_TCP;
+	fl.sport = bpf_htons(40000);
+	fl.dport = bpf_htons(80);
+	fl.tot_len = 1280;
+	__builtin_memcpy(fl.ipv6_src, comp_v6[1], 16);
+	__builtin_memcpy(fl.ipv6_dst, comp_v6[0], 16);
+	return bpf_fib_lookup(ctx, &fl, sizeof(fl), 0) == BPF_FIB_LKUP_RET_SUCCESS
+		       ? XDP_PASS : XDP_DROP;
+}
+
+SEC("xdp")
 int comp_redirect(struct xdp_md *ctx)
 {
 	/* the verdict only: test_run does not carry the redirect out */

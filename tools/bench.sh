@@ -156,8 +156,13 @@ if [ "$do_pkt" = 1 ]; then
 	ip -n "$P" addr add 10.66.0.1/24 dev bp1
 	ip -n "$P" link set bp0 up
 	ip -n "$P" link set bp1 up
-	nsx "$P" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.forwarding=1
+	ip -n "$P" addr add 2001:db8:ff::1/64 dev bp0 nodad
+	ip -n "$P" addr add 2001:db8:66::1/64 dev bp1 nodad
+	nsx "$P" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.forwarding=1 \
+		net.ipv6.conf.all.forwarding=1
 	ip -n "$P" route add 10.88.0.0/16 via 10.66.0.2 dev bp1
+	ip -n "$P" -6 route add 2001:db8:88::/48 via 2001:db8:66::2 dev bp1
+	ip -n "$P" -6 neigh add 2001:db8:66::2 lladdr 02:00:5e:00:00:09 nud permanent dev bp1
 	ip -n "$P" neigh add 10.66.0.2 lladdr 02:00:5e:00:00:09 nud permanent dev bp1
 	# one-armed: back out of the ingress (the XDP_TX class)
 	ip -n "$P" route add 10.89.0.0/16 via 192.0.2.9 dev bp0

@@ -68,7 +68,7 @@ cfgs = pp.get("configs") or []
 if len(cfgs) != 3:
     errs.append("per_packet: %d prefix configurations, want 3" % len(cfgs))
 want = {"non_ip", "udp", "tcp_nonsyn", "syn_clamp", "syn_small", "syn6_clamp",
-        "ptb_steer", "ptb_off", "ptb_invalid"}
+        "ptb_steer", "ptb_off", "ptb6_steer", "ptb6_off", "ptb_invalid"}
 for c in cfgs:
     keys = {k["key"] for k in c.get("classes", [])}
     if want - keys:
@@ -84,9 +84,12 @@ for c in cfgs:
 comps = {k.get("key"): k for k in pp.get("components") or []}
 if "1" not in (comps.get("ptb_min") or {}).get("overhead_ns", {}):
     errs.append("component ptb_min not measured")
-ptb = [t for t in d.get("targets", []) if t["target"].startswith("PTB steer")]
-if not ptb or ptb[0].get("minimal") is None:
-    errs.append("PTB target without the minimal program's figure")
+ptb = {t["target"].split(":")[0]: t for t in d.get("targets", [])
+       if t["target"].startswith("PTB steer")}
+if (ptb.get("PTB steer, IPv4") or {}).get("minimal") is None:
+    errs.append("IPv4 PTB target without the minimal program's figure")
+if (ptb.get("PTB steer, IPv6") or {}).get("alone") is None:
+    errs.append("IPv6 PTB target without the IPv6 lookup's figure")
 cases = {c["key"]: c for c in (d.get("forwarding") or {}).get("cases", [])}
 for k in ("kernel", "iptables", "nft", "mtug_clamp", "mtug_fwd"):
     c = cases.get(k)
