@@ -272,38 +272,41 @@ int comp_csum_msg(struct xdp_md *ctx)
 	return sum == 0xffff ? XDP_PASS : XDP_DROP;
 }
 
-SEC("xdp")
-int comp_fib(struct xdp_md *ctx)
+/* The lookup a steered PTB makes: the reversed flow of the bench's PTB
+ * (client -> server, TCP 40000 -> 80), the outer length of the message. */
+static __always_inline int comp_fib_lookup(struct xdp_md *ctx, bool v4)
 {
 	struct bpf_fib_lookup fl = {};
 
-	fl.family = AF_INET;
 	fl.ifindex = comp_ifindex;
 	fl.l4_protocol = IPPROTO_TCP;
 	fl.sport = bpf_htons(40000);
 	fl.dport = bpf_htons(80);
-	fl.tot_len = 576;
-	__builtin_memcpy(&fl.ipv4_src, comp_v4[1], 4);
-	__builtin_memcpy(&fl.ipv4_dst, comp_v4[0], 4);
+	if (v4) {
+		fl.family = AF_INET;
+		fl.tot_len = 576;
+		__builtin_memcpy(&fl.ipv4_src, comp_v4[1], 4);
+		__builtin_memcpy(&fl.ipv4_dst, comp_v4[0], 4);
+	} else {
+		fl.family = AF_INET6;
+		fl.tot_len = 1280;
+		__builtin_memcpy(fl.ipv6_src, comp_v6[1], 16);
+		__builtin_memcpy(fl.ipv6_dst, comp_v6[0], 16);
+	}
 	return bpf_fib_lookup(ctx, &fl, sizeof(fl), 0) == BPF_FIB_LKUP_RET_SUCCESS
 		       ? XDP_PASS : XDP_DROP;
 }
 
 SEC("xdp")
+int comp_fib(struct xdp_md *ctx)
+{
+	return comp_fib_lookup(ctx, true);
+}
+
+SEC("xdp")
 int comp_fib6(struct xdp_md *ctx)
 {
-	struct bpf_fib_lookup fl = {};
-
-	fl.family = AF_INET6;
-	fl.ifindex = comp_ifindex;
-	fl.l4_protocol = IPPROTO_TCP;
-	fl.sport = bpf_htons(40000);
-	fl.dport = bpf_htons(80);
-	fl.tot_len = 1280;
-	__builtin_memcpy(fl.ipv6_src, comp_v6[1], 16);
-	__builtin_memcpy(fl.ipv6_dst, comp_v6[0], 16);
-	return bpf_fib_lookup(ctx, &fl, sizeof(fl), 0) == BPF_FIB_LKUP_RET_SUCCESS
-		       ? XDP_PASS : XDP_DROP;
+	return comp_fib_lookup(ctx, false);
 }
 
 SEC("xdp")
