@@ -15,7 +15,7 @@
  * paths (VLAN depth x IPv6 extension headers) meet again.  In TC they are
  * global (separately verified) functions; XDP inlines them (the clamp,
  * the PTB path and the fib forwarder), where a call's cost counts (make
- * bench).
+ * bench), and has a second copy of the PTB path for plain IPv4 frames.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -157,8 +157,32 @@ static __always_inline int xdp_defer(struct xdp_md *ctx)
 SEC("xdp")
 int mtuguard_xdp(struct xdp_md *ctx)
 {
-	int act = process(ctx, (void *)(long)ctx->data,
-			  (void *)(long)ctx->data_end, HOOK_XDP, 0);
+	int act;
+
+	/* A plain IPv4 ICMP frame (parse.h), the usual Frag Needed: counted
+	 * as process() would, then straight to the PTB path, compiled for
+	 * that shape's offsets as constants instead of the parser's.  A
+	 * 576-byte PTB, validated or steered: 3-4 ns less (make bench
+	 * classes, alternating builds). */
+	if (plain_ip4_icmp((void *)(long)ctx->data, (void *)(long)ctx->data_end)) {
+		struct mtug_counters *cnt;
+		__u32 zero = 0;
+
+		cnt = bpf_map_lookup_elem(&counters, &zero);
+		if (!cnt)
+			return XDP_PASS;
+		cnt->packets++;
+		act = ptb_body(ctx, true, HOOK_XDP, sizeof(struct ethhdr),
+			       sizeof(struct ethhdr) + sizeof(struct iphdr), ETH_P_IP,
+			       ctx->ingress_ifindex, false);
+	} else {
+		/* Pointers read again (volatile: not the ones tested above),
+		 * so that the range the test proved does not split the
+		 * verifier's states of the generic path: 700k instead of
+		 * 637k instructions processed. */
+		act = process(ctx, (void *)(long)*(volatile __u32 *)&ctx->data,
+			      (void *)(long)*(volatile __u32 *)&ctx->data_end, HOOK_XDP, 0);
+	}
 
 	return act == ACT_DEFER ? xdp_defer(ctx) : act;
 }

@@ -791,6 +791,10 @@ static const struct fixture fixtures[] = {
 	{ .name = "v6_fib_steered_one_armed", .netns = true, .cfg = FIB,
 	  .pkt = { OUT6(NS_ONEARM6), TB6(q6_tcp_onearm, 1280) },
 	  .exp = STEERED_TX(C_STEERED), ON_TC_IN(&e_onearm_tc) },
+	/* The bytes of a Frag Needed behind another ethertype are not IPv4:
+	 * passed untouched, nothing counted but the packet. */
+	{ .name = "v4_fib_ptb_under_other_ethertype", .netns = true, .cfg = FIB,
+	  .pkt = { .ethertype = 0x88b5, PTB4 }, .exp = PASSES(C_NONE) },
 	{ .name = "v4_fib_steered_8_bytes_of_l4", .netns = true, .cfg = FIB,
 	  .pkt = { OUT4(VIP4), FN4(q4_tcp, 1400, .inner_len = 28) },
 	  .exp = STEERED(C_STEERED), EGRESS },
