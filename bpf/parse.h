@@ -77,8 +77,6 @@ static __always_inline int parse_ip4(struct cursor *c, struct iphdr **ip_out)
 	return iph->protocol;
 }
 
-/* IPv6 with a bounded walk of Hop-by-Hop, Routing and Destination Options.
- * Fragment, AH, ESP and anything past the walk limit are skipped. */
 /* The usual shape of a Frag Needed: an untagged frame, an IPv4 header of
  * 20 bytes, ICMP, not a later fragment.  For it parse_eth() and
  * parse_ip4() return ICMP with the IP header at 14 and ICMP at 34. */
@@ -92,6 +90,8 @@ static __always_inline bool plain_ip4_icmp(void *data, void *data_end)
 	       !(iph->frag_off & bpf_htons(IP_OFFSET));
 }
 
+/* IPv6 with a bounded walk of Hop-by-Hop, Routing and Destination Options.
+ * Fragment, AH, ESP and anything past the walk limit are skipped. */
 static __always_inline int parse_ip6(struct cursor *c, struct ipv6hdr **ip6_out)
 {
 	struct ipv6hdr *ip6h = c->pos;

@@ -100,7 +100,11 @@ static const __u8 mac_b[6] = { 0x02, 0x00, 0x5e, 0x00, 0x00, 0x02 };
 
 static struct pclass *add_class(const char *key, const char *label)
 {
-	struct pclass *c = &classes[nclasses++];
+	struct pclass *c;
+
+	if (nclasses == MAX_CLASSES)
+		die("more classes than MAX_CLASSES");
+	c = &classes[nclasses++];
 
 	memset(c, 0, sizeof(*c));
 	c->key = key;
@@ -351,12 +355,18 @@ struct comp {
 	double over[8]; /* per configuration, -1 = not run */
 };
 
-static struct comp comps[16];
+#define MAX_COMPS 16
+
+static struct comp comps[MAX_COMPS];
 static int ncomps;
 
 static void add_comp(const char *key, const char *label, struct bpf_program *p, bool lpm)
 {
-	struct comp *c = &comps[ncomps++];
+	struct comp *c;
+
+	if (ncomps == MAX_COMPS)
+		die("more components than MAX_COMPS");
+	c = &comps[ncomps++];
 
 	c->key = key;
 	c->label = label;
