@@ -36,6 +36,7 @@
 #include "maps.h" /* mtuguard's maps, for the comp_* programs */
 #include "pkt.h"  /* iface_cfg_get(), as the datapath looks an interface up */
 #include "csum.h" /* csum_region(), as the PTB path checks a message */
+#include "fib.h"  /* ttl_decrement(), as a steered frame is rewritten */
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -349,7 +350,6 @@ int comp_ptb_min(struct xdp_md *ctx)
 	__be16 *qports = data + 62;
 	struct bpf_fib_lookup *fl;
 	__u32 zero = 0, len;
-	__u16 old, new;
 
 	if ((void *)(qports + 2) > data_end)
 		return XDP_PASS;
@@ -381,13 +381,8 @@ int comp_ptb_min(struct xdp_md *ctx)
 	data = (void *)(long)ctx->data;
 	data_end = (void *)(long)ctx->data_end;
 	eth = data;
-	iph = data + 14;
-	if ((void *)(iph + 1) > data_end || iph->ttl <= 1)
+	if ((void *)(eth + 1) > data_end || ttl_decrement(data, data_end, 14, 1))
 		return XDP_PASS;
-	old = ((__u16)iph->ttl << 8) | iph->protocol;
-	iph->ttl--;
-	new = old - 0x100;
-	iph->check = bpf_htons(csum_update16(bpf_ntohs(iph->check), old, new));
 	__builtin_memcpy(eth->h_dest, fl->dmac, ETH_ALEN);
 	__builtin_memcpy(eth->h_source, fl->smac, ETH_ALEN);
 	return bpf_redirect(fl->ifindex, 0);

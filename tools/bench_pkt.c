@@ -185,20 +185,43 @@ static void build_ptb4(struct frame *f, size_t qlen, bool bad_csum)
 	build_ptb4_to(f, V4_SERVER, qlen, bad_csum);
 }
 
-/* A PTB that fib mode steers: qlen quoted bytes about a flow to server,
- * leaving with verdict ret. */
-static void add_ptb_steer(const char *key, const char *label, const char *server,
-			  size_t qlen, __u32 ret, const char *target)
+/* A class of PTBs that fib mode steers, leaving with verdict ret; the
+ * caller builds its frame. */
+static struct pclass *add_ptb_steer_class(const char *key, const char *label,
+					  __u32 ret, const char *target)
 {
 	struct pclass *c = add_class(key, label);
 
-	build_ptb4_to(&c->f, server, qlen, false);
-	c->f.len = c->f.len < 64 ? 64 : c->f.len; /* Ethernet minimum */
 	c->mutates = true;
 	c->want_ret = ret;
 	c->want[1] = "ptb_seen";
 	c->want[2] = "ptb_steered";
 	c->target = target;
+	return c;
+}
+
+/* An IPv4 PTB that fib mode steers: qlen quoted bytes about a flow to
+ * server. */
+static void add_ptb_steer(const char *key, const char *label, const char *server,
+			  size_t qlen, __u32 ret, const char *target)
+{
+	struct pclass *c = add_ptb_steer_class(key, label, ret, target);
+
+	build_ptb4_to(&c->f, server, qlen, false);
+	c->f.len = c->f.len < 64 ? 64 : c->f.len; /* Ethernet minimum */
+}
+
+/* A class of valid PTBs on the interface with its PTB mode off: counted
+ * and passed, everything a steered one does before bpf_fib_lookup.  The
+ * caller builds its frame. */
+static struct pclass *add_ptb_off_class(const char *key, const char *label)
+{
+	struct pclass *c = add_class(key, label);
+
+	c->ptb_off = true;
+	c->want[1] = "ptb_seen";
+	c->target = "";
+	return c;
 }
 
 static void build_classes(void)
@@ -314,27 +337,16 @@ static void build_classes(void)
 	 * the mode off a valid PTB is counted and passed.  The report adds the
 	 * lookup and the redirect to it: what the PTB target's path cannot
 	 * skip. */
-	c = add_class("ptb_off", "PTB validated, mode off (no lookup), 576 B");
+	c = add_ptb_off_class("ptb_off", "PTB validated, mode off (no lookup), 576 B");
 	build_ptb4(&c->f, 548, false);
-	c->ptb_off = true;
-	c->want[1] = "ptb_seen";
-	c->target = "";
 
 	/* IPv6: Linux quotes as much as fits in 1280 bytes (RFC 4443), so
 	 * the checksum covers 1,240 bytes. */
-	c = add_class("ptb6_steer", "IPv6 PTB steered (fib), 1280 B");
+	c = add_ptb_steer_class("ptb6_steer", "IPv6 PTB steered (fib), 1280 B",
+				XDP_REDIRECT, "<= 150 ns");
 	build_ptb6(&c->f, 1280 - 40 - 8);
-	c->mutates = true;
-	c->want_ret = XDP_REDIRECT;
-	c->want[1] = "ptb_seen";
-	c->want[2] = "ptb_steered";
-	c->target = "<= 150 ns";
-
-	c = add_class("ptb6_off", "IPv6 PTB validated, mode off (no lookup), 1280 B");
+	c = add_ptb_off_class("ptb6_off", "IPv6 PTB validated, mode off (no lookup), 1280 B");
 	build_ptb6(&c->f, 1280 - 40 - 8);
-	c->ptb_off = true;
-	c->want[1] = "ptb_seen";
-	c->target = "";
 
 	c = add_class("ptb_invalid", "PTB invalid (bad csum)");
 	build_ptb4(&c->f, 548, true);

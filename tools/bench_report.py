@@ -327,34 +327,33 @@ def main():
         tgt("SYN clamp: <= 30 ns over", 30, max(v4, v6),
             "%+.0f ns (IPv4), %+.0f ns (IPv6), 1 prefix%s" % (v4, v6, cold), fl,
             "IPv4 on a cache miss: " + ft if fl is not None else "")
-        a_, b_ = mid("ptb_steer"), mid("ptb_steer_short")
-        fib = c("fib")
         # (The XDP PTB path is inlined: no call.)  The mode-off class is
-        # the same 576-byte message on an interface with PTB mode off: it
-        # pays for everything a steered one does before the lookup (parse,
-        # config, counters, the whole checksum, the quote, the MTU floor)
-        # and stops there; a steered one needs the two helpers the design
-        # prescribes on top (and the TTL and MAC rewrite, left out).
-        fl, ft = floor_sum([("PTB validated, mode off", mid("ptb_off") if "ptb_off" in byk
-                             else None),
-                            ("bpf_fib_lookup", c("fib")), ("bpf_redirect", c("redirect"))])
-        # ptb_min: the same operations as one program of their own, with
-        # nothing of mtuguard's generality (no configuration, counters,
-        # VLANs, options, IPv6): how much of the path the prescribed work
-        # takes when it runs together.
-        tgt("PTB steer, IPv4: <= 150 ns over", 150, max(a_, b_),
-            "%+.0f ns (576-byte ICMP), %+.0f ns (56-byte)" % (a_, b_), fl,
-            "576-byte ICMP: " + ft if fl is not None else "", c("ptb_min"),
-            ("bpf_fib_lookup", fib) if fib is not None else None)
+        # the same message on an interface with PTB mode off: it pays for
+        # everything a steered one does before the lookup (parse, config,
+        # counters, the whole checksum, the quote, the MTU floor) and stops
+        # there; a steered one needs the two helpers the design prescribes
+        # on top (and the TTL and MAC rewrite, left out).  ptb_min: the
+        # IPv4 operations as one program of their own, with nothing of
+        # mtuguard's generality (no configuration, counters, VLANs,
+        # options): how much of the path the prescribed work takes when it
+        # runs together.
+        def ptb_target(fam, value, text, off_key, fib_key, msg, minimal):
+            fib = c(fib_key)
+            fl, ft = floor_sum([("PTB validated, mode off", mid(off_key)
+                                 if off_key in byk else None),
+                                ("bpf_fib_lookup", fib), ("bpf_redirect", c("redirect"))])
+            tgt("PTB steer, %s: <= 150 ns over" % fam, 150, value, text, fl,
+                msg + ": " + ft if fl is not None else "", minimal,
+                ("bpf_fib_lookup", fib) if fib is not None else None)
+
+        a_, b_ = mid("ptb_steer"), mid("ptb_steer_short")
+        ptb_target("IPv4", max(a_, b_),
+                   "%+.0f ns (576-byte ICMP), %+.0f ns (56-byte)" % (a_, b_),
+                   "ptb_off", "fib", "576-byte ICMP", c("ptb_min"))
         if "ptb6_steer" in byk:
-            fib6 = c("fib6")
-            fl, ft = floor_sum([("PTB validated, mode off", mid("ptb6_off")
-                                 if "ptb6_off" in byk else None),
-                                ("bpf_fib_lookup", fib6), ("bpf_redirect", c("redirect"))])
-            tgt("PTB steer, IPv6: <= 150 ns over", 150, mid("ptb6_steer"),
-                "%+.0f ns (1280-byte ICMPv6)" % mid("ptb6_steer"), fl,
-                "1280-byte ICMPv6: " + ft if fl is not None else "", None,
-                ("bpf_fib_lookup", fib6) if fib6 is not None else None)
+            v = mid("ptb6_steer")
+            ptb_target("IPv6", v, "%+.0f ns (1280-byte ICMPv6)" % v,
+                       "ptb6_off", "fib6", "1280-byte ICMPv6", None)
         if pN != p0:
             # On a prefix cache miss: a hit never walks the trie, so only
             # the misses show what the prefix count costs.
