@@ -331,15 +331,22 @@ int comp_helper(struct xdp_md *ctx)
 
 /* The least a steered PTB can cost: one program that does only what the
  * design asks of the 576-byte IPv4 Frag Needed the bench steers, with the
- * layout known in advance (no VLANs, no IP options, no IPv6, no
- * configuration, no counters): the ICMP checksum over the whole message
- * (csum_region, the fastest form found), the quote's source against the
- * outer destination, the MTU floor, bpf_fib_lookup on the reversed
- * quoted 5-tuple, the TTL and MAC rewrite, bpf_redirect.  It runs behind
- * xdp_wrap (it rewrites the frame), against xdp_wrap + xdp_empty.  What
- * mtuguard_xdp costs above this is the price of its generality. */
-SEC("xdp")
-int comp_ptb_min(struct xdp_md *ctx)
+ * layout known in advance (no VLANs, no IP options, no IPv6): the ICMP
+ * checksum over the whole message (csum_region, the fastest form found),
+ * the quote's source against the outer destination, the MTU floor,
+ * bpf_fib_lookup on the reversed quoted 5-tuple, the TTL and MAC rewrite,
+ * bpf_redirect.  Two programs run it, behind xdp_wrap (they rewrite the
+ * frame), against xdp_wrap + xdp_empty:
+ *   comp_ptb_min    nothing else: no configuration, no counters;
+ *   comp_ptb_books  plus the bookkeeping the design cannot do without, in
+ *                   its plainest form: the interface's settings (PTB
+ *                   enabled, mode fib), the configured floor, and the
+ *                   counters a steered PTB moves (packets, ptb_seen,
+ *                   ptb_steered; global and per interface).
+ * What mtuguard_xdp costs above comp_ptb_books is the price of its
+ * generality (any frame, any quote); what comp_ptb_books costs above 150
+ * ns is out of any implementation's hands on this machine. */
+static __always_inline int ptb_min_body(struct xdp_md *ctx, bool books)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
@@ -348,20 +355,36 @@ int comp_ptb_min(struct xdp_md *ctx)
 	__u8 *icmp = data + 34;
 	struct iphdr *q = data + 42;
 	__be16 *qports = data + 62;
+	struct mtug_iface_cfg *icfg;
+	struct mtug_global_cfg *gcfg;
 	struct bpf_fib_lookup *fl;
-	__u32 zero = 0, len;
+	struct counts cnt = {};
+	__u32 zero = 0, len, floor = MTUG_PTB_FLOOR_V4;
 
+	if (books) {
+		icfg = iface_cfg_get(ctx->ingress_ifindex);
+		gcfg = global_cfg_get();
+		if (!icfg || !gcfg || !counts_get(&cnt, icfg, true))
+			return XDP_PASS;
+		cnt.all->packets++;
+		if (!(icfg->features & MTUG_F_PTB) || icfg->ptb_mode != MTUG_PTB_FIB)
+			return XDP_PASS;
+		if (gcfg->ptb_min_mtu_v4)
+			floor = gcfg->ptb_min_mtu_v4;
+	}
 	if ((void *)(qports + 2) > data_end)
 		return XDP_PASS;
 	if (eth->h_proto != bpf_htons(ETH_P_IP) || iph->ihl != 5 ||
 	    iph->protocol != IPPROTO_ICMP || icmp[0] != 3 || icmp[1] != 4)
 		return XDP_PASS;
+	if (books)
+		COUNT(&cnt, ptb_seen);
 	len = bpf_ntohs(iph->tot_len);
 	if (len < 20 + 8 + 20 + 4 || len > 1500 ||
 	    csum_region(data, data_end, 34, len - 20, 0) != 0xffff)
 		return XDP_DROP;
 	if (q->saddr != iph->daddr || q->ihl != 5 ||
-	    (((__u32)icmp[6] << 8) | icmp[7]) < 552)
+	    (((__u32)icmp[6] << 8) | icmp[7]) < floor)
 		return XDP_DROP;
 	fl = bpf_map_lookup_elem(&fib_scratch, &zero);
 	if (!fl)
@@ -385,5 +408,19 @@ int comp_ptb_min(struct xdp_md *ctx)
 		return XDP_PASS;
 	__builtin_memcpy(eth->h_dest, fl->dmac, ETH_ALEN);
 	__builtin_memcpy(eth->h_source, fl->smac, ETH_ALEN);
+	if (books)
+		COUNT(&cnt, ptb_steered);
 	return bpf_redirect(fl->ifindex, 0);
+}
+
+SEC("xdp")
+int comp_ptb_min(struct xdp_md *ctx)
+{
+	return ptb_min_body(ctx, false);
+}
+
+SEC("xdp")
+int comp_ptb_books(struct xdp_md *ctx)
+{
+	return ptb_min_body(ctx, true);
 }

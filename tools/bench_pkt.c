@@ -367,7 +367,7 @@ struct comp {
 	double over[8]; /* per configuration, -1 = not run */
 };
 
-#define MAX_COMPS 16
+#define MAX_COMPS 20
 
 static struct comp comps[MAX_COMPS];
 static int ncomps;
@@ -841,6 +841,7 @@ int main(int argc, char **argv)
 	    bpf_map__reuse_fd(bb->maps.iface_fast, bpf_map__fd(mt->maps.iface_fast)) ||
 	    bpf_map__reuse_fd(bb->maps.global_cfg, bpf_map__fd(mt->maps.global_cfg)) ||
 	    bpf_map__reuse_fd(bb->maps.counters, bpf_map__fd(mt->maps.counters)) ||
+	    bpf_map__reuse_fd(bb->maps.iface_counters, bpf_map__fd(mt->maps.iface_counters)) ||
 	    bpf_map__reuse_fd(bb->maps.ptb_bucket, bpf_map__fd(mt->maps.ptb_bucket)) ||
 	    bpf_map__reuse_fd(bb->maps.prefix_sync, bpf_map__fd(mt->maps.prefix_sync)))
 		die("reuse mtuguard maps: %s", strerror(errno));
@@ -870,6 +871,11 @@ int main(int argc, char **argv)
 	add_comp("ptb_min", "the 576-byte PTB steered by a program that does only that "
 		 "(checksum, quote, floor, fib, rewrite, redirect)",
 		 bb->progs.comp_ptb_min, false);
+	comps[ncomps - 1].wrapped = true;
+	comps[ncomps - 1].want_ret = XDP_REDIRECT;
+	add_comp("ptb_books", "the same with the bookkeeping the design requires "
+		 "(interface settings, configured floor, counters)",
+		 bb->progs.comp_ptb_books, false);
 	comps[ncomps - 1].wrapped = true;
 	comps[ncomps - 1].want_ret = XDP_REDIRECT;
 	mtug_fd = bpf_program__fd(mt->progs.mtuguard_xdp);

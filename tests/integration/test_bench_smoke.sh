@@ -79,15 +79,18 @@ for c in cfgs:
                 errs.append("class %s: %s missing" % (k.get("key"), f))
     if "empty_ns" not in c:
         errs.append("prefixes %s: empty_ns missing" % c.get("prefixes"))
-# the steered PTB done by a program that does only that: measured, and
-# carried into the PTB target's row
+# the steered PTB done by a program that does only that, without and with
+# the design's bookkeeping: measured, and carried into the PTB target's row
 comps = {k.get("key"): k for k in pp.get("components") or []}
-if "1" not in (comps.get("ptb_min") or {}).get("overhead_ns", {}):
-    errs.append("component ptb_min not measured")
+for k in ("ptb_min", "ptb_books"):
+    if "1" not in (comps.get(k) or {}).get("overhead_ns", {}):
+        errs.append("component %s not measured" % k)
 ptb = {t["target"].split(":")[0]: t for t in d.get("targets", [])
        if t["target"].startswith("PTB steer")}
 if (ptb.get("PTB steer, IPv4") or {}).get("minimal") is None:
     errs.append("IPv4 PTB target without the minimal program's figure")
+if (ptb.get("PTB steer, IPv4") or {}).get("books") is None:
+    errs.append("IPv4 PTB target without the figure with the design's bookkeeping")
 if (ptb.get("PTB steer, IPv6") or {}).get("alone") is None:
     errs.append("IPv6 PTB target without the IPv6 lookup's figure")
 cases = {c["key"]: c for c in (d.get("forwarding") or {}).get("cases", [])}
