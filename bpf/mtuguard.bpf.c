@@ -84,7 +84,7 @@ static __always_inline int process(void *ctx, void *data, void *data_end,
 		 * a global function, verified once. */
 		if (is_xdp)
 			return ptb_body(ctx, true, HOOK_XDP, l3_off, l4_off, l3_proto,
-					((struct xdp_md *)ctx)->ingress_ifindex, false);
+					((struct xdp_md *)ctx)->ingress_ifindex, false, false);
 		return mtug_ptb_tc(ctx, l3_off, l4_off, l3_proto,
 				   flags & RUN_DEFERRED);
 	}
@@ -159,22 +159,15 @@ int mtuguard_xdp(struct xdp_md *ctx)
 {
 	int act;
 
-	/* A plain IPv4 ICMP frame (parse.h), the usual Frag Needed: counted
-	 * as process() would, then straight to the PTB path, compiled for
+	/* A plain IPv4 ICMP frame (parse.h), the usual Frag Needed: straight
+	 * to the PTB path (which counts it in `packets`), compiled for
 	 * that shape's offsets as constants instead of the parser's.  A
 	 * 576-byte PTB, validated or steered: 3-4 ns less (make bench
 	 * classes, alternating builds). */
 	if (plain_ip4_icmp((void *)(long)ctx->data, (void *)(long)ctx->data_end)) {
-		struct mtug_counters *cnt;
-		__u32 zero = 0;
-
-		cnt = bpf_map_lookup_elem(&counters, &zero);
-		if (!cnt)
-			return XDP_PASS;
-		cnt->packets++;
 		act = ptb_body(ctx, true, HOOK_XDP, sizeof(struct ethhdr),
 			       sizeof(struct ethhdr) + sizeof(struct iphdr), ETH_P_IP,
-			       ctx->ingress_ifindex, false);
+			       ctx->ingress_ifindex, false, true);
 	} else {
 		/* Pointers read again (volatile: not the ones tested above),
 		 * so that the range the test proved does not split the

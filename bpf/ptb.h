@@ -241,11 +241,12 @@ static __always_inline int ptb_broadcast(struct __sk_buff *skb,
 /*
  * Handle one ICMP / ICMPv6 packet.  l3_off / l4_off come from the parser;
  * `deferred` is set when XDP already validated and counted this packet and
- * hands it to TC ingress only for the neighbour resolution.
+ * hands it to TC ingress only for the neighbour resolution; `count_packet`
+ * when the caller did not count it in `packets` (XDP's plain IPv4 path).
  */
 static __always_inline int ptb_body(void *ctx, bool is_xdp, enum hook hook,
 				    __u32 l3_off, __u32 l4_off, __u32 l3_proto,
-				    __u32 ifindex, bool deferred)
+				    __u32 ifindex, bool deferred, bool count_packet)
 {
 	struct mtug_iface_cfg *icfg;
 	struct mtug_global_cfg *gcfg;
@@ -260,8 +261,14 @@ static __always_inline int ptb_body(void *ctx, bool is_xdp, enum hook hook,
 
 	icfg = iface_cfg_get(ifindex);
 	gcfg = global_cfg_get();
-	if (!icfg || !gcfg || !counts_get(&cnt, icfg, v4) ||
-	    !(icfg->features & MTUG_F_PTB))
+	if (!counts_get(&cnt, icfg, v4))
+		return act_pass(is_xdp);
+	/* XDP's path for plain IPv4 frames comes here straight, not
+	 * through process(): the packet is counted here, from the same
+	 * lookup (and before the interface is known to be configured). */
+	if (count_packet)
+		cnt.all->packets++;
+	if (!icfg || !gcfg || !(icfg->features & MTUG_F_PTB))
 		return act_pass(is_xdp);
 
 	if (is_xdp) {
@@ -396,7 +403,7 @@ __noinline int mtug_ptb_tc(struct __sk_buff *skb, __u32 l3_off, __u32 l4_off,
 			   __u32 l3_proto, __u32 deferred)
 {
 	return ptb_body(skb, false, HOOK_TC_INGRESS, l3_off, l4_off, l3_proto,
-			skb->ifindex, deferred);
+			skb->ifindex, deferred, false);
 }
 
 #endif /* MTUG_PTB_H */
