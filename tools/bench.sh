@@ -6,6 +6,7 @@
 #
 #   tools/bench.sh [--quick] [--rounds N] [--repeat N] [--fwd-rounds N]
 #                  [--seconds S] [--threaded] [--no-pkt] [--no-fwd] [--out FILE]
+#   tools/bench.sh --ptb-series N [--quick] [--rounds N] [--repeat N] [--out FILE]
 #
 #   --quick       smoke mode (tests/integration/test_bench_smoke.sh): tiny
 #                 repeat counts, one round, short windows; checks that it all
@@ -13,6 +14,11 @@
 #   --rounds N    per-packet rounds (5), --repeat N test_run repeats (1M)
 #   --fwd-rounds N, --seconds S   forwarding rounds (9) and window (0.5 s)
 #   --threaded    router NAPI in its own kthread (default: inline, see below)
+#   --ptb-series N  only this: the per-packet bench N times (1 prefix), and
+#                 the steered 576-byte IPv4 PTB of each run by mtuguard, by
+#                 the minimal program and by it with the design's
+#                 bookkeeping (tools/bench_ptb_series.py); JSON default
+#                 build/bench_ptb.json
 #
 # 1. Per-packet (tools/bench_pkt.c): bpf_prog_test_run, 1M repeats, median
 #    of rounds, for each packet class and an empty XDP program, with 1,
@@ -53,8 +59,13 @@ case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 MTUG=$BUILD/mtuguard
 TOOLS=$BUILD/tools
 
-threaded=0 quick=0 rounds="" fwd_rounds="" seconds="" repeat="" do_pkt=1 do_fwd=1 out=$BUILD/bench.json
+threaded=0 quick=0 rounds="" fwd_rounds="" seconds="" repeat="" do_pkt=1 do_fwd=1 out=""
+series=0
 while [ $# -gt 0 ]; do
+	case $1 in
+	--rounds|--seconds|--repeat|--out|--fwd-rounds|--ptb-series)
+		[ $# -ge 2 ] || { echo "bench.sh: $1 wants a value" >&2; exit 2; } ;;
+	esac
 	case $1 in
 	--quick) quick=1 ;;
 	--rounds) rounds=$2; shift ;;
@@ -65,11 +76,22 @@ while [ $# -gt 0 ]; do
 	--threaded) threaded=1 ;;
 	--out) out=$2; shift ;;
 	--fwd-rounds) fwd_rounds=$2; shift ;;
-	-h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--ptb-series)
+		case $2 in
+		''|*[!0-9]*|0*)
+			echo "bench.sh: --ptb-series wants a run count of 1 or more, not '$2'" >&2
+			exit 2 ;;
+		esac
+		series=$2; shift ;;
+	-h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
 done
+if [ -z "$out" ]; then
+	out=$BUILD/bench.json
+	[ "$series" -gt 0 ] && out=$BUILD/bench_ptb.json
+fi
 if [ "$quick" = 1 ]; then
 	: "${rounds:=1}" "${fwd_rounds:=1}" "${seconds:=0.2}" "${repeat:=1000}"
 	warmup=0.1 prefixes=1,10,100
@@ -143,14 +165,11 @@ json.dump({"nproc": int(nproc), "kernel": kernel, "cpu": cpu,
 EOF
 echo "mtuguard bench: $NPROC CPUs ($CPU), kernel $KERNEL, SRSO: $SRSO, load $LOAD0$([ "$quick" = 1 ] && echo ", QUICK (smoke) mode")"
 
-# ---- 1. per-packet -----------------------------------------------------------
-
-pkt_ok=1
-if [ "$do_pkt" = 1 ]; then
-	echo
-	echo "== per-packet cost: bpf_prog_test_run x $repeat, median of $rounds round(s)"
+# The per-packet bench's namespace: a veth pair, routes and permanent
+# neighbours so that bpf_fib_lookup succeeds for the steered classes.
+pkt_ns_up() {
 	P=$TAG-pkt
-	ns_new pkt || exit 1
+	ns_new pkt || return 1
 	ip -n "$P" link add bp0 type veth peer name bp1
 	ip -n "$P" addr add 192.0.2.1/24 dev bp0
 	ip -n "$P" addr add 10.66.0.1/24 dev bp1
@@ -167,6 +186,40 @@ if [ "$do_pkt" = 1 ]; then
 	# one-armed: back out of the ingress (the XDP_TX class)
 	ip -n "$P" route add 10.89.0.0/16 via 192.0.2.9 dev bp0
 	ip -n "$P" neigh add 192.0.2.9 lladdr 02:00:5e:00:00:0a nud permanent dev bp0
+}
+
+# ---- --ptb-series: the steered IPv4 PTB over N runs, nothing else -------------
+
+if [ "$series" -gt 0 ]; then
+	echo
+	echo "== 576-byte IPv4 PTB steered: $series run(s) of the per-packet bench, 1 prefix, $repeat x $rounds round(s) each"
+	pkt_ns_up || exit 1
+	runs=()
+	for i in $(seq "$series"); do
+		"$TOOLS/bench_pkt" --netns "$P" --iface bp0 --repeat "$repeat" --rounds "$rounds" \
+			--prefixes 1 --json "$TMP/series-$i.json" >"$TMP/series-$i.out" 2>&1 || {
+			cat "$TMP/series-$i.out" >&2
+			echo "bench.sh: per-packet run $i of $series failed" >&2
+			exit 1
+		}
+		runs+=("$TMP/series-$i.json")
+		echo "   run $i of $series done"
+	done
+	mkdir -p "$(dirname "$out")"
+	echo
+	python3 "$ROOT/tools/bench_ptb_series.py" "$out" "${runs[@]}" || exit 1
+	echo
+	echo "JSON: $out   ($(( $(date +%s) - START )) s)"
+	exit 0
+fi
+
+# ---- 1. per-packet -----------------------------------------------------------
+
+pkt_ok=1
+if [ "$do_pkt" = 1 ]; then
+	echo
+	echo "== per-packet cost: bpf_prog_test_run x $repeat, median of $rounds round(s)"
+	pkt_ns_up || exit 1
 	"$TOOLS/bench_pkt" --netns "$P" --iface bp0 --repeat "$repeat" --rounds "$rounds" \
 		--prefixes "$prefixes" --json "$TMP/pkt.json" || pkt_ok=0
 	ip netns del "$P"

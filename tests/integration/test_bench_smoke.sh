@@ -125,6 +125,58 @@ else
 	fail "bench_smoke_paths" "${problems:-no verdict in the JSON}"
 fi
 
+# --ptb-series: two runs, the three PTB figures of each, side by side.
+# And the aggregator refuses a run whose own checks failed, or one without
+# a figure (here: the main run's per-packet JSON, doctored).
+series=$MTUG_TMP/bench_ptb.json
+BUILD=$BUILD timeout 60 "$MTUG_ROOT/tools/bench.sh" --quick --ptb-series 2 \
+	--out "$series" >"$MTUG_TMP/series.log" 2>&1
+rc=$?
+python3 - "$series" "$out" "$MTUG_ROOT/tools/bench_ptb_series.py" "$MTUG_TMP" \
+	>"$MTUG_TMP/series.check" 2>&1 <<'EOF'
+import json, os, subprocess, sys
+series, main, tool, tmp = sys.argv[1:]
+errs = []
+d = json.load(open(series))
+if len(d.get("runs", [])) != 2:
+    errs.append("%d runs in the series, not 2" % len(d.get("runs", [])))
+keys = [r.get("key") for r in d.get("rows", [])]
+if keys != ["ptb_min", "ptb_books", "mtuguard", "fib"]:
+    errs.append("rows %s" % keys)
+for r in d.get("runs", []):
+    if not all(isinstance(r.get(k), (int, float)) for k in keys):
+        errs.append("run without a figure: %s" % r)
+pkt = json.load(open(main))["per_packet"]
+for name, bad, why in (
+        ("failed check", dict(pkt, ok=False), "check failed"),
+        ("no ptb_books", dict(pkt, components=[
+            c for c in pkt["components"] if c["key"] != "ptb_books"]),
+         "no figure for ptb_books")):
+    src, dst = os.path.join(tmp, "doctored.json"), os.path.join(tmp, "doctored.out")
+    json.dump(bad, open(src, "w"))
+    if os.path.exists(dst):
+        os.unlink(dst)
+    p = subprocess.run([sys.executable, tool, dst, src], capture_output=True, text=True)
+    if p.returncode != 1 or os.path.exists(dst) or why not in p.stderr:
+        errs.append("%s: exit %d, %s, stderr %r" % (
+            name, p.returncode, "wrote its JSON" if os.path.exists(dst) else "no JSON",
+            p.stderr.strip()[-80:]))
+print("\n".join(errs) if errs else "ok")
+sys.exit(1 if errs else 0)
+EOF
+crc=$?
+if [ "$rc" -ne 0 ]; then
+	fail "bench_smoke_ptb_series" "bench.sh --ptb-series 2: exit $rc"
+	cat "$MTUG_TMP/series.log"
+elif ! grep -qF "| the same with the design's bookkeeping |" "$MTUG_TMP/series.log"; then
+	fail "bench_smoke_ptb_series" "no table printed"
+	cat "$MTUG_TMP/series.log"
+elif [ "$crc" -ne 0 ]; then
+	fail "bench_smoke_ptb_series" "$(head -n 3 "$MTUG_TMP/series.check" | tr '\n' ';')"
+else
+	pass "bench_smoke_ptb_series"
+fi
+
 if [ "$(fail_count)" -ne 0 ]; then
 	echo "--- bench.sh output"
 	cat "$log"
