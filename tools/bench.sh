@@ -88,6 +88,30 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
+# Counts are whole numbers of at least 1, the window a positive number of
+# seconds: anything else would surface minutes later as a tool's error, or
+# not at all (a zero count).
+for opt in "--rounds:$rounds" "--repeat:$repeat" "--fwd-rounds:$fwd_rounds"; do
+	v=${opt#*:}
+	[ -z "$v" ] || [[ $v =~ ^[1-9][0-9]*$ ]] && continue
+	echo "bench.sh: ${opt%%:*} wants a whole number of 1 or more, not '$v'" >&2
+	exit 2
+done
+if [ -n "$seconds" ] && ! [[ $seconds =~ ^[0-9]*\.?[0-9]+$ && $seconds =~ [1-9] ]]; then
+	echo "bench.sh: --seconds wants a positive number of seconds, not '$seconds'" >&2
+	exit 2
+fi
+# The series runs the per-packet bench only: refuse what would be ignored.
+if [ "$series" -gt 0 ]; then
+	for opt in "--no-pkt:$do_pkt:0" "--no-fwd:$do_fwd:0" "--threaded:$threaded:1" \
+		"--fwd-rounds:${fwd_rounds:+x}:x" "--seconds:${seconds:+x}:x"; do
+		IFS=: read -r name val given <<<"$opt"
+		if [ "$val" = "$given" ]; then
+			echo "bench.sh: $name does not apply to --ptb-series (per-packet runs only)" >&2
+			exit 2
+		fi
+	done
+fi
 if [ -z "$out" ]; then
 	out=$BUILD/bench.json
 	[ "$series" -gt 0 ] && out=$BUILD/bench_ptb.json

@@ -16,6 +16,38 @@ for b in "$BUILD/tools/bench_pkt" "$BUILD/tools/trafficgen"; do
 	fi
 done
 
+# Bad options are refused before anything runs: exit 2, one line naming
+# the option, no JSON.  (A zero count once ran the whole bench; options the
+# PTB series ignores were accepted silently.)
+bad=""
+while IFS='|' read -r args word; do
+	rm -f "$MTUG_TMP/refused.json"
+	# shellcheck disable=SC2086 # the arguments are split on purpose
+	err=$(BUILD=$BUILD timeout 10 "$MTUG_ROOT/tools/bench.sh" $args \
+		--out "$MTUG_TMP/refused.json" 2>&1 >/dev/null)
+	rc=$?
+	if [ "$rc" -ne 2 ] || [ "$(printf '%s\n' "$err" | wc -l)" -ne 1 ] ||
+		[[ $err != *"$word"* ]] || [ -e "$MTUG_TMP/refused.json" ]; then
+		bad="$bad [$args: exit $rc, '$err']"
+	fi
+done <<'EOF'
+--rounds 0|--rounds
+--repeat 1e6|--repeat
+--fwd-rounds -3|--fwd-rounds
+--seconds 0|--seconds
+--seconds fast|--seconds
+--ptb-series 0|--ptb-series
+--ptb-series 3 --no-fwd|--no-fwd
+--ptb-series 3 --threaded|--threaded
+--ptb-series 3 --seconds 1|--seconds
+--turbo|--turbo
+EOF
+if [ -z "$bad" ]; then
+	pass "bench_smoke_bad_options"
+else
+	fail "bench_smoke_bad_options" "$bad"
+fi
+
 out=$MTUG_TMP/bench.json
 log=$MTUG_TMP/bench.log
 start=$(date +%s)
