@@ -98,6 +98,29 @@ int mg_state_release(struct mg_state *st)
 	return 1;
 }
 
+/*
+ * The interface `detach NAME` means: a device of that name, else "if<N>"
+ * for an attached interface whose device is gone, the name status and
+ * stats give it (its own name went with the device, and without this
+ * only `detach --all` could remove it).  Else prints "unknown interface".
+ */
+static int detach_target(const struct mg_state *st, const char *name,
+			 __u32 *ifindex)
+{
+	struct mtug_iface_cfg cfg;
+	char buf[IF_NAMESIZE];
+	__u32 idx = mg_ifname_index(name);
+
+	if (!idx && !strncmp(name, "if", 2) &&
+	    !mg_parse_u32(name + 2, 1, 0xffffffffu, &idx) &&
+	    !mg_iface_get(st, idx, &cfg) && mg_ifname(idx, buf) == -ENODEV &&
+	    !strcmp(buf, name)) { /* exactly "if<N>": no "if011" */
+		*ifindex = idx;
+		return 0;
+	}
+	return mg_ifname_resolve(name, ifindex);
+}
+
 int mg_cmd_detach(const struct mg_ctx *ctx, int argc, char **argv)
 {
 	static const char *const names[] = { "IFACE (or --all)" };
@@ -134,7 +157,7 @@ int mg_cmd_detach(const struct mg_ctx *ctx, int argc, char **argv)
 			goto out;
 		}
 	} else {
-		err = mg_ifname_resolve(pos[0], &ifindex);
+		err = detach_target(&st, pos[0], &ifindex);
 		if (err)
 			goto out;
 		list[0] = ifindex;

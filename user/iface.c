@@ -10,12 +10,16 @@
 #include "iface.h"
 #include "log.h"
 
+__u32 mg_ifname_index(const char *name)
+{
+	/* if_nametoindex() would truncate a longer name into another. */
+	return strlen(name) < IF_NAMESIZE ? if_nametoindex(name) : 0;
+}
+
 int mg_ifname_resolve(const char *name, __u32 *ifindex)
 {
-	unsigned int idx = 0;
+	__u32 idx = mg_ifname_index(name);
 
-	if (strlen(name) < IF_NAMESIZE)
-		idx = if_nametoindex(name);
 	if (!idx) {
 		mg_err("unknown interface '%s'", name);
 		return -ENODEV;

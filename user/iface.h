@@ -9,6 +9,9 @@
 #include <net/if.h>
 #include <linux/types.h>
 
+/* Name to ifindex, or 0 if there is no such device (nothing printed). */
+__u32 mg_ifname_index(const char *name);
+
 /* Name to ifindex; prints "unknown interface" and returns -ENODEV. */
 int mg_ifname_resolve(const char *name, __u32 *ifindex);
 

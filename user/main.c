@@ -32,7 +32,8 @@ static const struct command commands[] = {
 	{ "detach", mg_cmd_detach,
 	  "mtuguard detach IFACE | --all\n"
 	  "  Remove exactly what attach added; after the last interface, unpin\n"
-	  "  everything and remove the pin directory.\n" },
+	  "  everything and remove the pin directory.  An attached interface\n"
+	  "  whose device is gone goes by if<N>, as status shows it.\n" },
 	{ "status", mg_cmd_status,
 	  "mtuguard status [--json]\n"
 	  "  Attached interfaces, MTU sources and PTB settings.\n" },

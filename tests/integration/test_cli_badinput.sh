@@ -210,5 +210,24 @@ else
 	fail "badinput: good input still accepted" "mtu add/del failed"
 fi
 
+# An attached interface whose device is deleted keeps its entry; status
+# names it if<N>, and `detach if<N>` removes it alone (the others stay).
+why=""
+if veth_new "$NS" gone0 "$NS" gone1 && mtug "$NS" attach gone0 >/dev/null; then
+	idx=$(ip -n "$NS" -o link show gone0 | cut -d: -f1)
+	ip -n "$NS" link del gone0
+	out=$(mtug "$NS" detach "if$idx" 2>&1)
+	[ "$out" = "detached if$idx" ] || why="detach if$idx said '$out'"
+	mtug "$NS" status --json | grep -q "\"if$idx\"" && why="${why:+$why, }if$idx still attached"
+	[ "$(snapshot)" = "$BEFORE" ] || why="${why:+$why, }other state changed"
+else
+	why="setup: veth or attach gone0 failed"
+fi
+if [ -z "$why" ]; then
+	pass "badinput: detach if<N> removes an interface whose device is gone"
+else
+	fail "badinput: detach if<N> removes an interface whose device is gone" "$why"
+fi
+
 mtug "$NS" detach --all >/dev/null
 [ "$(fail_count)" -eq 0 ]
