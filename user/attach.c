@@ -207,6 +207,19 @@ static int clsact_release(__u32 ifindex, struct mtug_iface_cfg *cfg)
 	return err;
 }
 
+/* A filter add that failed: the bit written ahead for it (and the clsact
+ * made for it) would stand for a filter that is not there, and a rollback
+ * would then try to remove it from under whoever holds our handle. */
+static void tc_add_undo(const struct mg_state *st, __u32 ifindex,
+			struct mtug_iface_cfg *cfg, __u32 bit)
+{
+	cfg->attach &= ~bit;
+	clsact_release(ifindex, cfg);
+	if (!(cfg->attach & TC_BITS))
+		cfg->tc_prio = 0;
+	mg_iface_put(st, ifindex, cfg, BPF_EXIST);
+}
+
 /* Add our filter in one direction; cfg (with any new settings) is written
  * with its bit first.  Nothing to do if it is there already. */
 static int tc_add(const struct mg_state *st, __u32 ifindex,
@@ -223,9 +236,12 @@ static int tc_add(const struct mg_state *st, __u32 ifindex,
 	err = mg_iface_put(st, ifindex, cfg, BPF_EXIST);
 	if (err || filter_live(st, ifindex, ingress))
 		return err;
-	return mg_tc_filter_add(ifindex, ingress,
-				st->prog[ingress ? MG_PROG_TC_INGRESS : MG_PROG_TC_EGRESS],
-				cfg->tc_prio);
+	err = mg_tc_filter_add(ifindex, ingress,
+			       st->prog[ingress ? MG_PROG_TC_INGRESS : MG_PROG_TC_EGRESS],
+			       cfg->tc_prio);
+	if (err)
+		tc_add_undo(st, ifindex, cfg, bit);
+	return err;
 }
 
 /* Remove our filter in one direction (and the clsact we made, if it was
@@ -286,6 +302,11 @@ static int attach_entry(const struct mg_state *st, __u32 ifindex, bool generic,
 		err = tc_add(st, ifindex, cfg, true);
 	if (!err && egress)
 		err = tc_add(st, ifindex, cfg, false);
+	else if (err)
+		/* The egress filter recorded ahead was never tried: the
+		 * rollback must not go after a filter at our handle that is
+		 * someone else's (a filter running our program still goes). */
+		cfg->attach &= ~MTUG_A_TC_EGRESS;
 	if (err)
 		/* Roll back what this attach did; the error is printed. */
 		mg_detach_iface(st, ifindex, cfg);

@@ -31,6 +31,31 @@ if [ "$setup_ok" != 1 ]; then
 	exit 1
 fi
 
+# Filters at our handle and priority that are not ours: the TC programs
+# of a second mtuguard with a pin dir of its own.  fx0 is attached by it
+# (XDP and egress); fe0 has its egress program; fi0 is attached by us,
+# after eth0 (so an every-interface command changes eth0 first), with
+# its ingress program where `ptb mode fib` would put ours.
+OTHER=$MTUG_BPFFS/other
+other() { ip netns exec "$NS" "$MTUG_BIN" --pin-dir "$OTHER" "$@"; }
+foreign_filter() { # DEV ingress|egress
+	nsx "$NS" tc filter add dev "$1" "$2" prio 28007 handle 0x6d67 \
+		bpf object-pinned "$OTHER/prog_tc_$2" da
+}
+on_cleanup 'other detach --all'
+for pair in fx0:fx1 fe0:fe1 fi0:fi1; do
+	veth_new "$NS" "${pair%:*}" "$NS" "${pair#*:}" || setup_ok=0
+done
+other attach fx0 >/dev/null || setup_ok=0
+nsx "$NS" tc qdisc add dev fe0 clsact || setup_ok=0
+foreign_filter fe0 egress || setup_ok=0
+mtug "$NS" attach fi0 >/dev/null || setup_ok=0
+foreign_filter fi0 ingress || setup_ok=0
+if [ "$setup_ok" != 1 ]; then
+	fail "cli_badinput setup" "foreign filters"
+	exit 1
+fi
+
 snapshot() {
 	mtug "$NS" mtu list --json 2>&1
 	mtug "$NS" status --json 2>&1
@@ -131,6 +156,9 @@ CASES=(
 	"1 detach nosuch0"
 	"1 mtu del 10.99.0.0/16"
 	"1 mtu del fd00:99::/48"
+	# a filter not ours in the way: attach rolls back, never touching it
+	"1 attach fx0"
+	"1 attach fe0"
 	# commands that need state, before any attach
 	"1 @FRESH@ mtu list"
 	"1 @FRESH@ mtu add 10.0.0.0/8 1400"
