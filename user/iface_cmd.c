@@ -3,17 +3,56 @@
  * iface_cmd.c - `CMD WORD [--iface IFACE]` over one or every attached
  * interface: arguments fully checked before the state is opened, then each
  * entry read, changed by the command and stored under the pin dir lock.
+ * A failure on one interface puts back every one changed so far, itself
+ * included: a failed command changes nothing.
  */
+#include <stdlib.h>
+
 #include "iface_cmd.h"
 #include "args.h"
+#include "attach.h"
 #include "cfg.h"
 #include "log.h"
+
+/* One interface's settings back to old, with the TC ingress filter they
+ * need (added or removed again) when the programs are open; its attach
+ * bookkeeping is kept as the steps since left it.  The same undo as
+ * apply's. */
+static int restore(const struct mg_state *st, __u32 ifindex,
+		   const struct mtug_iface_cfg *old)
+{
+	struct mtug_iface_cfg cur;
+
+	if (mg_iface_get(st, ifindex, &cur))
+		return 0; /* detached meanwhile */
+	cur.features = old->features;
+	cur.ptb_mode = old->ptb_mode;
+	cur.mtu = old->mtu;
+	if (st->prog[MG_PROG_TC_INGRESS] >= 0)
+		return mg_attach_ingress_sync(st, ifindex, &cur);
+	return mg_iface_put(st, ifindex, &cur, BPF_EXIST);
+}
+
+/* Undo the changes to list[0..n) (old[] as each was), last first. */
+static void rollback(const struct mg_state *st, const char *cmd,
+		     const __u32 *list, const struct mtug_iface_cfg *old, int n)
+{
+	int i, failed = 0;
+
+	for (i = n - 1; i >= 0; i--)
+		if (restore(st, list[i], &old[i]))
+			failed++;
+	if (failed)
+		mg_err("%s: could not undo the change on %d interface%s: see "
+		       "'mtuguard status'", cmd, failed, failed == 1 ? "" : "s");
+}
 
 int mg_iface_word_cmd(const struct mg_ctx *ctx, const struct mg_iface_word *w,
 		      int argc, char **argv)
 {
 	const char *const names[] = { w->arg_name };
 	__u32 list[MTUG_IFACE_MAX_ENTRIES];
+	struct mtug_iface_cfg *old = NULL;
 	struct mtug_iface_cfg c;
 	struct mg_state st;
 	const char *iface = NULL;
@@ -22,7 +61,7 @@ int mg_iface_word_cmd(const struct mg_ctx *ctx, const struct mg_iface_word *w,
 		{ 0 },
 	};
 	char *pos[argc + 1];
-	int err, npos, n, i, word;
+	int err, npos, n, i, done = 0, word;
 
 	mg_state_init(&st);
 	err = mg_opts_parse(w->cmd, argc, argv, opts, pos, &npos);
@@ -43,12 +82,24 @@ int mg_iface_word_cmd(const struct mg_ctx *ctx, const struct mg_iface_word *w,
 		err = n;
 		goto out;
 	}
+	old = calloc(n ? n : 1, sizeof(*old));
+	if (!old) {
+		mg_err("%s: out of memory", w->cmd);
+		err = -ENOMEM;
+		goto out;
+	}
+	/* list[0..done) and old[0..done): the interfaces touched so far. */
 	for (i = 0; i < n && !err; i++) {
 		if (mg_iface_get(&st, list[i], &c))
 			continue; /* detached meanwhile */
+		list[done] = list[i];
+		old[done++] = c;
 		err = w->fn(&st, list[i], &c, word, w->arg);
 	}
+	if (err)
+		rollback(&st, w->cmd, list, old, done);
 out:
+	free(old);
 	mg_state_close(&st);
 	return err;
 }

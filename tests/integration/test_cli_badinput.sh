@@ -156,9 +156,12 @@ CASES=(
 	"1 detach nosuch0"
 	"1 mtu del 10.99.0.0/16"
 	"1 mtu del fd00:99::/48"
-	# a filter not ours in the way: attach rolls back, never touching it
+	# a filter not ours in the way: attach rolls back (never touching it),
+	# ptb mode undoes what it did on every interface
 	"1 attach fx0"
 	"1 attach fe0"
+	"1 ptb mode fib"
+	"1 ptb mode broadcast --iface fi0"
 	# commands that need state, before any attach
 	"1 @FRESH@ mtu list"
 	"1 @FRESH@ mtu add 10.0.0.0/8 1400"
