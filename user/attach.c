@@ -25,6 +25,8 @@ struct attach_args {
 	__u32 ifindex;
 	bool generic;
 	bool egress;
+	bool mode_given;   /* --mode was on the command line */
+	bool egress_given; /* --no-egress was */
 };
 
 static int parse(int argc, char **argv, struct attach_args *a)
@@ -55,6 +57,8 @@ static int parse(int argc, char **argv, struct attach_args *a)
 	a->iface = pos[0];
 	a->generic = m == 1;
 	a->egress = !no_egress;
+	a->mode_given = mode != NULL;
+	a->egress_given = no_egress;
 	return 0;
 }
 
@@ -379,6 +383,23 @@ int mg_attach_egress(const struct mg_state *st, __u32 ifindex,
 	return on ? tc_add(st, ifindex, cfg, false) : tc_del(st, ifindex, cfg, false);
 }
 
+/* An attached interface is left as it runs: an option asking for other
+ * than that is refused, rather than answered "nothing to do" as if it had
+ * been granted.  Only options given count: a bare attach asks for none. */
+static int check_running(const struct attach_args *a, const struct mtug_iface_cfg *cfg)
+{
+	bool generic = cfg->attach & MTUG_A_XDP_GENERIC;
+	bool egress = cfg->attach & MTUG_A_TC_EGRESS;
+
+	if ((!a->mode_given || a->generic == generic) &&
+	    (!a->egress_given || a->egress == egress))
+		return 0;
+	mg_err("%s is already attached (xdp %s, egress %s): detach it first, or "
+	       "change it with 'mtuguard apply'", a->iface,
+	       generic ? "generic" : "native", egress ? "on" : "off");
+	return -EEXIST;
+}
+
 static void describe(const struct attach_args *a, const struct mtug_iface_cfg *cfg)
 {
 	printf("attached %s (ifindex %u): xdp %s, %s%s\n", a->iface,
@@ -460,7 +481,9 @@ int mg_cmd_attach(const struct mg_ctx *ctx, int argc, char **argv)
 	if (mg_iface_get(&st, a.ifindex, &old) == 0) {
 		missing = mg_attach_missing(&st, a.ifindex, &old);
 		if (!missing) {
-			printf("%s is already attached, nothing to do\n", a.iface);
+			err = check_running(&a, &old);
+			if (!err)
+				printf("%s is already attached, nothing to do\n", a.iface);
 			goto out;
 		}
 		mg_attach_missing_str(missing, what, sizeof(what));

@@ -146,6 +146,8 @@ CASES=(
 	# runtime failures: exit 1
 	"1 attach nosuch0"
 	"1 attach eth0eth0eth0eth0eth0"
+	"1 attach eth0 --mode generic"
+	"1 attach eth0 --no-egress"
 	"1 mtu iface nosuch0 1400"
 	"1 mtu iface eth1 1400"
 	"1 enable mss --iface nosuch0"
