@@ -9,7 +9,8 @@
  * (the steps that may fail at run time come first).  Each change is one
  * line on stdout as it is made; nothing to do prints "no change".  Each
  * change done is recorded in an undo log, and a failure midway undoes them
- * in reverse order.
+ * in reverse order.  With --json the same lines go into one JSON document
+ * with how the run ended.
  *
  * show-config prints the running state in the same format, so
  * `show-config | apply -f -` changes nothing.
@@ -31,6 +32,7 @@
 #include "config.h"
 #include "detach.h"
 #include "iface.h"
+#include "json.h"
 #include "log.h"
 #include "pin.h"
 #include "state.h"
@@ -256,6 +258,7 @@ struct undo {
 struct applier {
 	const struct mg_state *st;
 	bool dry;
+	struct mg_json *j; /* --json: changes go in its "changes" array */
 	size_t changes;
 	struct undo *log;
 	size_t n_log, cap_log;
@@ -286,12 +289,16 @@ static bool change(struct applier *a, const char *fmt, ...)
 
 static bool change(struct applier *a, const char *fmt, ...)
 {
+	char line[256]; /* the longest: two IPv6 prefixes' worth */
 	va_list ap;
 
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	putchar('\n');
+	if (a->j)
+		mg_json_str(a->j, NULL, line);
+	else
+		printf("%s\n", line);
 	a->changes++;
 	return !a->dry;
 }
@@ -603,13 +610,14 @@ static int undo_one(const struct applier *a, const struct undo *u)
 	return 0;
 }
 
-static void rollback(struct applier *a)
+/* Undo the log; false if some step could not be undone (printed). */
+static bool rollback(struct applier *a)
 {
 	size_t i, failed = 0;
 
 	if (!a->n_log) {
 		mg_err("apply: failed before any change: the running state is as it was");
-		return;
+		return true;
 	}
 	mg_err("apply: failed: rolling back the %zu change%s made", a->n_log,
 	       a->n_log == 1 ? "" : "s");
@@ -621,6 +629,38 @@ static void rollback(struct applier *a)
 		       "'mtuguard status'", failed, a->n_log);
 	else
 		mg_err("apply: rolled back: the running state is as it was");
+	return !failed;
+}
+
+/* --json: the document opens before the first change line. */
+static void json_begin(struct applier *a, struct mg_json *j)
+{
+	mg_json_init(j, stdout);
+	mg_json_obj_begin(j, NULL);
+	mg_json_bool(j, "dry_run", a->dry);
+	mg_json_arr_begin(j, "changes");
+	a->j = j;
+}
+
+/* After the changes (err: the one that failed): roll back, and say how it
+ * ended, as the text's last line or the JSON document's "result". */
+static void finish(struct applier *a, int err)
+{
+	bool whole = err && !a->dry ? rollback(a) : true;
+	const char *result = err ? (whole ? "rolled back" : "rollback incomplete") :
+			     !a->changes ? "no change" :
+			     a->dry ? "dry run" : "applied";
+
+	if (a->j) {
+		mg_json_arr_end(a->j);
+		mg_json_str(a->j, "result", result);
+		mg_json_obj_end(a->j);
+	} else if (!err && !a->changes) {
+		printf("no change\n");
+	} else if (!err && a->dry) {
+		printf("dry run: %zu change%s, none made\n", a->changes,
+		       a->changes == 1 ? "" : "s");
+	}
 }
 
 static bool config_has_settings(const struct mg_config *c)
@@ -689,6 +729,7 @@ int mg_cmd_apply(const struct mg_ctx *ctx, int argc, char **argv)
 	};
 	struct mg_config want, cur;
 	struct applier a = {};
+	struct mg_json j;
 	struct mg_state st;
 	char *pos[argc + 1], *buf = NULL, why[512];
 	size_t len = 0;
@@ -745,14 +786,10 @@ int mg_cmd_apply(const struct mg_ctx *ctx, int argc, char **argv)
 			fname);
 	a.st = present ? &st : NULL;
 	a.dry = dry;
+	if (ctx->json)
+		json_begin(&a, &j);
 	err = apply_config(&a, &want, &cur);
-	if (err && !dry)
-		rollback(&a);
-	else if (!a.changes)
-		printf("no change\n");
-	else if (dry)
-		printf("dry run: %zu change%s, none made\n", a.changes,
-		       a.changes == 1 ? "" : "s");
+	finish(&a, err);
 	/* Prefixes deleted (or an added one rolled back): their filter bits
 	 * are recomputed once, here, not per prefix. */
 	if (a.st && !dry && a.changes)

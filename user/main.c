@@ -76,7 +76,10 @@ static const struct command commands[] = {
 	  "  detach interfaces, set their modes and features, the settings and\n"
 	  "  the prefixes.  The whole file is checked first; a bad file changes\n"
 	  "  nothing, and a failure midway rolls back.  One line per change, or\n"
-	  "  'no change'.  --dry-run prints the changes without making them.\n" },
+	  "  'no change'.  --dry-run prints the changes without making them.\n"
+	  "  As JSON (-j): {\"dry_run\", \"changes\": [lines], \"result\"}, the\n"
+	  "  result one of applied, no change, dry run, rolled back or rollback\n"
+	  "  incomplete.\n" },
 	{ "show-config", mg_cmd_show_config,
 	  "mtuguard show-config\n"
 	  "  The running state in apply's file format: 'mtuguard show-config |\n"

@@ -285,6 +285,37 @@ else
 fi
 log "rollback: $(tr '\n' '|' <"$D/err")"
 
+# --json: one JSON document on stdout, the text's change lines in
+# "changes" and how it ended in "result"; for the dry run and for the
+# same failure midway.
+run_apply "$D/rollback.conf" --dry-run
+grep -v '^dry run: ' "$D/out" >"$D/dry.txt"
+run_apply "$D/rollback.conf" --dry-run --json
+rc_dry=$RC
+cp "$D/out" "$D/dry.json"
+run_apply "$D/rollback.conf" --json
+why=$(python3 - "$D/dry.txt" "$D/dry.json" "$D/out" <<'PY' 2>&1
+import json, sys
+text = open(sys.argv[1]).read().splitlines()
+try:
+    dry, real = json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))
+except ValueError as e:
+    sys.exit("not JSON: %s" % e)
+if dry != {"dry_run": True, "changes": text, "result": "dry run"}:
+    print("dry run: %r, text %r" % (dry, text))
+if real.get("result") != "rolled back" or real.get("dry_run") is not False or \
+        real.get("changes") != text[:len(real.get("changes", []))]:
+    print("failed apply: %r" % real)
+PY
+)
+[ "$rc_dry/$RC" = 0/1 ] || why="${why:+$why, }exit $rc_dry/$RC, want 0/1"
+[ "$(snapshot)" = "$BEFORE" ] || why="${why:+$why, }state changed"
+if [ -z "$why" ]; then
+	pass "ops_apply: --json prints one document with the changes and the result"
+else
+	fail "ops_apply: --json prints one document with the changes and the result" "$why"
+fi
+
 # A mode change that fails restores the old mode, and undoes the earlier
 # attach.
 mtug "$NS" attach lo --mode generic >/dev/null
