@@ -112,6 +112,12 @@ int mg_cmd_show_config(const struct mg_ctx *ctx, int argc, char **argv)
 	err = mg_opts_parse("show-config", argc, argv, NULL, pos, &npos);
 	if (!err)
 		err = mg_want_args("show-config", pos, npos, 0, NULL);
+	/* Its output is the file format, never JSON: say so rather than
+	 * hand a JSON reader text. */
+	if (!err && ctx->json)
+		err = mg_usage("show-config: prints the configuration file format "
+			       "only; as JSON, the same state is in 'status --json' "
+			       "and 'mtu list --json'");
 	if (err)
 		return err;
 	err = mg_state_recover(ctx->pin_dir); /* leftovers: not attached */

@@ -138,6 +138,7 @@ CASES=(
 	"2 stats extra"
 	"2 stats --watch 1 --reset"
 	"2 status extra"
+	"2 show-config --json"
 	"2 detach"
 	"2 detach eth0 --all"
 	"2 detach eth0 eth1"
