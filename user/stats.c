@@ -309,6 +309,8 @@ int mg_cmd_stats(const struct mg_ctx *ctx, int argc, char **argv)
 			return mg_usage("stats: --watch cannot be combined with "
 					"--reset or --per-cpu");
 	}
+	if (prom && textfile)
+		return mg_usage("stats: give --prometheus or --textfile PATH, not both");
 	if ((prom || textfile) && (ctx->json || per_cpu || watch_s || do_reset))
 		return mg_usage("stats: --%s cannot be combined with --json, "
 				"--per-cpu, --watch or --reset",

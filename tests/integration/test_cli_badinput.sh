@@ -64,7 +64,8 @@ BEFORE=$(snapshot)
 
 # One row per case: expected exit status, then the words after
 # `mtuguard --pin-dir DIR` (shell-quoted; @FRESH@ switches to a pin dir
-# with no state, @NOPIN@ runs without our --pin-dir).
+# with no state, @NOPIN@ runs without our --pin-dir; relative paths are
+# in the test's temp dir).
 CASES=(
 	# usage errors: exit 2
 	"2 bogus"
@@ -137,6 +138,7 @@ CASES=(
 	"2 stats --watch"
 	"2 stats extra"
 	"2 stats --watch 1 --reset"
+	"2 stats --prometheus --textfile both.prom"
 	"2 status extra"
 	"2 show-config --json"
 	"2 detach"
@@ -187,7 +189,8 @@ run_case() { # expect words...
 	@FRESH@) pin=(--pin-dir "$FRESH"); shift ;;
 	@NOPIN@) pin=(); shift ;;
 	esac
-	ip netns exec "$NS" "$MTUG_BIN" "${pin[@]}" "$@" \
+	# From the temp dir: a relative path in a case lands there.
+	(cd "$MTUG_TMP" && ip netns exec "$NS" "$MTUG_BIN" "${pin[@]}" "$@") \
 		>"$MTUG_TMP/out" 2>"$MTUG_TMP/err"
 	echo $? >"$MTUG_TMP/rc"
 }
