@@ -77,7 +77,7 @@ static const struct command commands[] = {
 	  "  the prefixes.  The whole file is checked first; a bad file changes\n"
 	  "  nothing, and a failure midway rolls back.  One line per change, or\n"
 	  "  'no change'.  --dry-run prints the changes without making them.\n"
-	  "  As JSON (-j): {\"dry_run\", \"changes\": [lines], \"result\"}, the\n"
+	  "  With --json: {\"dry_run\", \"changes\": [lines], \"result\"}, the\n"
 	  "  result one of applied, no change, dry run, rolled back or rollback\n"
 	  "  incomplete.\n" },
 	{ "show-config", mg_cmd_show_config,
