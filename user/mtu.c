@@ -71,7 +71,7 @@ static int cmd_add(int argc, char **argv, struct mg_state *st, const char *dir)
 		err = parse_mtu("mtu add", p.family == AF_INET ? "IPv4 MTU" : "IPv6 MTU",
 				pos[1], mg_prefix_mtu_min(p.family), false, &mtu);
 	if (!err)
-		err = mg_state_open(st, dir, MG_STATE_LOCK, -1);
+		err = mg_state_open(st, dir, MG_STATE_LOCK | MG_STATE_ANY_NETNS, -1);
 	if (err)
 		return err;
 	/* Adding an existing prefix replaces its MTU. */
@@ -93,7 +93,7 @@ static int cmd_del(int argc, char **argv, struct mg_state *st, const char *dir)
 	if (!err)
 		err = parse_prefix("mtu del", pos[0], &p);
 	if (!err)
-		err = mg_state_open(st, dir, MG_STATE_LOCK, -1);
+		err = mg_state_open(st, dir, MG_STATE_LOCK | MG_STATE_ANY_NETNS, -1);
 	if (err)
 		return err;
 	err = mg_prefix_del(st, &p);
@@ -117,7 +117,7 @@ static int cmd_list(int argc, char **argv, struct mg_state *st,
 
 	err = positional("mtu list", argc, argv, pos, 0, NULL);
 	if (!err)
-		err = mg_state_open(st, ctx->pin_dir, 0, -1);
+		err = mg_state_open(st, ctx->pin_dir, MG_STATE_ANY_NETNS, -1);
 	if (!err)
 		err = mg_prefix_list(st, "mtu list", &list, &n);
 	if (err)
@@ -161,7 +161,7 @@ static int cmd_default(int argc, char **argv, struct mg_state *st, const char *d
 	if (!err)
 		err = parse_mtu("mtu default", "MTU", pos[0], MTUG_V4_MTU_MIN, true, &mtu);
 	if (!err)
-		err = mg_state_open(st, dir, MG_STATE_LOCK, -1);
+		err = mg_state_open(st, dir, MG_STATE_LOCK | MG_STATE_ANY_NETNS, -1);
 	if (!err)
 		err = mg_global_get(st, &g);
 	if (err)
@@ -208,7 +208,7 @@ static int cmd_source(int argc, char **argv, struct mg_state *st, const char *di
 	if (!err && (w = mg_parse_word(pos[0], words)) < 0)
 		err = mg_usage("mtu source: unknown source '%s' (map or pmtu)", pos[0]);
 	if (!err)
-		err = mg_state_open(st, dir, MG_STATE_LOCK, -1);
+		err = mg_state_open(st, dir, MG_STATE_LOCK | MG_STATE_ANY_NETNS, -1);
 	if (!err)
 		err = mg_global_get(st, &g);
 	if (err)

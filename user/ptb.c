@@ -60,7 +60,7 @@ static int set_global(const struct mg_ctx *ctx, size_t off1, __u32 v1,
 	struct mg_state st;
 	int err;
 
-	err = mg_state_open(&st, ctx->pin_dir, MG_STATE_LOCK, -1);
+	err = mg_state_open(&st, ctx->pin_dir, MG_STATE_LOCK | MG_STATE_ANY_NETNS, -1);
 	if (err)
 		return err;
 	err = mg_global_get(&st, &g);

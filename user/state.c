@@ -14,6 +14,7 @@
 #include "mtuguard.h"
 #include "mtuguard.skel.h"
 #include "log.h"
+#include "owner.h"
 #include "pin.h"
 #include "state.h"
 #include "xdp.h"
@@ -84,7 +85,8 @@ bool mg_state_present(const char *dir)
 {
 	int i;
 
-	if (pinned(dir, MG_PIN_COMPLETE) || pinned(dir, MG_PIN_LINKS))
+	if (pinned(dir, MG_PIN_COMPLETE) || pinned(dir, MG_PIN_LINKS) ||
+	    mg_owner_recorded(dir))
 		return true;
 	for (i = 0; i < MG_MAP_NR; i++)
 		if (pinned(dir, maps[i].name))
@@ -277,6 +279,13 @@ int mg_state_open(struct mg_state *st, const char *dir, unsigned int flags,
 			st->lock_fd = -1;
 		}
 	}
+	/* Before any map is read: another namespace's ifindexes are not
+	 * this one's (see owner.h). */
+	if (!(flags & MG_STATE_ANY_NETNS)) {
+		err = mg_owner_check(dir);
+		if (err)
+			goto out;
+	}
 	for (i = 0; i < MG_MAP_NR; i++) {
 		fd = open_pin(dir, maps[i].name, path, sizeof(path));
 		if (fd < 0) {
@@ -357,6 +366,10 @@ int mg_state_create(const char *dir)
 	char path[PATH_MAX];
 	int i, err;
 
+	/* First, so that every state with pins carries its namespace. */
+	err = mg_owner_record(dir);
+	if (err)
+		return err;
 	skel = mtuguard_bpf__open();
 	if (!skel) {
 		err = -errno;
@@ -457,4 +470,5 @@ void mg_state_unpin_all(const char *dir)
 		if (!mg_pin_path(path, sizeof(path), dir, maps[i].name))
 			unlink(path);
 	unpin_links(dir);
+	mg_owner_remove(dir);
 }

@@ -47,6 +47,10 @@ enum mg_prog_id {
 /* Open flags. */
 #define MG_STATE_PROGS 0x1 /* also open the pinned programs */
 #define MG_STATE_LOCK  0x2 /* take the pin dir lock (commands that write) */
+/* The command reads and writes no interface, only prefixes and global
+ * settings, which mean the same in every network namespace: it may run
+ * from another than the state's (see owner.h). */
+#define MG_STATE_ANY_NETNS 0x4
 
 struct mg_state {
 	char dir[PATH_MAX];

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* owner.c - see owner.h. */
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include "log.h"
+#include "owner.h"
+#include "pin.h"
+
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71 /* Linux 5.14 */
+#endif
+
+/* This process's network namespace cookie: any socket's answers it. */
+static int netns_cookie(uint64_t *cookie)
+{
+	socklen_t len = sizeof(*cookie);
+	int fd, err = 0;
+
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, cookie, &len))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/* Calls fn(dir, name, cookie) for each record in dir; stops at the first
+ * nonzero return and returns it. */
+static int each_record(const char *dir,
+		       int (*fn)(const char *dir, const char *name, uint64_t cookie,
+				 void *arg),
+		       void *arg)
+{
+	const size_t plen = strlen(MG_PIN_OWNER_PREFIX);
+	struct dirent *de;
+	uint64_t cookie;
+	char *end;
+	DIR *d;
+	int r = 0;
+
+	d = opendir(dir);
+	if (!d)
+		return 0; /* no directory, no record */
+	while (!r && (de = readdir(d))) {
+		if (strncmp(de->d_name, MG_PIN_OWNER_PREFIX, plen))
+			continue;
+		errno = 0;
+		cookie = strtoull(de->d_name + plen, &end, 10);
+		if (errno || *end || end == de->d_name + plen)
+			continue; /* not ours: left alone */
+		r = fn(dir, de->d_name, cookie, arg);
+	}
+	closedir(d);
+	return r;
+}
+
+static int remove_one(const char *dir, const char *name, uint64_t cookie, void *arg)
+{
+	char path[PATH_MAX];
+
+	(void)cookie;
+	(void)arg;
+	if (!mg_pin_path(path, sizeof(path), dir, name))
+		rmdir(path);
+	return 0;
+}
+
+static int found(const char *dir, const char *name, uint64_t cookie, void *arg)
+{
+	(void)dir;
+	(void)name;
+	(void)cookie;
+	(void)arg;
+	return 1;
+}
+
+bool mg_owner_recorded(const char *dir)
+{
+	return each_record(dir, found, NULL) != 0;
+}
+
+void mg_owner_remove(const char *dir)
+{
+	each_record(dir, remove_one, NULL);
+}
+
+int mg_owner_record(const char *dir)
+{
+	char name[64], path[PATH_MAX];
+	uint64_t cookie;
+	int err;
+
+	mg_owner_remove(dir);
+	err = netns_cookie(&cookie);
+	if (err) {
+		/* A kernel before 5.14: the state goes unrecorded, as one
+		 * made before the record existed. */
+		mg_dbg("no network namespace cookie (%s): state not recorded as "
+		       "this namespace's", strerror(-err));
+		return 0;
+	}
+	snprintf(name, sizeof(name), MG_PIN_OWNER_PREFIX "%" PRIu64, cookie);
+	err = mg_pin_path(path, sizeof(path), dir, name);
+	if (err)
+		return err;
+	if (mkdir(path, 0700)) {
+		err = -errno;
+		mg_err("cannot create %s: %s", path, strerror(errno));
+	}
+	return err;
+}
+
+static int mismatch(const char *dir, const char *name, uint64_t cookie, void *arg)
+{
+	uint64_t here = *(const uint64_t *)arg;
+
+	(void)name;
+	if (cookie == here)
+		return 0;
+	mg_err("%s holds the state of another network namespace (netns cookie "
+	       "%" PRIu64 ", this one is %" PRIu64 "): run mtuguard in that "
+	       "namespace, or give this one a pin directory of its own "
+	       "(--pin-dir); if that namespace has been deleted, 'rm -r %s' "
+	       "removes what it left", dir, cookie, here, dir);
+	return -EXDEV;
+}
+
+int mg_owner_check(const char *dir)
+{
+	uint64_t here;
+
+	if (netns_cookie(&here))
+		return 0; /* no cookies, no records */
+	return each_record(dir, mismatch, &here);
+}
