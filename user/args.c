@@ -57,15 +57,30 @@ static const struct mg_opt *find_opt(const struct mg_opt *opts, const char *arg,
 	return NULL;
 }
 
+/* The bits (by index) of every option that sets what o sets. */
+static unsigned long long same_target(const struct mg_opt *opts,
+				      const struct mg_opt *o)
+{
+	unsigned long long bits = 0;
+	int i;
+
+	for (i = 0; opts[i].name; i++)
+		if (opts[i].value == o->value && opts[i].flag == o->flag)
+			bits |= 1ULL << i;
+	return bits;
+}
+
 int mg_opts_parse(const char *cmd, int argc, char **argv,
 		  const struct mg_opt *opts, char **pos, int *npos)
 {
+	unsigned long long seen = 0; /* by index in opts: no command has 64 */
 	int i, n = 0;
 
 	for (i = 0; i < argc; i++) {
 		const char *arg = argv[i], *eq;
 		const struct mg_opt *o;
 		size_t len;
+		int bit;
 
 		if (arg[0] != '-' || isdigit((unsigned char)arg[1])) {
 			pos[n++] = argv[i];
@@ -76,6 +91,13 @@ int mg_opts_parse(const char *cmd, int argc, char **argv,
 		o = find_opt(opts, arg, len);
 		if (!o)
 			return mg_usage("%s: unknown option '%s'", cmd, arg);
+		/* Twice is a typo or a wish for two (--iface a --iface b):
+		 * taking the last one silently would act on what was not
+		 * meant. */
+		bit = o - opts;
+		if (seen & (1ULL << bit))
+			return mg_usage("%s: option '%s' given twice", cmd, o->name);
+		seen |= same_target(opts, o); /* -f and --file are one */
 		if (o->flag) {
 			if (eq)
 				return mg_usage("%s: option '%.*s' takes no value",
