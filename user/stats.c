@@ -333,7 +333,9 @@ int mg_cmd_stats(const struct mg_ctx *ctx, int argc, char **argv)
 		err = prometheus(ctx, textfile, &st, &a);
 		goto out;
 	}
-	err = mg_state_open(&st, ctx->pin_dir, 0, -1);
+	/* --reset under the lock: two at once would both print the same
+	 * counts, then both clear them. */
+	err = mg_state_open(&st, ctx->pin_dir, do_reset ? MG_STATE_LOCK : 0, -1);
 	if (err)
 		goto out;
 	if (sec) {

@@ -273,5 +273,23 @@ else
 	fail "$T: stats --reset zeroes the interface rows" "not zero: $why"
 fi
 
+# --reset takes the pin dir lock (two at once would print the same counts
+# and both clear them): it waits for a holder, which touches a file just
+# before it lets go.  A plain stats does not wait.
+flock -x "$MTUG_PIN_DIR" -c "sleep 2; touch '$D/released'" &
+holder=$!
+sleep 0.5
+mtug "$R" stats >/dev/null
+plain=$([ -e "$D/released" ] && echo waited || echo "did not wait")
+mtug "$R" stats --reset >/dev/null
+reset=$([ -e "$D/released" ] && echo waited || echo "did not wait")
+wait "$holder"
+if [ "$plain" = "did not wait" ] && [ "$reset" = waited ]; then
+	pass "$T: stats --reset holds the pin dir lock, stats does not"
+else
+	fail "$T: stats --reset holds the pin dir lock, stats does not" \
+		"stats $plain, stats --reset $reset"
+fi
+
 mtug "$R" detach --all >/dev/null
 [ "$(fail_count)" -eq 0 ]
