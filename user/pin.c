@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* pin.c - see pin.h. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -29,18 +30,40 @@ int mg_pin_path(char *buf, size_t len, const char *dir, const char *name)
 	return 0;
 }
 
+/* Whether path has a "." or ".." component. */
+static bool has_dot_part(const char *path)
+{
+	const char *p = path;
+
+	while ((p = strchr(p, '/'))) {
+		p++;
+		if (p[0] == '.' && (p[1] == '/' || !p[1] ||
+				    (p[1] == '.' && (p[2] == '/' || !p[2]))))
+			return true;
+	}
+	return false;
+}
+
 int mg_pin_dir_check(const char *in, char *out, size_t len)
 {
-	size_t n = strlen(in);
+	size_t i, n = 0;
 
 	if (in[0] != '/')
 		return mg_usage("pin directory '%s' must be an absolute path", in);
-	while (n > 1 && in[n - 1] == '/')
-		n--;
+	/* One spelling per directory: the last detach removes the directory
+	 * by this name, which "X/." would defeat, and "a/../b" would hide
+	 * where the state really is. */
+	if (has_dot_part(in))
+		return mg_usage("pin directory '%s' must not contain '.' or '..' "
+				"components", in);
 	/* Leave room for the longest name we put below it. */
-	if (n + 64 >= len)
+	if (strlen(in) + 64 >= len)
 		return mg_usage("pin directory '%s' is too long", in);
-	memcpy(out, in, n);
+	for (i = 0; in[i]; i++) /* "//" is "/" */
+		if (in[i] != '/' || !n || out[n - 1] != '/')
+			out[n++] = in[i];
+	while (n > 1 && out[n - 1] == '/')
+		n--;
 	out[n] = '\0';
 	return 0;
 }
@@ -61,6 +84,21 @@ static int refuse_private(const char *dir, bool need_mount)
 	       dir, need_mount ? "is not on a bpffs" :
 				 "is on a bpffs private to this mount namespace");
 	return -EPERM;
+}
+
+/* Whether dir has no entry but "." and ".." (false if unreadable). */
+static bool dir_empty(const char *dir)
+{
+	struct dirent *de;
+	bool empty = true;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return false;
+	while (empty && (de = readdir(d)))
+		empty = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
+	closedir(d);
+	return empty;
 }
 
 /* Deepest existing ancestor of dir into anc. */
@@ -146,6 +184,12 @@ int mg_pin_dir_prepare(const char *dir, struct mg_pin_prep *prep)
 		}
 		if (is_bpffs(dir))
 			return mg_mntns_path_shared(dir) ? 0 : refuse_private(dir, false);
+		if (!dir_empty(dir)) {
+			mg_err("pin directory %s is not on a bpffs and not empty: a "
+			       "bpffs mounted there would hide what it holds; give a "
+			       "new or empty directory, or one on a bpffs", dir);
+			return -ENOTEMPTY;
+		}
 	} else {
 		existing_ancestor(dir, anc, sizeof(anc));
 		if (is_bpffs(anc)) {

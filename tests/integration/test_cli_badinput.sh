@@ -148,6 +148,8 @@ CASES=(
 	"2 detach eth0 --all"
 	"2 detach eth0 eth1"
 	"2 @NOPIN@ --pin-dir relative/dir status"
+	"2 @NOPIN@ --pin-dir /sys/fs/bpf/x/. status"
+	"2 @NOPIN@ --pin-dir /sys/fs/bpf/../bpf/x status"
 	"2 status --pin-dir"
 	# runtime failures: exit 1
 	"1 attach nosuch0"
@@ -267,6 +269,30 @@ if [ -z "$why" ]; then
 	pass "badinput: detach if<N> removes an interface whose device is gone"
 else
 	fail "badinput: detach if<N> removes an interface whose device is gone" "$why"
+fi
+
+# A pin dir that exists, is not on a bpffs and holds files is refused: a
+# bpffs mounted on it would hide them (--pin-dir /etc would hide /etc).
+# Run in the host's mount namespace (nsenter --net), where the CLI would
+# mount one; `ip netns exec`'s private one is refused for another reason.
+full=$MTUG_TMP/full
+mkdir -p "$full" && echo keep >"$full/keep"
+err=$(nsenter --net="/run/netns/$NS" "$MTUG_BIN" --pin-dir "$full" attach eth1 2>&1 >/dev/null)
+rc=$?
+if grep -q " $full " /proc/mounts; then
+	umount "$full"
+	why="a bpffs was mounted over it"
+elif [ "$rc" -ne 1 ] || [[ $err != *"not empty"* ]]; then
+	why="exit $rc, '$err'"
+elif [ "$(ls "$full")" != keep ] || [ "$(cat "$full/keep")" != keep ]; then
+	why="its content changed: $(ls "$full" | tr '\n' ' ')"
+else
+	why=""
+fi
+if [ -z "$why" ]; then
+	pass "badinput: a non-empty directory off bpffs is not mounted over"
+else
+	fail "badinput: a non-empty directory off bpffs is not mounted over" "$why"
 fi
 
 mtug "$NS" detach --all >/dev/null
