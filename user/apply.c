@@ -592,10 +592,7 @@ static int undo_one(const struct applier *a, const struct undo *u)
 			return mg_attach_xdp_mode(a->st, u->ifindex, &cfg, u->flag);
 		if (u->kind == U_EGRESS)
 			return mg_attach_egress(a->st, u->ifindex, &cfg, u->flag);
-		cfg.features = u->cfg.features;
-		cfg.ptb_mode = u->cfg.ptb_mode;
-		cfg.mtu = u->cfg.mtu;
-		return mg_attach_ingress_sync(a->st, u->ifindex, &cfg);
+		return mg_attach_settings_restore(a->st, u->ifindex, &cfg, &u->cfg);
 	case U_GLOBAL:
 		return mg_global_put(a->st, &u->g);
 	case U_PREFIX:

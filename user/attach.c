@@ -282,6 +282,18 @@ int mg_attach_ingress_sync(const struct mg_state *st, __u32 ifindex,
 	return tc_del(st, ifindex, cfg, true);
 }
 
+int mg_attach_settings_restore(const struct mg_state *st, __u32 ifindex,
+			       struct mtug_iface_cfg *cfg,
+			       const struct mtug_iface_cfg *old)
+{
+	cfg->features = old->features;
+	cfg->ptb_mode = old->ptb_mode;
+	cfg->mtu = old->mtu;
+	if (st->prog[MG_PROG_TC_INGRESS] < 0)
+		return mg_iface_put(st, ifindex, cfg, BPF_EXIST);
+	return mg_attach_ingress_sync(st, ifindex, cfg);
+}
+
 /* Attach with cfg's settings and slot: the entry first (write-ahead, see
  * above), then XDP, then the TC filters this interface needs. */
 static int attach_entry(const struct mg_state *st, __u32 ifindex, bool generic,

@@ -67,6 +67,16 @@ bool mg_attach_needs_ingress(const struct mtug_iface_cfg *cfg);
 int mg_attach_ingress_sync(const struct mg_state *st, __u32 ifindex,
 			   struct mtug_iface_cfg *cfg);
 
+/* Put an attached interface's settings (features, PTB mode, MTU) back to
+ * old's in cfg, its current entry, and sync the TC ingress filter to
+ * them; the attach bookkeeping in cfg stays as the steps since left it.
+ * Opened without the programs (enable, disable), a command cannot have
+ * added or removed a filter: then only the entry is written.  The undo
+ * of apply and of the per-interface commands. */
+int mg_attach_settings_restore(const struct mg_state *st, __u32 ifindex,
+			       struct mtug_iface_cfg *cfg,
+			       const struct mtug_iface_cfg *old);
+
 /* The TC filters of attach bits as words: "tc ingress+egress", "tc
  * egress", "tc ingress", "no tc". */
 const char *mg_attach_tc_str(__u32 attach);

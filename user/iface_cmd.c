@@ -14,10 +14,7 @@
 #include "cfg.h"
 #include "log.h"
 
-/* One interface's settings back to old, with the TC ingress filter they
- * need (added or removed again) when the programs are open; its attach
- * bookkeeping is kept as the steps since left it.  The same undo as
- * apply's. */
+/* One interface's settings back to old (mg_attach_settings_restore). */
 static int restore(const struct mg_state *st, __u32 ifindex,
 		   const struct mtug_iface_cfg *old)
 {
@@ -25,12 +22,7 @@ static int restore(const struct mg_state *st, __u32 ifindex,
 
 	if (mg_iface_get(st, ifindex, &cur))
 		return 0; /* detached meanwhile */
-	cur.features = old->features;
-	cur.ptb_mode = old->ptb_mode;
-	cur.mtu = old->mtu;
-	if (st->prog[MG_PROG_TC_INGRESS] >= 0)
-		return mg_attach_ingress_sync(st, ifindex, &cur);
-	return mg_iface_put(st, ifindex, &cur, BPF_EXIST);
+	return mg_attach_settings_restore(st, ifindex, &cur, old);
 }
 
 /* Undo the changes to list[0..n) (old[] as each was), last first. */
