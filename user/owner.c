@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,64 +34,51 @@ static int netns_cookie(uint64_t *cookie)
 	return err;
 }
 
-/* Calls fn(dir, name, cookie) for each record in dir; stops at the first
- * nonzero return and returns it. */
-static int each_record(const char *dir,
-		       int (*fn)(const char *dir, const char *name, uint64_t cookie,
-				 void *arg),
-		       void *arg)
+/* The first record in dir (name and cookie) whose cookie is not
+ * *except (any record when except is NULL); false if there is none. */
+static bool find_record(const char *dir, const uint64_t *except,
+			char name[NAME_MAX + 1], uint64_t *cookie)
 {
 	const size_t plen = strlen(MG_PIN_OWNER_PREFIX);
 	struct dirent *de;
-	uint64_t cookie;
+	bool found = false;
 	char *end;
 	DIR *d;
-	int r = 0;
 
 	d = opendir(dir);
 	if (!d)
-		return 0; /* no directory, no record */
-	while (!r && (de = readdir(d))) {
+		return false; /* no directory, no record */
+	while (!found && (de = readdir(d))) {
 		if (strncmp(de->d_name, MG_PIN_OWNER_PREFIX, plen))
 			continue;
 		errno = 0;
-		cookie = strtoull(de->d_name + plen, &end, 10);
+		*cookie = strtoull(de->d_name + plen, &end, 10);
 		if (errno || *end || end == de->d_name + plen)
 			continue; /* not ours: left alone */
-		r = fn(dir, de->d_name, cookie, arg);
+		found = !except || *cookie != *except;
+		if (found)
+			snprintf(name, NAME_MAX + 1, "%s", de->d_name);
 	}
 	closedir(d);
-	return r;
-}
-
-static int remove_one(const char *dir, const char *name, uint64_t cookie, void *arg)
-{
-	char path[PATH_MAX];
-
-	(void)cookie;
-	(void)arg;
-	if (!mg_pin_path(path, sizeof(path), dir, name))
-		rmdir(path);
-	return 0;
-}
-
-static int found(const char *dir, const char *name, uint64_t cookie, void *arg)
-{
-	(void)dir;
-	(void)name;
-	(void)cookie;
-	(void)arg;
-	return 1;
+	return found;
 }
 
 bool mg_owner_recorded(const char *dir)
 {
-	return each_record(dir, found, NULL) != 0;
+	char name[NAME_MAX + 1];
+	uint64_t cookie;
+
+	return find_record(dir, NULL, name, &cookie);
 }
 
 void mg_owner_remove(const char *dir)
 {
-	each_record(dir, remove_one, NULL);
+	char name[NAME_MAX + 1], path[PATH_MAX];
+	uint64_t cookie;
+
+	while (find_record(dir, NULL, name, &cookie) &&
+	       !mg_pin_path(path, sizeof(path), dir, name) && !rmdir(path))
+		;
 }
 
 int mg_owner_record(const char *dir)
@@ -119,26 +107,17 @@ int mg_owner_record(const char *dir)
 	return err;
 }
 
-static int mismatch(const char *dir, const char *name, uint64_t cookie, void *arg)
+int mg_owner_check(const char *dir)
 {
-	uint64_t here = *(const uint64_t *)arg;
+	char name[NAME_MAX + 1];
+	uint64_t here, cookie;
 
-	(void)name;
-	if (cookie == here)
-		return 0;
+	if (netns_cookie(&here) || !find_record(dir, &here, name, &cookie))
+		return 0; /* no cookies (so no records), or ours */
 	mg_err("%s holds the state of another network namespace (netns cookie "
 	       "%" PRIu64 ", this one is %" PRIu64 "): run mtuguard in that "
 	       "namespace, or give this one a pin directory of its own "
 	       "(--pin-dir); if that namespace has been deleted, 'rm -r %s' "
 	       "removes what it left", dir, cookie, here, dir);
 	return -EXDEV;
-}
-
-int mg_owner_check(const char *dir)
-{
-	uint64_t here;
-
-	if (netns_cookie(&here))
-		return 0; /* no cookies, no records */
-	return each_record(dir, mismatch, &here);
 }
