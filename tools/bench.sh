@@ -60,11 +60,11 @@ MTUG=$BUILD/mtuguard
 TOOLS=$BUILD/tools
 
 threaded=0 quick=0 rounds="" fwd_rounds="" seconds="" repeat="" do_pkt=1 do_fwd=1 out=""
-series=0
+series="" # run count of --ptb-series; empty: the whole bench
 while [ $# -gt 0 ]; do
 	case $1 in
 	--rounds|--seconds|--repeat|--out|--fwd-rounds|--ptb-series)
-		[ $# -ge 2 ] || { echo "bench.sh: $1 wants a value" >&2; exit 2; } ;;
+		[ $# -ge 2 ] && [ -n "$2" ] || { echo "bench.sh: $1 wants a value" >&2; exit 2; } ;;
 	esac
 	case $1 in
 	--quick) quick=1 ;;
@@ -76,13 +76,7 @@ while [ $# -gt 0 ]; do
 	--threaded) threaded=1 ;;
 	--out) out=$2; shift ;;
 	--fwd-rounds) fwd_rounds=$2; shift ;;
-	--ptb-series)
-		case $2 in
-		''|*[!0-9]*|0*)
-			echo "bench.sh: --ptb-series wants a run count of 1 or more, not '$2'" >&2
-			exit 2 ;;
-		esac
-		series=$2; shift ;;
+	--ptb-series) series=$2; shift ;;
 	-h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
 	esac
@@ -91,7 +85,8 @@ done
 # Counts are whole numbers of at least 1, the window a positive number of
 # seconds: anything else would surface minutes later as a tool's error, or
 # not at all (a zero count).
-for opt in "--rounds:$rounds" "--repeat:$repeat" "--fwd-rounds:$fwd_rounds"; do
+for opt in "--rounds:$rounds" "--repeat:$repeat" "--fwd-rounds:$fwd_rounds" \
+	"--ptb-series:$series"; do
 	v=${opt#*:}
 	[ -z "$v" ] || [[ $v =~ ^[1-9][0-9]*$ ]] && continue
 	echo "bench.sh: ${opt%%:*} wants a whole number of 1 or more, not '$v'" >&2
@@ -102,7 +97,7 @@ if [ -n "$seconds" ] && ! [[ $seconds =~ ^[0-9]*\.?[0-9]+$ && $seconds =~ [1-9] 
 	exit 2
 fi
 # The series runs the per-packet bench only: refuse what would be ignored.
-if [ "$series" -gt 0 ]; then
+if [ -n "$series" ]; then
 	for opt in "--no-pkt:$do_pkt:0" "--no-fwd:$do_fwd:0" "--threaded:$threaded:1" \
 		"--fwd-rounds:${fwd_rounds:+x}:x" "--seconds:${seconds:+x}:x"; do
 		IFS=: read -r name val given <<<"$opt"
@@ -114,7 +109,7 @@ if [ "$series" -gt 0 ]; then
 fi
 if [ -z "$out" ]; then
 	out=$BUILD/bench.json
-	[ "$series" -gt 0 ] && out=$BUILD/bench_ptb.json
+	[ -n "$series" ] && out=$BUILD/bench_ptb.json
 fi
 if [ "$quick" = 1 ]; then
 	: "${rounds:=1}" "${fwd_rounds:=1}" "${seconds:=0.2}" "${repeat:=1000}"
@@ -214,7 +209,7 @@ pkt_ns_up() {
 
 # ---- --ptb-series: the steered IPv4 PTB over N runs, nothing else -------------
 
-if [ "$series" -gt 0 ]; then
+if [ -n "$series" ]; then
 	echo
 	echo "== 576-byte IPv4 PTB steered: $series run(s) of the per-packet bench, 1 prefix, $repeat x $rounds round(s) each"
 	pkt_ns_up || exit 1
