@@ -36,7 +36,7 @@
 #include "maps.h" /* mtuguard's maps, for the comp_* programs */
 #include "pkt.h"  /* iface_cfg_get(), as the datapath looks an interface up */
 #include "csum.h" /* csum_region(), as the PTB path checks a message */
-#include "fib.h"  /* ttl_decrement(), as a steered frame is rewritten */
+#include "fib.h"  /* ttl_decrement(), fib_flags_v4(): as mtuguard steers */
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -274,8 +274,11 @@ int comp_csum_msg(struct xdp_md *ctx)
 }
 
 /* The lookup a steered PTB makes: the reversed flow of the bench's PTB
- * (client -> server, TCP 40000 -> 80), the outer length of the message. */
-static __always_inline int comp_fib_lookup(struct xdp_md *ctx, bool v4)
+ * (client -> server, TCP 40000 -> 80), the outer length of the message.
+ * direct: as mtuguard makes it for IPv4 (fib_flags_v4(): the main table
+ * straight while that is exact, the namespace's check included); else the
+ * full lookup, ip rules and all. */
+static __always_inline int comp_fib_lookup(struct xdp_md *ctx, bool v4, bool direct)
 {
 	struct bpf_fib_lookup fl = {};
 
@@ -294,20 +297,26 @@ static __always_inline int comp_fib_lookup(struct xdp_md *ctx, bool v4)
 		__builtin_memcpy(fl.ipv6_src, comp_v6[1], 16);
 		__builtin_memcpy(fl.ipv6_dst, comp_v6[0], 16);
 	}
-	return bpf_fib_lookup(ctx, &fl, sizeof(fl), 0) == BPF_FIB_LKUP_RET_SUCCESS
-		       ? XDP_PASS : XDP_DROP;
+	return bpf_fib_lookup(ctx, &fl, sizeof(fl), direct ? fib_flags_v4(ctx, true) : 0) ==
+			       BPF_FIB_LKUP_RET_SUCCESS ? XDP_PASS : XDP_DROP;
 }
 
 SEC("xdp")
 int comp_fib(struct xdp_md *ctx)
 {
-	return comp_fib_lookup(ctx, true);
+	return comp_fib_lookup(ctx, true, false);
+}
+
+SEC("xdp")
+int comp_fib_direct(struct xdp_md *ctx)
+{
+	return comp_fib_lookup(ctx, true, true);
 }
 
 SEC("xdp")
 int comp_fib6(struct xdp_md *ctx)
 {
-	return comp_fib_lookup(ctx, false);
+	return comp_fib_lookup(ctx, false, false);
 }
 
 SEC("xdp")
@@ -334,7 +343,8 @@ int comp_helper(struct xdp_md *ctx)
  * layout known in advance (no VLANs, no IP options, no IPv6): the ICMP
  * checksum over the whole message (csum_region, the fastest form found),
  * the quote's source against the outer destination, the MTU floor,
- * bpf_fib_lookup on the reversed quoted 5-tuple, the TTL and MAC rewrite,
+ * bpf_fib_lookup on the reversed quoted 5-tuple (the direct way where it
+ * is exact, as mtuguard does: fib_flags_v4()), the TTL and MAC rewrite,
  * bpf_redirect.  Two programs run it, behind xdp_wrap (they rewrite the
  * frame), against xdp_wrap + xdp_empty:
  *   comp_ptb_min    nothing else: no configuration, no counters;
@@ -398,7 +408,8 @@ static __always_inline int ptb_min_body(struct xdp_md *ctx, bool books)
 	fl->tot_len = len;
 	fl->ipv4_src = q->daddr;
 	fl->ipv4_dst = q->saddr;
-	if (bpf_fib_lookup(ctx, fl, sizeof(*fl), 0) != BPF_FIB_LKUP_RET_SUCCESS)
+	if (bpf_fib_lookup(ctx, fl, sizeof(*fl), fib_flags_v4(ctx, true)) !=
+	    BPF_FIB_LKUP_RET_SUCCESS)
 		return XDP_PASS;
 	/* packet pointers are void after a helper that may change the frame */
 	data = (void *)(long)ctx->data;

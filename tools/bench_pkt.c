@@ -872,7 +872,9 @@ int main(int argc, char **argv)
 	add_comp("csum512", "bpf_csum_diff, 512 B", bb->progs.comp_csum512, false);
 	add_comp("csum_msg", "ICMP checksum check as the PTB path does it, 556 B (BPF loads)",
 		 bb->progs.comp_csum_msg, false);
-	add_comp("fib", "bpf_fib_lookup (IPv4, success)", bb->progs.comp_fib, false);
+	add_comp("fib", "bpf_fib_lookup (IPv4, success; full: ip rules)", bb->progs.comp_fib, false);
+	add_comp("fib_direct", "bpf_fib_lookup (IPv4, success; direct, as mtuguard makes it here)",
+		 bb->progs.comp_fib_direct, false);
 	add_comp("fib6", "bpf_fib_lookup (IPv6, success)", bb->progs.comp_fib6, false);
 	add_comp("redirect", "bpf_redirect (verdict only)", bb->progs.comp_redirect, false);
 	add_comp("helper", "helper call that does nothing (bpf_get_numa_node_id)",

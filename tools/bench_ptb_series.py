@@ -11,7 +11,8 @@ side by side, each run's figures measured together:
   ptb_books   the same with the bookkeeping the design requires
   mtuguard    mtuguard_xdp on the same frame (class ptb_steer)
 
-and, for reference, bpf_fib_lookup alone.  Usage:
+and, for reference, bpf_fib_lookup alone, both ways (full, and direct as
+mtuguard makes it in the bench's namespace).  Usage:
 
   bench_ptb_series.py OUT.json RUN.json...
 
@@ -28,7 +29,8 @@ ROWS = [
     ("ptb_min", "the prescribed work alone"),
     ("ptb_books", "the same with the design's bookkeeping"),
     ("mtuguard", "`mtuguard_xdp`"),
-    ("fib", "`bpf_fib_lookup` alone"),
+    ("fib", "`bpf_fib_lookup` alone, full (ip rules)"),
+    ("fib_direct", "`bpf_fib_lookup` alone, direct (as mtuguard makes it here)"),
 ]
 
 
@@ -41,7 +43,7 @@ def run_figures(path):
     cls = next((k for k in (cfg or {}).get("classes", []) if k["key"] == "ptb_steer"),
                None)
     fig = {"ptb_min": comps.get("ptb_min"), "ptb_books": comps.get("ptb_books"),
-           "fib": comps.get("fib"),
+           "fib": comps.get("fib"), "fib_direct": comps.get("fib_direct"),
            "mtuguard": cls["overhead_ns"] if cls and cls.get("path_ok") else None}
     missing = [k for k, v in fig.items() if v is None]
     if missing:

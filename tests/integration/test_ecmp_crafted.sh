@@ -59,6 +59,7 @@ VIP4=10.200.0.1 VIP6=fd00:200::1
 CLI4=10.1.0.2 HOP4=10.1.0.3 RTR4=10.1.0.1
 CLI6=fd00:1::2 HOP6=fd00:1::3 RTR6=fd00:1::1
 PTBGEN="python3 $MTUG_ROOT/tools/ptbgen.py"
+NH4="" NH6=""        # the VIP's multipath nexthops (setup)
 
 CLI=$(ns_new cli) || exit 1
 RTR=$(ns_new rtr) || exit 1
@@ -97,7 +98,7 @@ setup_lan() {
 }
 
 setup() {
-	local i nh4="" nh6=""
+	local i
 	if [ "$ONE_ARMED" = 1 ]; then
 		setup_lan || return 1
 	else
@@ -119,8 +120,8 @@ setup() {
 		if [ "$ONE_ARMED" = 1 ]; then
 			ecmp_backend "${BE[$i]}" "10.1.0.$((10 + i))/24" "fd00:1::$((10 + i))/64" \
 				$RTR4 $RTR6 $VIP4 $VIP6 || return 1
-			nh4="$nh4 nexthop via 10.1.0.$((10 + i)) dev rc"
-			nh6="$nh6 nexthop via fd00:1::$((10 + i)) dev rc"
+			NH4="$NH4 nexthop via 10.1.0.$((10 + i)) dev rc"
+			NH6="$NH6 nexthop via fd00:1::$((10 + i)) dev rc"
 			continue
 		fi
 		veth_new "$RTR" "b$i" "${BE[$i]}" eth0 || return 1
@@ -131,13 +132,13 @@ setup() {
 			"10.2.$i.1" "fd00:2:$i::1" $VIP4 $VIP6 || return 1
 		# NAPI on the redirect target (see the header).
 		nsx "${BE[$i]}" ethtool -K eth0 gro on >/dev/null || return 1
-		nh4="$nh4 nexthop via 10.2.$i.2 dev b$i"
-		nh6="$nh6 nexthop via fd00:2:$i::2 dev b$i"
+		NH4="$NH4 nexthop via 10.2.$i.2 dev b$i"
+		NH6="$NH6 nexthop via fd00:2:$i::2 dev b$i"
 	done
 	# shellcheck disable=SC2086
-	ip -n "$RTR" route add $VIP4/32 $nh4 || return 1
+	ip -n "$RTR" route add $VIP4/32 $NH4 || return 1
 	# shellcheck disable=SC2086
-	ip -n "$RTR" -6 route add $VIP6/128 $nh6 || return 1
+	ip -n "$RTR" -6 route add $VIP6/128 $NH6 || return 1
 
 	for i in $(seq 1 $NB); do
 		bg "${BE[$i]}" "$MTUG_TMP/be$i.sniff" $PTBGEN sniff --iface eth0 \
@@ -324,6 +325,56 @@ done
 # ingress finishes with bpf_redirect_neigh, which resolves the neighbour.
 for fam in 4 6; do
 	fib_case "$fam" _neigh_unresolved flush
+done
+
+# ---- the kernel's routing policy, not only its main table ---------------------
+#
+# mtuguard looks IPv4 up in the main table straight (BPF_FIB_LOOKUP_DIRECT)
+# only while that is what the kernel's full lookup does too: the namespace
+# has never had an ip rule of its own and has no "default" table (253)
+# (bpf/fib.h).  Each variant of this test breaks one of the two, in rtr,
+# which had neither so far; the other variant's condition holds still, so
+# each check is tested alone (both are one-way: a namespace keeps its
+# default table and its custom-rules mark for good).  IPv6 always takes the
+# full lookup; the ip rule variant runs for it all the same.
+#   crafted:   the VIP's route only in table "default", which the kernel
+#              tries after a miss in main (IPv4 only: IPv6 has no rule
+#              for that table).
+#   one-armed: an ip rule: the client's traffic takes table 100, whose
+#              route to the VIP has the first backend only.  The SYNs follow
+#              it, so their PTBs must too.
+policy_routes() { # ACTION FAM: add/del the policy variant's routes
+	local act=$1 fam=$2 vip cli first
+	if [ "$fam" = 4 ]; then vip=$VIP4/32 cli=$CLI4; else vip=$VIP6/128 cli=$CLI6; fi
+	if [ "$ONE_ARMED" = 1 ]; then
+		if [ "$fam" = 4 ]; then first="via 10.1.0.11 dev rc"; else first="via fd00:1::11 dev rc"; fi
+		ip -n "$RTR" -"$fam" rule "$act" from "$cli" lookup 100 pref 100 &&
+		# shellcheck disable=SC2086
+		ip -n "$RTR" -"$fam" route "$act" "$vip" table 100 $first
+	else
+		local nh
+		if [ "$fam" = 4 ]; then nh=$NH4; else nh=$NH6; fi
+		# shellcheck disable=SC2086
+		if [ "$act" = add ]; then
+			ip -n "$RTR" -"$fam" route del "$vip" &&
+			ip -n "$RTR" -"$fam" route add "$vip" table default $nh
+		else
+			ip -n "$RTR" -"$fam" route del "$vip" table default &&
+			ip -n "$RTR" -"$fam" route add "$vip" $nh
+		fi
+	fi
+}
+if [ "$ONE_ARMED" = 1 ]; then policy=_ip_rule; else policy=_route_in_default_table; fi
+for fam in 4 6; do
+	[ "$ONE_ARMED" = 0 ] && [ "$fam" = 6 ] && continue
+	if policy_routes add "$fam"; then
+		log "rtr routing policy (v$fam$policy): $(ip -n "$RTR" -"$fam" rule show | tr '\n' ';')"
+		fib_case "$fam" "$policy"
+		policy_routes del "$fam" ||
+			fail "${T}_v${fam}_policy_restore" "could not undo the $policy routes"
+	else
+		fail "${T}_v${fam}_ptb_follows_flow_with_mtuguard$policy" "could not set up the routes"
+	fi
 done
 
 # ---- invalid PTBs are never steered -------------------------------------------
