@@ -104,6 +104,7 @@ static __always_inline __u32 fib_flags_v4(void *ctx, bool is_xdp)
 	struct net *net;
 
 	if (!bpf_ksym_exists(bpf_cast_to_kern_ctx) ||
+	    !bpf_core_field_exists(possible_net_t, net) ||
 	    !bpf_core_field_exists(struct netns_ipv4, fib_has_custom_rules) ||
 	    !bpf_core_field_exists(struct netns_ipv4, fib_default))
 		return 0;
