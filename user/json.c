@@ -11,12 +11,57 @@ void mg_json_init(struct mg_json *j, FILE *f)
 	j->has_items[0] = false;
 }
 
+/* Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF), or 0.  Reads no further
+ * than the first byte that is not a continuation byte (the NUL included). */
+static int utf8_len(const unsigned char *p)
+{
+	__u32 cp;
+	int n;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2, cp = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3, cp = p[0] & 0x0f;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4, cp = p[0] & 0x07;
+	else
+		return 0;
+	for (int i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return n;
+}
+
+/* JSON text must be Unicode, and strings here can hold any bytes (Linux
+ * allows any byte but '/', ':', whitespace and NUL in an interface name).
+ * A byte outside well-formed UTF-8 is written as the code point of the same
+ * number (\u00XX): the document stays valid, and two names that differ
+ * still differ. */
 static void put_string(FILE *f, const char *s)
 {
 	const unsigned char *p;
 
 	fputc('"', f);
 	for (p = (const unsigned char *)s; *p; p++) {
+		if (*p >= 0x80) {
+			int n = utf8_len(p);
+
+			if (!n) {
+				fprintf(f, "\\u%04x", *p);
+				continue;
+			}
+			fwrite(p, 1, n, f);
+			p += n - 1;
+			continue;
+		}
 		switch (*p) {
 		case '"':  fputs("\\\"", f); break;
 		case '\\': fputs("\\\\", f); break;

@@ -157,7 +157,8 @@ else
 	fail "bench_smoke_paths" "${problems:-no verdict in the JSON}"
 fi
 
-# --ptb-series: two runs, the three PTB figures of each, side by side.
+# --ptb-series: two runs, the PTB figures of each (three programs, two
+# lookups), side by side.
 # And the aggregator refuses a run whose own checks failed, or one without
 # a figure (here: the main run's per-packet JSON, doctored).
 series=$MTUG_TMP/bench_ptb.json
@@ -173,7 +174,7 @@ d = json.load(open(series))
 if len(d.get("runs", [])) != 2:
     errs.append("%d runs in the series, not 2" % len(d.get("runs", [])))
 keys = [r.get("key") for r in d.get("rows", [])]
-if keys != ["ptb_min", "ptb_books", "mtuguard", "fib"]:
+if keys != ["ptb_min", "ptb_books", "mtuguard", "fib", "fib_direct"]:
     errs.append("rows %s" % keys)
 for r in d.get("runs", []):
     if not all(isinstance(r.get(k), (int, float)) for k in keys):

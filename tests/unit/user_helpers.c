@@ -7,10 +7,12 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "../../user/args.h"
+#include "../../user/json.h"
 #include "../../user/prefix.h"
 #include "harness.h"
 
@@ -127,6 +129,54 @@ static bool u32_case(const struct u32_case *c, char *why, size_t n)
 	return true;
 }
 
+/* mg_json_str(): what a string becomes in the JSON text.  Interface names
+ * can hold any byte but '/', ':', whitespace and NUL. */
+struct json_case {
+	const char *name;
+	const char *in;
+	const char *out; /* the JSON text, quotes included */
+};
+
+static const struct json_case json_cases[] = {
+	{ "ascii",          "eth0",              "\"eth0\"" },
+	{ "escapes",        "a\"b\\c\n\x01",      "\"a\\\"b\\\\c\\n\\u0001\"" },
+	{ "utf8_2byte",     "caf\xc3\xa9",         "\"caf\xc3\xa9\"" },
+	{ "utf8_3byte",     "\xe2\x82\xac" "0",    "\"\xe2\x82\xac" "0\"" },
+	{ "utf8_4byte",     "\xf0\x9f\x90\xa7",     "\"\xf0\x9f\x90\xa7\"" },
+	{ "lone_byte",      "eth\xff",           "\"eth\\u00ff\"" },
+	{ "lone_cont",      "\x80x",             "\"\\u0080x\"" },
+	{ "truncated",      "a\xc3",             "\"a\\u00c3\"" },
+	{ "truncated_3",    "\xe2\x82",          "\"\\u00e2\\u0082\"" },
+	{ "overlong",       "\xc0\xaf",          "\"\\u00c0\\u00af\"" },
+	{ "overlong_3",     "\xe0\x80\xaf",      "\"\\u00e0\\u0080\\u00af\"" },
+	{ "surrogate",      "\xed\xa0\x80",      "\"\\u00ed\\u00a0\\u0080\"" },
+	{ "above_10ffff",   "\xf4\x90\x80\x80",  "\"\\u00f4\\u0090\\u0080\\u0080\"" },
+	{ "latin1_name",    "v\xe9th0",          "\"v\\u00e9th0\"" },
+};
+
+static bool json_case(const struct json_case *c, char *why, size_t n)
+{
+	struct mg_json j;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	bool ok;
+
+	if (!f) {
+		snprintf(why, n, "open_memstream failed");
+		return false;
+	}
+	mg_json_init(&j, f);
+	mg_json_str(&j, NULL, c->in);
+	fclose(f);
+	/* a top-level value ends with a newline */
+	ok = len == strlen(c->out) + 1 && !strncmp(buf, c->out, len - 1) && buf[len - 1] == '\n';
+	if (!ok)
+		snprintf(why, n, "wrote %.*s, expected %s", (int)len, buf, c->out);
+	free(buf);
+	return ok;
+}
+
 void user_tests_run(const char *filter, int *pass, int *fail)
 {
 	char name[128], why[256];
@@ -146,6 +196,14 @@ void user_tests_run(const char *filter, int *pass, int *fail)
 		why[0] = '\0';
 		ok = u32_case(c, why, sizeof(why));
 		snprintf(name, sizeof(name), "user/parse_u32(\"%s\",%u-%u)", c->in, c->min, c->max);
+		report_plain(name, ok, why, filter, pass, fail);
+	}
+	for (size_t i = 0; i < sizeof(json_cases) / sizeof(json_cases[0]); i++) {
+		bool ok;
+
+		why[0] = '\0';
+		ok = json_case(&json_cases[i], why, sizeof(why));
+		snprintf(name, sizeof(name), "user/json_str(%s)", json_cases[i].name);
 		report_plain(name, ok, why, filter, pass, fail);
 	}
 	{
