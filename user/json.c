@@ -11,10 +11,7 @@ void mg_json_init(struct mg_json *j, FILE *f)
 	j->has_items[0] = false;
 }
 
-/* Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong
- * forms, no surrogates, nothing above U+10FFFF), or 0.  Reads no further
- * than the first byte that is not a continuation byte (the NUL included). */
-static int utf8_len(const unsigned char *p)
+int mg_utf8_len(const unsigned char *p)
 {
 	__u32 cp;
 	int n;
@@ -52,7 +49,7 @@ static void put_string(FILE *f, const char *s)
 	fputc('"', f);
 	for (p = (const unsigned char *)s; *p; p++) {
 		if (*p >= 0x80) {
-			int n = utf8_len(p);
+			int n = mg_utf8_len(p);
 
 			if (!n) {
 				fprintf(f, "\\u%04x", *p);

@@ -34,4 +34,11 @@ void mg_json_null(struct mg_json *j, const char *key);
 /* A number, or null when v is 0 (for "unset" settings). */
 void mg_json_u64_or_null(struct mg_json *j, const char *key, __u64 v);
 
+/* Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF), or 0.  Reads no further
+ * than the first byte that is not a continuation byte (the NUL included).
+ * mg_json_str() and the Prometheus labels write a byte outside one as the
+ * code point of the same number. */
+int mg_utf8_len(const unsigned char *p);
+
 #endif /* MG_JSON_H */

@@ -11,6 +11,7 @@
 #include "cfg.h"
 #include "config.h"
 #include "iface.h"
+#include "json.h"
 #include "log.h"
 #include "prom.h"
 
@@ -55,12 +56,27 @@ static void family(FILE *f, const char *name, const char *type, const char *help
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-/* A label value: backslash, double quote and newline escaped. */
+/* A label value: backslash, double quote and newline escaped.  The format
+ * wants UTF-8 and has no numeric escape: a byte of an interface name that
+ * is not part of valid UTF-8 is written as the character of the same number
+ * (0xff as U+00FF, what --json writes as \u00ff). */
 static void label(FILE *f, const char *key, const char *v, bool first)
 {
 	fprintf(f, "%s%s=\"", first ? "" : ",", key);
 	for (; *v; v++) {
-		if (*v == '\\' || *v == '"')
+		unsigned char b = *v;
+
+		if (b >= 0x80) {
+			int n = mg_utf8_len((const unsigned char *)v);
+
+			if (n) {
+				fwrite(v, 1, n, f);
+				v += n - 1;
+			} else {
+				fputc(0xc0 | b >> 6, f);
+				fputc(0x80 | (b & 0x3f), f);
+			}
+		} else if (*v == '\\' || *v == '"')
 			fprintf(f, "\\%c", *v);
 		else if (*v == '\n')
 			fputs("\\n", f);
