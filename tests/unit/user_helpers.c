@@ -177,35 +177,32 @@ static bool json_case(const struct json_case *c, char *why, size_t n)
 	return ok;
 }
 
+/* Run one table row through its check and report it under the name the
+ * format gives. */
+#define RUN_ROW(check, row, ...)                                        \
+	do {                                                            \
+		bool ok_;                                               \
+									\
+		why[0] = '\0';                                          \
+		ok_ = check(row, why, sizeof(why));                     \
+		snprintf(name, sizeof(name), __VA_ARGS__);              \
+		report_plain(name, ok_, why, filter, pass, fail);       \
+	} while (0)
+
+#define ROWS(table) (sizeof(table) / sizeof((table)[0]))
+
 void user_tests_run(const char *filter, int *pass, int *fail)
 {
 	char name[128], why[256];
 
-	for (size_t i = 0; i < sizeof(prefix_cases) / sizeof(prefix_cases[0]); i++) {
-		bool ok;
-
-		why[0] = '\0';
-		ok = prefix_case(&prefix_cases[i], why, sizeof(why));
-		snprintf(name, sizeof(name), "user/prefix_parse(\"%s\")", prefix_cases[i].in);
-		report_plain(name, ok, why, filter, pass, fail);
-	}
-	for (size_t i = 0; i < sizeof(u32_cases) / sizeof(u32_cases[0]); i++) {
-		const struct u32_case *c = &u32_cases[i];
-		bool ok;
-
-		why[0] = '\0';
-		ok = u32_case(c, why, sizeof(why));
-		snprintf(name, sizeof(name), "user/parse_u32(\"%s\",%u-%u)", c->in, c->min, c->max);
-		report_plain(name, ok, why, filter, pass, fail);
-	}
-	for (size_t i = 0; i < sizeof(json_cases) / sizeof(json_cases[0]); i++) {
-		bool ok;
-
-		why[0] = '\0';
-		ok = json_case(&json_cases[i], why, sizeof(why));
-		snprintf(name, sizeof(name), "user/json_str(%s)", json_cases[i].name);
-		report_plain(name, ok, why, filter, pass, fail);
-	}
+	for (size_t i = 0; i < ROWS(prefix_cases); i++)
+		RUN_ROW(prefix_case, &prefix_cases[i], "user/prefix_parse(\"%s\")",
+			prefix_cases[i].in);
+	for (size_t i = 0; i < ROWS(u32_cases); i++)
+		RUN_ROW(u32_case, &u32_cases[i], "user/parse_u32(\"%s\",%u-%u)",
+			u32_cases[i].in, u32_cases[i].min, u32_cases[i].max);
+	for (size_t i = 0; i < ROWS(json_cases); i++)
+		RUN_ROW(json_case, &json_cases[i], "user/json_str(%s)", json_cases[i].name);
 	{
 		bool ok = mg_prefix_mtu_min(AF_INET) == 68 && mg_prefix_mtu_min(AF_INET6) == 1280;
 
