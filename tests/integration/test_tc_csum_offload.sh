@@ -72,8 +72,12 @@ setup() {
 		10.0.3.2 "$PORT" "$MTUG_TMP/www"
 	bg "$SRV" "$MTUG_TMP/httpd6.log" python3 "$MTUG_ROOT/tests/integration/httpd.py" \
 		fd00:3::2 "$PORT" "$MTUG_TMP/www"
-	wait_until 5 nsx "$CLI" curl -sf --max-time 1 -o /dev/null "http://10.0.3.2:$PORT/blob" || return 1
-	wait_until 5 nsx "$CLI" curl -sf --max-time 1 -o /dev/null "http://[fd00:3::2]:$PORT/blob" || return 1
+	# 10 s: a loaded machine (make test beside a build) took more than 5
+	# once to get the first answer through.
+	wait_until 10 nsx "$CLI" curl -sf --max-time 1 -o /dev/null "http://10.0.3.2:$PORT/blob" ||
+		{ echo "# no answer from the IPv4 server in 10 s"; cat "$MTUG_TMP/httpd4.log"; return 1; }
+	wait_until 10 nsx "$CLI" curl -sf --max-time 1 -o /dev/null "http://[fd00:3::2]:$PORT/blob" ||
+		{ echo "# no answer from the IPv6 server in 10 s"; cat "$MTUG_TMP/httpd6.log"; return 1; }
 }
 
 diag() {
