@@ -80,8 +80,8 @@ extern void *bpf_cast_to_kern_ctx(void *obj) __ksym __weak;
  * Without flags the helper computes the namespace's uid for the rules and
  * goes through fib_lookup(), which takes the RCU read lock again; with
  * BPF_FIB_LOOKUP_DIRECT it looks the route up in the main table straight.
- * Those calls are 13-17 ns of a steered PTB here (make bench: every
- * return pays the SRSO mitigation).  The two agree when fib_lookup()
+ * Those calls are 10-20 ns of a steered PTB here (alternating builds,
+ * make bench: every return pays the SRSO mitigation).  The two agree when fib_lookup()
  * itself goes to the main table alone, which it does (ip_fib.h) while the
  * namespace has never had an ip rule of its own (fib_has_custom_rules:
  * set by the first one and never cleared; until then the local table is

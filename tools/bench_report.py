@@ -341,7 +341,7 @@ def main():
         # runs together.  ptb_books: the same plus the bookkeeping the
         # design requires (interface settings, floor, counters).
         # IPv4's lookup is the one mtuguard makes in the bench's namespace
-        # (no ip rules): the direct one, when the run measured it.
+        # (no ip rules): the direct one.
         def ptb_target(fam, value, text, off_key, fib_key, fib_label, msg, minimal, books):
             fib = c(fib_key)
             fl, ft = floor_sum([("PTB validated, mode off", mid(off_key)
@@ -352,11 +352,9 @@ def main():
                 (fib_label, fib) if fib is not None else None, books)
 
         a_, b_ = mid("ptb_steer"), mid("ptb_steer_short")
-        direct = c("fib_direct") is not None
         ptb_target("IPv4", max(a_, b_),
                    "%+.0f ns (576-byte ICMP), %+.0f ns (56-byte)" % (a_, b_),
-                   "ptb_off", "fib_direct" if direct else "fib",
-                   "bpf_fib_lookup, direct" if direct else "bpf_fib_lookup",
+                   "ptb_off", "fib_direct", "bpf_fib_lookup, direct",
                    "576-byte ICMP", c("ptb_min"), c("ptb_books"))
         if "ptb6_steer" in byk:
             v = mid("ptb6_steer")

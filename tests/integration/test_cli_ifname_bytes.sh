@@ -31,9 +31,10 @@ if ! out=$(mtug "$NS" attach "$A" 2>&1) || ! out=$(mtug "$NS" attach "$B" 2>&1);
 	exit 1
 fi
 
-# check NAME KIND: the command's stdout ($MTUG_TMP/out) against KIND.
+# check KIND: the command's stdout ($MTUG_TMP/out), a json document with
+# an "interfaces" list or Prometheus text ("prom").
 check() {
-	python3 - "$MTUG_TMP/out" "$2" <<'PY'
+	python3 - "$MTUG_TMP/out" "$1" <<'PY'
 import json, sys
 path, kind = sys.argv[1:]
 raw = open(path, "rb").read()
@@ -42,11 +43,9 @@ try:
 except UnicodeDecodeError as e:
     sys.exit("not UTF-8: %s" % e)
 want = {"v\u00ff0", "v\u00e9x"}
-if kind == "status":
+if kind == "json":
     names = {i["name"] for i in json.loads(text)["interfaces"]}
-elif kind == "stats":
-    names = {i["name"] for i in json.loads(text)["interfaces"]}
-elif kind == "prom":
+else:
     names = {l.split('interface="', 1)[1].split('"', 1)[0]
              for l in text.splitlines() if 'interface="' in l}
 if names != want:
@@ -54,12 +53,12 @@ if names != want:
 PY
 }
 
-for c in "status --json:status" "stats --json:stats" "stats --prometheus:prom"; do
+for c in "status --json:json" "stats --json:json" "stats --prometheus:prom"; do
 	cmd=${c%%:*} kind=${c##*:}
 	# shellcheck disable=SC2086 # the command line is split on purpose
 	if ! mtug "$NS" $cmd >"$MTUG_TMP/out" 2>"$MTUG_TMP/err"; then
 		fail "ifname_bytes: $cmd" "exit status: $(head -n 1 "$MTUG_TMP/err")"
-	elif why=$(check "$cmd" "$kind" 2>&1); then
+	elif why=$(check "$kind" 2>&1); then
 		pass "ifname_bytes: $cmd"
 	else
 		fail "ifname_bytes: $cmd" "$why"

@@ -59,7 +59,7 @@ VIP4=10.200.0.1 VIP6=fd00:200::1
 CLI4=10.1.0.2 HOP4=10.1.0.3 RTR4=10.1.0.1
 CLI6=fd00:1::2 HOP6=fd00:1::3 RTR6=fd00:1::1
 PTBGEN="python3 $MTUG_ROOT/tools/ptbgen.py"
-NH4="" NH6=""        # the VIP's multipath nexthops (setup)
+NH4=""               # the VIP's IPv4 multipath nexthops (setup)
 
 CLI=$(ns_new cli) || exit 1
 RTR=$(ns_new rtr) || exit 1
@@ -98,7 +98,7 @@ setup_lan() {
 }
 
 setup() {
-	local i
+	local i nh6=""
 	if [ "$ONE_ARMED" = 1 ]; then
 		setup_lan || return 1
 	else
@@ -121,7 +121,7 @@ setup() {
 			ecmp_backend "${BE[$i]}" "10.1.0.$((10 + i))/24" "fd00:1::$((10 + i))/64" \
 				$RTR4 $RTR6 $VIP4 $VIP6 || return 1
 			NH4="$NH4 nexthop via 10.1.0.$((10 + i)) dev rc"
-			NH6="$NH6 nexthop via fd00:1::$((10 + i)) dev rc"
+			nh6="$nh6 nexthop via fd00:1::$((10 + i)) dev rc"
 			continue
 		fi
 		veth_new "$RTR" "b$i" "${BE[$i]}" eth0 || return 1
@@ -133,12 +133,12 @@ setup() {
 		# NAPI on the redirect target (see the header).
 		nsx "${BE[$i]}" ethtool -K eth0 gro on >/dev/null || return 1
 		NH4="$NH4 nexthop via 10.2.$i.2 dev b$i"
-		NH6="$NH6 nexthop via fd00:2:$i::2 dev b$i"
+		nh6="$nh6 nexthop via fd00:2:$i::2 dev b$i"
 	done
 	# shellcheck disable=SC2086
 	ip -n "$RTR" route add $VIP4/32 $NH4 || return 1
 	# shellcheck disable=SC2086
-	ip -n "$RTR" -6 route add $VIP6/128 $NH6 || return 1
+	ip -n "$RTR" -6 route add $VIP6/128 $nh6 || return 1
 
 	for i in $(seq 1 $NB); do
 		bg "${BE[$i]}" "$MTUG_TMP/be$i.sniff" $PTBGEN sniff --iface eth0 \
@@ -352,15 +352,14 @@ policy_routes() { # ACTION FAM: add/del the policy variant's routes
 		# shellcheck disable=SC2086
 		ip -n "$RTR" -"$fam" route "$act" "$vip" table 100 $first
 	else
-		local nh
-		if [ "$fam" = 4 ]; then nh=$NH4; else nh=$NH6; fi
+		# IPv4 only (see above)
 		# shellcheck disable=SC2086
 		if [ "$act" = add ]; then
-			ip -n "$RTR" -"$fam" route del "$vip" &&
-			ip -n "$RTR" -"$fam" route add "$vip" table default $nh
+			ip -n "$RTR" route del "$vip" &&
+			ip -n "$RTR" route add "$vip" table default $NH4
 		else
-			ip -n "$RTR" -"$fam" route del "$vip" table default &&
-			ip -n "$RTR" -"$fam" route add "$vip" $nh
+			ip -n "$RTR" route del "$vip" table default &&
+			ip -n "$RTR" route add "$vip" $NH4
 		fi
 	fi
 }
