@@ -23,6 +23,19 @@ static __always_inline int act_drop(bool is_xdp)
 	return is_xdp ? XDP_DROP : TC_ACT_SHOT;
 }
 
+/* The context's packet pointers, for either hook: the one place that
+ * knows where each context keeps them. */
+static __always_inline void ctx_data(void *ctx, bool is_xdp, void **data, void **data_end)
+{
+	if (is_xdp) {
+		*data = (void *)(long)((struct xdp_md *)ctx)->data;
+		*data_end = (void *)(long)((struct xdp_md *)ctx)->data_end;
+	} else {
+		*data = (void *)(long)((struct __sk_buff *)ctx)->data;
+		*data_end = (void *)(long)((struct __sk_buff *)ctx)->data_end;
+	}
+}
+
 /* XDP tells TC ingress "this one is yours" through 4 bytes of metadata in
  * front of the frame: XDP cannot resolve a neighbour, TC can
  * (bpf_redirect_neigh).  The magic keeps foreign metadata from matching. */

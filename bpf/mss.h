@@ -9,110 +9,145 @@
 #ifndef MTUG_MSS_H
 #define MTUG_MSS_H
 
+#include "act.h"
 #include "pkt.h"
 #include "csum.h"
 
 #define TCP_FLAG_SYN 0x02
 #define TCP_FLAG_RST 0x04
 
-enum mss_find {
-	MSS_MISSING   = -1, /* walked to the end or to EOL: no MSS option */
-	MSS_MALFORMED = -2, /* option length < 2 or past the header */
-	MSS_BAD_LEN   = -3, /* an MSS option whose length is not 4 */
-};
+/* Largest L4 offset the parser can produce (QinQ + IPv6 + four extension
+ * headers of the maximum 2048 bytes), rounded up to a mask. */
+#define MTUG_L4_OFF_MASK 0x3fff
 
-/* Walk the TCP options, copied to the stack; return the offset of the MSS
- * option from the start of the option area, or an enum mss_find code.
- * optlen <= 40 always (doff is four bits).
+/* What mss_walk() found, as bits of its result. */
+#define MSS_WALK_SEEN      1 /* an MSS option of length 4 was reached */
+#define MSS_WALK_CLAMPED   2 /* ... and at least one was lowered */
+#define MSS_WALK_MALFORMED 4 /* the walk ended on a bad length */
+
+/*
+ * Walk the TCP options as the receiver does (Linux tcp_parse_options, and
+ * other stacks alike) and lower every MSS option of length 4 it reaches to
+ * target (0: lower nothing, only report).  The receiver stops at EOL and at
+ * an option whose length is under 2 or runs past the option area, steps
+ * over every other option by its length (an MSS option whose length is not
+ * 4 included) and takes the last MSS option of length 4: so every one the
+ * walk reaches is clamped, and nothing it does not reach is touched.
  *
- * Why a stack copy: walking the packet in place makes every round's packet
- * pointer carry its own verified range, states stop matching, and the
- * verifier runs out of its 1M-instruction budget.  With a copy the loop
- * state is two small scalars. */
-static __always_inline int mss_find(const __u8 *opt, __u32 optlen)
+ * Works on the packet in place; the parser already checked that the whole
+ * TCP header, options included, is in the linear data (parse_tcp).  XDP
+ * updates the checksum incrementally, once at the end, unless `partial`
+ * (see xdp_csum_partial); TC stores each value and fixes the checksum with
+ * bpf_l4_csum_replace(), re-deriving the packet pointers after each.
+ *
+ * A global function per hook (scalar arguments only, which every kernel's
+ * verifier takes): verified once, not once per parser path.
+ *
+ * Unrolled over the 40 byte positions of the option area, each position
+ * either the start of an option (pos == next) or not: every read is at a
+ * constant offset from the option area, and the verifier's states at a
+ * position differ only in where the next option starts.  A loop over the
+ * options instead (off += len) leaves each verifier its own way to lose
+ * the bound: 6.1 gives up on the sequence of branches, 6.18 stops pruning
+ * once the loop counter and off are both tracked exactly.
+ *
+ * optlen <= 40 (doff is four bits) is not tested here on purpose: with
+ * that bound known, the tests against optlen become decidable for the
+ * verifier whenever next is a constant, which only adds states.  The
+ * positions bound the walk, and data_end every read, whatever optlen says.
+ */
+static __always_inline int mss_walk(void *ctx, bool is_xdp, __u32 l4_off, __u32 optlen,
+				    __u32 target, __u32 partial)
 {
-	__u32 off = 0;
+	void *data, *data_end;
+	struct tcphdr *tcph;
+	__u32 next = 0, res = 0;
+	__u16 hc = 0;
 
-	/* No round counter: off grows by at least one each round and is
-	 * bounded by optlen <= 40, which is all the verifier needs to see the
-	 * loop end.  A counter would be tracked precisely and stop the
-	 * verifier from pruning rounds whose off ranges nest, and the
-	 * verification then blows its budget. */
-	while (off < optlen) {
-		__u8 kind, len;
+	l4_off &= MTUG_L4_OFF_MASK;
+	ctx_data(ctx, is_xdp, &data, &data_end);
+	if (is_xdp) {
+		tcph = data + l4_off;
+		if ((void *)(tcph + 1) > data_end)
+			return MSS_WALK_MALFORMED;
+		hc = bpf_ntohs(tcph->check);
+	}
+#pragma unroll
+	for (__u32 pos = 0; pos < TCP_MAX_OPTLEN; pos++) {
+		__u32 val_off, old, kind, len;
+		__u8 *p;
 
-		/* off < optlen <= 40, but clang proves that too, drops any
-		 * mask, and zero-extends through a register copy the verifier
-		 * does not link to the bound.  The empty asm hides the value
-		 * from clang so the 0x3f masks on the stack reads survive
-		 * (the buffer is 64 bytes). */
-		asm volatile("" : "+r"(off));
-		kind = opt[off & 0x3f];
+		if (pos != next)
+			continue; /* inside the option that started before */
+		if (pos >= optlen)
+			break;
+		p = data + ((l4_off + sizeof(*tcph) + pos) & MTUG_L4_OFF_MASK);
+		if ((void *)(p + 1) > data_end)
+			goto malformed;
+		kind = p[0];
 		if (kind == TCPOPT_EOL)
-			return MSS_MISSING;
+			break;
 		if (kind == TCPOPT_NOP) {
-			off++;
+			next = pos + 1;
 			continue;
 		}
-		if (off + 2 > optlen)
-			return MSS_MALFORMED;
-		len = opt[(off + 1) & 0x3f];
-		if (len < 2 || off + len > optlen)
-			return MSS_MALFORMED;
-		if (kind == TCPOPT_MSS)
-			return len == TCPOLEN_MSS ? (int)off : MSS_BAD_LEN;
-		off += len;
+		if (pos + 2 > optlen || (void *)(p + 2) > data_end)
+			goto malformed;
+		len = p[1];
+		if (len < 2 || pos + len > optlen)
+			goto malformed;
+		next = pos + len;
+		if (kind != TCPOPT_MSS || len != TCPOLEN_MSS)
+			continue;
+		if ((void *)(p + TCPOLEN_MSS) > data_end)
+			goto malformed;
+		res |= MSS_WALK_SEEN;
+		old = ((__u32)p[2] << 8) | p[3];
+		if (!target || old <= target)
+			continue;
+		res |= MSS_WALK_CLAMPED;
+		val_off = sizeof(*tcph) + pos + 2;
+		if (is_xdp) {
+			p[2] = target >> 8;
+			p[3] = target & 0xff;
+			hc = csum_update16(hc, csum_word_at(old, val_off),
+					   csum_word_at(target, val_off));
+		} else {
+			__be16 nv = bpf_htons(target);
+
+			if (bpf_skb_store_bytes(ctx, l4_off + val_off, &nv, 2, 0) ||
+			    bpf_l4_csum_replace(ctx, l4_off + offsetof(struct tcphdr, check),
+						bpf_htons(csum_word_at(old, val_off)),
+						bpf_htons(csum_word_at(target, val_off)), 2))
+				return res;
+			/* Both helpers invalidate the packet pointers. */
+			ctx_data(ctx, false, &data, &data_end);
+		}
 	}
-	return MSS_MISSING;
-}
-
-/* The slow path: copy the options (optlen <= 40 bytes at opt_off) to the
- * stack and walk them.  Returns the MSS option's offset, with its value in
- * *old, or an enum mss_find code (MSS_MALFORMED if the copy fails).
- * A global function (mtug_mss_find_xdp/_tc below): the 40-round walk is
- * then verified once, not once per caller, and its buffer is zeroed only
- * for the SYNs whose first option is not the MSS. */
-static __always_inline int mss_find_copy(void *ctx, bool is_xdp, __u32 opt_off,
-					 __u32 optlen, __u32 *old)
-{
-	__u8 opt[64] = {}; /* 40 used; every index is masked with 0x3f */
-	int off;
-
-	/* The caller checked it, but a global function's arguments are
-	 * unknown scalars to the verifier, and clang tests a 32-bit copy it
-	 * does not link to the register it passes on: the (kept) mask bounds
-	 * that one to 1..64, the buffer (no change for 1..40). */
-	if (!old || optlen == 0 || optlen > TCP_MAX_OPTLEN)
-		return MSS_MALFORMED;
-	asm volatile("" : "+r"(optlen));
-	optlen = ((optlen - 1) & 0x3f) + 1;
-	if (is_xdp) {
-		if (bpf_xdp_load_bytes(ctx, opt_off, opt, optlen))
-			return MSS_MALFORMED;
-	} else {
-		if (bpf_skb_load_bytes(ctx, opt_off, opt, optlen))
-			return MSS_MALFORMED;
+	goto done;
+malformed:
+	res |= MSS_WALK_MALFORMED;
+done:
+	/* XDP: the checksum of every change so far, however the walk ended. */
+	if (is_xdp && (res & MSS_WALK_CLAMPED) && !partial) {
+		tcph = data + l4_off;
+		if ((void *)(tcph + 1) > data_end)
+			return res;
+		tcph->check = bpf_htons(hc);
 	}
-	off = mss_find(opt, optlen);
-	if (off < 0)
-		return off;
-	/* off < 40 here; the mask restates it for the verifier. */
-	asm volatile("" : "+r"(off));
-	off &= 0x3f;
-	*old = ((__u32)opt[(off + 2) & 0x3f] << 8) | opt[(off + 3) & 0x3f];
-	return off;
+	return res;
 }
 
-__noinline int mtug_mss_find_xdp(struct xdp_md *ctx, __u32 opt_off, __u32 optlen,
-				 __u32 *old)
+__noinline int mtug_mss_walk_xdp(struct xdp_md *ctx, __u32 l4_off, __u32 optlen,
+				 __u32 target, __u32 partial)
 {
-	return mss_find_copy(ctx, true, opt_off, optlen, old);
+	return mss_walk(ctx, true, l4_off, optlen, target, partial);
 }
 
-__noinline int mtug_mss_find_tc(struct __sk_buff *skb, __u32 opt_off, __u32 optlen,
-				__u32 *old)
+__noinline int mtug_mss_walk_tc(struct __sk_buff *skb, __u32 l4_off, __u32 optlen,
+				__u32 target)
 {
-	return mss_find_copy(skb, false, opt_off, optlen, old);
+	return mss_walk(skb, false, l4_off, optlen, target, 0);
 }
 
 static __always_inline void mtu_min(__u32 *cur, __u32 v)
@@ -301,10 +336,6 @@ static __always_inline bool xdp_csum_partial(void *ctx, void *data, void *data_e
 	return full >= 0 && full != 0xffff;
 }
 
-/* Largest L4 offset the parser can produce (QinQ + IPv6 + four extension
- * headers of the maximum 2048 bytes), rounded up to a mask. */
-#define MTUG_L4_OFF_MASK 0x3fff
-
 /*
  * Clamp one SYN / SYN-ACK, given only the offsets the parser found; the
  * pointers are re-derived from them (a few bounds checks), so that the
@@ -323,9 +354,9 @@ static __always_inline int mss_clamp(void *ctx, void *data, void *data_end,
 	struct counts cnt;
 	struct tcphdr *tcph;
 	struct ends e = {};
-	__u32 overhead, mtu, target, old, val_off, optlen, tcp_len;
-	__u8 *p;
-	int off;
+	__u32 overhead, mtu, target, optlen, tcp_len;
+	bool partial;
+	int res;
 
 	icfg = iface_cfg_get(ifindex);
 	if (!icfg || !counts_get(&cnt, icfg, l3_proto == ETH_P_IP))
@@ -376,73 +407,27 @@ static __always_inline int mss_clamp(void *ctx, void *data, void *data_end,
 		COUNT(&cnt, mss_missing);
 		return 0;
 	}
-	if (optlen > TCP_MAX_OPTLEN)
-		return 0; /* cannot happen: doff is 4 bits */
-	/* Fast path: every common stack sends MSS as the first option.
-	 * Read it in place; anything else takes the walk below.  (optlen is
-	 * a non-zero multiple of 4 here, so the option fits in it.) */
-	p = (__u8 *)(tcph + 1);
-	if ((void *)(p + TCPOLEN_MSS) <= data_end &&
-	    p[0] == TCPOPT_MSS && p[1] == TCPOLEN_MSS) {
-		off = 0;
-		old = ((__u32)p[2] << 8) | p[3];
-		goto found;
-	}
-	if (is_xdp)
-		off = mtug_mss_find_xdp(ctx, l4_off + sizeof(*tcph), optlen, &old);
-	else
-		off = mtug_mss_find_tc(ctx, l4_off + sizeof(*tcph), optlen, &old);
-	if (off == MSS_MISSING) {
-		COUNT(&cnt, mss_missing);
-		return 0;
-	}
-	if (off < 0)
-		goto malformed;
-	/* off < 40, but a global function's result is an unknown scalar to
-	 * the verifier: the mask bounds it for the writes below. */
-	asm volatile("" : "+r"(off));
-	off &= 0x3f;
-found:
 	mtu = mss_target_mtu(ctx, ifindex, &e, icfg, gcfg);
 	overhead = e.v4 ? MTUG_V4_MSS_OVERHEAD : MTUG_V6_MSS_OVERHEAD;
-	if (mtu <= overhead || old <= mtu - overhead) {
-		COUNT(&cnt, mss_unchanged);
+	target = mtu > overhead ? mtu - overhead : 0;
+	if (is_xdp) {
+		/* Decided before anything is written. */
+		partial = target && xdp_csum_partial(ctx, data, data_end, l4_off, tcp_len,
+						     &e, bpf_ntohs(tcph->check));
+		res = mtug_mss_walk_xdp(ctx, l4_off, optlen, target, partial);
+	} else {
+		res = mtug_mss_walk_tc(ctx, l4_off, optlen, target);
+	}
+	if (res & MSS_WALK_MALFORMED)
+		COUNT(&cnt, mss_malformed);
+	if (!(res & MSS_WALK_SEEN)) {
+		if (!(res & MSS_WALK_MALFORMED))
+			COUNT(&cnt, mss_missing);
 		return 0;
 	}
-	target = mtu - overhead;
-
-	/* Offset of the MSS value from the start of the TCP header: decides
-	 * whether its bytes straddle two checksum words. */
-	val_off = sizeof(*tcph) + off + 2;
-	if (is_xdp) {
-		bool partial;
-		__u16 hc;
-
-		hc = bpf_ntohs(tcph->check);
-		partial = xdp_csum_partial(ctx, data, data_end, l4_off, tcp_len, &e, hc);
-		/* csum_region's helper calls keep packet pointers in XDP, but
-		 * re-derive them so the verifier sees fresh ranges. */
-		tcph = data + l4_off;
-		p = (__u8 *)tcph + val_off;
-		if ((void *)(tcph + 1) > data_end || (void *)(p + 2) > data_end)
-			return 0;
-		p[0] = target >> 8;
-		p[1] = target & 0xff;
-		if (!partial)
-			tcph->check = bpf_htons(csum_update16(hc, csum_word_at(old, val_off),
-							      csum_word_at(target, val_off)));
-	} else {
-		__be16 nv = bpf_htons(target);
-		__u32 csum_off = l4_off + offsetof(struct tcphdr, check);
-
-		/* Store first, then fix the checksum: both helpers
-		 * invalidate packet pointers, nothing reads them after. */
-		if (bpf_skb_store_bytes(ctx, l4_off + val_off, &nv, 2, 0))
-			return 0;
-		if (bpf_l4_csum_replace(ctx, csum_off,
-					bpf_htons(csum_word_at(old, val_off)),
-					bpf_htons(csum_word_at(target, val_off)), 2))
-			return 0;
+	if (!(res & MSS_WALK_CLAMPED)) {
+		COUNT(&cnt, mss_unchanged);
+		return 0;
 	}
 	COUNT(&cnt, mss_clamped);
 	return 1;

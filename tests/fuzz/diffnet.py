@@ -14,10 +14,12 @@
         lines, list every difference with its reason
 
 The judge knows three behaviours, each written from its source:
-  design   DESIGN.md "MSS clamp": EOL ends the walk, NOP is one byte, a
-           length under 2 or past the header is malformed (untouched), an
-           MSS option whose length is not 4 is left alone, a missing one is
-           not inserted, only lowered, the checksum is right at any offset
+  design   docs/design.md "MSS clamp": the receiver's walk: EOL ends it, NOP
+           is one byte, a length under 2 or past the header ends it, every
+           other option (an MSS option whose length is not 4 included) is
+           stepped over, every MSS option of length 4 reached is lowered
+           (the receiver takes the last), a missing one is not inserted,
+           the checksum is right at any offset
   xt       net/netfilter/xt_TCPMSS.c tcpmss_mangle_packet(): optlen() makes
            EOL and a zero length one-byte steps; only kind 2 length 4 is
            taken; the checksum is updated with inet_proto_csum_replace2()
@@ -170,6 +172,8 @@ LAYOUTS = [
     ("opt_past_end_before_mss", lambda m: NOP + NOP + "080a" + M(m)),
     ("mss_cut_by_header_end", lambda m: NOP + NOP + "0204"),
     ("two_mss_options", lambda m: M(m) + M(1200)),
+    ("two_mss_last_big", lambda m: M(1200) + M(m)),
+    ("two_mss_both_big_odd", lambda m: NOP + M(m) + NOP + NOP + NOP + M(m + 1) + EOL * 4),
 ]
 
 MSS_ABOVE = 1460
@@ -328,31 +332,40 @@ def rfc1624(check, old, new):
 
 
 def design(seg, target):
-    """-> (segment, note): DESIGN.md's clamp."""
+    """-> (segment, note): the design's clamp, the receiver's walk (Linux
+    tcp_parse_options): EOL ends it, NOP is one byte, a length under 2 or
+    past the options ends it, everything else is stepped over by its
+    length, and every MSS option of length 4 on the way is lowered."""
     hl = (seg[12] >> 4) * 4
     opt = seg[20:hl]
-    i = 0
+    s = bytearray(seg)
+    i, seen, clamped, end = 0, 0, [], "end"
     while i < len(opt):
         k = opt[i]
         if k == 0:
-            return seg, "EOL before any MSS option: missing"
+            end = "EOL"
+            break
         if k == 1:
             i += 1
             continue
         if i + 2 > len(opt) or opt[i + 1] < 2 or i + opt[i + 1] > len(opt):
-            return seg, "malformed option at %d: untouched" % i
-        if k == 2:
-            if opt[i + 1] != 4:
-                return seg, "MSS option of length %d: untouched" % opt[i + 1]
+            end = "malformed"
+            break
+        if k == 2 and opt[i + 1] == 4:
+            seen += 1
             old = struct.unpack("!H", opt[i + 2:i + 4])[0]
-            if old <= target:
-                return seg, "MSS %d <= %d: unchanged" % (old, target)
-            s = bytearray(seg)
-            s[20 + i + 2:20 + i + 4] = struct.pack("!H", target)
-            # checksum fixed right: incremental over the right word alignment
-            return bytes(s), "MSS %d -> %d at option offset %d" % (old, target, i)
+            if old > target:
+                s[20 + i + 2:20 + i + 4] = struct.pack("!H", target)
+                clamped.append(i)
         i += opt[i + 1]
-    return seg, "no MSS option: missing"
+    note = "walk ended at %s (offset %d); " % (end, i)
+    if clamped:
+        note += "MSS -> %d at option offset %s" % (target, ",".join(map(str, clamped)))
+    elif seen:
+        note += "MSS <= %d: unchanged" % target
+    else:
+        note += "no MSS option reached: missing"
+    return bytes(s), note
 
 
 def k_optlen(opt, i):
@@ -372,6 +385,7 @@ def kernel_sim(kind, v6, seg, newmss, tags):
         while i <= hl - 4:
             if s[i] == 2 and s[i + 1] == 4:
                 old = struct.unpack("!H", s[i + 2:i + 4])[0]
+                tags.append(("first", i - 20))
                 if old <= newmss:
                     return bytes(s)
                 s[i + 2:i + 4] = struct.pack("!H", newmss)
@@ -397,8 +411,10 @@ def kernel_sim(kind, v6, seg, newmss, tags):
             i += optl
             continue
         if i + optl > hl or optl < 4:
+            tags.append(("stopped", i - 20))
             return bytes(s)
         old = struct.unpack("!H", s[i + 2:i + 4])[0]
+        tags.append(("first", i - 20))
         if old <= newmss:
             return bytes(s)
         s[i + 2:i + 4] = struct.pack("!H", newmss)
@@ -417,7 +433,6 @@ def reason(kind, tags, dnote, ksum_ok):
     simulation's tags and the design's verdict on the same segment."""
     out, keys = [], []
     for t in tags:
-        n = len(out)
         if t == "odd":
             keys.append("odd_offset_csum" if not ksum_ok else "odd_offset")
             out.append("kernel's TCP checksum is wrong: the MSS value sits at an odd "
@@ -429,18 +444,23 @@ def reason(kind, tags, dnote, ksum_ok):
         elif t[0] == "badlen":
             keys.append("rewrites_len_%d_mss" % t[1])
             out.append("nft rewrites an MSS option whose length is %d, not 4" % t[1])
-        elif t[0] == "found":
-            if dnote.startswith("EOL"):
+        elif t[0] == "stopped" and "MSS ->" in dnote:
+            keys.append("stops_at_short_mss")
+            out.append("nft stops at an MSS option shorter than 4 and leaves the MSS "
+                       "option behind it, which the receiver takes, unclamped")
+        elif t[0] == "first" and "MSS ->" in dnote and \
+                any(int(o) > t[1] for o in dnote.split("at option offset ")[1].split(",")):
+            keys.append("first_mss_only")
+            out.append("the kernel stops at the first MSS option and leaves a later "
+                       "one, which the receiver takes, unclamped")
+        elif t[0] == "found" and t[1] >= int(dnote.split("(offset ")[1].split(")")[0]):
+            if "ended at EOL" in dnote:
                 keys.append("past_eol")
                 out.append("the kernel walks past EOL and clamps an MSS option behind it")
-            elif dnote.startswith("malformed"):
+            elif "ended at malformed" in dnote:
                 keys.append("over_len_0_1")
                 out.append("the kernel steps over an option of length 0 or 1 and clamps "
                            "the MSS option behind it")
-            elif dnote.startswith("MSS option of length") and kind == "xt":
-                keys.append("skips_bad_len_mss")
-                out.append("xt_TCPMSS skips an MSS option whose length is not 4 and clamps "
-                           "a later one")
     return "+".join(keys), "; ".join(out)
 
 

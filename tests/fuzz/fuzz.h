@@ -137,15 +137,18 @@ struct fz_expect {
 	unsigned verdicts;          /* V_BIT(enum verdict) */
 	struct mtug_counters cnt;   /* exact deltas, flex group aside */
 	enum flex_kind flex;
-	/* MSS clamp: the option's value at mss_at may become any of allowed[]
-	 * (the old value included when it is allowed to stay) */
+	/* MSS clamp: every MSS option the receiver's walk reaches (mss_at[],
+	 * offsets of the values) is lowered to the same target, one of
+	 * targets[] (0: no clamp), and never raised */
 	bool mss;
 	bool mss_counted;           /* mss_clamped / mss_unchanged by outcome */
-	size_t mss_at, tcp_off, tcp_hlen;
-	__u16 mss_old;
+	size_t tcp_off, tcp_hlen;
+	int n_mss;
+	size_t mss_at[10];          /* 40 option bytes hold at most 10 */
+	__u16 mss_old[10];
 	bool xdp_partial;           /* XDP: looks CHECKSUM_PARTIAL, field kept */
-	__u16 allowed[12];
-	int n_allowed;
+	__u16 targets[12];
+	int n_targets;
 	/* fib forwarding (ptb steer or `ptb forward`): MACs, TTL, IP csum */
 	bool fib_edit;
 	size_t l3_off;

@@ -317,7 +317,6 @@ static void mss_model(const struct fz_cfg *c, const __u8 *pkt, size_t len,
 	const __u8 *opt = pkt + t + 20;
 	__u32 map = 0, ovh = p->v4 ? 40 : 60, cands[16];
 	int nc = 0;
-	__u16 old;
 
 	if (s->no_iface || (s->features_off & MTUG_F_MSS)) {
 		e->path = "syn: mss feature off";
@@ -340,37 +339,32 @@ static void mss_model(const struct fz_cfg *c, const __u8 *pkt, size_t len,
 		e->path = "syn: no options";
 		return;
 	}
-	for (;;) {
-		if (off >= optlen) {
-			e->cnt.mss_missing = 1;
-			e->path = "syn: no MSS option";
-			return;
-		}
-		if (opt[off] == 0) {
-			e->cnt.mss_missing = 1;
-			e->path = "syn: EOL before MSS";
-			return;
-		}
+	/* The receiver's walk (Linux tcp_parse_options): EOL ends it, NOP
+	 * is one byte, a length under 2 or past the options ends it,
+	 * everything else is stepped over; every MSS option of length 4 on
+	 * the way counts. */
+	e->n_mss = 0;
+	while (off < optlen && opt[off] != 0) {
 		if (opt[off] == 1) {
 			off++;
 			continue;
 		}
 		if (off + 2 > optlen || opt[off + 1] < 2 || off + opt[off + 1] > optlen) {
 			e->cnt.mss_malformed = 1;
-			e->path = "syn: malformed option";
-			return;
-		}
-		if (opt[off] == 2) {
-			if (opt[off + 1] != 4) {
-				e->cnt.mss_malformed = 1;
-				e->path = "syn: MSS option length != 4";
-				return;
-			}
 			break;
+		}
+		if (opt[off] == 2 && opt[off + 1] == 4) {
+			e->mss_at[e->n_mss] = t + 20 + off + 2;
+			e->mss_old[e->n_mss++] = rd16(opt + off + 2);
 		}
 		off += opt[off + 1];
 	}
-	old = rd16(opt + off + 2);
+	if (e->n_mss == 0) {
+		if (!e->cnt.mss_malformed)
+			e->cnt.mss_missing = 1;
+		e->path = e->cnt.mss_malformed ? "syn: malformed option" : "syn: no MSS option";
+		return;
+	}
 	minnz(&map, lpm(c, p->v4, pkt + p->l3_off + (p->v4 ? 12 : 8)));
 	minnz(&map, lpm(c, p->v4, pkt + p->l3_off + (p->v4 ? 16 : 24)));
 	minnz(&map, s->iface_mtu);
@@ -385,19 +379,17 @@ static void mss_model(const struct fz_cfg *c, const __u8 *pkt, size_t len,
 		}
 	}
 	e->mss = true;
-	e->mss_at = t + 20 + off + 2;
 	e->tcp_off = t;
 	e->tcp_hlen = (pkt[t + 12] >> 4) * 4u;
-	e->mss_old = old;
-	e->n_allowed = 0;
+	e->n_targets = 0;
 	for (int i = 0; i < nc; i++) {
-		__u16 v = (cands[i] > ovh && old > cands[i] - ovh) ? cands[i] - ovh : old;
+		__u16 v = cands[i] > ovh ? cands[i] - ovh : 0;
 		bool dup = false;
 
-		for (int j = 0; j < e->n_allowed; j++)
-			dup |= e->allowed[j] == v;
+		for (int j = 0; j < e->n_targets; j++)
+			dup |= e->targets[j] == v;
 		if (!dup)
-			e->allowed[e->n_allowed++] = v;
+			e->targets[e->n_targets++] = v;
 	}
 	/* XDP cannot see CHECKSUM_PARTIAL: a segment whose checksum field
 	 * holds just the pseudo-header sum and whose full checksum does not
@@ -724,21 +716,34 @@ bool model_check(const struct fz_expect *e, enum prog_id prog, const __u8 *in,
 		}
 	}
 	if (e->mss) {
-		__u16 nv = rd16(out + e->mss_at);
-		bool ok = false;
+		bool ok = false, clamped = false;
 
-		allowed[e->mss_at] = allowed[e->mss_at + 1] = true;
+		for (int i = 0; i < e->n_mss; i++) {
+			allowed[e->mss_at[i]] = allowed[e->mss_at[i] + 1] = true;
+			clamped |= rd16(out + e->mss_at[i]) != e->mss_old[i];
+		}
 		allowed[e->tcp_off + 16] = allowed[e->tcp_off + 17] = true;
-		for (int i = 0; i < e->n_allowed; i++)
-			ok |= nv == e->allowed[i];
+		/* One target for every option of the segment. */
+		for (int k = 0; k < e->n_targets && !ok; k++) {
+			__u16 t = e->targets[k];
+			bool all = true;
+
+			for (int i = 0; i < e->n_mss; i++)
+				all &= rd16(out + e->mss_at[i]) ==
+				       (t && e->mss_old[i] > t ? t : e->mss_old[i]);
+			ok = all;
+		}
 		if (!ok) {
-			char list[96] = "";
+			char list[160] = "";
 			size_t n = 0;
 
-			for (int i = 0; i < e->n_allowed && n < sizeof(list) - 8; i++)
-				n += snprintf(list + n, sizeof(list) - n, "%s%u", i ? "," : "",
-					      e->allowed[i]);
-			why_add(&w, "MSS %u -> %u, allowed {%s}", e->mss_old, nv, list);
+			for (int i = 0; i < e->n_mss && n < sizeof(list) - 16; i++)
+				n += snprintf(list + n, sizeof(list) - n, "%s%u->%u", i ? "," : "",
+					      e->mss_old[i], rd16(out + e->mss_at[i]));
+			n += snprintf(list + n, sizeof(list) - n, "; targets");
+			for (int k = 0; k < e->n_targets && n < sizeof(list) - 8; k++)
+				n += snprintf(list + n, sizeof(list) - n, " %u", e->targets[k]);
+			why_add(&w, "MSS options %s", list);
 		}
 		/* Only the MSS and the checksum changed: the sum over the
 		 * TCP header must stay what it was -- unless XDP took the
@@ -756,8 +761,6 @@ bool model_check(const struct fz_expect *e, enum prog_id prog, const __u8 *in,
 					a, b);
 		}
 		if (e->mss_counted) {
-			bool clamped = nv != e->mss_old;
-
 			if (d->mss_clamped != (clamped ? 1u : 0u) ||
 			    d->mss_unchanged != (clamped ? 0u : 1u))
 				why_add(&w, "MSS %s but mss_clamped +%llu mss_unchanged +%llu",

@@ -171,19 +171,48 @@ static const struct fixture fixtures[] = {
 	{ .name = "v6_eol_before_mss",
 	  .pkt = { TCP6(.flags = TH_SYN, TCP_OPTS(TO_EOL, TO_MSS(1460), 0, 0, 0)) },
 	  .cfg = DEF_CFG, .exp = UNTOUCHED(C_MISSING) },
-	/* An MSS option whose length is not 4 is left alone. */
+	/* An MSS option whose length is not 4 is stepped over by its length,
+	 * as the receiver does, and left alone: the receiver ignores it. */
 	{ .name = "v4_mss_len_3",
 	  .pkt = { TCP4(.flags = TH_SYN, TCP_OPTS(2, 3, 0x05, TO_NOP)) },
-	  .cfg = DEF_CFG, .exp = UNTOUCHED(C_MALFORMED) },
+	  .cfg = DEF_CFG, .exp = UNTOUCHED(C_MISSING) },
 	{ .name = "v6_mss_len_3",
 	  .pkt = { TCP6(.flags = TH_SYN, TCP_OPTS(2, 3, 0x05, TO_NOP)) },
-	  .cfg = DEF_CFG, .exp = UNTOUCHED(C_MALFORMED) },
+	  .cfg = DEF_CFG, .exp = UNTOUCHED(C_MISSING) },
 	{ .name = "v4_mss_len_5",
 	  .pkt = { TCP4(.flags = TH_SYN, TCP_OPTS(2, 5, 0x05, 0xb4, 0x00, TO_NOP, TO_NOP, TO_NOP)) },
-	  .cfg = DEF_CFG, .exp = UNTOUCHED(C_MALFORMED) },
+	  .cfg = DEF_CFG, .exp = UNTOUCHED(C_MISSING) },
 	{ .name = "v6_mss_len_5",
 	  .pkt = { TCP6(.flags = TH_SYN, TCP_OPTS(2, 5, 0x05, 0xb4, 0x00, TO_NOP, TO_NOP, TO_NOP)) },
-	  .cfg = DEF_CFG, .exp = UNTOUCHED(C_MALFORMED) },
+	  .cfg = DEF_CFG, .exp = UNTOUCHED(C_MISSING) },
+	/* ... and the walk goes on past it to the MSS option the receiver
+	 * takes. */
+	{ .name = "v4_mss_len_6_then_mss",
+	  .pkt = { TCP4(.flags = TH_SYN, TCP_OPTS(2, 6, 0x23, 0x28, 0, 0, TO_MSS(9000), TO_NOP,
+						 TO_NOP)) },
+	  .cfg = DEF_CFG, .exp = CLAMPED(6, MSS4) },
+	{ .name = "v6_mss_len_3_then_mss",
+	  .pkt = { TCP6(.flags = TH_SYN, TCP_OPTS(2, 3, 0x23, TO_MSS(9000), TO_NOP)) },
+	  .cfg = DEF_CFG, .exp = CLAMPED(3, MSS6) },
+	/* Two MSS options: the receiver takes the last, so both are clamped
+	 * (odd and even offsets, each with its own checksum word). */
+	{ .name = "v4_two_mss_both_clamped",
+	  .pkt = { TCP4(.flags = TH_SYN, TCP_OPTS(TO_MSS(1460), TO_MSS(9000))) },
+	  .cfg = DEF_CFG, .exp = { .verdict = VERDICT_PASS, CLAMP_AT2(0, 4, MSS4),
+				   .cnt = C_CLAMPED } },
+	{ .name = "v6_two_mss_odd_offsets",
+	  .pkt = { TCP6(.flags = TH_SYN, TCP_OPTS(TO_NOP, TO_MSS(1460), TO_NOP, TO_NOP,
+						 TO_NOP, TO_MSS(9000), 0, 0, 0, 0)) },
+	  .cfg = DEF_CFG, .exp = { .verdict = VERDICT_PASS, CLAMP_AT2(1, 8, MSS6),
+				   .cnt = C_CLAMPED } },
+	/* The first one is already low: only the second changes. */
+	{ .name = "v4_two_mss_second_clamped",
+	  .pkt = { TCP4(.flags = TH_SYN, TCP_OPTS(TO_MSS(1200), TO_NOP, TO_MSS(9000), 0, 0, 0)) },
+	  .cfg = DEF_CFG, .exp = CLAMPED(5, MSS4) },
+	/* An MSS option after EOL is not read by the receiver: untouched. */
+	{ .name = "v4_mss_then_eol_then_mss",
+	  .pkt = { TCP4(.flags = TH_SYN, TCP_OPTS(TO_MSS(1460), TO_EOL, TO_MSS(9000), 0, 0, 0)) },
+	  .cfg = DEF_CFG, .exp = CLAMPED(0, MSS4) },
 	/* Length under 2 or past the option area: malformed, even with a
 	 * good MSS option behind it. */
 	{ .name = "v4_opt_len_0",
@@ -201,10 +230,18 @@ static const struct fixture fixtures[] = {
 	{ .name = "v4_mss_len_0",
 	  .pkt = { TCP4(.flags = TH_SYN, TCP_OPTS(2, 0, 0x05, 0xb4)) },
 	  .cfg = DEF_CFG, .exp = UNTOUCHED(C_MALFORMED) },
-	/* The walk stops at the MSS option: a broken one after it is not seen. */
+	/* A broken option after the MSS option: the receiver has read the
+	 * MSS by then and keeps it, so it is clamped, and the walk's end is
+	 * counted as malformed too. */
 	{ .name = "v4_opt_past_header_end_after_mss",
 	  .pkt = { TCP4(.flags = TH_SYN, TCP_OPTS(TO_MSS(1200), TO_NOP, TO_NOP, 8, 10, 0, 0)) },
-	  .cfg = DEF_CFG, .exp = UNTOUCHED(C_UNCHANGED) },
+	  .cfg = DEF_CFG, .exp = UNTOUCHED(CNT(.syn_seen = 1, .mss_unchanged = 1,
+					       .mss_malformed = 1)) },
+	{ .name = "v4_big_mss_then_opt_len_0",
+	  .pkt = { TCP4(.flags = TH_SYN, TCP_OPTS(TO_MSS(1460), 8, 0, TO_MSS(9000), TO_NOP, TO_NOP)) },
+	  .cfg = DEF_CFG, .exp = { .verdict = VERDICT_PASS, CLAMP_AT(0, MSS4),
+				   .cnt = CNT(.syn_seen = 1, .mss_clamped = 1,
+					      .mss_malformed = 1) } },
 	{ .name = "v4_opt_past_header_end_before_mss",
 	  .pkt = { TCP4(.flags = TH_SYN, TCP_OPTS(TO_NOP, TO_NOP, 8, 10, TO_MSS(1460))) },
 	  .cfg = DEF_CFG, .exp = UNTOUCHED(C_MALFORMED) },

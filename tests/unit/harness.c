@@ -598,12 +598,16 @@ static int expected_output(const struct expect *e, const struct pkt *in,
 			why_add(w, "fixture: MSS edit but no TCP layer");
 			return -1;
 		}
-		at = tcp->off + 20 + e->mss.opt_off;
-		if (at + 4 > want->len || want->data[at] != 2 || want->data[at + 1] != 4) {
-			why_add(w, "fixture: no MSS option at option offset %u", e->mss.opt_off);
-			return -1;
+		for (int i = 0; i < (e->mss.second ? 2 : 1); i++) {
+			unsigned opt_off = i ? e->mss.opt_off2 : e->mss.opt_off;
+
+			at = tcp->off + 20 + opt_off;
+			if (at + 4 > want->len || want->data[at] != 2 || want->data[at + 1] != 4) {
+				why_add(w, "fixture: no MSS option at option offset %u", opt_off);
+				return -1;
+			}
+			pkt_put16(want, at + 2, e->mss.value);
 		}
-		pkt_put16(want, at + 2, e->mss.value);
 		pkt_refresh_csums(want);
 	}
 	if (e->edit)

@@ -79,6 +79,9 @@ struct expect {
 		__u8 opt_off;   /* MSS option's offset in the TCP option area */
 		__u16 value;    /* its new value; the TCP checksum is then
 				 * recomputed from scratch */
+		bool second;    /* a second MSS option, at opt_off2, gets
+				 * the same value */
+		__u8 opt_off2;
 	} mss;
 	/* Anything else (PTB: MACs, TTL, ...).  Recompute the checksums you
 	 * expect to change with pkt_refresh_csums(). */
@@ -93,6 +96,8 @@ struct expect {
 
 /* MSS option at byte `at` of the option area now reads `v`. */
 #define CLAMP_AT(at, v) .mss = { .on = true, .opt_off = (at), .value = (v) }
+#define CLAMP_AT2(at, at2, v) \
+	.mss = { .on = true, .opt_off = (at), .value = (v), .second = true, .opt_off2 = (at2) }
 
 struct fixture {
 	const char *name;
