@@ -29,6 +29,7 @@
 # later runs reuse it without network; `update` looks again.
 #
 # Environment:
+#   VM_CHECKOUT        the checkout to share (default: the one holding vm.sh)
 #   MTUG_KERNEL_CACHE  cache directory (default: <checkout>/build/kernels);
 #                      several checkouts may share one
 #   VM_TIMEOUT         seconds before the guest is killed (default 1800)
@@ -38,7 +39,7 @@
 # The guest's kernel log goes to <checkout>/build/vm/console-<series>.log.
 set -u
 
-REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
+REPO=$(cd "${VM_CHECKOUT:-$(dirname "${BASH_SOURCE[0]}")/../..}" && pwd -P)
 CACHE=${MTUG_KERNEL_CACHE:-$REPO/build/kernels}
 VM_DIR=$REPO/build/vm
 VM_TIMEOUT=${VM_TIMEOUT:-1800}
