@@ -28,6 +28,7 @@ set -u
 lib_init ksmoke
 
 ATTACH_MAX=${SMOKE_ATTACH_MAX:-30}
+ATTACH_TIMEOUT=${SMOKE_ATTACH_TIMEOUT:-120}    # attach is killed after this
 PTBGEN="python3 $MTUG_ROOT/tools/ptbgen.py"
 CLI4=10.9.1.2 HOP4=10.9.1.3 RTR4=10.9.1.1 RS4=10.9.2.1 SRV4=10.9.2.2
 
@@ -78,11 +79,11 @@ bpffs_new || { fail smoke/attach "cannot mount a bpffs"; exit 1; }
 
 # ---- attach -------------------------------------------------------------
 t0=$(date +%s%N)
-out=$(timeout 600 ip netns exec "$RTR" "$MTUG_BIN" --pin-dir "$MTUG_PIN_DIR" attach rc 2>&1)
+out=$(timeout "$ATTACH_TIMEOUT" ip netns exec "$RTR" "$MTUG_BIN" --pin-dir "$MTUG_PIN_DIR" attach rc 2>&1)
 rc=$?
 t1=$(date +%s%N)
 ms=$(((t1 - t0) / 1000000))
-echo "attach-time: $((ms / 1000)).$(printf %03d $((ms % 1000))) s"
+echo "attach-time: $((ms / 1000)).$(printf %03d $((ms % 1000))) s$([ "$rc" -eq 0 ] || echo " (failed)")"
 if [ "$rc" -ne 0 ]; then
 	fail smoke/attach "exit status $rc: $(echo "$out" | head -n 3 | tr '\n' ' ')"
 	skip smoke/attach_time "not attached"
