@@ -1,6 +1,8 @@
 # mtuguard - one entry point: build, test, demo, bench, install.
 #   make            build everything into build/
 #   make test       deps, build, unit + integration tests (as root)
+#   make test-kernels  unit + smoke tests on Debian's 5.10, 6.1 and 6.12
+#                   kernels, each booted in qemu (as root)
 #   make demo       the black-hole / misrouted-ICMP lab
 #   make bench      benchmarks
 #   V=1             show full commands
@@ -44,7 +46,7 @@ TOOL_SKELS := $(patsubst tools/%.bpf.c,$(BUILD)/tools/%.skel.h,$(TOOL_BPF_SRCS))
 .SECONDARY: $(TOOL_SKELS) $(TOOL_SKELS:.skel.h=.bpf.o)
 TOOL_BINS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 
-.PHONY: all deps test unit integration demo demo-clean bench install uninstall clean vmlinux
+.PHONY: all deps test test-kernels unit integration demo demo-clean bench install uninstall clean vmlinux
 
 all: $(BUILD)/mtuguard $(BUILD)/unit_tests $(TOOL_BINS)
 
@@ -102,6 +104,12 @@ test: deps
 
 unit: all
 	$(Q)tests/run.sh unit
+
+# tests/kernels/matrix.sh: downloads the kernel packages once (cache:
+# $$MTUG_KERNEL_CACHE, default build/kernels).
+test-kernels: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)BUILD=$(BUILD) tests/kernels/matrix.sh $(KERNELS)
 
 integration: all
 	$(Q)tests/run.sh integration
