@@ -98,6 +98,13 @@ static __always_inline int fwd_body(void *ctx, bool is_xdp, __u32 l3_off,
 	}
 }
 
+__noinline int mtug_fwd_xdp(struct xdp_md *ctx, __u32 l3_off, __u32 l4_off,
+			    __u32 l3_proto, __u32 l4_proto)
+{
+	return fwd_body(ctx, true, l3_off, l4_off, l3_proto, l4_proto,
+			ctx->ingress_ifindex);
+}
+
 __noinline int mtug_fwd_tc(struct __sk_buff *skb, __u32 l3_off, __u32 l4_off,
 			   __u32 l3_proto, __u32 l4_proto)
 {

@@ -9,6 +9,8 @@
 #ifndef MTUG_MSS_H
 #define MTUG_MSS_H
 
+#include <bpf/bpf_core_read.h>
+
 #include "act.h"
 #include "pkt.h"
 #include "csum.h"
@@ -40,8 +42,8 @@
  * (see xdp_csum_partial); TC stores each value and fixes the checksum with
  * bpf_l4_csum_replace(), re-deriving the packet pointers after each.
  *
- * A global function per hook (scalar arguments only, which every kernel's
- * verifier takes): verified once, not once per parser path.
+ * Part of the clamp, a global function per hook: verified once, not once
+ * per parser path.
  *
  * Unrolled over the 40 byte positions of the option area, each position
  * either the start of an option (pos == next) or not: every read is at a
@@ -138,18 +140,6 @@ done:
 	return res;
 }
 
-__noinline int mtug_mss_walk_xdp(struct xdp_md *ctx, __u32 l4_off, __u32 optlen,
-				 __u32 target, __u32 partial)
-{
-	return mss_walk(ctx, true, l4_off, optlen, target, partial);
-}
-
-__noinline int mtug_mss_walk_tc(struct __sk_buff *skb, __u32 l4_off, __u32 optlen,
-				__u32 target)
-{
-	return mss_walk(skb, false, l4_off, optlen, target, 0);
-}
-
 static __always_inline void mtu_min(__u32 *cur, __u32 v)
 {
 	if (v && (!*cur || v < *cur))
@@ -180,6 +170,11 @@ static __noinline __u32 fib_route_mtu(void *ctx, __u32 ifindex, __u32 v4,
 	struct bpf_fib_lookup fl = {};
 	int rc;
 
+	/* The helper reports the route MTU (mtu_result) from 5.11 on: an
+	 * older kernel gives none (the CLI refuses `mtu source pmtu` there),
+	 * and the field's CO-RE relocation would fail. */
+	if (!bpf_core_field_exists(struct bpf_fib_lookup, mtu_result))
+		return 0;
 	fl.ifindex = ifindex;
 	fl.tot_len = 0xffff;
 	if (v4) {
@@ -414,9 +409,9 @@ static __always_inline int mss_clamp(void *ctx, void *data, void *data_end,
 		/* Decided before anything is written. */
 		partial = target && xdp_csum_partial(ctx, data, data_end, l4_off, tcp_len,
 						     &e, bpf_ntohs(tcph->check));
-		res = mtug_mss_walk_xdp(ctx, l4_off, optlen, target, partial);
+		res = mss_walk(ctx, true, l4_off, optlen, target, partial);
 	} else {
-		res = mtug_mss_walk_tc(ctx, l4_off, optlen, target);
+		res = mss_walk(ctx, false, l4_off, optlen, target, 0);
 	}
 	if (res & MSS_WALK_MALFORMED)
 		COUNT(&cnt, mss_malformed);
@@ -434,6 +429,13 @@ static __always_inline int mss_clamp(void *ctx, void *data, void *data_end,
 malformed:
 	COUNT(&cnt, mss_malformed);
 	return 0;
+}
+
+__noinline int mtug_mss_xdp(struct xdp_md *ctx, __u32 l3_off, __u32 l4_off,
+			    __u32 l3_proto)
+{
+	return mss_clamp(ctx, (void *)(long)ctx->data, (void *)(long)ctx->data_end,
+			 true, l3_off, l4_off, l3_proto, ctx->ingress_ifindex);
 }
 
 __noinline int mtug_mss_tc(struct __sk_buff *skb, __u32 l3_off, __u32 l4_off,

@@ -108,8 +108,7 @@ static __always_inline int process(void *ctx, void *data, void *data_end,
 			 * struct ends and bpf_fib_lookup's argument in
 			 * fib_scratch.  TC: a global function, verified once. */
 			if (is_xdp)
-				mss_clamp(ctx, data, data_end, true, l3_off, l4_off,
-					  l3_proto, ((struct xdp_md *)ctx)->ingress_ifindex);
+				mtug_mss_xdp(ctx, l3_off, l4_off, l3_proto);
 			else
 				mtug_mss_tc(ctx, l3_off, l4_off, l3_proto);
 		}
@@ -124,13 +123,11 @@ static __always_inline int process(void *ctx, void *data, void *data_end,
 	gcfg = global_cfg_get();
 	if (!gcfg || !gcfg->ptb_forward)
 		return act_pass(is_xdp);
-	/* XDP: inline as well; the call and its return were 10 ns of a
-	 * forwarded packet's +147 (make bench), at the price of the verifier
-	 * walking the forward path once per path into it (processed insns
-	 * 352k -> 658k of the 1M limit).  TC: a global function. */
+	/* A global function, verified once: inlined in XDP, the verifier
+	 * walked the forward path once per parser path into it, which took
+	 * older kernels' verifiers to their limit. */
 	if (is_xdp)
-		return fwd_body(ctx, true, l3_off, l4_off, l3_proto, proto,
-				((struct xdp_md *)ctx)->ingress_ifindex);
+		return mtug_fwd_xdp(ctx, l3_off, l4_off, l3_proto, proto);
 	return mtug_fwd_tc(ctx, l3_off, l4_off, l3_proto, proto);
 skip:
 	if (!quiet)
@@ -159,24 +156,7 @@ int mtuguard_xdp(struct xdp_md *ctx)
 {
 	int act;
 
-	/* A plain IPv4 ICMP frame (parse.h), the usual Frag Needed: straight
-	 * to the PTB path (which counts it in `packets`), compiled for
-	 * that shape's offsets as constants instead of the parser's.  A
-	 * 576-byte PTB, validated or steered: 3-4 ns less (make bench
-	 * classes, alternating builds). */
-	if (plain_ip4_icmp((void *)(long)ctx->data, (void *)(long)ctx->data_end)) {
-		act = ptb_body(ctx, true, HOOK_XDP, sizeof(struct ethhdr),
-			       sizeof(struct ethhdr) + sizeof(struct iphdr), ETH_P_IP,
-			       ctx->ingress_ifindex, false, true);
-	} else {
-		/* Pointers read again (volatile: not the ones tested above),
-		 * so that the range the test proved does not split the
-		 * verifier's states of the generic path: 700k instead of
-		 * 637k instructions processed. */
-		act = process(ctx, (void *)(long)*(volatile __u32 *)&ctx->data,
-			      (void *)(long)*(volatile __u32 *)&ctx->data_end, HOOK_XDP, 0);
-	}
-
+	act = process(ctx, (void *)(long)ctx->data, (void *)(long)ctx->data_end, HOOK_XDP, 0);
 	return act == ACT_DEFER ? xdp_defer(ctx) : act;
 }
 

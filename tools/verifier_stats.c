@@ -7,7 +7,9 @@
  *   mtuguard_xdp: processed 4321 insns (limit 1000000) max_states_per_insn ...
  *   mtuguard_tc_ingress: FAILED (Permission denied): <the verifier's error>
  *
- * Usage: verifier_stats [-v]    (-v: the whole verifier log of each program)
+ * Usage: verifier_stats [-v|-vv] (-v: the whole verifier log of each
+ *                               program; -vv: libbpf's debug messages too,
+ *                               CO-RE relocations among them)
  * Exit status: 0 when every program loaded, 1 otherwise.
  *
  * Each program is loaded alone (a fresh object with only that program set
@@ -18,6 +20,7 @@
  * instruction.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +31,11 @@
 #define LOG_SIZE (1 << 20)
 
 static char vlog[LOG_SIZE];
+
+static int print_all(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return vfprintf(stderr, fmt, ap);
+}
 
 /* The verifier's verdict: the line before "processed ..." (its error on
  * failure), skipping the other statistics lines. */
@@ -123,12 +131,16 @@ int main(int argc, char **argv)
 
 	if (argc == 2 && !strcmp(argv[1], "-v")) {
 		verbose = 1;
+	} else if (argc == 2 && !strcmp(argv[1], "-vv")) {
+		verbose = 2;
 	} else if (argc != 1) {
-		fprintf(stderr, "usage: verifier_stats [-v]\n");
+		fprintf(stderr, "usage: verifier_stats [-v|-vv]\n");
 		return 2;
 	}
 	if (!verbose)
 		libbpf_set_print(NULL);
+	else if (verbose > 1)
+		libbpf_set_print(print_all);
 	/* The program list, from the object as the loader opens it. */
 	skel = mtuguard_bpf__open();
 	if (!skel) {
