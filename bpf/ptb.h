@@ -145,6 +145,12 @@ static __always_inline int ptb_parse_quote(void *data, void *data_end, __u32 off
 			proto = oh->nexthdr;
 			off += ((__u32)oh->hdrlen + 1) * 8;
 		}
+		/* More extension headers than the walk takes: the transport
+		 * header, and so the flow, is unknown.  Steering by the last
+		 * header's type with ports 0 would send the error anywhere. */
+		if (proto == IPPROTO_HOPOPTS || proto == IPPROTO_ROUTING ||
+		    proto == IPPROTO_DSTOPTS || proto == IPPROTO_FRAGMENT)
+			return -1;
 	}
 	f->proto = proto;
 	f->sport = 0;

@@ -102,6 +102,23 @@ static const struct pkt_spec q6_ext = {
 		 .ext = { { IPPROTO_HOPOPTS, 0 }, { IPPROTO_DSTOPTS, 1 } } },
 	.tcp = { .sport = 80, .dport = 40000, .flags = TH_ACK }, PAYLOAD(S64),
 };
+/* More extension headers than the walk takes (MTUG_IPV6_EXT_MAX, 4):
+ * the transport header cannot be found, so the quote is invalid. */
+static const struct pkt_spec q6_ext5 = {
+	.no_eth = true, .l3 = L3_V6, .l4 = L4_TCP,
+	.ip6 = { .src = VIP6, .dst = CLIENT6, .n_ext = 5,
+		 .ext = { { IPPROTO_HOPOPTS, 0 }, { IPPROTO_DSTOPTS, 0 }, { IPPROTO_DSTOPTS, 0 },
+			  { IPPROTO_DSTOPTS, 0 }, { IPPROTO_DSTOPTS, 0 } } },
+	.tcp = { .sport = 80, .dport = 40000, .flags = TH_ACK }, PAYLOAD(S64),
+};
+/* Exactly as many as the walk takes: parsed, steered. */
+static const struct pkt_spec q6_ext4 = {
+	.no_eth = true, .l3 = L3_V6, .l4 = L4_TCP,
+	.ip6 = { .src = VIP6, .dst = CLIENT6, .n_ext = 4,
+		 .ext = { { IPPROTO_HOPOPTS, 0 }, { IPPROTO_DSTOPTS, 0 }, { IPPROTO_ROUTING, 0 },
+			  { IPPROTO_DSTOPTS, 0 } } },
+	.tcp = { .sport = 80, .dport = 40000, .flags = TH_ACK }, PAYLOAD(S64),
+};
 /* IPv6 Fragment header: first fragment (ports there) and a later one. */
 static const struct pkt_spec q6_frag_first = {
 	.no_eth = true, .l3 = L3_V6, .l4 = L4_TCP,
@@ -805,6 +822,10 @@ static const struct fixture fixtures[] = {
 	  .pkt = { OUT4(VIP4), FN4(q4_opts, 1400) }, .exp = STEERED(C_STEERED), EGRESS },
 	{ .name = "v6_fib_steered_inner_ext_headers", .netns = true, .cfg = FIB,
 	  .pkt = { OUT6(VIP6), TB6(q6_ext, 1280) }, .exp = STEERED(C_STEERED), EGRESS },
+	{ .name = "v6_fib_steered_inner_4_ext_headers", .netns = true, .cfg = FIB,
+	  .pkt = { OUT6(VIP6), TB6(q6_ext4, 1280) }, .exp = STEERED(C_STEERED), EGRESS },
+	{ .name = "v6_fib_inner_5_ext_headers_invalid", .netns = true, .cfg = FIB,
+	  .pkt = { OUT6(VIP6), TB6(q6_ext5, 1280) }, .exp = PASSES(C_INVALID), EGRESS },
 	{ .name = "v6_fib_steered_inner_frag_later", .netns = true, .cfg = FIB,
 	  .pkt = { OUT6(VIP6), TB6(q6_frag_later, 1280) }, .exp = STEERED(C_STEERED), EGRESS },
 	{ .name = "v4_fib_steered_inner_frag_later", .netns = true, .cfg = FIB,
