@@ -7,6 +7,7 @@
 #   - an existing pin dir owned by another user, or writable by group or
 #     others, and a pin dir below a bpffs root mounted without -o mode=0700
 #     (1777), are refused with one line, and nothing is pinned there;
+#   - the hint for mounting a bpffs says -o mode=0700;
 #   - a pin dir given as a symlink (another user's, or root's) is refused;
 #     links/ swapped for a symlink into another state is never followed
 #     (the other state's interface keeps its XDP program);
@@ -106,6 +107,11 @@ OPEN=$(mktemp -d "/tmp/$MTUG_TAG-open-XXXXXX") && _LIB_DIRS+=("$OPEN") &&
 attach_refused "pin_trust: a pin dir on a bpffs mounted without mode=0700 is refused" \
 	"$OPEN/pins" "mode=0700"
 [ -e "$OPEN/pins" ] && fail "pin_trust: nothing made on the open bpffs" "$OPEN/pins exists"
+
+# The hint for a lab mount recommends a safe one.
+run_cli "$A" "$MTUG_TMP/plain/pins" attach a0
+refused "pin_trust: the hint for a bpffs of one's own says -o mode=0700" \
+	"mount -t bpf -o mode=0700 bpf DIR"
 
 # ---- 3. symlinks -----------------------------------------------------------------------
 
