@@ -152,12 +152,10 @@ static int check_link(const char *path, const struct stat *st, const char *dir,
 
 /*
  * Walk path one component at a time (lstat, so no symlink is followed
- * unseen).  top: path is the pin dir as given (its last component is the
- * pin dir); else the real path of a symlink met on the way, whose last
- * component is the pin dir only if pin_last.
+ * unseen).  top: path is the pin dir as given, its last component the pin
+ * dir; else the real path of a symlink met on the way to it.
  */
-static int walk(const char *path, const char *dir, bool top, bool pin_last,
-		bool *exists)
+static int walk(const char *path, const char *dir, bool top, bool *exists)
 {
 	char p[PATH_MAX], real[PATH_MAX];
 	bool parent_bpf = false, bpf, last;
@@ -166,8 +164,10 @@ static int walk(const char *path, const char *dir, bool top, bool pin_last,
 	int err;
 
 	*exists = false;
-	if (n >= sizeof(p))
+	if (n >= sizeof(p)) {
+		mg_err("path too long: %s", path);
 		return -ENAMETOOLONG;
+	}
 	for (i = 1; i <= n; i++) {
 		if (i < n && path[i] != '/')
 			continue;
@@ -197,14 +197,14 @@ static int walk(const char *path, const char *dir, bool top, bool pin_last,
 				       "(on the way to pin directory %s)", p, dir);
 				return -ENOENT;
 			}
-			err = walk(real, dir, false, false, exists);
+			err = walk(real, dir, false, exists);
 			if (err)
 				return err;
 			parent_bpf = is_bpffs(real);
 			continue;
 		}
 		if (!S_ISDIR(st.st_mode)) {
-			if (last && (top || pin_last))
+			if (last && top)
 				mg_err("pin directory %s is not a directory", p);
 			else
 				mg_err("%s is not a directory (on the way to pin "
@@ -212,8 +212,8 @@ static int walk(const char *path, const char *dir, bool top, bool pin_last,
 			return -ENOTDIR;
 		}
 		bpf = is_bpffs(p);
-		if (bpf || (last && (top || pin_last))) {
-			err = check_dir(p, &st, dir, last && (top || pin_last));
+		if (bpf || (last && top)) {
+			err = check_dir(p, &st, dir, last && top);
 			if (err)
 				return err;
 		}
@@ -225,7 +225,7 @@ static int walk(const char *path, const char *dir, bool top, bool pin_last,
 
 int mg_pin_dir_verify(const char *dir, bool *exists)
 {
-	return walk(dir, dir, true, true, exists);
+	return walk(dir, dir, true, exists);
 }
 
 int mg_pin_entry(const char *dir, const char *name, char *path, size_t len)

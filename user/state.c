@@ -134,16 +134,25 @@ static int mark_complete(const char *dir)
 	return err;
 }
 
-int mg_state_settle(const char *dir)
+/* 1 if dir holds a state without its marker, 0 if a whole one or none,
+ * or a negative errno (printed). */
+static int incomplete(const char *dir)
 {
 	int r = mg_state_find(dir);
 
 	if (r > 0)
 		r = mg_state_complete(dir);
 	else if (!r)
-		r = 1; /* no state: nothing to settle */
-	if (r)
-		return r < 0 ? r : 0;
+		return 0; /* no state */
+	return r < 0 ? r : !r;
+}
+
+int mg_state_settle(const char *dir)
+{
+	int r = incomplete(dir);
+
+	if (r <= 0)
+		return r;
 	/* Every pin there but no marker: a state pinned by a build before
 	 * the marker, or a first attach killed just before making it (so
 	 * nothing is attached with it yet).  Either way it is whole. */
@@ -167,13 +176,9 @@ int mg_state_recover(const char *dir)
 {
 	int lock_fd, r;
 
-	r = mg_state_find(dir);
-	if (r > 0)
-		r = mg_state_complete(dir);
-	else if (!r)
-		r = 1;
-	if (r)
-		return r < 0 ? r : 0;
+	r = incomplete(dir);
+	if (r <= 0)
+		return r;
 	/* Maybe a first attach is loading right now: it holds the lock
 	 * until it is done, so wait for it before judging. */
 	lock_fd = mg_pin_lock(dir);
