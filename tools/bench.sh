@@ -362,7 +362,7 @@ if [ "$do_fwd" = 1 ]; then
 	ip -n "$R" neigh replace 10.77.2.2 lladdr "$SNK_MAC" nud permanent dev out0
 	# The CLI's pins on a host bpffs (`ip netns exec` has a private /sys).
 	BPFFS=$TMP/bpffs
-	mkdir -p "$BPFFS" && mount -t bpf bpf "$BPFFS" || { echo "bench.sh: bpffs mount failed" >&2; exit 1; }
+	mkdir -p "$BPFFS" && mount -t bpf -o mode=0700 bpf "$BPFFS" || { echo "bench.sh: bpffs mount failed" >&2; exit 1; }
 	if ! "$MTUG" --help >/dev/null 2>&1; then
 		log "build/mtuguard not usable: mtuguard cases fail"
 	fi

@@ -5,12 +5,19 @@
  * apply reads the whole file, parses and validates it (config.c), resolves
  * every interface name, and only then takes the pin dir lock and brings the
  * running state to match: interfaces attached or updated (XDP mode, egress
- * filter, settings), global settings, prefixes, detaches, in that order
- * (the steps that may fail at run time come first).  Each change is one
- * line on stdout as it is made; nothing to do prints "no change".  Each
- * change done is recorded in an undo log, and a failure midway undoes them
- * in reverse order.  With --json the same lines go into one JSON document
- * with how the run ended.
+ * filter, settings), global settings, prefixes (deletions first, so that
+ * a full table can be replaced by another), detaches, in that order (the
+ * steps that may fail at run time come first).  Each change is one line on
+ * stdout as it is made; nothing to do prints "no change".  Each change
+ * done is recorded in an undo log, and a failure midway, or SIGINT,
+ * SIGTERM or SIGHUP (caught while the lock is held, see sig.h), undoes
+ * them in reverse order: the run ends with the whole change or none of it
+ * (short of SIGKILL).  With --json the same lines go into one JSON
+ * document with how the run ended.
+ *
+ * A file that names no interface would detach every one: while any is
+ * attached that needs --allow-empty, so that an empty or truncated file
+ * (a reload half-way through an edit) cannot take the datapath down.
  *
  * show-config prints the running state in the same format, so
  * `show-config | apply -f -` changes nothing.
@@ -35,6 +42,7 @@
 #include "json.h"
 #include "log.h"
 #include "pin.h"
+#include "sig.h"
 #include "state.h"
 
 #define CONFIG_MAX_BYTES (256u << 20) /* far above 2 x 262144 prefixes */
@@ -121,9 +129,11 @@ int mg_cmd_show_config(const struct mg_ctx *ctx, int argc, char **argv)
 	if (err)
 		return err;
 	err = mg_state_recover(ctx->pin_dir); /* leftovers: not attached */
+	if (err >= 0)
+		err = mg_state_find(ctx->pin_dir);
 	if (err < 0)
-		return err;
-	present = mg_state_present(ctx->pin_dir);
+		return err; /* cannot tell: never the defaults */
+	present = err > 0;
 	if (present) {
 		err = mg_state_open(&st, ctx->pin_dir, 0, -1);
 		if (err)
@@ -270,6 +280,8 @@ struct applier {
 	size_t n_log, cap_log;
 };
 
+/* Log a change made; then, between two changes, a signal caught turns
+ * into -EINTR, which rolls everything back (the change just made too). */
 static int record(struct applier *a, const struct undo *u)
 {
 	struct undo *l;
@@ -286,7 +298,7 @@ static int record(struct applier *a, const struct undo *u)
 		a->cap_log = c;
 	}
 	a->log[a->n_log++] = *u;
-	return 0;
+	return mg_sig_caught() ? -EINTR : 0;
 }
 
 /* One change line; true if the change is to be made (not a dry run). */
@@ -522,29 +534,38 @@ static int prefix_del(struct applier *a, const struct mg_config_prefix *cur)
 	return record(a, &u);
 }
 
-/* Walk both sorted lists at once. */
+/* Walk both sorted lists at once: the deletions in a first pass, the new
+ * and changed prefixes in a second, so that the tries never hold more
+ * than the larger of the two sets (one full set can replace another). */
 static int do_prefixes(struct applier *a, const struct mg_config *cur,
 		       const struct mg_config *w)
 {
-	size_t i = 0, k = 0;
-	int err = 0, c;
+	size_t i, k;
+	int err = 0, c, pass;
 
-	while (!err && (i < w->n_prefixes || k < cur->n_prefixes)) {
-		if (i == w->n_prefixes)
-			c = 1;
-		else if (k == cur->n_prefixes)
-			c = -1;
-		else
-			c = mg_prefix_cmp(&w->prefixes[i].p, &cur->prefixes[k].p);
-		if (c < 0) {
-			err = prefix_put(a, &w->prefixes[i++], NULL);
-		} else if (c > 0) {
-			err = prefix_del(a, &cur->prefixes[k++]);
-		} else {
-			if (w->prefixes[i].mtu != cur->prefixes[k].mtu)
-				err = prefix_put(a, &w->prefixes[i], &cur->prefixes[k]);
-			i++;
-			k++;
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0, k = 0; !err && (i < w->n_prefixes || k < cur->n_prefixes);) {
+			if (i == w->n_prefixes)
+				c = 1;
+			else if (k == cur->n_prefixes)
+				c = -1;
+			else
+				c = mg_prefix_cmp(&w->prefixes[i].p, &cur->prefixes[k].p);
+			if (c < 0) {
+				if (pass)
+					err = prefix_put(a, &w->prefixes[i], NULL);
+				i++;
+			} else if (c > 0) {
+				if (!pass)
+					err = prefix_del(a, &cur->prefixes[k]);
+				k++;
+			} else {
+				if (pass && w->prefixes[i].mtu != cur->prefixes[k].mtu)
+					err = prefix_put(a, &w->prefixes[i],
+							 &cur->prefixes[k]);
+				i++;
+				k++;
+			}
 		}
 	}
 	return err;
@@ -613,23 +634,39 @@ static int undo_one(const struct applier *a, const struct undo *u)
 	return 0;
 }
 
-/* Undo the log; false if some step could not be undone (printed). */
-static bool rollback(struct applier *a)
+/* Undo the log; false if some step could not be undone (printed).  After
+ * a failure (its error printed) two lines frame the rollback; after a
+ * signal (err -EINTR) one line says what happened. */
+static bool rollback(struct applier *a, int err)
 {
+	int sig = err == -EINTR ? mg_sig_caught() : 0;
 	size_t i, failed = 0;
 
+	if (sig)
+		mg_sig_ack();
 	if (!a->n_log) {
-		mg_err("apply: failed before any change: the running state is as it was");
+		if (sig)
+			mg_err("apply: interrupted by %s before any change: the running "
+			       "state is as it was", mg_sig_name(sig));
+		else
+			mg_err("apply: failed before any change: the running state is "
+			       "as it was");
 		return true;
 	}
-	mg_err("apply: failed: rolling back the %zu change%s made", a->n_log,
-	       a->n_log == 1 ? "" : "s");
+	if (!sig)
+		mg_err("apply: failed: rolling back the %zu change%s made", a->n_log,
+		       a->n_log == 1 ? "" : "s");
 	for (i = a->n_log; i-- > 0;)
 		if (undo_one(a, &a->log[i]))
 			failed++;
 	if (failed)
-		mg_err("apply: rollback incomplete (%zu of %zu steps failed): see "
-		       "'mtuguard status'", failed, a->n_log);
+		mg_err("apply: %s%s%srollback incomplete (%zu of %zu steps failed): "
+		       "see 'mtuguard status'", sig ? "interrupted by " : "",
+		       sig ? mg_sig_name(sig) : "", sig ? ": " : "", failed, a->n_log);
+	else if (sig)
+		mg_err("apply: interrupted by %s: rolled back the %zu change%s made, "
+		       "the running state is as it was", mg_sig_name(sig), a->n_log,
+		       a->n_log == 1 ? "" : "s");
 	else
 		mg_err("apply: rolled back: the running state is as it was");
 	return !failed;
@@ -649,7 +686,7 @@ static void json_begin(struct applier *a, struct mg_json *j)
  * ended, as the text's last line or the JSON document's "result". */
 static void finish(struct applier *a, int err)
 {
-	bool whole = err && !a->dry ? rollback(a) : true;
+	bool whole = err && !a->dry ? rollback(a, err) : true;
 	const char *result = err ? (whole ? "rolled back" : "rollback incomplete") :
 			     !a->changes ? "no change" :
 			     a->dry ? "dry run" : "applied";
@@ -696,7 +733,7 @@ static int apply_config(struct applier *a, const struct mg_config *w,
 {
 	struct mtug_iface_cfg ic;
 	size_t i;
-	int err = 0;
+	int err = a->dry || !mg_sig_caught() ? 0 : -EINTR;
 
 	for (i = 0; !err && i < w->n_ifaces; i++) {
 		const struct mg_config_iface *it = &w->ifaces[i];
@@ -723,11 +760,12 @@ static int apply_config(struct applier *a, const struct mg_config *w,
 int mg_cmd_apply(const struct mg_ctx *ctx, int argc, char **argv)
 {
 	const char *file = NULL, *fname;
-	bool dry = false, present;
+	bool dry = false, allow_empty = false, present;
 	const struct mg_opt opts[] = {
 		{ "-f", &file, NULL },
 		{ "--file", &file, NULL },
 		{ "--dry-run", NULL, &dry },
+		{ "--allow-empty", NULL, &allow_empty },
 		{ 0 },
 	};
 	struct mg_config want, cur;
@@ -767,9 +805,12 @@ int mg_cmd_apply(const struct mg_ctx *ctx, int argc, char **argv)
 	/* The leftovers of an interrupted first attach go first (saying
 	 * so); then there is either a whole state or none. */
 	err = mg_state_recover(ctx->pin_dir);
+	if (err >= 0)
+		err = mg_state_find(ctx->pin_dir);
 	if (err < 0)
 		goto out;
-	present = mg_state_present(ctx->pin_dir);
+	present = err > 0;
+	err = 0;
 	if (dry)
 		err = present ? mg_state_open(&st, ctx->pin_dir, 0, -1) : 0;
 	else if (want.n_ifaces)
@@ -782,6 +823,14 @@ int mg_cmd_apply(const struct mg_ctx *ctx, int argc, char **argv)
 	err = read_running(present ? &st : NULL, "apply", &cur);
 	if (err)
 		goto out;
+	/* Under the lock, against what runs now: nothing has changed yet. */
+	if (!want.n_ifaces && cur.n_ifaces && !allow_empty) {
+		err = mg_usage("apply: %s names no interface: applying it would detach "
+			       "all %zu attached (an empty or truncated file?); give "
+			       "--allow-empty if that is what you want", fname,
+			       cur.n_ifaces);
+		goto out;
+	}
 
 	if (!want.n_ifaces && config_has_settings(&want))
 		mg_warn("%s names no interface: its settings and prefixes are not "

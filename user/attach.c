@@ -444,17 +444,19 @@ int mg_state_acquire(const char *dir, struct mg_state *st)
 		if (err > 0) {
 			mg_note("removed the leftovers of an interrupted attach in %s",
 				dir);
-			close(lock_fd);
+			mg_pin_unlock(lock_fd);
 			continue;
 		}
-		if (!err && !mg_state_complete(dir)) {
+		if (!err)
+			err = mg_state_complete(dir);
+		if (!err) {
 			err = mg_state_create(dir);
 			if (err)
 				mg_state_unpin_all(dir);
 		}
-		if (err) {
+		if (err < 0) {
 			mg_pin_dir_undo(dir, &prep);
-			close(lock_fd);
+			mg_pin_unlock(lock_fd);
 			return err;
 		}
 		return mg_state_open(st, dir, MG_STATE_PROGS, lock_fd);

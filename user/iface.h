@@ -6,6 +6,7 @@
 #ifndef MG_IFACE_H
 #define MG_IFACE_H
 
+#include <stddef.h>
 #include <net/if.h>
 #include <linux/types.h>
 
@@ -23,5 +24,8 @@ const char *mg_ifname_str(__u32 ifindex, char *buf);
 
 /* The device MTU, or 0 if it cannot be read. */
 __u32 mg_iface_link_mtu(const char *name);
+
+/* The device's driver name (ethtool's) into buf, "" if it cannot be read. */
+void mg_iface_driver(const char *name, char *buf, size_t len);
 
 #endif /* MG_IFACE_H */

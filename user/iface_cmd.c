@@ -4,8 +4,11 @@
  * interface: arguments fully checked before the state is opened, then each
  * entry read, changed by the command and stored under the pin dir lock.
  * A failure on one interface puts back every one changed so far, itself
- * included: a failed command changes nothing.
+ * included: a failed command changes nothing.  So does SIGINT, SIGTERM or
+ * SIGHUP between two interfaces (caught while the lock is held, sig.h):
+ * the command ends with every interface changed or none.
  */
+#include <errno.h>
 #include <stdlib.h>
 
 #include "iface_cmd.h"
@@ -13,6 +16,7 @@
 #include "attach.h"
 #include "cfg.h"
 #include "log.h"
+#include "sig.h"
 
 /* One interface's settings back to old (mg_attach_settings_restore). */
 static int restore(const struct mg_state *st, __u32 ifindex,
@@ -25,9 +29,10 @@ static int restore(const struct mg_state *st, __u32 ifindex,
 	return mg_attach_settings_restore(st, ifindex, &cur, old);
 }
 
-/* Undo the changes to list[0..n) (old[] as each was), last first. */
-static void rollback(const struct mg_state *st, const char *cmd,
-		     const __u32 *list, const struct mtug_iface_cfg *old, int n)
+/* Undo the changes to list[0..n) (old[] as each was), last first; the
+ * number of interfaces that could not be put back (printed). */
+static int rollback(const struct mg_state *st, const char *cmd,
+		    const __u32 *list, const struct mtug_iface_cfg *old, int n)
 {
 	int i, failed = 0;
 
@@ -37,6 +42,7 @@ static void rollback(const struct mg_state *st, const char *cmd,
 	if (failed)
 		mg_err("%s: could not undo the change on %d interface%s: see "
 		       "'mtuguard status'", cmd, failed, failed == 1 ? "" : "s");
+	return failed;
 }
 
 int mg_iface_word_cmd(const struct mg_ctx *ctx, const struct mg_iface_word *w,
@@ -87,9 +93,14 @@ int mg_iface_word_cmd(const struct mg_ctx *ctx, const struct mg_iface_word *w,
 		list[done] = list[i];
 		old[done++] = c;
 		err = w->fn(&st, list[i], &c, word, w->arg);
+		if (!err && mg_sig_caught())
+			err = -EINTR;
 	}
-	if (err)
-		rollback(&st, w->cmd, list, old, done);
+	if (err && !rollback(&st, w->cmd, list, old, done) && err == -EINTR)
+		mg_err("%s: interrupted by %s: every interface is back as it was",
+		       w->cmd, mg_sig_name(mg_sig_caught()));
+	if (err == -EINTR)
+		mg_sig_ack();
 out:
 	free(old);
 	mg_state_close(&st);

@@ -3,7 +3,8 @@
  * main.c - mtuguard's entry point: global options, help, dispatch.
  *
  * Exit status: 0 success, 1 runtime failure, 2 usage error.  Global
- * options (--pin-dir DIR, -v, --json, -h/--help) are taken from anywhere on
+ * options (--pin-dir DIR, --lock-timeout SECONDS, -v, --json, -h/--help)
+ * are taken from anywhere on
  * the command line, so "mtuguard status --json" and "mtuguard --json
  * status" both work.
  */
@@ -11,11 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "args.h"
 #include "cmd.h"
 #include "log.h"
 #include "pin.h"
 
 #define EXIT_USAGE 2
+#define MG_STR_(x) #x
+#define MG_STR(x) MG_STR_(x)
 
 struct command {
 	const char *name;
@@ -71,12 +75,14 @@ static const struct command commands[] = {
 	  "  interfaces, prefix counts); --textfile writes it to PATH atomically\n"
 	  "  (mode 0644) for node_exporter's textfile collector.\n" },
 	{ "apply", mg_cmd_apply,
-	  "mtuguard apply -f FILE|- [--dry-run]\n"
+	  "mtuguard apply -f FILE|- [--dry-run] [--allow-empty]\n"
 	  "  Bring the running state to match FILE (see mtuguard(8)): attach and\n"
 	  "  detach interfaces, set their modes and features, the settings and\n"
 	  "  the prefixes.  The whole file is checked first; a bad file changes\n"
-	  "  nothing, and a failure midway rolls back.  One line per change, or\n"
-	  "  'no change'.  --dry-run prints the changes without making them.\n"
+	  "  nothing, and a failure midway, or SIGINT, SIGTERM or SIGHUP, rolls\n"
+	  "  back.  One line per change, or 'no change'.  --dry-run prints the\n"
+	  "  changes without making them.  A file that names no interface would\n"
+	  "  detach every one: refused unless --allow-empty.\n"
 	  "  With --json: {\"dry_run\", \"changes\": [lines], \"result\"}, the\n"
 	  "  result one of applied, no change, dry run, rolled back or rollback\n"
 	  "  incomplete.\n" },
@@ -92,7 +98,8 @@ static void usage_all(FILE *f)
 {
 	size_t i;
 
-	fputs("usage: mtuguard [--pin-dir DIR] [-v] [--json] COMMAND [ARGS]\n\n", f);
+	fputs("usage: mtuguard [--pin-dir DIR] [--lock-timeout SECONDS] [-v] [--json] "
+	      "COMMAND [ARGS]\n\n", f);
 	for (i = 0; i < NCOMMANDS; i++) {
 		const char *u = commands[i].usage, *nl;
 
@@ -105,7 +112,12 @@ static void usage_all(FILE *f)
 	}
 	fputs("\nGlobal options:\n"
 	      "  --pin-dir DIR  state directory (default $" MG_PIN_DIR_ENV ", else "
-	      MG_PIN_DIR_DEFAULT ")\n"
+	      MG_PIN_DIR_DEFAULT ");\n"
+	      "                 root's only: refused if another user could change it\n"
+	      "  --lock-timeout SECONDS\n"
+	      "                 wait at most this long for another command that holds\n"
+	      "                 the pin directory (default "
+	      MG_STR(MG_LOCK_TIMEOUT_DEFAULT) ", 0: do not wait)\n"
 	      "  -v, --verbose  show libbpf's messages (-vv: debug too)\n"
 	      "  --json         machine-readable output where data is printed\n"
 	      "  -h, --help     this help, or a command's: mtuguard COMMAND -h\n"
@@ -129,12 +141,24 @@ static const struct command *find_command(const char *name)
 static int take_globals(int argc, char **argv, struct mg_ctx *ctx,
 			const char **pin_dir, bool *help, int *verbose)
 {
-	int i, n = 1;
+	const char *timeout = NULL;
+	__u32 sec;
+	int i, n = 1, err;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (!strcmp(a, "--pin-dir")) {
+		if (!strcmp(a, "--lock-timeout")) {
+			if (i + 1 >= argc)
+				return mg_usage("option '--lock-timeout' needs a value");
+			if (timeout)
+				return mg_usage("option '--lock-timeout' given twice");
+			timeout = argv[++i];
+		} else if (!strncmp(a, "--lock-timeout=", 15)) {
+			if (timeout)
+				return mg_usage("option '--lock-timeout' given twice");
+			timeout = a + 15;
+		} else if (!strcmp(a, "--pin-dir")) {
 			if (i + 1 >= argc)
 				return mg_usage("option '--pin-dir' needs a value");
 			*pin_dir = argv[++i];
@@ -154,6 +178,13 @@ static int take_globals(int argc, char **argv, struct mg_ctx *ctx,
 	}
 	if (*pin_dir && !**pin_dir)
 		return mg_usage("option '--pin-dir' needs a value");
+	if (timeout) {
+		err = mg_parse_u32(timeout, 0, MG_LOCK_TIMEOUT_MAX, &sec);
+		if (err)
+			return mg_usage_number("option '--lock-timeout'", "SECONDS",
+					       timeout, err, 0, MG_LOCK_TIMEOUT_MAX);
+		mg_pin_lock_timeout_set(sec);
+	}
 	return n;
 }
 

@@ -2,6 +2,7 @@
 /* owner.c - see owner.h. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -35,19 +36,32 @@ static int netns_cookie(uint64_t *cookie)
 }
 
 /* The first record in dir (name and cookie) whose cookie is not
- * *except (any record when except is NULL); false if there is none. */
-static bool find_record(const char *dir, const uint64_t *except,
-			char name[NAME_MAX + 1], uint64_t *cookie)
+ * *except (any record when except is NULL): 1; 0 if there is none (or no
+ * dir); a negative errno (printed) if dir cannot be read. */
+static int find_record(const char *dir, const uint64_t *except,
+		       char name[NAME_MAX + 1], uint64_t *cookie)
 {
 	const size_t plen = strlen(MG_PIN_OWNER_PREFIX);
 	struct dirent *de;
 	bool found = false;
 	char *end;
 	DIR *d;
+	int fd, err;
 
-	d = opendir(dir);
-	if (!d)
-		return false; /* no directory, no record */
+	/* The pin dir is never a symlink (pin.h). */
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		err = errno;
+		if (fd >= 0)
+			close(fd);
+		if (err == ENOENT)
+			return 0; /* no directory, no record */
+		mg_err("cannot read %s: %s%s", dir, strerror(err),
+		       (err == EACCES || err == EPERM) && geteuid() ?
+			       " (run mtuguard as root)" : "");
+		return -err;
+	}
 	while (!found && (de = readdir(d))) {
 		if (strncmp(de->d_name, MG_PIN_OWNER_PREFIX, plen))
 			continue;
@@ -63,7 +77,7 @@ static bool find_record(const char *dir, const uint64_t *except,
 	return found;
 }
 
-bool mg_owner_recorded(const char *dir)
+int mg_owner_recorded(const char *dir)
 {
 	char name[NAME_MAX + 1];
 	uint64_t cookie;
@@ -76,7 +90,7 @@ void mg_owner_remove(const char *dir)
 	char name[NAME_MAX + 1], path[PATH_MAX];
 	uint64_t cookie;
 
-	while (find_record(dir, NULL, name, &cookie) &&
+	while (find_record(dir, NULL, name, &cookie) > 0 &&
 	       !mg_pin_path(path, sizeof(path), dir, name) && !rmdir(path))
 		;
 }
@@ -111,9 +125,13 @@ int mg_owner_check(const char *dir)
 {
 	char name[NAME_MAX + 1];
 	uint64_t here, cookie;
+	int r;
 
-	if (netns_cookie(&here) || !find_record(dir, &here, name, &cookie))
-		return 0; /* no cookies (so no records), or ours */
+	if (netns_cookie(&here))
+		return 0; /* no cookies, so no records */
+	r = find_record(dir, &here, name, &cookie);
+	if (r <= 0)
+		return r; /* ours, or unreadable (printed) */
 	mg_err("%s holds the state of another network namespace (netns cookie "
 	       "%" PRIu64 ", this one is %" PRIu64 "): run mtuguard in that "
 	       "namespace, or give this one a pin directory of its own "

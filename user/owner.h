@@ -28,12 +28,14 @@
 int mg_owner_record(const char *dir);
 
 /* 0 if the state in dir is this namespace's (or has no record); else
- * prints one error and returns -EXDEV. */
+ * prints one error and returns -EXDEV (or the errno, printed, of a pin
+ * dir that cannot be read). */
 int mg_owner_check(const char *dir);
 
-/* Whether dir holds a record: part of a state, if only the first part
- * a killed first attach made. */
-bool mg_owner_recorded(const char *dir);
+/* 1 if dir holds a record: part of a state, if only the first part a
+ * killed first attach made; 0 if not (or dir is not there); or a negative
+ * errno (printed) if dir cannot be read. */
+int mg_owner_recorded(const char *dir);
 
 /* Remove the record (with the rest of the state). */
 void mg_owner_remove(const char *dir);

@@ -4,11 +4,44 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdbool.h>
 #include <sys/socket.h>
 
 #include "mtuguard.h"
 #include "args.h"
 #include "prefix.h"
+
+/*
+ * An IPv4-mapped (::ffff:a.b.c.d) or IPv4-compatible (::a.b.c.d) prefix:
+ * no packet on the wire carries such an address (IPv4 traffic is looked
+ * up in the IPv4 trie), so it would never match.  Refused, naming the
+ * IPv4 prefix meant.  ::/128 and ::1/128 are not IPv4-compatible (RFC
+ * 4291); a prefix shorter than /96 is an ordinary IPv6 one.
+ */
+static bool v4_in_v6(const struct mg_prefix *p, char *why, size_t whylen)
+{
+	static const __u8 mapped[12] = { [10] = 0xff, [11] = 0xff };
+	static const __u8 zero[16];
+	struct mg_prefix v4 = { .family = AF_INET };
+	char buf[MG_PREFIX_STRLEN];
+	bool is_mapped;
+
+	if (p->len < 96)
+		return false;
+	v4.len = p->len - 96;
+	is_mapped = !memcmp(p->addr, mapped, 12);
+	if (!is_mapped && memcmp(p->addr, zero, 12))
+		return false;
+	if (!is_mapped && p->len == 128 &&
+	    (!memcmp(p->addr, zero, 16) || (!memcmp(p->addr, zero, 15) && p->addr[15] == 1)))
+		return false; /* :: and ::1 */
+	memcpy(v4.addr, p->addr + 12, 4);
+	mg_prefix_format(&v4, buf, sizeof(buf));
+	snprintf(why, whylen, "an IPv4-%s IPv6 prefix never matches (IPv4 "
+		 "packets are looked up by their IPv4 addresses): write %s",
+		 is_mapped ? "mapped" : "compatible", buf);
+	return true;
+}
 
 int mg_prefix_parse(const char *s, struct mg_prefix *p, char *why, size_t whylen)
 {
@@ -59,6 +92,8 @@ int mg_prefix_parse(const char *s, struct mg_prefix *p, char *why, size_t whylen
 			return -EINVAL;
 		}
 	}
+	if (p->family == AF_INET6 && v4_in_v6(p, why, whylen))
+		return -EINVAL;
 	return 0;
 }
 

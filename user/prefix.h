@@ -20,7 +20,10 @@ struct mg_prefix {
 /*
  * Parse "ADDR/LEN" or a host address "ADDR" (= /32 or /128).  Host bits
  * set beyond LEN are refused rather than masked off: "10.0.0.1/8" is more
- * likely a typo than a wish for 10.0.0.0/8.  On error returns -EINVAL and
+ * likely a typo than a wish for 10.0.0.0/8.  IPv4-mapped (::ffff:0:0/96)
+ * and IPv4-compatible (::/96) prefixes of /96 or longer are refused: no
+ * packet carries such an address, so they would never match (the reason
+ * names the IPv4 prefix to write instead).  On error returns -EINVAL and
  * writes a reason (without the prefix itself) to why.
  */
 int mg_prefix_parse(const char *s, struct mg_prefix *p, char *why, size_t whylen);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
@@ -197,19 +198,21 @@ int mg_prom_textfile(const char *path, const struct mg_state *st,
 	int fd, err;
 
 	/* Next to path, so the rename stays on one filesystem; not ending in
-	 * .prom, so the collector never reads it half written. */
-	if (snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid()) >=
-	    (int)sizeof(tmp)) {
+	 * .prom, so the collector never reads it half written; a name nobody
+	 * can guess (mkstemp), so nobody can put something in its way in a
+	 * directory others may write to. */
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
 		mg_err("stats: path too long: %s", path);
 		return -ENAMETOOLONG;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
 		err = -errno;
-		mg_err("stats: cannot create %s: %s", tmp, strerror(errno));
+		mg_err("stats: cannot create a temporary file next to %s: %s", path,
+		       strerror(errno));
 		return err;
 	}
-	/* Readable by node_exporter whatever our umask. */
+	/* Readable by node_exporter (mkstemp makes it 0600). */
 	if (fchmod(fd, 0644) || !(f = fdopen(fd, "w"))) {
 		err = -errno;
 		mg_err("stats: cannot write %s: %s", tmp, strerror(errno));

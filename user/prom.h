@@ -42,8 +42,9 @@ struct mg_prom_counters {
 int mg_prom_write(FILE *f, const struct mg_state *st,
 		  const struct mg_prom_counters *c);
 
-/* The same into path atomically: a temporary file next to it, mode 0644,
- * synced, then renamed over path. */
+/* The same into path atomically: a temporary file next to it with a name
+ * nobody can guess (mkstemp: PATH.XXXXXX), mode 0644, synced, then renamed
+ * over path. */
 int mg_prom_textfile(const char *path, const struct mg_state *st,
 		     const struct mg_prom_counters *c);
 

@@ -2,6 +2,7 @@
 /* state.c - see state.h. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,48 +73,50 @@ const char *mg_prog_pin_name(enum mg_prog_id id)
 	return prog_pins[id];
 }
 
-static bool pinned(const char *dir, const char *name)
+/* 1 if dir/name is there, 0 if not, or a negative errno (printed). */
+static int pinned(const char *dir, const char *name)
 {
 	char path[PATH_MAX];
-	struct stat st;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	return stat(path, &st) == 0;
+	return mg_pin_entry(dir, name, path, sizeof(path));
 }
 
-bool mg_state_present(const char *dir)
+int mg_state_find(const char *dir)
 {
-	int i;
+	bool exists;
+	int i, r;
 
-	if (pinned(dir, MG_PIN_COMPLETE) || pinned(dir, MG_PIN_LINKS) ||
-	    mg_owner_recorded(dir))
-		return true;
-	for (i = 0; i < MG_MAP_NR; i++)
-		if (pinned(dir, maps[i].name))
-			return true;
-	for (i = 0; i < MG_PROG_NR; i++)
-		if (pinned(dir, prog_pins[i]))
-			return true;
-	return false;
+	r = mg_pin_dir_verify(dir, &exists);
+	if (r || !exists)
+		return r;
+	r = pinned(dir, MG_PIN_COMPLETE);
+	if (!r)
+		r = pinned(dir, MG_PIN_LINKS);
+	if (!r)
+		r = mg_owner_recorded(dir);
+	for (i = 0; !r && i < MG_MAP_NR; i++)
+		r = pinned(dir, maps[i].name);
+	for (i = 0; !r && i < MG_PROG_NR; i++)
+		r = pinned(dir, prog_pins[i]);
+	return r;
 }
 
-bool mg_state_complete(const char *dir)
+int mg_state_complete(const char *dir)
 {
 	return pinned(dir, MG_PIN_COMPLETE);
 }
 
-/* Every map and program pinned (what the marker stands for). */
-static bool all_pinned(const char *dir)
+/* Every map and program pinned (what the marker stands for): 1, 0 or a
+ * negative errno (printed). */
+static int all_pinned(const char *dir)
 {
-	int i;
+	int i, r = 1;
 
-	for (i = 0; i < MG_MAP_NR; i++)
-		if (!pinned(dir, maps[i].name))
-			return false;
-	for (i = 0; i < MG_PROG_NR; i++)
-		if (!pinned(dir, prog_pins[i]))
-			return false;
-	return true;
+	for (i = 0; r == 1 && i < MG_MAP_NR; i++)
+		r = pinned(dir, maps[i].name);
+	for (i = 0; r == 1 && i < MG_PROG_NR; i++)
+		r = pinned(dir, prog_pins[i]);
+	return r;
 }
 
 static int mark_complete(const char *dir)
@@ -131,14 +134,32 @@ static int mark_complete(const char *dir)
 	return err;
 }
 
+/* 1 if dir holds a state without its marker, 0 if a whole one or none,
+ * or a negative errno (printed). */
+static int incomplete(const char *dir)
+{
+	int r = mg_state_find(dir);
+
+	if (r > 0)
+		r = mg_state_complete(dir);
+	else if (!r)
+		return 0; /* no state */
+	return r < 0 ? r : !r;
+}
+
 int mg_state_settle(const char *dir)
 {
-	if (!mg_state_present(dir) || mg_state_complete(dir))
-		return 0;
+	int r = incomplete(dir);
+
+	if (r <= 0)
+		return r;
 	/* Every pin there but no marker: a state pinned by a build before
 	 * the marker, or a first attach killed just before making it (so
 	 * nothing is attached with it yet).  Either way it is whole. */
-	if (all_pinned(dir)) {
+	r = all_pinned(dir);
+	if (r < 0)
+		return r;
+	if (r) {
 		mg_dbg("every pin of %s is there: marking it complete", dir);
 		return mark_complete(dir);
 	}
@@ -155,8 +176,9 @@ int mg_state_recover(const char *dir)
 {
 	int lock_fd, r;
 
-	if (!mg_state_present(dir) || mg_state_complete(dir))
-		return 0;
+	r = incomplete(dir);
+	if (r <= 0)
+		return r;
 	/* Maybe a first attach is loading right now: it holds the lock
 	 * until it is done, so wait for it before judging. */
 	lock_fd = mg_pin_lock(dir);
@@ -165,7 +187,7 @@ int mg_state_recover(const char *dir)
 	if (lock_fd < 0)
 		return lock_fd;
 	r = mg_state_settle(dir);
-	close(lock_fd);
+	mg_pin_unlock(lock_fd);
 	if (r > 0)
 		mg_note("removed the leftovers of an interrupted attach in %s", dir);
 	return r;
@@ -210,13 +232,15 @@ static int check_map(int fd, const struct map_desc *d, const char *path)
 	return 0;
 }
 
+/* The pin's fd; -ENOENT (not printed) if it is not there, other errors
+ * printed. */
 static int open_pin(const char *dir, const char *name, char *path, size_t len)
 {
-	int fd, err;
+	int fd, r;
 
-	err = mg_pin_path(path, len, dir, name);
-	if (err)
-		return err;
+	r = mg_pin_entry(dir, name, path, len);
+	if (r <= 0)
+		return r ?: -ENOENT;
 	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return -errno;
@@ -246,15 +270,29 @@ int mg_state_open(struct mg_state *st, const char *dir, unsigned int flags,
 	snprintf(st->dir, sizeof(st->dir), "%s", dir);
 	st->lock_fd = lock_fd;
 
-	if (!mg_state_present(dir)) {
+	r = mg_state_find(dir);
+	if (!r) {
 		mg_err("not attached (no state in %s): run 'mtuguard attach IFACE' first",
 		       dir);
 		err = -ENOENT;
 		goto out;
 	}
+	if (r > 0)
+		r = mg_state_complete(dir);
+	if (r < 0) {
+		err = r;
+		goto out;
+	}
 	/* An incomplete state is judged under the lock even by a reader:
 	 * a first attach holds it until the state is whole. */
-	settle = !mg_state_complete(dir);
+	settle = !r;
+	/* links/ as a symlink would hand another state's XDP links to every
+	 * command: refused before anything is read (pin.h). */
+	r = pinned(dir, MG_PIN_LINKS);
+	if (r < 0) {
+		err = r;
+		goto out;
+	}
 	if ((flags & MG_STATE_LOCK || settle) && st->lock_fd < 0) {
 		st->lock_fd = mg_pin_lock(dir);
 		if (st->lock_fd == -EAGAIN)
@@ -275,7 +313,7 @@ int mg_state_open(struct mg_state *st, const char *dir, unsigned int flags,
 			goto out;
 		}
 		if (!(flags & MG_STATE_LOCK) && lock_fd < 0) {
-			close(st->lock_fd); /* taken only to settle */
+			mg_pin_unlock(st->lock_fd); /* taken only to settle */
 			st->lock_fd = -1;
 		}
 	}
@@ -290,7 +328,10 @@ int mg_state_open(struct mg_state *st, const char *dir, unsigned int flags,
 		fd = open_pin(dir, maps[i].name, path, sizeof(path));
 		if (fd < 0) {
 			err = fd;
-			mg_err("cannot open pinned map %s: %s", path, strerror(-err));
+			if (err != -ELOOP)
+				mg_err("cannot open pinned map %s: %s%s", path,
+				       strerror(-err), err == -EACCES || err == -EPERM ?
+				       " (run mtuguard as root)" : "");
 			goto out;
 		}
 		st->map[i] = fd;
@@ -302,8 +343,9 @@ int mg_state_open(struct mg_state *st, const char *dir, unsigned int flags,
 		fd = open_pin(dir, prog_pins[i], path, sizeof(path));
 		if (fd < 0) {
 			err = fd;
-			mg_err("cannot open pinned program %s: %s", path,
-			       strerror(-err));
+			if (err != -ELOOP)
+				mg_err("cannot open pinned program %s: %s", path,
+				       strerror(-err));
 			goto out;
 		}
 		st->prog[i] = fd;
@@ -342,8 +384,7 @@ void mg_state_close_fds(struct mg_state *st)
 void mg_state_close(struct mg_state *st)
 {
 	mg_state_close_fds(st);
-	if (st->lock_fd >= 0)
-		close(st->lock_fd); /* releases the flock */
+	mg_pin_unlock(st->lock_fd);
 	st->lock_fd = -1;
 }
 
@@ -400,7 +441,10 @@ int mg_state_create(const char *dir)
 		goto out;
 	}
 	for (i = 0; i < MG_PROG_NR; i++) {
-		if (pinned(dir, prog_pins[i]))
+		err = pinned(dir, prog_pins[i]);
+		if (err < 0)
+			goto out;
+		if (err)
 			continue;
 		err = mg_pin_path(path, sizeof(path), dir, prog_pins[i]);
 		if (!err)
@@ -437,12 +481,17 @@ static void unpin_links(const char *dir)
 	unsigned long idx;
 	char *end;
 	DIR *d;
+	int fd;
 
-	if (mg_pin_path(path, sizeof(path), dir, MG_PIN_LINKS))
+	if (mg_pin_entry(dir, MG_PIN_LINKS, path, sizeof(path)) <= 0)
 		return;
-	d = opendir(path);
-	if (!d)
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
 		return;
+	}
 	while ((de = readdir(d))) {
 		if (strncmp(de->d_name, "xdp_", 4))
 			continue;

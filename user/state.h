@@ -63,12 +63,16 @@ struct mg_state {
 const char *mg_map_name(enum mg_map_id id);
 const char *mg_prog_pin_name(enum mg_prog_id id);
 
-/* True if there is anything of a state in dir (any pin, the marker, the
- * links directory), complete or not. */
-bool mg_state_present(const char *dir);
+/* 1 if there is anything of a state in dir (any pin, the marker, the
+ * links directory), complete or not; 0 if there is none (no pin dir
+ * either); or a negative errno (printed) if that cannot be told: a pin dir
+ * that breaks the rules of pin.h or cannot be read.  Never "none" for a
+ * state it cannot see. */
+int mg_state_find(const char *dir);
 
-/* True if the state in dir is whole (its marker is there). */
-bool mg_state_complete(const char *dir);
+/* 1 if the state in dir is whole (its marker is there), 0 if not, or a
+ * negative errno (printed). */
+int mg_state_complete(const char *dir);
 
 /*
  * With the pin dir lock held: make an incomplete state whole or remove
@@ -81,7 +85,8 @@ int mg_state_settle(const char *dir);
 
 /* mg_state_settle() for a command that holds no lock: takes it, and
  * prints "removed the leftovers of an interrupted attach in DIR" when it
- * removed some.  Returns the same. */
+ * removed some.  Returns the same; a pin dir that cannot be examined is an
+ * error (printed). */
 int mg_state_recover(const char *dir);
 
 /* All fds -1: safe to mg_state_close() without opening. */
@@ -89,7 +94,7 @@ void mg_state_init(struct mg_state *st);
 
 /*
  * Open the pins.  With no state at all prints "not attached" and returns
- * -ENOENT; so it does after removing an incomplete state (under the lock,
+ * -ENOENT (a state that cannot be examined is another error, printed); so it does after removing an incomplete state (under the lock,
  * mg_state_settle(), saying so on the same line); a pinned map whose layout does not match this binary is an
  * error too (a stale pin dir from another version).  lock_fd: an already
  * held lock to adopt (or -1; MG_STATE_LOCK takes one).

@@ -250,16 +250,20 @@ static int reset(const struct mg_state *st, int ncpu)
 }
 
 /* --prometheus / --textfile: not attached is an answer (mtuguard_up 0),
- * not an error, so a textfile never keeps stale counters. */
+ * not an error, so a textfile never keeps stale counters.  A state that
+ * cannot be examined is an error: mtuguard_up 0 would be a lie. */
 static int prometheus(const struct mg_ctx *ctx, const char *textfile,
 		      struct mg_state *st, struct snap *a)
 {
 	struct mg_prom_counters c = { .totals = a->total };
 	int err = mg_state_recover(ctx->pin_dir); /* leftovers: not attached */
-	bool present = mg_state_present(ctx->pin_dir);
+	bool present;
 
+	if (err >= 0)
+		err = mg_state_find(ctx->pin_dir);
 	if (err < 0)
 		return err;
+	present = err > 0;
 	err = 0;
 	if (present)
 		err = mg_state_open(st, ctx->pin_dir, 0, -1);

@@ -199,11 +199,15 @@ int mg_cmd_status(const struct mg_ctx *ctx, int argc, char **argv)
 	if (err)
 		return err;
 	/* No state is an answer here, not an error; nor are the leftovers
-	 * of an interrupted first attach (removed, saying so on stderr). */
+	 * of an interrupted first attach (removed, saying so on stderr).  A
+	 * state that cannot be examined (not root, a pin dir that is a file)
+	 * is an error. */
 	err = mg_state_recover(ctx->pin_dir);
+	if (err >= 0)
+		err = mg_state_find(ctx->pin_dir);
 	if (err < 0)
-		return err;
-	if (!mg_state_present(ctx->pin_dir))
+		return err; /* cannot tell: never "not attached" */
+	if (!err)
 		return not_attached(ctx);
 
 	err = mg_state_open(&st, ctx->pin_dir, 0, -1);

@@ -15,22 +15,62 @@
 #include "pin.h"
 #include "xdp.h"
 
+/* <dir>/links/xdp_<ifindex> into buf, examined without following a
+ * symlink (pin.h): 1 if it is there, 0 if not, else a negative errno
+ * (printed). */
 static int link_path(char *buf, size_t len, const char *dir, __u32 ifindex)
 {
-	int n = snprintf(buf, len, "%s/%s/xdp_%u", dir, MG_PIN_LINKS, ifindex);
+	char name[32];
 
-	if (n < 0 || (size_t)n >= len) {
-		mg_err("path too long under %s", dir);
-		return -ENAMETOOLONG;
+	snprintf(name, sizeof(name), "%s/xdp_%u", MG_PIN_LINKS, ifindex);
+	return mg_pin_entry(dir, name, buf, len);
+}
+
+/*
+ * Why the driver refused XDP, in words, for the error line.  ERANGE is how
+ * a driver (veth among them) says that the MTU is too large for native
+ * XDP: a frame must fit one page with XDP's headroom, and veth checks the
+ * MTU of its peer as well.  BPF_LINK_CREATE carries no extack message, so
+ * the numbers are ours.
+ */
+static void refusal_hint(int err, bool generic, __u32 ifindex, char *buf,
+			 size_t len)
+{
+	char name[IF_NAMESIZE], drv[32] = "", limit[128] = "";
+	__u32 mtu;
+	long page;
+
+	buf[0] = '\0';
+	if (err == -EBUSY || err == -EEXIST) {
+		snprintf(buf, len, " (another XDP program is attached)");
+		return;
 	}
-	return 0;
+	if (err == -EOPNOTSUPP && !generic) {
+		snprintf(buf, len, " (the driver has no native XDP: try --mode generic)");
+		return;
+	}
+	if (err != -ERANGE || generic)
+		return;
+	mg_ifname(ifindex, name);
+	mtu = mg_iface_link_mtu(name);
+	mg_iface_driver(name, drv, sizeof(drv));
+	page = sysconf(_SC_PAGESIZE);
+	/* veth's limit: a page less XDP_PACKET_HEADROOM (256), the aligned
+	 * struct skb_shared_info (320 on 64-bit) and the Ethernet header. */
+	if (!strcmp(drv, "veth") && page > 0)
+		snprintf(limit, sizeof(limit), "; a veth takes it only while both "
+			 "ends of the pair have an MTU of at most about %ld",
+			 page - 256 - 320 - 14);
+	snprintf(buf, len, " (the driver%s%s%s refuses native XDP at this MTU: "
+		 "%s's MTU is %u%s; lower the MTU, or attach with --mode generic)",
+		 drv[0] ? " " : "", drv, "", name, mtu, limit);
 }
 
 int mg_xdp_attach(const char *dir, __u32 ifindex, int prog_fd, bool generic)
 {
 	DECLARE_LIBBPF_OPTS(bpf_link_create_opts, opts,
 			    .flags = generic ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE);
-	char path[PATH_MAX], nb[IF_NAMESIZE];
+	char path[PATH_MAX], nb[IF_NAMESIZE], hint[384];
 	int fd, err;
 
 	err = mg_pin_path(path, sizeof(path), dir, MG_PIN_LINKS);
@@ -42,20 +82,18 @@ int mg_xdp_attach(const char *dir, __u32 ifindex, int prog_fd, bool generic)
 		return err;
 	}
 	err = link_path(path, sizeof(path), dir, ifindex);
-	if (err)
+	if (err < 0)
 		return err;
 	fd = bpf_link_create(prog_fd, ifindex, BPF_XDP, &opts);
 	if (fd < 0) {
 		err = -errno;
+		refusal_hint(err, generic, ifindex, hint, sizeof(hint));
 		mg_err("cannot attach XDP (%s mode) on %s: %s%s",
 		       generic ? "generic" : "native", mg_ifname_str(ifindex, nb),
-		       strerror(-err),
-		       err == -EBUSY || err == -EEXIST ?
-			       " (another XDP program is attached)" :
-		       err == -EOPNOTSUPP && !generic ?
-			       " (the driver has no native XDP: try --mode generic)" : "");
+		       strerror(-err), hint);
 		return err;
 	}
+	err = 0;
 	if (bpf_obj_pin(fd, path)) {
 		err = -errno;
 		mg_err("cannot pin %s: %s", path, strerror(errno));
@@ -72,8 +110,9 @@ int mg_xdp_detach(const char *dir, __u32 ifindex)
 	int fd, err;
 
 	err = link_path(path, sizeof(path), dir, ifindex);
-	if (err)
-		return err;
+	if (err <= 0)
+		return err; /* no link: 0 */
+	err = 0;
 	fd = bpf_obj_get(path);
 	if (fd < 0) {
 		if (errno == ENOENT)
@@ -110,8 +149,8 @@ int mg_xdp_query(const char *dir, __u32 ifindex, bool *attached, __u32 *prog_id)
 	*attached = false;
 	*prog_id = 0;
 	err = link_path(path, sizeof(path), dir, ifindex);
-	if (err)
-		return err;
+	if (err <= 0)
+		return err ?: -ENOENT;
 	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return -errno;

@@ -174,11 +174,12 @@ bg() {
 # MTUG_PIN_DIR (=$MTUG_BPFFS/pins) for mtug().  Main shell only.
 # No '.' anywhere in the path: libbpf's bpf_object__pin_maps() turns every
 # '.' of a pin path into '_' (sanitize_pin_path), so /tmp/mtug.XXXX/pins
-# would pin somewhere else, or fail.
+# would pin somewhere else, or fail.  Mode 0700: mtuguard refuses a pin
+# dir below a bpffs root others may write to (a bare mount is 1777).
 bpffs_new() {
 	MTUG_BPFFS=$(mktemp -d "/tmp/$MTUG_TAG-bpf-XXXXXX") || return 1
 	_LIB_DIRS+=("$MTUG_BPFFS")
-	mount -t bpf bpf "$MTUG_BPFFS" || return 1
+	mount -t bpf -o mode=0700 bpf "$MTUG_BPFFS" || return 1
 	_LIB_MOUNTS+=("$MTUG_BPFFS")
 	MTUG_PIN_DIR=$MTUG_BPFFS/pins
 }

@@ -15,7 +15,9 @@
 #     had done, and says so;
 #   - --dry-run changes nothing; in-place changes (XDP mode, egress,
 #     features, MTUs, prefixes); an apply that detaches an interface; a
-#     file with no interface detaches everything;
+#     file with no interface (empty, or truncated before its interfaces)
+#     is refused while one is attached, and detaches everything with
+#     --allow-empty;
 #   - the shipped example config is valid.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -395,14 +397,31 @@ else
 		"rc $RC; out: $(tr '\n' '|' <"$D/out"); err: $(tr '\n' '|' <"$D/err")"
 fi
 
-# A file with no interface detaches everything (and the state goes).
+# A file with no interface (empty, or truncated before its iface blocks)
+# would detach everything: refused while an interface is attached, unless
+# --allow-empty; then everything is detached (and the state goes).
 printf '# nothing\n' >"$D/empty.conf"
-run_apply "$D/empty.conf"
+printf 'default-mtu 1400\nprefix 10.20.0.0/16 1380\n' >"$D/truncated.conf"
+before=$(snapshot)
+why=""
+for f in empty truncated; do
+	run_apply "$D/$f.conf"
+	[ "$RC" = 2 ] && [ ! -s "$D/out" ] && [ "$(wc -l <"$D/err")" = 1 ] &&
+		grep -q -- '--allow-empty' "$D/err" ||
+		why="$why [$f: rc $RC; out: $(tr '\n' '|' <"$D/out"); err: $(tr '\n' '|' <"$D/err")]"
+done
+[ "$(snapshot)" = "$before" ] && has_xdp a0 || why="$why [state changed]"
+if [ -z "$why" ]; then
+	pass "ops_apply: a file with no interface is refused while one is attached"
+else
+	fail "ops_apply: a file with no interface is refused while one is attached" "$why"
+fi
+run_apply "$D/empty.conf" --allow-empty
 if [ "$RC" = 0 ] && [ "$(cat "$D/out")" = "detach a0" ] && ! has_xdp a0 &&
 	[ ! -e "$MTUG_PIN_DIR" ] && mtug "$NS" status | grep -q 'not attached'; then
-	pass "ops_apply: a file with no interface detaches everything"
+	pass "ops_apply: a file with no interface and --allow-empty detaches everything"
 else
-	fail "ops_apply: a file with no interface detaches everything" \
+	fail "ops_apply: a file with no interface and --allow-empty detaches everything" \
 		"rc $RC; out: $(tr '\n' '|' <"$D/out"); err: $(tr '\n' '|' <"$D/err")"
 fi
 run_apply "$D/empty.conf"

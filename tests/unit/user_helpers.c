@@ -32,8 +32,19 @@ static const struct prefix_case prefix_cases[] = {
 	{ "2001:0db8:0000::/48", AF_INET6, 48,  "2001:db8::",   "2001:db8::/48" },
 	{ "::/0",                AF_INET6, 0,   "::",           "::/0" },
 	{ "2001:db8::1",         AF_INET6, 128, "2001:db8::1",  "2001:db8::1/128" },
-	{ "::ffff:10.0.0.0/104", AF_INET6, 104, "::ffff:10.0.0.0", "::ffff:10.0.0.0/104" },
-	/* refused */
+	{ "::/128",              AF_INET6, 128, "::",           "::/128" },
+	{ "::1",                 AF_INET6, 128, "::1",          "::1/128" },
+	{ "::/95",               AF_INET6, 95,  "::",           "::/95" },
+	{ "64:ff9b::/96",        AF_INET6, 96,  "64:ff9b::",    "64:ff9b::/96" },
+	{ "::fffe:a00:0/104",    AF_INET6, 104, "::fffe:a00:0", "::fffe:a00:0/104" },
+	/* refused (text: a part of the reason) */
+	{ "::ffff:10.0.0.0/104", 0, 0, NULL, "write 10.0.0.0/8" },  /* IPv4-mapped */
+	{ "::ffff:0:0/96",       0, 0, NULL, "write 0.0.0.0/0" },
+	{ "::ffff:192.0.2.1",    0, 0, NULL, "write 192.0.2.1/32" },
+	{ "::10.0.0.0/104",      0, 0, NULL, "IPv4-compatible" },
+	{ "::/96",               0, 0, NULL, "write 0.0.0.0/0" },
+	{ "::2",                 0, 0, NULL, "write 0.0.0.2/32" },
+	{ "::ffff:10.0.0.1/104", 0, 0, NULL, "host bits" },
 	{ "10.0.0.1/8" },        /* host bits set */
 	{ "2001:db8::1/64" },
 	{ "10.0.0.0/33" },
@@ -66,6 +77,10 @@ static bool prefix_case(const struct prefix_case *c, char *why, size_t n)
 		}
 		if (!msg[0]) {
 			snprintf(why, n, "refused without a reason");
+			return false;
+		}
+		if (c->text && !strstr(msg, c->text)) {
+			snprintf(why, n, "reason '%s' does not say '%s'", msg, c->text);
 			return false;
 		}
 		return true;
