@@ -88,8 +88,11 @@ $(BUILD)/tools/%: tools/%.c $(SKEL) $(TOOL_SKELS)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $< $(filter %.o,$^) $(LIBBPF_LIBS) -o $@
 
+# Every loader of the object prepares it for the kernel as the CLI does.
+$(BUILD)/tools/verifier_stats: $(BUILD)/user/datapath.o
+
 # The benchmark configures interfaces as the CLI does.
-$(BUILD)/tools/bench_pkt: $(BUILD)/user/iface_fast.o $(BUILD)/user/prefix_filter.o \
+$(BUILD)/tools/bench_pkt: $(BUILD)/user/datapath.o $(BUILD)/user/iface_fast.o $(BUILD)/user/prefix_filter.o \
 			  $(BUILD)/user/v6_shards.o
 
 $(BUILD):

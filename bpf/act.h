@@ -7,6 +7,8 @@
 #ifndef MTUG_ACT_H
 #define MTUG_ACT_H
 
+#include "settings.h"
+
 enum hook {
 	HOOK_XDP,
 	HOOK_TC_INGRESS,
@@ -34,6 +36,14 @@ static __always_inline void ctx_data(void *ctx, bool is_xdp, void **data, void *
 		*data = (void *)(long)((struct __sk_buff *)ctx)->data;
 		*data_end = (void *)(long)((struct __sk_buff *)ctx)->data_end;
 	}
+}
+
+/* XDP on a multi-buffer frame: does the frame hold `end` bytes, past the
+ * first buffer (data_end)?  Only asked once `end` is past data_end, so a
+ * single-buffer frame never pays for the helper call. */
+static __always_inline bool xdp_spans_buffers(void *ctx, __u32 end)
+{
+	return mtug_xdp_frags && bpf_xdp_get_buff_len(ctx) >= end;
 }
 
 /* XDP tells TC ingress "this one is yours" through 4 bytes of metadata in

@@ -136,10 +136,14 @@ static __always_inline int ptb_parse_quote(void *data, void *data_end, __u32 off
 
 				if ((void *)(fh + 1) > data_end || off + sizeof(*fh) > end)
 					return -1;
-				if (fh->frag_off & bpf_htons(0xfff8))
-					ports = false;
 				proto = fh->nexthdr;
 				off += sizeof(*fh);
+				/* A later fragment: what follows is payload,
+				 * not headers. */
+				if (fh->frag_off & bpf_htons(0xfff8)) {
+					ports = false;
+					break;
+				}
 				continue;
 			}
 			proto = oh->nexthdr;
@@ -148,8 +152,8 @@ static __always_inline int ptb_parse_quote(void *data, void *data_end, __u32 off
 		/* More extension headers than the walk takes: the transport
 		 * header, and so the flow, is unknown.  Steering by the last
 		 * header's type with ports 0 would send the error anywhere. */
-		if (proto == IPPROTO_HOPOPTS || proto == IPPROTO_ROUTING ||
-		    proto == IPPROTO_DSTOPTS || proto == IPPROTO_FRAGMENT)
+		if (ports && (proto == IPPROTO_HOPOPTS || proto == IPPROTO_ROUTING ||
+			      proto == IPPROTO_DSTOPTS || proto == IPPROTO_FRAGMENT))
 			return -1;
 	}
 	f->proto = proto;
@@ -337,6 +341,13 @@ static __always_inline int ptb_body(void *ctx, bool is_xdp, enum hook hook,
 			      ((__u32)ih[6] << 8) | ih[7];
 	}
 
+	/* A message longer than XDP's first buffer: validating it would mean
+	 * reading every buffer; real PTBs (576 / 1280 bytes at most) never
+	 * span buffers, so such a frame goes to the stack untouched. */
+	if (is_xdp && msg_end > pkt_len && xdp_spans_buffers(ctx, msg_end)) {
+		COUNT(&cnt, frags_passed);
+		return act_pass(is_xdp);
+	}
 	if (msg_end > pkt_len || msg_end < l4_off + 8)
 		goto invalid;
 

@@ -304,7 +304,8 @@ struct mtug_bucket {
 	X(ptb_rate_limited)   \
 	X(fib_miss)           \
 	X(fwd_steered)        \
-	X(parse_skipped)
+	X(parse_skipped)      \
+	X(frags_passed)
 
 struct mtug_counters {
 #define MTUG_COUNTER_FIELD(name) __u64 name;

@@ -43,6 +43,7 @@
 
 #include "bench_common.h"
 #include "mtuguard.skel.h"
+#include "../user/datapath.h"
 #include "tools/bench.skel.h"
 #include "../user/iface_fast.h"
 #include "../user/prefix_filter.h"
@@ -829,7 +830,7 @@ int main(int argc, char **argv)
 		die("mtuguard skeleton open failed");
 	bpf_program__set_log_level(mt->progs.mtuguard_xdp, 4 /* BPF_LOG_STATS */);
 	bpf_program__set_log_buf(mt->progs.mtuguard_xdp, vlog, sizeof(vlog));
-	if (mtuguard_bpf__load(mt))
+	if (mg_datapath_prepare(mt) || mtuguard_bpf__load(mt))
 		die("mtuguard skeleton load failed: %s", strerror(errno));
 	/* as the CLI's first attach does */
 	if (mg_shards_populate(bpf_map__fd(mt->maps.mtu_v6_shards)))

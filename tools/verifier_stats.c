@@ -26,6 +26,7 @@
 #include <string.h>
 #include <bpf/libbpf.h>
 #include "mtuguard.skel.h"
+#include "../user/datapath.h"
 
 #define LOG_STATS 4 /* BPF_LOG_STATS */
 #define LOG_SIZE (1 << 20)
@@ -96,6 +97,11 @@ static int load_one(const char *name, int verbose)
 			continue;
 		}
 		me = prog;
+	}
+	if (me && (err = mg_datapath_prepare(skel))) {
+		printf("%s: FAILED (cannot prepare the object: %s)\n", name, strerror(-err));
+		mtuguard_bpf__destroy(skel);
+		return -1;
 	}
 	if (!me) {
 		printf("%s: FAILED (not in the object)\n", name);

@@ -40,6 +40,7 @@ static const struct counter_help helps[] = {
 	{ "fib_miss", "FIB lookups without a usable nexthop; the packet went to the stack." },
 	{ "fwd_steered", "Ordinary TCP/UDP packets forwarded by FIB lookup (ptb forward on)." },
 	{ "parse_skipped", "Packets not parsed (fragments, AH/ESP, unknown headers), passed untouched (global only, not counted per interface)." },
+	{ "frags_passed", "Multi-buffer XDP frames passed untouched because the part mtuguard must read spans buffers (a PTB message, a forwarded packet)." },
 };
 
 static const char *help_of(const char *name)

@@ -14,6 +14,7 @@
 
 #include "mtuguard.h"
 #include "mtuguard.skel.h"
+#include "datapath.h"
 #include "log.h"
 #include "owner.h"
 #include "pin.h"
@@ -434,7 +435,9 @@ int mg_state_create(const char *dir)
 		if (err)
 			goto out;
 	}
-	err = mtuguard_bpf__load(skel);
+	err = mg_datapath_prepare(skel);
+	if (!err)
+		err = mtuguard_bpf__load(skel);
 	if (err) {
 		mg_err("cannot load the BPF programs: %s%s", strerror(-err),
 		       mg_log_verbose() ? "" : " (run with -v for libbpf's log)");

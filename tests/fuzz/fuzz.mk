@@ -18,7 +18,7 @@ FUZZ_UNIT_OBJS := $(filter-out $(addprefix $(BUILD)/tests/unit/,main.o selftest.
 
 $(FUZZ_DP_OBJS): CFLAGS += -Itests/unit
 
-$(BUILD)/fuzz_datapath: $(FUZZ_DP_OBJS) $(FUZZ_UNIT_OBJS) $(BUILD)/user/iface_fast.o \
+$(BUILD)/fuzz_datapath: $(FUZZ_DP_OBJS) $(FUZZ_UNIT_OBJS) $(BUILD)/user/datapath.o $(BUILD)/user/iface_fast.o \
 			  $(BUILD)/user/prefix_filter.o $(BUILD)/user/v6_shards.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LIBBPF_LIBS) -o $@

@@ -196,14 +196,20 @@ static enum ptb_class classify(const struct fz_cfg *c, const __u8 *pkt, size_t l
 					*why = "quote: inner fragment header cut";
 					return PC_INVALID;
 				}
-				if (rd16(pkt + q + 2) & 0xfff8)
-					ports = false;
 				proto = pkt[q];
 				q += 8;
+				if (rd16(pkt + q - 8 + 2) & 0xfff8) {
+					ports = false; /* payload follows */
+					break;
+				}
 				continue;
 			}
 			proto = pkt[q];
 			q += (pkt[q + 1] + 1u) * 8;
+		}
+		if (ports && (proto == 0 || proto == 43 || proto == 60 || proto == 44)) {
+			*why = "quote: more extension headers than the walk takes";
+			return PC_INVALID;
 		}
 	}
 	if (proto == 6 || proto == 17 || proto == 132) {
@@ -435,6 +441,16 @@ static void fwd_model(const struct fz_cfg *c, enum prog_id prog, const __u8 *pkt
 		ph = pkt_sum16(ip + (p->v4 ? 12 : 8), p->v4 ? 8 : 32, ph);
 		if (rd16(pkt + at) == pkt_fold(ph)) {
 			e->path = "fwd: looks CHECKSUM_PARTIAL, left to the stack";
+			return;
+		}
+	}
+	/* XDP redirects only a packet whole in the (first) buffer (fwd.h). */
+	if (prog == PROG_XDP) {
+		const __u8 *ip = pkt + p->l3_off;
+		size_t tot = p->v4 ? rd16(ip + 2) : 40u + rd16(ip + 4);
+
+		if (p->l3_off + tot > len) {
+			e->path = "fwd: IP length past the frame, left to the stack";
 			return;
 		}
 	}

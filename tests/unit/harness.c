@@ -15,6 +15,7 @@
 #include <bpf/libbpf.h>
 
 #include "mtuguard.skel.h"
+#include "../../user/datapath.h"
 #include "harness.h"
 #include "../../user/iface_fast.h"
 #include "../../user/prefix_filter.h"
@@ -61,7 +62,9 @@ int harness_open(struct harness *h)
 		fprintf(stderr, "mtuguard_bpf__open: %s\n", strerror(errno));
 		return -1;
 	}
-	err = mtuguard_bpf__load(h->skel);
+	err = mg_datapath_prepare(h->skel);
+	if (!err)
+		err = mtuguard_bpf__load(h->skel);
 	if (err) {
 		fprintf(stderr, "mtuguard_bpf__load: %s\n", strerror(-err));
 		mtuguard_bpf__destroy(h->skel);
