@@ -49,14 +49,18 @@ static __always_inline __u16 csum_word_at(__u16 v, __u32 offset)
 		*(words) += a_ + b_;                                    \
 	} while (0)
 
-/* Zero, where the verifier cannot see it: .bss is writable, so its value
- * is unknown at load time, and nothing ever writes it.  csum_region() ORs
- * it into the offset after the block loop, so that the verifier no longer
- * knows which of the loop's exits it came from and verifies the tail
- * blocks once, not once per exit.  That matters when the caller's offset
- * is a constant (XDP's path for plain IPv4 PTBs): mtuguard_xdp's processed
- * instructions 807k -> 637k.  Every bounds check after it stays. */
-volatile __u32 csum_opaque_zero;
+/* Add the size bytes at data + off (size a constant multiple of 8) to
+ * *words; -1 when they run past data_end. */
+static __always_inline int csum_add_block(void *data, void *data_end, __u32 off,
+					  __u32 size, __u64 *words)
+{
+	void *p = data + (off & CSUM_OFF_MASK);
+
+	if (p + size > data_end)
+		return -1;
+	CSUM_ADD_WORDS(words, p, size / 4);
+	return 0;
+}
 
 /* One's-complement sum of len bytes at data + off, verified against
  * data_end, plus seed (a sum in memory order).  Returns 0xffff folded when
@@ -65,12 +69,10 @@ volatile __u32 csum_opaque_zero;
  * pull it first).
  * All in BPF, no helper: 64-byte blocks, then one block each of 32, 16, 8
  * and 4 bytes as len's bits say, then the last 1-3 bytes; straight-line
- * word loads with one bounds check per block.  bpf_csum_diff() costs a
- * call and, under this CPU's SRSO mitigation, an expensive return: the
- * 576-byte PTB steered 5 ns faster without it (its 512-byte chunk), and a
- * loop of single words instead of the blocks cost 11 ns of the same
- * PTB's 44-byte tail (make bench).  Every block is a multiple of 4 bytes,
- * so the byte pairing of the 16-bit sum holds. */
+ * word loads with one bounds check per block.  bpf_csum_diff() would cost
+ * a helper call and its return, and a loop of single words more branches
+ * than the blocks (make bench compares them).  Every block is a multiple
+ * of 4 bytes, so the byte pairing of the 16-bit sum holds. */
 static __always_inline int csum_region(void *data, void *data_end, __u32 off,
 				       __u32 len, __u32 seed)
 {
@@ -93,21 +95,15 @@ static __always_inline int csum_region(void *data, void *data_end, __u32 off,
 		off += CSUM_BLOCK;
 		len -= CSUM_BLOCK;
 	}
-	off |= csum_opaque_zero; /* see csum_opaque_zero */
-#define CSUM_TAIL_BLOCK(size)                                   \
-	if (len & (size)) {                                     \
-		off &= CSUM_OFF_MASK;                           \
-		p = data + off;                                 \
-		if (p + (size) > data_end)                      \
-			return -1;                              \
-		CSUM_ADD_WORDS(&words, p, (size) / 4);          \
-		off += (size);                                  \
+	/* len < 64 here: its bits 5..3 pick the blocks of 32, 16 and 8. */
+#pragma unroll
+	for (__u32 size = 32; size >= 8; size /= 2) {
+		if (!(len & size))
+			continue;
+		if (csum_add_block(data, data_end, off, size, &words))
+			return -1;
+		off += size;
 	}
-	/* len < 64 here: its bits 5..2 pick the blocks. */
-	CSUM_TAIL_BLOCK(32)
-	CSUM_TAIL_BLOCK(16)
-	CSUM_TAIL_BLOCK(8)
-#undef CSUM_TAIL_BLOCK
 	if (len & 4) {
 		off &= CSUM_OFF_MASK;
 		p = data + off;

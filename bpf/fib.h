@@ -80,8 +80,8 @@ extern void *bpf_cast_to_kern_ctx(void *obj) __ksym __weak;
  * Without flags the helper computes the namespace's uid for the rules and
  * goes through fib_lookup(), which takes the RCU read lock again; with
  * BPF_FIB_LOOKUP_DIRECT it looks the route up in the main table straight.
- * Those calls are 10-20 ns of a steered PTB here (alternating builds,
- * make bench: every return pays the SRSO mitigation).  The two agree when fib_lookup()
+ * Those calls are a measurable part of a steered PTB (make bench; every
+ * return pays the CPU's return mitigation).  The two agree when fib_lookup()
  * itself goes to the main table alone, which it does (ip_fib.h) while the
  * namespace has never had an ip rule of its own (fib_has_custom_rules:
  * set by the first one and never cleared; until then the local table is
@@ -210,8 +210,8 @@ fib_steer(void *ctx, bool is_xdp, bool tagged, __u32 ifindex, __u32 l3_off,
 	__builtin_memcpy(eth->h_source, fl->smac, ETH_ALEN);
 	/* A nexthop behind the interface the frame came in on (a one-armed
 	 * box: router and servers on one segment): XDP_TX sends it back out
-	 * there, as the redirect would, without a helper call (9-10 ns here,
-	 * make bench) and through the driver's own transmit ring. */
+	 * there, as the redirect would, without a helper call and through the
+	 * driver's own transmit ring. */
 	if (is_xdp && fl->ifindex == ifindex)
 		*action = XDP_TX;
 	else

@@ -15,9 +15,6 @@
 #include "pkt.h"
 #include "csum.h"
 
-#define TCP_FLAG_SYN 0x02
-#define TCP_FLAG_RST 0x04
-
 /* Largest L4 offset the parser can produce (QinQ + IPv6 + four extension
  * headers of the maximum 2048 bytes), rounded up to a mask. */
 #define MTUG_L4_OFF_MASK 0x3fff
@@ -333,12 +330,11 @@ static __always_inline bool xdp_csum_partial(void *ctx, void *data, void *data_e
 
 /*
  * Clamp one SYN / SYN-ACK, given only the offsets the parser found; the
- * pointers are re-derived from them (a few bounds checks), so that the
- * verifier's states from the parser's many paths (VLAN depths x IPv6
- * extension headers) meet again here.  Inlined into the XDP program (a
- * call costs 8 ns); TC calls it as the global function mtug_mss_tc().  The
- * option walk, a 40-round loop, is a global function of its own
- * (mss_find_copy): verified once, not once per parser path.
+ * pointers are re-derived from them (a few bounds checks).  A global
+ * function per hook (mtug_mss_xdp, mtug_mss_tc): ctx and scalars only,
+ * which every kernel's verifier takes, verified once rather than once per
+ * parser path (VLAN depths x IPv6 extension headers), which took older
+ * verifiers to their instruction limit.
  */
 static __always_inline int mss_clamp(void *ctx, void *data, void *data_end,
 				     bool is_xdp, __u32 l3_off, __u32 l4_off,

@@ -12,10 +12,11 @@
  *
  * The heavy parts take the offsets the parser found and re-derive their
  * pointers from them, so the verifier's states from the parser's many
- * paths (VLAN depth x IPv6 extension headers) meet again.  In TC they are
- * global (separately verified) functions; XDP inlines them (the clamp,
- * the PTB path and the fib forwarder), where a call's cost counts (make
- * bench), and has a second copy of the PTB path for plain IPv4 frames.
+ * paths (VLAN depth x IPv6 extension headers) meet again.  They are
+ * global (separately verified) functions taking the context and scalars
+ * only, which every supported kernel's verifier takes; XDP inlines the
+ * PTB path alone, where a call's cost counts most (make bench) and the
+ * verifier has the headroom.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -79,9 +80,9 @@ static __always_inline int process(void *ctx, void *data, void *data_end,
 	    (proto == IPPROTO_ICMPV6 && l3_proto == ETH_P_IPV6)) {
 		if (hook == HOOK_TC_EGRESS)
 			return TC_ACT_OK;
-		/* XDP: inline, like the clamp below (a call and its return
-		 * cost 8-10 ns of a steered PTB's budget; make bench).  TC:
-		 * a global function, verified once. */
+		/* XDP: inline, where a call's cost counts on the steered
+		 * PTB's budget (make bench) and the verifier has the
+		 * headroom on every kernel.  TC: a global function. */
 		if (is_xdp)
 			return ptb_body(ctx, true, HOOK_XDP, l3_off, l4_off, l3_proto,
 					((struct xdp_md *)ctx)->ingress_ifindex, false, false);
@@ -93,20 +94,12 @@ static __always_inline int process(void *ctx, void *data, void *data_end,
 
 	if (proto == IPPROTO_TCP) {
 		struct tcphdr *tcph;
-		__u8 tcp_flags;
 
 		if (parse_tcp(&c, &tcph) < 0)
 			goto skip;
-		tcp_flags = ((__u8 *)tcph)[13];
-		if (!quiet &&
-		    (tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_RST)) == TCP_FLAG_SYN) {
+		if (!quiet && tcph->syn && !tcph->rst) {
 			cnt->syn_seen++;
-			/* XDP: inline, a bpf-to-bpf call costs 8 ns (make
-			 * bench).  This fits the verifier's 512-byte stack
-			 * limit (this frame plus the deepest callee) only
-			 * with the option walk out of line, the trie keys in
-			 * struct ends and bpf_fib_lookup's argument in
-			 * fib_scratch.  TC: a global function, verified once. */
+			/* A global function, verified once (mss.h). */
 			if (is_xdp)
 				mtug_mss_xdp(ctx, l3_off, l4_off, l3_proto);
 			else

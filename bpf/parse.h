@@ -17,8 +17,7 @@ struct cursor {
 };
 
 enum parse_err {
-	PARSE_NOT_IP = -1,  /* not for us: pass, not counted as skipped */
-	PARSE_SKIP   = -2,  /* truncated / fragment / AH / ESP: pass, counted */
+	PARSE_SKIP = -2,  /* truncated / fragment / AH / ESP: pass, counted */
 };
 
 /* Ethernet plus up to MTUG_VLAN_MAX 802.1Q / 802.1ad tags.  Returns the
@@ -75,19 +74,6 @@ static __always_inline int parse_ip4(struct cursor *c, struct iphdr **ip_out)
 	c->pos += hlen;
 	*ip_out = iph;
 	return iph->protocol;
-}
-
-/* The usual shape of a Frag Needed: an untagged frame, an IPv4 header of
- * 20 bytes, ICMP, not a later fragment.  For it parse_eth() and
- * parse_ip4() return ICMP with the IP header at 14 and ICMP at 34. */
-static __always_inline bool plain_ip4_icmp(void *data, void *data_end)
-{
-	struct ethhdr *eth = data;
-	struct iphdr *iph = (void *)(eth + 1);
-
-	return (void *)(iph + 1) <= data_end && eth->h_proto == bpf_htons(ETH_P_IP) &&
-	       ((__u8 *)iph)[0] == 0x45 && iph->protocol == IPPROTO_ICMP &&
-	       !(iph->frag_off & bpf_htons(IP_OFFSET));
 }
 
 /* IPv6 with a bounded walk of Hop-by-Hop, Routing and Destination Options.

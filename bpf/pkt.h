@@ -9,22 +9,6 @@
 
 #include "mtuguard.h"
 
-struct pkt {
-	void *data;
-	void *data_end;
-	struct mtug_counters *cnt;
-	__u32 ifindex;
-	__u32 l3_off;
-	__u32 l4_off;
-	__u16 l3_proto; /* ETH_P_IP or ETH_P_IPV6, host order */
-	__u8 l4_proto;
-	__u8 is_xdp;
-	struct ethhdr *eth;
-	struct iphdr *iph;     /* valid when l3_proto == ETH_P_IP */
-	struct ipv6hdr *ip6h;  /* valid when l3_proto == ETH_P_IPV6 */
-	void *l4;
-};
-
 /* The interface's configuration: its iface_fast entry when the tag names
  * it (an inlined array access), else the iface_cfg hash (a collision in
  * iface_fast, or a pin dir written before iface_fast existed).  A reader

@@ -29,13 +29,16 @@
 #define TCP_MAX_OPTLEN 40
 
 #define ICMP_DEST_UNREACH   3
-#define ICMP_FRAG_NEEDED    4
+#define ICMP_FRAG_NEEDED    4 /* a code of ICMP_DEST_UNREACH */
+#define ICMP_SOURCE_QUENCH  4
+#define ICMP_REDIRECT       5
 #define ICMP_TIME_EXCEEDED  11
 #define ICMP_PARAMETERPROB  12
 #define ICMPV6_DEST_UNREACH 1
 #define ICMPV6_PKT_TOOBIG   2
 #define ICMPV6_TIME_EXCEED  3
 #define ICMPV6_PARAMPROB    4
+#define ICMPV6_INFOMSG_MASK 0x80 /* types 128-255 are informational */
 
 #define TC_ACT_OK       0
 #define TC_ACT_SHOT     2

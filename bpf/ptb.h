@@ -70,8 +70,10 @@ static __always_inline bool ptb_wanted(__u32 v4, __u8 type, __u8 code, __u32 all
 static __always_inline bool is_icmp_error(__u32 v4, __u8 type)
 {
 	if (v4)
-		return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
-	return type < 128;
+		return type == ICMP_DEST_UNREACH || type == ICMP_SOURCE_QUENCH ||
+		       type == ICMP_REDIRECT || type == ICMP_TIME_EXCEEDED ||
+		       type == ICMP_PARAMETERPROB;
+	return !(type & ICMPV6_INFOMSG_MASK);
 }
 
 /* Parse the quoted packet at off (just after the 8-byte ICMP header) into
