@@ -855,6 +855,17 @@ int main(int argc, char **argv)
 	    bpf_map__reuse_fd(bb->maps.ptb_bucket, bpf_map__fd(mt->maps.ptb_bucket)) ||
 	    bpf_map__reuse_fd(bb->maps.prefix_sync, bpf_map__fd(mt->maps.prefix_sync)))
 		die("reuse mtuguard maps: %s", strerror(errno));
+	/* A tail call needs caller and callee alike multi-buffer or not:
+	 * the wrappers take mtuguard_xdp's flag. */
+	{
+		__u32 frags = bpf_program__flags(mt->progs.mtuguard_xdp) & BPF_F_XDP_HAS_FRAGS;
+		struct bpf_program *p;
+
+		bpf_object__for_each_program(p, bb->obj)
+			if (bpf_program__type(p) == BPF_PROG_TYPE_XDP &&
+			    bpf_program__set_flags(p, bpf_program__flags(p) | frags))
+				die("bench program flags: %s", strerror(errno));
+	}
 	if (bench_bpf__load(bb))
 		die("bench skeleton load failed: %s", strerror(errno));
 	parse_ip(AF_INET, V4_SERVER, bb->bss->comp_v4[0]);
