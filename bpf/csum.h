@@ -95,6 +95,9 @@ static __always_inline int csum_region(void *data, void *data_end, __u32 off,
 		off += CSUM_BLOCK;
 		len -= CSUM_BLOCK;
 	}
+	/* Opaque to the compiler from here: otherwise it specialises the tail
+	 * for each of the loop's exits (make bench: a slower steered PTB). */
+	barrier_var(off);
 	/* len < 64 here: its bits 5..3 pick the blocks of 32, 16 and 8. */
 #pragma unroll
 	for (__u32 size = 32; size >= 8; size /= 2) {
