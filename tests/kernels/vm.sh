@@ -124,7 +124,12 @@ fetch() {
 	if [ -z "$force" ] && [ -s "$dir/kver" ] && [ -e "$dir/ready" ]; then
 		return 0
 	fi
-	apt_update
+	# Indexes younger than an hour do (a matrix fetches three kernels).
+	if [ -n "$force" ] ||
+		! find "$CACHE/apt/state/lists" -maxdepth 1 -name '*_Packages*' -mmin -60 2>/dev/null |
+		grep -q .; then
+		apt_update
+	fi
 	pkg=$(apt_run apt-cache pkgnames linux-image- | grep -E "$pat" | sort -V | tail -n 1)
 	[ -n "$pkg" ] || die "no package matches $pat"
 	old=$(cat "$dir/package" 2>/dev/null)
