@@ -14,10 +14,11 @@
  *
  * Each program is loaded alone (a fresh object with only that program set
  * to autoload), so one program the kernel refuses does not hide the
- * figures of the others.  Programs the object itself leaves out of autoload
- * are left out here too.  The log level is BPF_LOG_STATS only: the
- * verifier then logs its statistics and its error messages, not every
- * instruction.
+ * figures of the others.  The object is first prepared for the running
+ * kernel as every loader does (mg_datapath_prepare); a program that leaves
+ * out of autoload is left out here too.  The log level is BPF_LOG_STATS
+ * only: the verifier then logs its statistics and its error messages, not
+ * every instruction.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -91,17 +92,19 @@ static int load_one(const char *name, int verbose)
 		printf("%s: FAILED (cannot open the object: %s)\n", name, strerror(errno));
 		return -1;
 	}
+	/* As the loader settles it for this kernel, then this program alone. */
+	err = mg_datapath_prepare(skel);
+	if (err) {
+		printf("%s: FAILED (cannot prepare the object: %s)\n", name, strerror(-err));
+		mtuguard_bpf__destroy(skel);
+		return -1;
+	}
 	bpf_object__for_each_program(prog, skel->obj) {
 		if (strcmp(bpf_program__name(prog), name)) {
 			bpf_program__set_autoload(prog, false);
 			continue;
 		}
 		me = prog;
-	}
-	if (me && (err = mg_datapath_prepare(skel))) {
-		printf("%s: FAILED (cannot prepare the object: %s)\n", name, strerror(-err));
-		mtuguard_bpf__destroy(skel);
-		return -1;
 	}
 	if (!me) {
 		printf("%s: FAILED (not in the object)\n", name);
@@ -152,6 +155,11 @@ int main(int argc, char **argv)
 	if (!skel) {
 		fprintf(stderr, "verifier_stats: cannot open the BPF object: %s\n",
 			strerror(errno));
+		return 1;
+	}
+	/* The programs the loader would load on this kernel. */
+	if (mg_datapath_prepare(skel)) {
+		fprintf(stderr, "verifier_stats: cannot prepare the BPF object\n");
 		return 1;
 	}
 	bpf_object__for_each_program(prog, skel->obj) {

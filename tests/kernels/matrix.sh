@@ -18,6 +18,9 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
 TIMEOUT=${KERNEL_TIMEOUT:-360}
+# A boot that does not reach the command is tried once more, after at
+# most a minute: bounded, each kernel takes at most TIMEOUT + 60 s.
+export VM_BOOT_TIMEOUT=${VM_BOOT_TIMEOUT:-60} VM_BOOT_TRIES=${VM_BOOT_TRIES:-2}
 if [ "$#" -gt 0 ]; then
 	series=("$@")
 else

@@ -10,7 +10,7 @@
 # nested KVM a stock kernel may not boot at all), runs the command as root
 # with this checkout as working directory, streams its output to stdout and
 # exits with its exit status (124 when the guest timed out, 125 when the
-# guest never ran the command).
+# guest never ran the command or died before it finished).
 #
 # No guest image: the guest mounts the host's root file system read-only
 # over virtio-9p with a tmpfs overlay on top (writes vanish with the guest),
@@ -33,6 +33,8 @@
 #   MTUG_KERNEL_CACHE  cache directory (default: <checkout>/build/kernels);
 #                      several checkouts may share one
 #   VM_TIMEOUT         seconds before the guest is killed (default 1800)
+#   VM_BOOT_TIMEOUT    seconds the guest has to reach the command (default 120)
+#   VM_BOOT_TRIES      boots tried when one does not reach the command (3)
 #   VM_MEM             guest memory in MiB (default 2048)
 #   VM_CPUS            guest CPUs (default 2)
 #   VM_APPEND          extra kernel command line arguments
@@ -45,6 +47,8 @@ VM_DIR=$REPO/build/vm
 VM_TIMEOUT=${VM_TIMEOUT:-1800}
 VM_MEM=${VM_MEM:-2048}
 VM_CPUS=${VM_CPUS:-2}
+VM_BOOT_TIMEOUT=${VM_BOOT_TIMEOUT:-120}
+VM_BOOT_TRIES=${VM_BOOT_TRIES:-3}
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org}
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 
@@ -120,7 +124,12 @@ fetch() {
 	if [ -z "$force" ] && [ -s "$dir/kver" ] && [ -e "$dir/ready" ]; then
 		return 0
 	fi
-	apt_update
+	# Indexes younger than an hour do (a matrix fetches three kernels).
+	if [ -n "$force" ] ||
+		! find "$CACHE/apt/state/lists" -maxdepth 1 -name '*_Packages*' -mmin -60 2>/dev/null |
+		grep -q .; then
+		apt_update
+	fi
 	pkg=$(apt_run apt-cache pkgnames linux-image- | grep -E "$pat" | sort -V | tail -n 1)
 	[ -n "$pkg" ] || die "no package matches $pat"
 	old=$(cat "$dir/package" 2>/dev/null)
@@ -302,6 +311,7 @@ guest_init() {
 	\$b stty -F /dev/ttyS1 raw -echo -opost
 	export HOME=/root TERM=dumb LANG=C.UTF-8
 	export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+	: >$run/started
 	/bin/bash $run/cmd.sh </dev/null >/dev/ttyS1 2>&1
 	echo \$? >$run/rc
 	\$b sync
@@ -316,7 +326,7 @@ guest_init() {
 
 run() {
 	local series=$1; shift
-	local kver run q rc qpid
+	local kver run q rc qpid try i why
 	[ "$#" -gt 0 ] || usage
 	[ "$(id -u)" -eq 0 ] || die "needs root (9p passthrough of the host's files)"
 	command -v qemu-system-x86_64 >/dev/null ||
@@ -346,20 +356,43 @@ run() {
 		-device virtio-9p-pci,fsdev=work,mount_tag=work
 		-device virtio-rng-pci)
 	trap '[ -n "${qpid:-}" ] && kill "$qpid" 2>/dev/null; rm -rf "$run"; exit 130' INT TERM
-	timeout -k 10 "$VM_TIMEOUT" "${q[@]}" </dev/null 2>"$run/qemu.err" &
-	qpid=$!
-	wait "$qpid"
-	rc=$?
-	qpid=
-	cp "$run/console.log" "$VM_DIR/console-$series.log" 2>/dev/null
+	# A boot that never reaches the command is tried again: now and then
+	# a guest dies early in boot under TCG (seen: an int3 Oops while the
+	# kernel patches its own text on 6.12).  The command itself runs once.
+	for ((try = 1; ; try++)); do
+		rm -f "$run/started" "$run/rc"
+		timeout -k 10 "$VM_TIMEOUT" "${q[@]}" </dev/null 2>"$run/qemu.err" &
+		qpid=$!
+		for ((i = 0; i < VM_BOOT_TIMEOUT; i++)); do
+			[ -e "$run/started" ] && break
+			kill -0 "$qpid" 2>/dev/null || break
+			sleep 1
+		done
+		[ -e "$run/started" ] || kill "$qpid" 2>/dev/null
+		wait "$qpid"
+		rc=$?
+		qpid=
+		cp "$run/console.log" "$VM_DIR/console-$series.log" 2>/dev/null
+		[ -e "$run/started" ] && break
+		why=$(grep -m 1 -E '^init: |Kernel panic|BUG:|Oops' "$run/console.log")
+		[ -n "$why" ] || why="no command after ${VM_BOOT_TIMEOUT}s, qemu exit $rc"
+		cp "$run/console.log" "$VM_DIR/console-$series.boot$try.log" 2>/dev/null
+		if [ "$try" -ge "$VM_BOOT_TRIES" ]; then
+			echo "vm.sh: $series ($kver): the guest did not boot, $try tries (last: $why; kernel log: $VM_DIR/console-$series.boot$try.log)" >&2
+			cat "$run/qemu.err" >&2
+			rm -rf "$run"
+			return 125
+		fi
+		echo "vm.sh: $series ($kver): the guest did not boot ($why; kernel log: $VM_DIR/console-$series.boot$try.log), booting again" >&2
+	done
 	if [ "$rc" -eq 124 ]; then
 		echo "vm.sh: $series: guest killed after ${VM_TIMEOUT}s (kernel log: $VM_DIR/console-$series.log)" >&2
 	elif [ -s "$run/rc" ]; then
 		rc=$(cat "$run/rc")
 	else
-		echo "vm.sh: $series ($kver): the guest did not run the command (qemu exit $rc; kernel log: $VM_DIR/console-$series.log)" >&2
+		echo "vm.sh: $series ($kver): the command did not finish (qemu exit $rc; kernel log: $VM_DIR/console-$series.log)" >&2
 		cat "$run/qemu.err" >&2
-		grep -E 'init:|Kernel panic|BUG|Oops' "$run/console.log" | head -n 20 >&2
+		grep -E 'Kernel panic|BUG|Oops' "$run/console.log" | head -n 20 >&2
 		rc=125
 	fi
 	rm -rf "$run"
