@@ -191,6 +191,10 @@ struct harness {
 	int prog_fd[PROG__COUNT];
 	int ncpus;
 	bool verbose; /* hex dump every case, not only failures */
+	/* test_run takes no struct xdp_md for XDP (before 5.15): no
+	 * ingress_ifindex, no metadata length.  Cases that need the
+	 * ingress interface are skipped on XDP. */
+	bool xdp_no_ctx;
 	struct harness_netns ns;
 };
 
