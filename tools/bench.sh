@@ -52,7 +52,7 @@
 # Everything lives in namespaces named mtugb-<pid><rand>-*, with a bpffs on a
 # host temp dir for the CLI's pins; all of it is removed on every exit path.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 ROOT=$(pwd)
 BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
@@ -64,7 +64,7 @@ series="" # run count of --ptb-series; empty: the whole bench
 while [ $# -gt 0 ]; do
 	case $1 in
 	--rounds|--seconds|--repeat|--out|--fwd-rounds|--ptb-series)
-		[ $# -ge 2 ] && [ -n "$2" ] || { echo "bench.sh: $1 wants a value" >&2; exit 2; } ;;
+		{ [ $# -ge 2 ] && [ -n "$2" ]; } || { echo "bench.sh: $1 wants a value" >&2; exit 2; } ;;
 	esac
 	case $1 in
 	--quick) quick=1 ;;
@@ -247,7 +247,6 @@ fi
 # ---- 2. forwarding -------------------------------------------------------------
 
 CASES=(kernel iptables iptables_legacy nft mtug_clamp mtug_fwd floor)
-fwd_ok=1
 : >"$TMP/fwd.jsonl"
 
 rtr_reset() { # remove whatever a case put on the router
@@ -330,10 +329,10 @@ if [ "$do_fwd" = 1 ]; then
 	ip -n "$R" addr add 10.77.2.1/24 dev out0
 	ip -n "$S" addr add 10.77.2.2/24 dev eth0
 	for l in "$C eth0" "$C eth1" "$R in0" "$R out0" "$S eth0" "$S eth1"; do
-		set -- $l
-		ip -n "$1" link set "$2" up
+		read -r ns dev <<<"$l"
+		ip -n "$ns" link set "$dev" up
 		# same offload state for every case: no GRO/LRO on any hop
-		nsx "$1" ethtool -K "$2" gro off lro off rx-gro-list off >/dev/null 2>&1
+		nsx "$ns" ethtool -K "$dev" gro off lro off rx-gro-list off >/dev/null 2>&1
 	done
 	nsx "$R" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 \
 		net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.in0.rp_filter=0 \
@@ -348,12 +347,12 @@ if [ "$do_fwd" = 1 ]; then
 		# only be set while the veth has NAPI: GRO on for a moment; the
 		# flag stays for the NAPI the XDP attach creates later.
 		for l in "$R in0" "$S eth1"; do
-			set -- $l
-			nsx "$1" ethtool -K "$2" gro on >/dev/null 2>&1
-			nsx "$1" sh -c "echo 1 > /sys/class/net/$2/threaded" 2>/dev/null
-			nsx "$1" ethtool -K "$2" gro off >/dev/null 2>&1
-			if [ "$(nsx "$1" cat "/sys/class/net/$2/threaded")" != 1 ]; then
-				log "could not make $2's NAPI threaded: measuring inline"
+			read -r ns dev <<<"$l"
+			nsx "$ns" ethtool -K "$dev" gro on >/dev/null 2>&1
+			nsx "$ns" sh -c "echo 1 > /sys/class/net/$dev/threaded" 2>/dev/null
+			nsx "$ns" ethtool -K "$dev" gro off >/dev/null 2>&1
+			if [ "$(nsx "$ns" cat "/sys/class/net/$dev/threaded")" != 1 ]; then
+				log "could not make $dev's NAPI threaded: measuring inline"
 				threaded=0
 			fi
 		done
@@ -362,7 +361,7 @@ if [ "$do_fwd" = 1 ]; then
 	ip -n "$R" neigh replace 10.77.2.2 lladdr "$SNK_MAC" nud permanent dev out0
 	# The CLI's pins on a host bpffs (`ip netns exec` has a private /sys).
 	BPFFS=$TMP/bpffs
-	mkdir -p "$BPFFS" && mount -t bpf -o mode=0700 bpf "$BPFFS" || { echo "bench.sh: bpffs mount failed" >&2; exit 1; }
+	{ mkdir -p "$BPFFS" && mount -t bpf -o mode=0700 bpf "$BPFFS"; } || { echo "bench.sh: bpffs mount failed" >&2; exit 1; }
 	if ! "$MTUG" --help >/dev/null 2>&1; then
 		log "build/mtuguard not usable: mtuguard cases fail"
 	fi

@@ -87,7 +87,7 @@ DEMO_LOG=$BUILD/demo.log
 # shellcheck source=demo/common.sh
 . "$DEMO_HOME/demo/common.sh"
 for f in "$DEMO_HOME"/demo/scenario_*.sh; do
-	# shellcheck disable=SC1090
+	# shellcheck disable=SC1090 # the scenarios are found when it runs
 	. "$f"
 done
 

@@ -55,13 +55,12 @@ STALL_MAX=5                 # ... or after this long in all (an upload fills
 PORT=8080
 
 if [ "$FAM" = 4 ]; then
-	NET1=10.0.1 NET3=10.0.3
 	CLI_IP=10.0.1.2 R1C_IP=10.0.1.1 R1R_IP=10.0.2.1 R2L_IP=10.0.2.2
 	R2S_IP=10.0.3.1 SRV_IP=10.0.3.2 PLEN=24 SRV_NET=10.0.3.0/24
 	CLI_NET=10.0.1.0/24
 	URL_HOST=$SRV_IP
 	IPT=iptables ICMP_MATCH="-p icmp --icmp-type fragmentation-needed"
-	MSS_FULL=1460 MSS_CLAMPED=1360
+	MSS_CLAMPED=1360
 	NODAD=""
 else
 	CLI_IP=fd00:1::2 R1C_IP=fd00:1::1 R1R_IP=fd00:2::1 R2L_IP=fd00:2::2
@@ -69,7 +68,7 @@ else
 	CLI_NET=fd00:1::/64
 	URL_HOST="[$SRV_IP]"
 	IPT=ip6tables ICMP_MATCH="-p icmpv6 --icmpv6-type packet-too-big"
-	MSS_FULL=1440 MSS_CLAMPED=1340
+	MSS_CLAMPED=1340
 	NODAD=nodad
 fi
 
@@ -84,7 +83,7 @@ setup() {
 	veth_new "$R2" rs "$SRV" eth0 || return 1
 	ns_forwarding "$R1" && ns_forwarding "$R2" || return 1
 
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # $NODAD is empty or one word
 	{
 		ip -n "$CLI" addr add "$CLI_IP/$PLEN" dev eth0 $NODAD &&
 		ip -n "$R1" addr add "$R1C_IP/$PLEN" dev rc $NODAD &&
@@ -101,9 +100,9 @@ setup() {
 	# The black hole: each router drops the ICMP error it would send.
 	local r
 	for r in "$R1" "$R2"; do
-		# shellcheck disable=SC2086
+		# shellcheck disable=SC2086 # $ICMP_MATCH is a match of several words
 		nsx "$r" $IPT -A OUTPUT $ICMP_MATCH -j DROP || return 1
-		# shellcheck disable=SC2086
+		# shellcheck disable=SC2086 # $ICMP_MATCH is a match of several words
 		nsx "$r" $IPT -A FORWARD $ICMP_MATCH -j DROP || return 1
 	done
 

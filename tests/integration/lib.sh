@@ -206,6 +206,7 @@ mtug_start_fib() {
 	bpffs_new || { MTUG_START_ERR="cannot mount a bpffs"; return 1; }
 	if ! out=$(mtug "$1" attach "$2" --mode native 2>&1) ||
 	   ! out=$(mtug "$1" ptb mode fib --iface "$2" 2>&1); then
+		# shellcheck disable=SC2034 # read by the tests that source lib.sh
 		MTUG_START_ERR="mtuguard attach $2 / ptb mode fib failed: $out"
 		return 1
 	fi
@@ -323,6 +324,7 @@ cap_stop() {
 # cap_segments FILE: one line per TCP segment in a `tcpdump -vv` text
 # capture: "FLAGS CKSUM STATUS MSS", e.g. "S 0xc792 correct 1460" or
 # "S. 0x1832 incorrect 1360" (MSS "-" when the segment has none).
+# shellcheck disable=SC2034 # read by the tests that source lib.sh
 CAP_SYN_FILTER='(tcp[tcpflags] & tcp-syn != 0) or (ip6[6] == 6 and ip6[53] & 2 != 0)'
 cap_segments() {
 	python3 - "$1" <<'PY'

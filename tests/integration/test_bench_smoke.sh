@@ -140,7 +140,8 @@ if not any("forwarding" in t["target"] for t in d.get("targets", [])):
 print("\n".join(errs) if errs else "ok")
 sys.exit(1 if errs else 0)
 EOF
-if [ $? -eq 0 ]; then
+rc=$?
+if [ "$rc" -eq 0 ]; then
 	pass "bench_smoke_json"
 else
 	fail "bench_smoke_json" "$(head -n 3 "$MTUG_TMP/json.check" | tr '\n' ';')"

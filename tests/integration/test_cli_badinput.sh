@@ -285,7 +285,7 @@ if grep -q " $full " /proc/mounts; then
 elif [ "$rc" -ne 1 ] || [[ $err != *"not empty"* ]]; then
 	why="exit $rc, '$err'"
 elif [ "$(ls "$full")" != keep ] || [ "$(cat "$full/keep")" != keep ]; then
-	why="its content changed: $(ls "$full" | tr '\n' ' ')"
+	why="its content changed: $(find "$full" -mindepth 1 -maxdepth 1 -printf '%f ')"
 else
 	why=""
 fi

@@ -32,9 +32,9 @@ fi
 
 N=${N:-5} # connections per family
 
-C4=$(ns_new c4) && C6=$(ns_new c6) && R=$(ns_new r) && S=$(ns_new s) ||
+{ C4=$(ns_new c4) && C6=$(ns_new c6) && R=$(ns_new r) && S=$(ns_new s); } ||
 	{ fail "$T setup" "ip netns add"; exit 1; }
-veth_new "$C4" c4 "$R" r4 && veth_new "$C6" c6 "$R" r6 && veth_new "$R" rs "$S" s0 ||
+{ veth_new "$C4" c4 "$R" r4 && veth_new "$C6" c6 "$R" r6 && veth_new "$R" rs "$S" s0; } ||
 	{ fail "$T setup" "veth"; exit 1; }
 ns_forwarding "$R"
 ip -n "$C4" addr add 10.79.4.2/24 dev c4

@@ -22,7 +22,7 @@ if ! mtug_ready; then
 fi
 
 CYCLES=${CYCLES:-20}
-A=$(ns_new a) && B=$(ns_new b) || { fail "lifecycle setup" "ip netns add"; exit 1; }
+{ A=$(ns_new a) && B=$(ns_new b); } || { fail "lifecycle setup" "ip netns add"; exit 1; }
 veth_new "$A" a0 "$B" b0 || { fail "lifecycle setup" "veth"; exit 1; }
 veth_new "$A" a1 "$A" a1p || { fail "lifecycle setup" "veth a1"; exit 1; }
 ip -n "$A" addr add 10.77.0.1/24 dev a0
@@ -267,7 +267,7 @@ has_xdp && why="${why:+$why, }XDP left attached"
 has_our_filter ingress && why="${why:+$why, }ingress filter left"
 nsx "$A" tc filter show dev a0 egress | grep -q bytecode || why="${why:+$why, }foreign filter gone"
 has_clsact || why="${why:+$why, }pre-existing clsact removed"
-[ -e "$MTUG_PIN_DIR" ] && why="${why:+$why, }pin dir left: $(ls "$MTUG_PIN_DIR" | tr '\n' ' ')"
+[ -e "$MTUG_PIN_DIR" ] && why="${why:+$why, }pin dir left: $(find "$MTUG_PIN_DIR" -mindepth 1 -maxdepth 1 -printf '%f ')"
 if [ -z "$why" ]; then
 	pass "lifecycle: failed attach rolls back everything"
 	log "  $out"

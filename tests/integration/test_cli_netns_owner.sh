@@ -23,13 +23,13 @@ if ! mtug_ready; then
 	exit 0
 fi
 
-A=$(ns_new a) && B=$(ns_new b) || { fail "netns_owner setup" "ip netns add"; exit 1; }
+{ A=$(ns_new a) && B=$(ns_new b); } || { fail "netns_owner setup" "ip netns add"; exit 1; }
 # The same device names in both, so that "eth0" would resolve either way.
 veth_new "$A" eth0 "$A" peer0 || { fail "netns_owner setup" "veth A"; exit 1; }
 veth_new "$B" eth0 "$B" peer0 || { fail "netns_owner setup" "veth B"; exit 1; }
 bpffs_new || { fail "netns_owner setup" "bpffs mount"; exit 1; }
 
-records() { ls "$MTUG_PIN_DIR" 2>/dev/null | grep -c '^netns_[0-9][0-9]*$'; }
+records() { find "$MTUG_PIN_DIR" -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null | grep -c '^netns_[0-9][0-9]*$'; }
 # What must not move: A's status, its pins, and its XDP program.
 snapshot() {
 	mtug "$A" status --json 2>&1
@@ -45,7 +45,7 @@ fi
 if [ "$(records)" = 1 ]; then
 	pass "netns_owner: the state records one namespace"
 else
-	fail "netns_owner: the state records one namespace" "$(records) records: $(ls "$MTUG_PIN_DIR" | tr '\n' ' ')"
+	fail "netns_owner: the state records one namespace" "$(records) records: $(find "$MTUG_PIN_DIR" -mindepth 1 -maxdepth 1 -printf '%f ')"
 fi
 
 before=$(snapshot)
@@ -108,7 +108,7 @@ if mtug "$A" status >/dev/null 2>&1 && mtug "$A" detach eth0 >/dev/null 2>&1 &&
 	pass "netns_owner: the owner detaches, pin dir and record gone"
 else
 	fail "netns_owner: the owner detaches, pin dir and record gone" \
-		"$(ls -a "$MTUG_PIN_DIR" 2>&1 | tr '\n' ' ')"
+		"$(find "$MTUG_PIN_DIR" -mindepth 1 -maxdepth 1 -printf '%f ' 2>&1)"
 fi
 
 # Now B may have it; and when B's namespace is deleted, A is refused until

@@ -22,7 +22,7 @@ if ! mtug_ready; then
 	skip "$T" "build/mtuguard not built"
 	exit 0
 fi
-A=$(ns_new a) && B=$(ns_new b) || { fail "$T setup" "ip netns add"; exit 1; }
+{ A=$(ns_new a) && B=$(ns_new b); } || { fail "$T setup" "ip netns add"; exit 1; }
 veth_new "$A" a0 "$B" b0 || { fail "$T setup" "veth"; exit 1; }
 bpffs_new || { fail "$T setup" "bpffs mount"; exit 1; }
 out=$(mtug "$A" attach a0 --mode native 2>&1) || { fail "$T setup" "attach: $out"; exit 1; }
@@ -112,7 +112,7 @@ check() { # name, extra prefixes to look for
 P48=2001:db8:1::/48 P64=2001:db8:1:2::/64 P128=2a00:1::7/128 SHORT=2000::/3 P32=2001:db8::/32
 g=$(gen)
 for p in "$P48 1400" "$P64 1300" "$P128 1480" "$SHORT 1450" "$P32 1420" "10.1.0.0/16 1400"; do
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # $p is "PREFIX MTU"
 	out=$(mtug "$A" mtu add $p 2>&1) || fail "$T/add" "mtu add $p: $out"
 done
 check "add" "$P48" "$P64" "$P128" "$SHORT" "$P32"
@@ -122,7 +122,7 @@ out=$(mtug "$A" mtu add "$P64" 1350 2>&1) || fail "$T/change" "$out"
 check "change mtu" "$P64"
 gen_check "change" "$g" 1
 g=$(gen)
-out=$(mtug "$A" mtu del "$P48" 2>&1) && out=$(mtug "$A" mtu del "$SHORT" 2>&1) ||
+{ out=$(mtug "$A" mtu del "$P48" 2>&1) && out=$(mtug "$A" mtu del "$SHORT" 2>&1); } ||
 	fail "$T/del" "$out"
 check "del" "$P48" "$SHORT"
 gen_check "2 dels" "$g" 2
@@ -149,10 +149,10 @@ hex() { python3 -c '
 import ipaddress, sys
 a, l = sys.argv[1].split("/")
 print(" ".join(str(b) for b in int(l).to_bytes(4, "little") + ipaddress.IPv6Address(a).packed))' "$1"; }
-# shellcheck disable=SC2046
-bpftool map update pinned "$MTUG_PIN_DIR/prefix_sync" key 0 0 0 0 value 1 0 0 0 &&
+# shellcheck disable=SC2046 # a key's bytes are separate words
+{ bpftool map update pinned "$MTUG_PIN_DIR/prefix_sync" key 0 0 0 0 value 1 0 0 0 &&
 	bpftool map delete pinned "$MTUG_PIN_DIR/mtu_v6" key $(hex "$P64") &&
-	bpftool map update pinned "$MTUG_PIN_DIR/mtu_v6" key $(hex fd00:5::/64) value 0xdc 5 0 0 ||
+	bpftool map update pinned "$MTUG_PIN_DIR/mtu_v6" key $(hex fd00:5::/64) value 0xdc 5 0 0; } ||
 	fail "$T/crash setup" "bpftool"
 why=$(copy_why "$P64" fd00:5::/64)
 if [[ $why == *"2001:db8:1:2::/64: mtu_v6 None, copy 1350"* ]] &&

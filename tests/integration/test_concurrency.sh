@@ -35,7 +35,7 @@ BASE_T=${BASE_T:-5}
 TOOLS=$MTUG_ROOT/tests/fuzz
 PORT=7777
 
-C=$(ns_new c) && R=$(ns_new r) && S=$(ns_new s) && D=$(ns_new d) ||
+{ C=$(ns_new c) && R=$(ns_new r) && S=$(ns_new s) && D=$(ns_new d); } ||
 	{ fail "concurrency/setup" "ip netns add"; exit 1; }
 setup() {
 	local i
@@ -148,7 +148,7 @@ if out=$(python3 "$TOOLS/synwatch.py" judge "$ops_log" 1460 1440 \
 	"$MTUG_TMP/syn-ops.txt" "$MTUG_TMP/synack-ops.txt"); then
 	pass "concurrency/mtu_ops_mss (every SYN / SYN-ACK has the old or the new target: $out)"
 else
-	echo "$out" | sed 's/^/    /'
+	printf '%s\n' "$out" | sed 's/^/    /'
 	fail "concurrency/mtu_ops_mss" "$(echo "$out" | head -n 1)"
 fi
 
@@ -186,7 +186,7 @@ if out=$(python3 "$TOOLS/synwatch.py" judge "$MTUG_TMP/ops3.txt" 1360 1340 \
 	"$MTUG_TMP/syn-attach.txt" "$MTUG_TMP/synack-attach.txt"); then
 	pass "concurrency/attach_detach_mss (every SYN / SYN-ACK clamped to 1360 / 1340: $out)"
 else
-	echo "$out" | sed 's/^/    /'
+	printf '%s\n' "$out" | sed 's/^/    /'
 	fail "concurrency/attach_detach_mss" "$(echo "$out" | head -n 1)"
 fi
 why=""

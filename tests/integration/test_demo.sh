@@ -58,7 +58,7 @@ left=$(leftovers)
 if [ -z "$left" ]; then
 	pass demo_cleans_up
 else
-	fail demo_cleans_up "left behind: $(echo $left)"
+	fail demo_cleans_up "left behind: ${left//$'\n'/ }"
 fi
 
 # --keep leaves the lab up (one scenario is enough), --clean takes it down.
@@ -79,6 +79,6 @@ left=$(leftovers)
 if [ "$rc" = 0 ] && [ -z "$left" ]; then
 	pass demo_clean
 else
-	fail demo_clean "second --clean exit $rc; left behind: $(echo $left)"
+	fail demo_clean "second --clean exit $rc; left behind: ${left//$'\n'/ }"
 fi
 exit "$(fail_count)"

@@ -76,6 +76,7 @@ triplet() { # tag -> sets C_$tag R_$tag S_$tag
 	nsx "$s" nft 'add table inet q; add chain inet q in { type filter hook prerouting priority -400; }; add rule inet q in meta l4proto tcp drop'
 	eval "C_$t=$c R_$t=$r S_$t=$s"
 }
+C_k="" R_k="" S_k="" C_m="" R_m="" S_m="" # set by triplet
 triplet k || { fail "diff/setup" "kernel topology"; exit 1; }
 triplet m || { fail "diff/setup" "mtuguard topology"; exit 1; }
 
@@ -83,7 +84,7 @@ triplet m || { fail "diff/setup" "mtuguard topology"; exit 1; }
 # default; "r0" alone shows the pmtu source missing the forward route MTU
 # of IPv4, see README "Kernel behaviour").
 for i in ${DIFF_ATTACH:-r0 r1}; do
-	if ! out=$(mtug "$R_m" attach $i 2>&1); then
+	if ! out=$(mtug "$R_m" attach "$i" 2>&1); then
 		fail "diff/setup" "mtuguard attach $i: $out"
 		exit 1
 	fi
@@ -110,7 +111,8 @@ set_mtu() { # client-side MTU, server-side MTU, on both triplets
 	done
 }
 
-XT='-p tcp --tcp-flags SYN,RST SYN -j TCPMSS'
+# shellcheck disable=SC2054 # "SYN,RST" is one iptables word
+XT=(-p tcp --tcp-flags SYN,RST SYN -j TCPMSS)
 NFT_CHAIN='add table inet mg; add chain inet mg fw { type filter hook forward priority mangle; }'
 
 configure() { # variant
@@ -118,8 +120,8 @@ configure() { # variant
 	case $1 in
 	xt_set)
 		set_mtu 1500 1500
-		nsx "$R_k" iptables -t mangle -A FORWARD $XT --set-mss 1360 &&
-		nsx "$R_k" ip6tables -t mangle -A FORWARD $XT --set-mss 1340 &&
+		nsx "$R_k" iptables -t mangle -A FORWARD "${XT[@]}" --set-mss 1360 &&
+		nsx "$R_k" ip6tables -t mangle -A FORWARD "${XT[@]}" --set-mss 1340 &&
 		mtug "$R_m" mtu source map && mtug "$R_m" mtu default 1400 ;;
 	nft_set)
 		set_mtu 1500 1500
@@ -132,8 +134,8 @@ configure() { # variant
 		if [ "$1" = xt_pmtu_fwd_r0_only ]; then
 			mtug "$R_m" detach r1 || return 1
 		fi
-		nsx "$R_k" iptables -t mangle -A FORWARD $XT --clamp-mss-to-pmtu &&
-		nsx "$R_k" ip6tables -t mangle -A FORWARD $XT --clamp-mss-to-pmtu &&
+		nsx "$R_k" iptables -t mangle -A FORWARD "${XT[@]}" --clamp-mss-to-pmtu &&
+		nsx "$R_k" ip6tables -t mangle -A FORWARD "${XT[@]}" --clamp-mss-to-pmtu &&
 		mtug "$R_m" mtu default none && mtug "$R_m" mtu source pmtu ;;
 	nft_rtmtu)
 		set_mtu 1500 1400
@@ -166,5 +168,5 @@ for v in $VARIANTS; do
 	python3 "$DIFFNET" judge "$v" "$MTUG_TMP/$v.json"
 	total=$((total + $(python3 "$DIFFNET" corpus | wc -l)))
 done
-log "$total SYN injections per side in all ($(echo $VARIANTS | wc -w) variants)"
+log "$total SYN injections per side in all ($(wc -w <<<"$VARIANTS") variants)"
 exit 0

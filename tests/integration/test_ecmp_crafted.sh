@@ -58,14 +58,14 @@ BAD=20               # PTBs per invalid case
 VIP4=10.200.0.1 VIP6=fd00:200::1
 CLI4=10.1.0.2 HOP4=10.1.0.3 RTR4=10.1.0.1
 CLI6=fd00:1::2 HOP6=fd00:1::3 RTR6=fd00:1::1
-PTBGEN="python3 $MTUG_ROOT/tools/ptbgen.py"
+PTBGEN=(python3 "$MTUG_ROOT/tools/ptbgen.py")
 NH4=""               # the VIP's IPv4 multipath nexthops (setup)
 
 CLI=$(ns_new cli) || exit 1
 RTR=$(ns_new rtr) || exit 1
 BE=()
 for i in $(seq 1 $NB); do
-	BE[$i]=$(ns_new "be$i") || exit 1
+	BE[i]=$(ns_new "be$i") || exit 1
 done
 [ "$ONE_ARMED" = 1 ] && { LAN=$(ns_new lan) || exit 1; }
 
@@ -135,13 +135,13 @@ setup() {
 		NH4="$NH4 nexthop via 10.2.$i.2 dev b$i"
 		nh6="$nh6 nexthop via fd00:2:$i::2 dev b$i"
 	done
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # the nexthop list is several words
 	ip -n "$RTR" route add $VIP4/32 $NH4 || return 1
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # the nexthop list is several words
 	ip -n "$RTR" -6 route add $VIP6/128 $nh6 || return 1
 
 	for i in $(seq 1 $NB); do
-		bg "${BE[$i]}" "$MTUG_TMP/be$i.sniff" $PTBGEN sniff --iface eth0 \
+		bg "${BE[$i]}" "$MTUG_TMP/be$i.sniff" "${PTBGEN[@]}" sniff --iface eth0 \
 			--vip $VIP4 --vip $VIP6
 	done
 	for i in $(seq 1 $NB); do
@@ -150,14 +150,14 @@ setup() {
 	done
 	# Resolve every neighbour before anything is counted: a few SYNs
 	# (ports outside the measured ranges) spread over all backends.
-	$PTBGEN flows 64 --seed 999 --base 1000 >"$MTUG_TMP/warm"
-	nsx "$CLI" $PTBGEN syn --src $CLI4 --dst $VIP4 --flows "$MTUG_TMP/warm" >/dev/null &&
-	nsx "$CLI" $PTBGEN syn --src $CLI6 --dst $VIP6 --flows "$MTUG_TMP/warm" >/dev/null ||
+	"${PTBGEN[@]}" flows 64 --seed 999 --base 1000 >"$MTUG_TMP/warm"
+	nsx "$CLI" "${PTBGEN[@]}" syn --src "$CLI4" --dst "$VIP4" --flows "$MTUG_TMP/warm" >/dev/null &&
+	nsx "$CLI" "${PTBGEN[@]}" syn --src "$CLI6" --dst "$VIP6" --flows "$MTUG_TMP/warm" >/dev/null ||
 		return 1
 	sleep 1
 	# ... and again, now that the first ones resolved them.
-	nsx "$CLI" $PTBGEN syn --src $CLI4 --dst $VIP4 --flows "$MTUG_TMP/warm" >/dev/null
-	nsx "$CLI" $PTBGEN syn --src $CLI6 --dst $VIP6 --flows "$MTUG_TMP/warm" >/dev/null
+	nsx "$CLI" "${PTBGEN[@]}" syn --src "$CLI4" --dst "$VIP4" --flows "$MTUG_TMP/warm" >/dev/null
+	nsx "$CLI" "${PTBGEN[@]}" syn --src "$CLI6" --dst "$VIP6" --flows "$MTUG_TMP/warm" >/dev/null
 	return 0
 }
 
@@ -170,11 +170,11 @@ sniff_logs() {
 
 # tally FLOWSFILE FAM: sets TALLY_* from `ptbgen.py tally`.
 tally() {
-	local line k v
-	# shellcheck disable=SC2046
+	local k v
+	# shellcheck disable=SC2046 # one argument per sniff log
 	while IFS='=' read -r k v; do
 		printf -v "TALLY_$k" '%s' "$v"
-	done < <($PTBGEN tally --flows "$1" --fam "$2" $(sniff_logs))
+	done < <("${PTBGEN[@]}" tally --flows "$1" --fam "$2" $(sniff_logs))
 }
 
 # wait_tally FLOWSFILE FAM KEY N: poll until TALLY_KEY >= N (5 s at most).
@@ -190,6 +190,7 @@ wait_tally() {
 }
 
 tally_line() {
+	# shellcheck disable=SC2154 # TALLY_* are set by tally()
 	echo "flows=$TALLY_flows syn_seen=$TALLY_syn_seen ptb_seen=$TALLY_ptb_seen" \
 		"ptb_total=$TALLY_ptb_total right=$TALLY_right wrong=$TALLY_wrong" \
 		"(${TALLY_wrong_pct}%) dup_syn=$TALLY_dup_syn dup_ptb=$TALLY_dup_ptb" \
@@ -224,8 +225,8 @@ run_phase() {
 	if [ "$fam" = 4 ]; then cli=$CLI4 vip=$VIP4 hop=$HOP4; else cli=$CLI6 vip=$VIP6 hop=$HOP6; fi
 	FLOWFILE=$MTUG_TMP/flows.$name
 	# Each phase its own client ports: the sniffer logs keep everything.
-	$PTBGEN flows "$FLOWS" --seed "$seed" --base $((10000 + seed * 1000)) >"$FLOWFILE"
-	nsx "$CLI" $PTBGEN syn --src "$cli" --dst "$vip" --flows "$FLOWFILE" >/dev/null ||
+	"${PTBGEN[@]}" flows "$FLOWS" --seed "$seed" --base $((10000 + seed * 1000)) >"$FLOWFILE"
+	nsx "$CLI" "${PTBGEN[@]}" syn --src "$cli" --dst "$vip" --flows "$FLOWFILE" >/dev/null ||
 		{ echo "# sending SYNs failed"; return 1; }
 	wait_tally "$FLOWFILE" "$fam" syn_seen "$FLOWS" ||
 		{ echo "# $name: not every SYN reached a backend: $(tally_line)"; return 1; }
@@ -236,7 +237,7 @@ run_phase() {
 		log "$name: rtr neighbours towards the backends: $(ip -n "$RTR" -"$fam" neigh show |
 			grep -c " dev $(be_dev 1)")"
 	fi
-	nsx "$CLI" $PTBGEN ptb --src "$hop" --dst "$vip" --client "$cli" --mtu 1400 \
+	nsx "$CLI" "${PTBGEN[@]}" ptb --src "$hop" --dst "$vip" --client "$cli" --mtu 1400 \
 		--flows "$FLOWFILE" >/dev/null || { echo "# sending PTBs failed"; return 1; }
 	wait_tally "$FLOWFILE" "$fam" ptb_total "$FLOWS" ||
 		{ echo "# $name: not every PTB reached a backend: $(tally_line)"; return 1; }
@@ -260,6 +261,7 @@ for fam in 4 6; do
 	if run_phase "off_v$fam" "$fam" $seed; then
 		WRONG_PCT[$fam]=$TALLY_wrong_pct
 		# 30 % of the flows at least: with four backends about 75 %.
+		# shellcheck disable=SC2154 # TALLY_* are set by tally()
 		if [ "$TALLY_matched" = "$FLOWS" ] &&
 		   [ "$((TALLY_wrong * 100))" -ge "$((FLOWS * 30))" ]; then
 			pass "${T}_v${fam}_misrouted_without_mtuguard"
@@ -348,12 +350,12 @@ policy_routes() { # ACTION FAM: add/del the policy variant's routes
 	if [ "$fam" = 4 ]; then vip=$VIP4/32 cli=$CLI4; else vip=$VIP6/128 cli=$CLI6; fi
 	if [ "$ONE_ARMED" = 1 ]; then
 		if [ "$fam" = 4 ]; then first="via 10.1.0.11 dev rc"; else first="via fd00:1::11 dev rc"; fi
+		# shellcheck disable=SC2086 # $first is a nexthop of several words
 		ip -n "$RTR" -"$fam" rule "$act" from "$cli" lookup 100 pref 100 &&
-		# shellcheck disable=SC2086
 		ip -n "$RTR" -"$fam" route "$act" "$vip" table 100 $first
 	else
 		# IPv4 only (see above)
-		# shellcheck disable=SC2086
+		# shellcheck disable=SC2086 # the nexthop list is several words
 		if [ "$act" = add ]; then
 			ip -n "$RTR" route del "$vip" &&
 			ip -n "$RTR" route add "$vip" table default $NH4
@@ -386,10 +388,10 @@ bad_case() {
 	shift 3
 	if [ "$fam" = 4 ]; then cli=$CLI4 vip=$VIP4 hop=$HOP4; else cli=$CLI6 vip=$VIP6 hop=$HOP6; fi
 	f=$MTUG_TMP/flows.$name
-	$PTBGEN flows $BAD --seed "$seed" --base $((10000 + seed * 1000)) >"$f"
+	"${PTBGEN[@]}" flows "$BAD" --seed "$seed" --base $((10000 + seed * 1000)) >"$f"
 	seed=$((seed + 1))
 	c0=$(counter "$cname") s0=$(counter ptb_steered)
-	nsx "$CLI" $PTBGEN ptb --src "$hop" --dst "$vip" --client "$cli" \
+	nsx "$CLI" "${PTBGEN[@]}" ptb --src "$hop" --dst "$vip" --client "$cli" \
 		--flows "$f" "$@" >/dev/null
 	wait_tally "$f" "$fam" ptb_total $BAD
 	t=$TALLY_ptb_total

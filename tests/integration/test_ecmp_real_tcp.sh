@@ -78,14 +78,14 @@ SIZE=$((2 * 1024 * 1024))
 PORT=80
 STALL_SECS=3      # curl gives up after this long under 1 KB/s
 VIP4=10.200.0.1 VIP6=fd00:200::1
-PTBGEN="python3 $MTUG_ROOT/tools/ptbgen.py"
+PTBGEN=(python3 "$MTUG_ROOT/tools/ptbgen.py")
 
 CLI=$(ns_new cli) || exit 1
 HOP=$(ns_new hop) || exit 1
 RTR=$(ns_new rtr) || exit 1
 BE=()
 for i in $(seq 1 $NB); do
-	BE[$i]=$(ns_new "be$i") || exit 1
+	BE[i]=$(ns_new "be$i") || exit 1
 done
 
 setup() {
@@ -135,14 +135,14 @@ setup() {
 		nsx "$B" ethtool -K eth0 gro on >/dev/null || return 1
 		nh4="$nh4 nexthop via 10.2.$i.2 dev b$i"
 		nh6="$nh6 nexthop via fd00:2:$i::2 dev b$i"
-		bg "$B" "$MTUG_TMP/be$i.http4" $PTBGEN serve --addr $VIP4 --port $PORT \
-			--size $SIZE --name "be$i" --timeout 15
-		bg "$B" "$MTUG_TMP/be$i.http6" $PTBGEN serve --addr $VIP6 --port $PORT \
-			--size $SIZE --name "be$i" --timeout 15
+		bg "$B" "$MTUG_TMP/be$i.http4" "${PTBGEN[@]}" serve --addr "$VIP4" --port "$PORT" \
+			--size "$SIZE" --name "be$i" --timeout 15
+		bg "$B" "$MTUG_TMP/be$i.http6" "${PTBGEN[@]}" serve --addr "$VIP6" --port "$PORT" \
+			--size "$SIZE" --name "be$i" --timeout 15
 	done
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # the nexthop list is several words
 	ip -n "$RTR" route add $VIP4/32 $nh4 || return 1
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # the nexthop list is several words
 	ip -n "$RTR" -6 route add $VIP6/128 $nh6 || return 1
 	for i in $(seq 1 $NB); do
 		wait_until 5 tcp_listening "${BE[$i]}" $PORT ||
@@ -150,22 +150,25 @@ setup() {
 		wait_until 5 grep -q listening "$MTUG_TMP/be$i.http6" ||
 			{ echo "# v6 server in be$i did not start"; return 1; }
 	done
-	BODY_SHA=$($PTBGEN body-sha --size $SIZE)
+	BODY_SHA=$("${PTBGEN[@]}" body-sha --size "$SIZE")
 }
 
 # icmp_in BACKEND FAM: ICMP Frag Needed (v4: all Dest Unreachable) / Packet
 # Too Big received so far by a backend's stack.
 icmp_in() {
 	if [ "$2" = 4 ]; then
+		# shellcheck disable=SC2016 # an awk program: the $ are awk's
 		nsx "$1" awk '/^Icmp:/ { n++; if (n == 1) for (i = 1; i <= NF; i++) h[$i] = i;
 			else print $h["InDestUnreachs"] }' /proc/net/snmp
 	else
+		# shellcheck disable=SC2016 # an awk program: the $ are awk's
 		nsx "$1" awk '$1 == "Icmp6InPktTooBigs" { print $2 }' /proc/net/snmp6
 	fi
 }
 
 # tcp_csum_errors NS: TCP segments (v4 + v6) dropped for a bad checksum.
 tcp_csum_errors() {
+	# shellcheck disable=SC2016 # an awk program: the $ are awk's
 	nsx "$1" awk '/^Tcp:/ { n++; if (n == 1) for (i = 1; i <= NF; i++) h[$i] = i;
 		else v4 = $h["InCsumErrors"] }
 		$1 == "Tcp6InCsumErrors" { v6 = $2 } END { print v4 + v6 }' /proc/net/snmp /proc/net/snmp6
@@ -225,7 +228,7 @@ transfers() {
 	DONE=0 STALLED=0 OTHER=0
 	local -A done_on stall_on
 	for i in $(seq 1 "$NFLOWS"); do
-		local rc w sha port code got
+		local rc sha port code got
 		rc=$(cat "$dir/rc.$i")
 		read -r port code got _ <"$dir/w.$i"
 		b=$(tr -d '\r' <"$dir/hdr.$i" | awk -F': ' 'tolower($1) == "x-backend" { print $2 }')

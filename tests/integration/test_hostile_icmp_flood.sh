@@ -27,10 +27,10 @@ if ! mtug_ready; then
 	exit 0
 fi
 N=${FLOOD_N:-500}
-FLOOD="python3 $MTUG_ROOT/tests/fuzz/ptbflood.py"
+FLOOD=(python3 "$MTUG_ROOT/tests/fuzz/ptbflood.py")
 VIP4=10.200.0.1 VIP6=fd00:200::1
 
-CLI=$(ns_new cli) && RTR=$(ns_new rtr) && BE1=$(ns_new be1) && BE2=$(ns_new be2) ||
+{ CLI=$(ns_new cli) && RTR=$(ns_new rtr) && BE1=$(ns_new be1) && BE2=$(ns_new be2); } ||
 	{ fail "hostile_flood/setup" "ip netns add"; exit 1; }
 
 setup() {
@@ -79,7 +79,7 @@ if ! out=$(mtug "$RTR" attach rc 2>&1) || ! mtug "$RTR" ptb mode fib --iface rc 
 	exit 1
 fi
 
-COUNTERS="ptb_seen ptb_steered ptb_broadcast ptb_invalid ptb_mtu_too_small ptb_rate_limited ptb_local fib_miss"
+COUNTERS=(ptb_seen ptb_steered ptb_broadcast ptb_invalid ptb_mtu_too_small ptb_rate_limited ptb_local fib_miss)
 snap() { # -> "name=value ..." of the counters
 	mtug "$RTR" stats --json 2>/dev/null | python3 -c '
 import json, sys
@@ -87,7 +87,7 @@ d = json.load(sys.stdin)
 for k in ("counters", "total"):
     if isinstance(d.get(k), dict):
         d = d[k]
-print(" ".join("%s=%d" % (n, int(d.get(n, 0))) for n in sys.argv[1:]))' $COUNTERS
+print(" ".join("%s=%d" % (n, int(d.get(n, 0))) for n in sys.argv[1:]))' "${COUNTERS[@]}"
 }
 val() { # snap name
 	local kv
@@ -109,7 +109,7 @@ sent_total=0
 flood() {
 	local cls=$1 fam=$2 n=$3 b a i
 	b=$(val "$(snap)" ptb_seen)
-	nsx "$CLI" $FLOOD send eth0 $MAC "$cls" "$fam" "$n" --seed $RANDOM >/dev/null || return 1
+	nsx "$CLI" "${FLOOD[@]}" send eth0 "$MAC" "$cls" "$fam" "$n" --seed "$RANDOM" >/dev/null || return 1
 	sent_total=$((sent_total + n))
 	for i in $(seq 50); do
 		a=$(val "$(snap)" ptb_seen)
@@ -122,8 +122,8 @@ flood() {
 # check PHASE CLASS FAM N WANT_COUNTER: the deltas of one flood
 check() {
 	local phase=$1 cls=$2 fam=$3 n=$4 want=$5 before=$6 after=$7 why="" c d
-	for c in $COUNTERS; do
-		d=$(( $(val "$after" $c) - $(val "$before" $c) ))
+	for c in "${COUNTERS[@]}"; do
+		d=$(( $(val "$after" "$c") - $(val "$before" "$c") ))
 		case $c in
 		ptb_seen) [ "$d" -eq "$n" ] || why="$why ptb_seen +$d (sent $n);" ;;
 		"$want") [ "$d" -eq "$n" ] || why="$why $c +$d (want +$n);" ;;
@@ -138,12 +138,12 @@ check() {
 	fi
 }
 
-FORGED=$($FLOOD classes | awk '$1 != "genuine" {print $1}')
+FORGED=$("${FLOOD[@]}" classes | awk '$1 != "genuine" {print $1}')
 
 # ---- phase 1: fib mode, invalid pass ----------------------------------------------------
 for fam in 4 6; do
 	for cls in genuine $FORGED; do
-		want=$($FLOOD classes | awk -v c="$cls" '$1 == c {print $2}')
+		want=$("${FLOOD[@]}" classes | awk -v c="$cls" '$1 == c {print $2}')
 		before=$(snap)
 		flood "$cls" "$fam" "$N" || { fail "hostile_flood/fib/$cls/v$fam" "send failed"; continue; }
 		check fib "$cls" "$fam" "$N" "$want" "$before" "$(snap)"
@@ -156,7 +156,7 @@ be_before=$(be_ptbs)
 n2=0
 for fam in 4 6; do
 	for cls in $FORGED; do
-		want=$($FLOOD classes | awk -v c="$cls" '$1 == c {print $2}')
+		want=$("${FLOOD[@]}" classes | awk -v c="$cls" '$1 == c {print $2}')
 		before=$(snap)
 		flood "$cls" "$fam" "$N" || { fail "hostile_flood/drop/$cls/v$fam" "send failed"; continue; }
 		check drop "$cls" "$fam" "$N" "$want" "$before" "$(snap)"
@@ -188,7 +188,7 @@ mtug "$RTR" ptb mode broadcast --iface rc >/dev/null
 mtug "$RTR" ptb rate 100 >/dev/null
 for fam in 4 6; do
 	for cls in random_tuple bad_csum mtu_small quote_error; do
-		want=$($FLOOD classes | awk -v c="$cls" '$1 == c {print $2}')
+		want=$("${FLOOD[@]}" classes | awk -v c="$cls" '$1 == c {print $2}')
 		before=$(snap)
 		flood "$cls" "$fam" "$N"
 		check bcast "$cls" "$fam" "$N" "$want" "$before" "$(snap)"

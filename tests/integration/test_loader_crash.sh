@@ -36,8 +36,8 @@ ITER=${ITER:-60}
 SEED=${CRASH_SEED:-$$}
 RANDOM=$SEED
 
-A=$(ns_new a) && B=$(ns_new b) || { fail "crash/setup" "ip netns add"; exit 1; }
-veth_new "$A" a0 "$B" b0 && veth_new "$A" a1 "$B" b1 || { fail "crash/setup" "veth"; exit 1; }
+{ A=$(ns_new a) && B=$(ns_new b); } || { fail "crash/setup" "ip netns add"; exit 1; }
+{ veth_new "$A" a0 "$B" b0 && veth_new "$A" a1 "$B" b1; } || { fail "crash/setup" "veth"; exit 1; }
 ip -n "$A" addr add 10.77.0.1/24 dev a0 && ip -n "$B" addr add 10.77.0.2/24 dev b0
 bpffs_new || { fail "crash/setup" "bpffs mount"; exit 1; }
 PIN=$MTUG_PIN_DIR
@@ -146,7 +146,7 @@ for ((r = 0; r < ITER; r++)); do
 	cmd=${CYCLE[$((r % ${#CYCLE[@]}))]}
 	if ((RANDOM % 3 == 0)); then ms=$((RANDOM % 250)); else ms=$((RANDOM % 20)); fi
 	delay=$(printf '0.%03d' "$ms")
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # $cmd is a command line
 	ip netns exec "$A" "$MTUG_BIN" --pin-dir "$PIN" $cmd >"$MTUG_TMP/run.out" 2>"$MTUG_TMP/run.err" &
 	pid=$!
 	sleep "$delay"
@@ -168,7 +168,7 @@ for ((r = 0; r < ITER; r++)); do
 	sw=$(status_why)
 	[ -n "$sw" ] && why="after kill: $sw"
 	# 2. the next command
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # $next is a command line
 	mtug "$A" $next >"$MTUG_TMP/re.out" 2>"$MTUG_TMP/re.err"
 	rc=$?
 	if [ $rc -ne 0 ]; then

@@ -29,7 +29,7 @@ if ! mtug_ready; then
 fi
 
 NS=$(ns_new a) || { fail "ops_apply setup" "ip netns add"; exit 1; }
-veth_new "$NS" a0 "$NS" b0 && veth_new "$NS" a1 "$NS" b1 ||
+{ veth_new "$NS" a0 "$NS" b0 && veth_new "$NS" a1 "$NS" b1; } ||
 	{ fail "ops_apply setup" "veth"; exit 1; }
 bpffs_new || { fail "ops_apply setup" "bpffs mount"; exit 1; }
 D=$MTUG_TMP
@@ -380,9 +380,11 @@ else
 		"rc $RC; out: $(tr '\n' '|' <"$D/out"); err: $(tr '\n' '|' <"$D/err")"
 fi
 run_apply "$D/f3.conf"
-[ "$RC" = 0 ] && [ "$(cat "$D/out")" = "no change" ] &&
-	pass "ops_apply: in-place changes applied twice: no change" ||
+if [ "$RC" = 0 ] && [ "$(cat "$D/out")" = "no change" ]; then
+	pass "ops_apply: in-place changes applied twice: no change"
+else
 	fail "ops_apply: in-place changes applied twice: no change" "out: $(tr '\n' '|' <"$D/out")"
+fi
 
 # Drop a1 from the file: it is detached, a0 stays untouched.
 grep -v '^iface a1' "$D/f3.conf" >"$D/f4.conf"

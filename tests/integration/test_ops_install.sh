@@ -132,9 +132,9 @@ done
 for c in $COMMANDS; do
 	"$BIN" "$c" --help
 done >"$D/allhelp" 2>&1
-for o in $(grep -o -- '--[a-z][a-z-]*' "$D/help" "$D/allhelp" | cut -d: -f2 | sort -u); do
+while IFS= read -r o; do
 	grep -q -- "$o" "$D/man.txt" || missing="$missing opt:$o"
-done
+done < <(grep -ho -- '--[a-z][a-z-]*' "$D/help" "$D/allhelp" | sort -u)
 for w in native generic fib broadcast pmtu frag drop min-mtu default-mtu mtu-source \
 	ptb-mode egress mtuguard_up mtuguard_interface_info /etc/mtuguard.conf MTUGUARD_PIN_DIR; do
 	grep -q -- "$w" "$D/man.txt" || missing="$missing word:$w"
@@ -153,9 +153,9 @@ for c in $COMMANDS; do
 	out=$("$BIN" "$c" -h 2>/dev/null) || bad="$bad $c(-h)"
 done
 if [ -z "$bad" ] && echo "$COMMANDS" | grep -qx apply && echo "$COMMANDS" | grep -qx show-config; then
-	pass "ops_install: --help for every command ($(echo $COMMANDS | wc -w) commands)"
+	pass "ops_install: --help for every command ($(wc -w <<<"$COMMANDS") commands)"
 else
-	fail "ops_install: --help for every command" "bad:$bad; commands: $(echo $COMMANDS)"
+	fail "ops_install: --help for every command" "bad:$bad; commands: ${COMMANDS//$'\n'/ }"
 fi
 
 # ---- bash completion ---------------------------------------------------------------------------
@@ -185,13 +185,13 @@ has_all() { # "got" words...
 }
 ifaces=$(ls /sys/class/net)
 bad=""
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086 # a list of words
 has_all "$(cget top)" $COMMANDS || bad="$bad top"
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086 # a list of words
 has_all "$(cget attach)" $ifaces || bad="$bad attach"
 has_all "$(cget mode)" native generic || bad="$bad mode"
 has_all "$(cget ptbmode)" fib broadcast off || bad="$bad ptbmode"
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086 # a list of words
 has_all "$(cget ptbiface)" $ifaces || bad="$bad ptbiface"
 has_all "$(cget ptbsub)" mode min-mtu rate forward errors invalid || bad="$bad ptbsub"
 has_all "$(cget mtusub)" add del list default iface source || bad="$bad mtusub"
@@ -204,7 +204,7 @@ has_all "$(cget enable)" mss ptb || bad="$bad enable"
 for c in attach detach enable disable stats apply; do
 	opts=$("$BIN" "$c" --help | grep -o -- '--[a-z][a-z-]*' | sort -u)
 	got=$(bash --norc --noprofile -c '. "$1"; COMP_WORDS=(mtuguard "$2" -); COMP_CWORD=2; _mtuguard; echo "${COMPREPLY[*]}"' _ "$COMP" "$c")
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # a list of words
 	has_all "$got" $opts || bad="$bad opts:$c"
 done
 if [ -z "$bad" ]; then

@@ -33,8 +33,8 @@ if ! $PY -c 'import prometheus_client.parser' 2>/dev/null; then
 	exit 0
 fi
 
-A=$(ns_new a) && B=$(ns_new b) || { fail "ops_prometheus setup" "ip netns add"; exit 1; }
-veth_new "$A" a0 "$B" b0 && veth_new "$A" a1 "$B" b1 ||
+{ A=$(ns_new a) && B=$(ns_new b); } || { fail "ops_prometheus setup" "ip netns add"; exit 1; }
+{ veth_new "$A" a0 "$B" b0 && veth_new "$A" a1 "$B" b1; } ||
 	{ fail "ops_prometheus setup" "veth"; exit 1; }
 ip -n "$A" addr add 10.88.0.1/24 dev a0
 ip -n "$B" addr add 10.88.0.2/24 dev b0
@@ -135,11 +135,14 @@ n=0
 for broken in 'x_total 1' '# HELP x h\nx 1' '# HELP x h\n# TYPE x counter\nx 1' \
 	'# HELP x h\n# TYPE x gauge\nx{a="b} 1' '# HELP x h\n# TYPE x gauge\nx one' \
 	'# HELP x h\n# TYPE x gauge\nx 1\n# HELP y h\n# TYPE y gauge\ny 1\nx 2'; do
-	printf "$broken\n" >"$D/broken"
+	printf '%b\n' "$broken" >"$D/broken"
 	$PY "$D/check.py" "$D/broken" >/dev/null 2>&1 || n=$((n + 1))
 done
-[ "$n" = 6 ] && pass "ops_prometheus: the format checker refuses broken expositions" ||
+if [ "$n" = 6 ]; then
+	pass "ops_prometheus: the format checker refuses broken expositions"
+else
 	fail "ops_prometheus: the format checker refuses broken expositions" "$n of 6 refused"
+fi
 
 if [ "$RC" = 0 ] && [ ! -s "$D/err" ] && $PY "$D/check.py" "$D/prom"; then
 	pass "ops_prometheus: output parses (prometheus_client) and follows the format"
@@ -245,7 +248,8 @@ for b in bad:
     print("#", b)
 sys.exit(1 if bad else 0)
 PY
-if [ $? = 0 ]; then
+rc=$?
+if [ "$rc" = 0 ]; then
 	pass "ops_prometheus: every counter (= stats --json), per-interface counters, interface_info, prefixes by family"
 else
 	fail "ops_prometheus: every counter (= stats --json), per-interface counters, interface_info, prefixes by family" \
@@ -265,7 +269,7 @@ if [ "$RC" = 0 ] && [ ! -s "$D/out" ] && [ ! -s "$D/err" ] && [ "$mode" = 644 ] 
 	pass "ops_prometheus: --textfile writes the metrics, mode 0644 under umask 077, nothing else"
 else
 	fail "ops_prometheus: --textfile writes the metrics, mode 0644 under umask 077, nothing else" \
-		"rc $RC, mode $mode, dir: $(ls -A "$TD" | tr '\n' ' '); $(head -c 200 "$D/err")"
+		"rc $RC, mode $mode, dir: $(find "$TD" -mindepth 1 -maxdepth 1 -printf '%f '); $(head -c 200 "$D/err")"
 fi
 
 # Atomic replacement: a writer loop and a reader loop at once; every read
@@ -316,7 +320,7 @@ if [ "$RRC" = 0 ] && [ ! -s "$D/writer" ] && [ "$ino1" != "$ino2" ] && [ "$old_g
 	pass "ops_prometheus: --textfile replaces atomically (temp + rename, no partial read)"
 else
 	fail "ops_prometheus: --textfile replaces atomically (temp + rename, no partial read)" \
-		"reader: $(cat "$D/reader"); writer: $(head -c 200 "$D/writer"); inode $ino1 -> $ino2, old unlinked intact $old_gone; dir: $(ls -A "$TD" | tr '\n' ' ')"
+		"reader: $(cat "$D/reader"); writer: $(head -c 200 "$D/writer"); inode $ino1 -> $ino2, old unlinked intact $old_gone; dir: $(find "$TD" -mindepth 1 -maxdepth 1 -printf '%f ')"
 fi
 log "atomic: $(cat "$D/reader")"
 
@@ -335,7 +339,7 @@ fi
 ok=1
 for args in "--prometheus --json" "--prometheus --per-cpu" "--prometheus --watch 1" \
 	"--prometheus --reset" "--textfile" "--textfile $OUT --reset" "--prometheus extra"; do
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # $args is several options
 	mtug "$A" stats $args >"$D/out" 2>"$D/err"
 	rc=$?
 	if [ "$rc" != 2 ] || [ "$(wc -l <"$D/err")" != 1 ] || [ -s "$D/out" ]; then
@@ -343,8 +347,11 @@ for args in "--prometheus --json" "--prometheus --per-cpu" "--prometheus --watch
 		log "stats $args: rc $rc, $(cat "$D/err")"
 	fi
 done
-[ "$ok" = 1 ] && pass "ops_prometheus: bad option combinations exit 2 with one line" ||
+if [ "$ok" = 1 ]; then
+	pass "ops_prometheus: bad option combinations exit 2 with one line"
+else
 	fail "ops_prometheus: bad option combinations exit 2 with one line" "see log"
+fi
 
 mtug "$A" detach --all >/dev/null
 mtug "$A" stats --prometheus >"$D/prom0" 2>"$D/err"

@@ -2,7 +2,8 @@
 # common.sh - helpers the demo's scenarios share (on top of
 # tests/integration/lib.sh: ns_new, veth_new, nsx, bg, mtug, cap_*).
 
-PTBGEN="python3 $MTUG_ROOT/tools/ptbgen.py"
+# shellcheck disable=SC2034 # for the scenarios
+PTBGEN=(python3 "$MTUG_ROOT/tools/ptbgen.py")
 STALL_SECS=3       # curl gives up on a transfer after this long under 1 KB/s
 
 # mtug_at PINSUBDIR NS args...: the CLI in a namespace, with its own pin
@@ -15,6 +16,7 @@ mtug_at() {
 
 # counter_at PINSUBDIR NS NAME: one counter of that instance.
 counter_at() {
+	# shellcheck disable=SC2034 # mtug, called by mtug_counter, reads it
 	local MTUG_PIN_DIR=$MTUG_BPFFS/$1
 	mtug_counter "$2" "$3"
 }
@@ -22,6 +24,7 @@ counter_at() {
 # icmp_in NS: ICMPv4 Destination Unreachable messages (Frag Needed is one)
 # the namespace's stack has received so far.
 icmp_in() {
+	# shellcheck disable=SC2016 # an awk program: the $ are awk's
 	nsx "$1" awk '/^Icmp:/ { n++; if (n == 1) for (i = 1; i <= NF; i++) h[$i] = i;
 		else print $h["InDestUnreachs"] }' /proc/net/snmp
 }
@@ -193,12 +196,15 @@ ecmp_off_round() {
 	say "   $(bold "without mtuguard")"
 	say_n "     $NFLOWS downloads: "
 	ecmp_round "$1" 100 10
+	# shellcheck disable=SC2034 # the caller's (see above)
 	off_st=$STALLED
 	ecmp_forget_stalled
 	if [ "$STALLED" -ge 1 ] && [ "$OTHER" = 0 ]; then
 		say "$(bad "$STALLED of $NFLOWS stalled")"
 	else
-		say "$(warn "$STALLED of $NFLOWS stalled"), $DONE complete, $OTHER failed otherwise"; ok=0
+		say "$(warn "$STALLED of $NFLOWS stalled"), $DONE complete, $OTHER failed otherwise"
+		# shellcheck disable=SC2034 # the caller's (see above)
+		ok=0
 	fi
 }
 

@@ -52,10 +52,13 @@ hdr() {
 }
 
 # Results, for the summary: VERDICT[n]=PASS|FAIL, SUMMARY[n]=one line.
+# shellcheck disable=SC2034 # demo.sh prints them
 declare -A VERDICT SUMMARY TITLE
 verdict() {
 	local n=$1 v=$2; shift 2
+	# shellcheck disable=SC2034 # demo.sh prints them
 	VERDICT[$n]=$v
+	# shellcheck disable=SC2034 # demo.sh prints them
 	SUMMARY[$n]="$*"
 	if [ "$v" = PASS ]; then
 		say "   $(ok PASS)  $*"

@@ -88,7 +88,7 @@ s1_setup() {
 	no_icmp_firewall "$R1" && no_icmp_firewall "$R2" || return 1
 	endpoint_setup "$C" eth0 && endpoint_setup "$S" eth0 || return 1
 	ecmp_body_s1 || return 1
-	bg "$S" "$MTUG_TMP/s1-server.log" $PTBGEN serve --addr 10.0.3.2 --port 80 \
+	bg "$S" "$MTUG_TMP/s1-server.log" "${PTBGEN[@]}" serve --addr 10.0.3.2 --port 80 \
 		--size "$S1_SIZE" --name server --timeout 20
 	wait_until 5 tcp_listening "$S" 80 || return 1
 	wait_until 5 nsx "$C" curl -sf --max-time 1 -o /dev/null http://10.0.3.2/small
@@ -107,9 +107,10 @@ s1_get_big() { # NAME MAXSECS
 
 scenario_1() {
 	local C R1 R2 S what what2 d0 d1 d2 mss0 mss1 mssa c_syn c_cl ok=1 t_fix
+	# shellcheck disable=SC2034 # demo.sh prints it
 	TITLE[1]="tunnel black hole"
 	hdr 1 "PMTUD black hole: a tunnel, and a firewall that drops ICMP \"Fragmentation Needed\""
-	C=$(ns_new s1-client) && R1=$(ns_new s1-r1) && R2=$(ns_new s1-r2) && S=$(ns_new s1-server) ||
+	{ C=$(ns_new s1-client) && R1=$(ns_new s1-r1) && R2=$(ns_new s1-r2) && S=$(ns_new s1-server); } ||
 		{ verdict 1 FAIL "cannot create namespaces"; return 1; }
 	if ! s1_setup; then
 		ns_diag "$C" "$R1" "$R2" "$S" >>"$DEMO_LOG" 2>&1

@@ -36,12 +36,12 @@ s2_setup() {
 		veth_new "$R" "b$i" "$B" eth0 || return 1
 		ip -n "$R" addr add "10.2.$i.1/24" dev "b$i" &&
 		ip -n "$B" addr add "10.2.$i.2/24" dev eth0 &&
-		ip -n "$B" addr add $VIP/32 dev lo &&
+		ip -n "$B" addr add "$VIP/32" dev lo &&
 		ip -n "$B" route add default via "10.2.$i.1" || return 1
 		endpoint_setup "$B" eth0
 		nsx "$B" ethtool -K eth0 gro on >/dev/null 2>&1
 		nh="$nh nexthop via 10.2.$i.2 dev b$i"
-		bg "$B" "$MTUG_TMP/s2-be$i.log" $PTBGEN serve --addr $VIP --port 80 \
+		bg "$B" "$MTUG_TMP/s2-be$i.log" "${PTBGEN[@]}" serve --addr "$VIP" --port 80 \
 			--size "$ECMP_SIZE" --name "be$i" --timeout 20
 	done
 	# shellcheck disable=SC2086
@@ -55,12 +55,13 @@ s2_setup() {
 
 scenario_2() {
 	local C H R BE=() i NB=$S2_NB NFLOWS=$S2_FLOWS ok=1 off_st fix_done st0 steered
+	# shellcheck disable=SC2034 # demo.sh prints it
 	TITLE[2]="ECMP, ptb mode fib"
 	hdr 2 "ICMP lost behind ECMP: the router sends every \"Frag Needed\" to one backend"
-	C=$(ns_new s2-client) && H=$(ns_new s2-hop) && R=$(ns_new s2-rtr) ||
+	{ C=$(ns_new s2-client) && H=$(ns_new s2-hop) && R=$(ns_new s2-rtr); } ||
 		{ verdict 2 FAIL "cannot create namespaces"; return 1; }
 	for i in $(seq 1 $NB); do
-		BE[$i]=$(ns_new "s2-be$i") || { verdict 2 FAIL "cannot create namespaces"; return 1; }
+		BE[i]=$(ns_new "s2-be$i") || { verdict 2 FAIL "cannot create namespaces"; return 1; }
 	done
 	if ! s2_setup; then
 		ns_diag "$C" "$H" "$R" >>"$DEMO_LOG" 2>&1
@@ -69,7 +70,7 @@ scenario_2() {
 	fi
 	say "   client -- hop (MTU 1400 towards the client) -- router == ECMP == be1..be$NB (VIP $VIP)"
 	say "   router: $(cmd "fib_multipath_hash_policy=1"), $(cmd "ip route add $VIP nexthop via be1 ... nexthop via be$NB")"
-	say "   $NFLOWS parallel downloads of $(mb $ECMP_SIZE) from the VIP, each from its own client address"
+	say "   $NFLOWS parallel downloads of $(mb "$ECMP_SIZE") from the VIP, each from its own client address"
 	keep_info 2 "s2-client s2-hop s2-rtr $(printf 's2-be%s ' $(seq 1 $NB))" s2-rtr s2-rtr \
 		"s2-client curl -o /dev/null http://$VIP/big"
 

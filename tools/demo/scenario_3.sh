@@ -34,11 +34,11 @@ s3_setup() {
 		B=${BE[$i]}
 		veth_new "$B" eth0 "$W" "p$i" && ip -n "$W" link set "p$i" master br0 || return 1
 		ip -n "$B" addr add "10.4.0.1$i/24" dev eth0 &&
-		ip -n "$B" addr add $VIP/32 dev lo &&
+		ip -n "$B" addr add "$VIP/32" dev lo &&
 		ip -n "$B" route add default via 10.4.0.1 || return 1
 		endpoint_setup "$B" eth0
 		nh="$nh nexthop via 10.4.0.1$i dev lan"
-		bg "$B" "$MTUG_TMP/s3-be$i.log" $PTBGEN serve --addr $VIP --port 80 \
+		bg "$B" "$MTUG_TMP/s3-be$i.log" "${PTBGEN[@]}" serve --addr "$VIP" --port 80 \
 			--size "$ECMP_SIZE" --name "be$i" --timeout 20
 	done
 	# shellcheck disable=SC2086
@@ -65,12 +65,13 @@ s3_clone_macs() {
 
 scenario_3() {
 	local C H R W BE=() i NB=$S3_NB NFLOWS=$S3_FLOWS ok=1 off_st fix_done tot=0 dump clones from_rtr
+	# shellcheck disable=SC2034 # demo.sh prints it
 	TITLE[3]="ECMP, ptb mode broadcast"
 	hdr 3 "The same, behind an ECMP router you do not run: the servers share the ICMP"
-	C=$(ns_new s3-client) && H=$(ns_new s3-hop) && R=$(ns_new s3-rtr) && W=$(ns_new s3-switch) ||
+	{ C=$(ns_new s3-client) && H=$(ns_new s3-hop) && R=$(ns_new s3-rtr) && W=$(ns_new s3-switch); } ||
 		{ verdict 3 FAIL "cannot create namespaces"; return 1; }
 	for i in $(seq 1 $NB); do
-		BE[$i]=$(ns_new "s3-be$i") || { verdict 3 FAIL "cannot create namespaces"; return 1; }
+		BE[i]=$(ns_new "s3-be$i") || { verdict 3 FAIL "cannot create namespaces"; return 1; }
 	done
 	if ! s3_setup; then
 		ns_diag "$C" "$H" "$R" "$W" >>"$DEMO_LOG" 2>&1
@@ -107,7 +108,7 @@ scenario_3() {
 	fi
 	ecmp_table off3 bc "broadcast"
 	for i in $(seq 1 $NB); do
-		tot=$((tot + R_EXTRA[bc.$i]))
+		tot=$((tot + ${R_EXTRA[bc.$i]}))
 		mtug_at "s3-be$i" "${BE[$i]}" stats
 	done
 	read -r clones from_rtr < <(s3_clone_macs "$MTUG_TMP/s3-lan.txt")
