@@ -1,11 +1,16 @@
-# mtuguard - one entry point: build, test, demo, bench, install.
+# mtuguard - one entry point: build, test, demo, bench, install, package.
 #   make            build everything into build/
-#   make test       deps, build, unit + integration tests (as root)
+#   make check      unit tests, CLI tests and shellcheck (under a minute, root)
+#   make test       build, unit + integration tests (root, about 8 minutes)
 #   make test-kernels  unit + smoke tests on Debian's 5.10, 6.1 and 6.12
 #                   kernels, each booted in qemu (as root)
-#   make demo       the black-hole / misrouted-ICMP lab
-#   make bench      benchmarks
+#   make demo       the black-hole / misrouted-ICMP lab (root)
+#   make bench      benchmarks, tables into docs/benchmarks.md (root)
+#   make deb        the Debian package, build/deb/mtuguard_<version>_<arch>.deb
 #   V=1             show full commands
+# The Debian packages all of it needs: tools/deps.sh (run it once, as root).
+# CFLAGS, CPPFLAGS and LDFLAGS from the command line or the environment are
+# used as given; the flags the build needs are kept apart in MG_CFLAGS.
 
 BUILD    ?= build
 PREFIX   ?= /usr/local
@@ -27,7 +32,8 @@ LIBBPF_CFLAGS := $(shell pkg-config --cflags libbpf 2>/dev/null)
 LIBBPF_LIBS   := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz
 
 CFLAGS   ?= -O2 -g
-CFLAGS   += -Wall -Werror -MMD -MP -Iinclude -I$(BUILD) $(LIBBPF_CFLAGS) -D_GNU_SOURCE
+MG_CFLAGS := -Wall -Werror -MMD -MP -Iinclude -I$(BUILD) $(LIBBPF_CFLAGS) -D_GNU_SOURCE
+ALL_CFLAGS = $(MG_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 BPF_CFLAGS := -g -O2 --target=bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	      -MMD -MP -Iinclude -Ivmlinux -Ibpf
 
@@ -46,12 +52,25 @@ TOOL_SKELS := $(patsubst tools/%.bpf.c,$(BUILD)/tools/%.skel.h,$(TOOL_BPF_SRCS))
 .SECONDARY: $(TOOL_SKELS) $(TOOL_SKELS:.skel.h=.bpf.o)
 TOOL_BINS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 
-.PHONY: all deps test test-kernels unit integration demo demo-clean bench install uninstall clean vmlinux
+# Generated headers.  Objects wait for them (order-only); which object
+# really includes which is in its dependency file (-MMD), so a change to the
+# BPF side recompiles only the few files that include the skeleton.
+VERSION_H := $(BUILD)/version.h
+GEN_HDRS  := $(SKEL) $(VERSION_H)
+
+# A recipe that fails leaves no half-written target behind.
+.DELETE_ON_ERROR:
+
+.PHONY: all deps deps-check check test test-kernels unit integration demo demo-clean \
+	bench install uninstall clean vmlinux deb FORCE
 
 all: $(BUILD)/mtuguard $(BUILD)/unit_tests $(TOOL_BINS)
 
 deps:
 	$(Q)tools/deps.sh
+
+deps-check:
+	$(Q)tools/deps.sh --check
 
 $(BPF_OBJ): bpf/mtuguard.bpf.c | $(BUILD)
 	$(call msg,BPF,$@)
@@ -61,18 +80,26 @@ $(SKEL): $(BPF_OBJ)
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name mtuguard_bpf > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/%.o: %.c $(SKEL)
+# The version `mtuguard --version` prints (tools/version.sh: git describe
+# in a git checkout, the VERSION file otherwise); rewritten only when it
+# changes, so only what includes it is rebuilt.
+MG_VERSION := $(shell tools/version.sh)
+$(VERSION_H): FORCE | $(BUILD)
+	$(Q)printf '#define MG_VERSION "%s"\n' '$(MG_VERSION)' >$@.tmp
+	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
+$(BUILD)/%.o: %.c | $(GEN_HDRS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/mtuguard: $(USER_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ $(LIBBPF_LIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) -o $@
 
 $(BUILD)/unit_tests: $(UNIT_OBJS) $(LIB_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ $(LIBBPF_LIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) -o $@
 
 $(BUILD)/tools/%.bpf.o: tools/%.bpf.c
 	$(call msg,BPF,$@)
@@ -83,17 +110,21 @@ $(BUILD)/tools/%.skel.h: $(BUILD)/tools/%.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/tools/%: tools/%.c $(SKEL) $(TOOL_SKELS)
+$(BUILD)/tools/%: tools/%.c | $(GEN_HDRS) $(TOOL_SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $< $(filter %.o,$^) $(LIBBPF_LIBS) -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(filter %.o %.a,$^) $(LIBBPF_LIBS) -o $@
 
-# Every loader of the object prepares it for the kernel as the CLI does.
-$(BUILD)/tools/verifier_stats: $(BUILD)/user/datapath.o
+# user/ without the CLI's main(), as an archive: a tool takes from it what
+# it calls (every loader of the object prepares it for the kernel as the
+# CLI does; the benchmark configures interfaces as the CLI does).
+LIB_A := $(BUILD)/libmtuguard.a
+$(LIB_A): $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
 
-# The benchmark configures interfaces as the CLI does.
-$(BUILD)/tools/bench_pkt: $(BUILD)/user/datapath.o $(BUILD)/user/iface_fast.o $(BUILD)/user/prefix_filter.o \
-			  $(BUILD)/user/v6_shards.o
+$(BUILD)/tools/bench_pkt $(BUILD)/tools/verifier_stats: $(LIB_A)
 
 $(BUILD):
 	$(Q)mkdir -p $@
@@ -101,7 +132,13 @@ $(BUILD):
 vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/vmlinux.h
 
-test: deps
+# Tests, demo and bench check that their packages are there (they never
+# install any: that is tools/deps.sh's job), then build.
+check: deps-check
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tests/run.sh check
+
+test: deps-check
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/run.sh
 
@@ -110,23 +147,28 @@ unit: all
 
 # tests/kernels/matrix.sh: downloads the kernel packages once (cache:
 # $$MTUG_KERNEL_CACHE, default build/kernels).
-test-kernels: deps
+test-kernels: deps-check
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)BUILD=$(BUILD) tests/kernels/matrix.sh $(KERNELS)
 
 integration: all
 	$(Q)tests/run.sh integration
 
-demo: deps
+demo: deps-check
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tools/demo.sh $(ARGS)
 
 demo-clean:
 	$(Q)tools/demo.sh --clean
 
-bench: deps
+bench: deps-check
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tools/bench.sh $(ARGS)
+
+# The Debian package (debian/, dpkg-buildpackage, lintian), built from a
+# copy of the tree in $(BUILD)/deb; LINTIAN=no skips lintian.
+deb: deps-check
+	$(Q)BUILD=$(BUILD) tools/mkdeb.sh
 
 # install / uninstall, under $(DESTDIR)$(PREFIX) (PREFIX=/usr/local):
 #   sbin/mtuguard                                 the CLI
@@ -164,7 +206,7 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
-# Robustness: fuzzers (build/fuzz_datapath, `make fuzz`), issue 8.
+# Robustness: fuzzers (build/fuzz_datapath, `make fuzz`).
 include tests/fuzz/fuzz.mk
 
 -include $(wildcard $(BUILD)/*.d $(BUILD)/*/*.d $(BUILD)/*/*/*.d)

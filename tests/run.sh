@@ -6,14 +6,34 @@
 #   PASS: <name>    FAIL: <name> (<why>)    SKIP: <name> (<why>)
 # and may print anything else (details, diagnostics) on other lines.
 #
-# Usage: tests/run.sh [unit|integration|all] [name-filter]
+# Usage: tests/run.sh [GROUP] [name-filter]
+#   all          everything (make test): unit, integration, lint
+#   check        unit, the CLI tests (test_cli_*) and lint (make check)
+#   unit         build/unit_tests (the filter is its case filter)
+#   integration  tests/integration/test_*.sh
+#   cli          tests/integration/test_cli_*.sh
+#   lint         shellcheck on the shell tests and tools (tests/lint.sh)
+#
+# Every test runs under a timeout: the number in a "# timeout: SECONDS"
+# line at the top of its script (300 s without one; 120 s for unit and
+# lint), or TEST_TIMEOUT=SECONDS for all of them.  A test that runs out is
+# sent SIGTERM (its cleanup trap runs), SIGKILL 20 s later, and counts as
+# failed.  The slowest tests are listed at the end.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 what=${1:-all}
 filter=${2:-}
 BUILD=${BUILD:-build}
 export BUILD
+case $what in
+all|check|unit|integration|cli|lint) ;;
+*) echo "usage: tests/run.sh [all|check|unit|integration|cli|lint] [name-filter]" >&2; exit 2 ;;
+esac
+if [ -n "${TEST_TIMEOUT:-}" ] && ! [[ $TEST_TIMEOUT =~ ^[1-9][0-9]*$ ]]; then
+	echo "run.sh: TEST_TIMEOUT wants a whole number of seconds, not '$TEST_TIMEOUT'" >&2
+	exit 2
+fi
 # One log directory per run, so runs side by side never mix their logs;
 # $BUILD/test-logs/latest points at the newest.
 log_dir=$BUILD/test-logs/run-$(date +%Y%m%d-%H%M%S)-$$
@@ -21,19 +41,49 @@ mkdir -p "$log_dir"
 ln -sfn "$(basename "$log_dir")" "$BUILD/test-logs/latest"
 
 pass=0 fail=0 skip=0
+times=() # "seconds name"
 
-run_one() { # name command...
-	local name=$1; shift
+# timeout_of SCRIPT DEFAULT: the script's "# timeout: N" line, else DEFAULT;
+# TEST_TIMEOUT overrides both.
+timeout_of() {
+	local t
+	t=$(sed -n '1,30s/^# timeout: \([1-9][0-9]*\)\b.*/\1/p' "$1" 2>/dev/null | head -n 1)
+	echo "${TEST_TIMEOUT:-${t:-$2}}"
+}
+
+# start NAME TIMEOUT COMMAND...: run a test in the background, its output
+# in its log, its exit status and end time beside it.
+start() {
+	local name=$1 limit=$2; shift 2
 	local log="$log_dir/$name.log"
+	date +%s >"$log.start"
+	(
+		timeout -k 20 "$limit" "$@" >"$log" 2>&1 </dev/null
+		echo $? >"$log.rc"
+		date +%s >"$log.end"
+	) &
+	echo "$!" >"$log.pid"
+}
+
+# finish NAME TIMEOUT: wait for it, print its result lines, count them.
+finish() {
+	local name=$1 limit=$2
+	local log="$log_dir/$name.log" rc
+	wait "$(cat "$log.pid")"
 	echo "== $name"
-	"$@" >"$log" 2>&1
-	local rc=$?
+	rc=$(cat "$log.rc" 2>/dev/null || echo 1)
+	times+=("$(( $(cat "$log.end") - $(cat "$log.start") )) $name")
+	rm -f "$log.pid" "$log.rc" "$log.start" "$log.end"
 	grep -E '^(PASS|FAIL|SKIP):' "$log"
 	local p f s
 	p=$(grep -c '^PASS:' "$log")
 	f=$(grep -c '^FAIL:' "$log")
 	s=$(grep -c '^SKIP:' "$log")
-	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		echo "FAIL: $name (timed out after $limit s, see $log)"
+		tail -n 20 "$log" | sed 's/^/    /'
+		f=$((f + 1))
+	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		# A crash or an error outside any case is a failure too.
 		echo "FAIL: $name (exit status $rc, see $log)"
 		tail -n 20 "$log" | sed 's/^/    /'
@@ -44,20 +94,43 @@ run_one() { # name command...
 	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
 }
 
-if [ "$what" = unit ] || [ "$what" = all ]; then
-	run_one unit "$BUILD/unit_tests" $filter
-fi
+run_one() { # name timeout command...
+	start "$@"
+	finish "$1" "$2"
+}
 
-if [ "$what" = integration ] || [ "$what" = all ]; then
-	for t in tests/integration/test_*.sh; do
+run_scripts() { # glob
+	local t n
+	for t in $1; do
 		[ -e "$t" ] || continue
 		n=$(basename "$t" .sh)
 		if [ -n "$filter" ] && [[ "$n" != *"$filter"* ]]; then
 			continue
 		fi
-		run_one "$n" "$t"
+		run_one "$n" "$(timeout_of "$t" 300)" "$t"
 	done
-fi
+}
 
+# Lint needs only the CPU, the tests mostly wait on the kernel: lint runs
+# beside them and is reported last.
+lint_limit=${TEST_TIMEOUT:-120}
+case $what in
+all|check|lint) start lint "$lint_limit" tests/lint.sh ;;
+esac
+case $what in
+all|check|unit)
+	# shellcheck disable=SC2086 # no filter: no argument
+	run_one unit "${TEST_TIMEOUT:-120}" "$BUILD/unit_tests" $filter ;;
+esac
+case $what in
+all|integration) run_scripts 'tests/integration/test_*.sh' ;;
+check|cli) run_scripts 'tests/integration/test_cli_*.sh' ;;
+esac
+case $what in
+all|check|lint) finish lint "$lint_limit" ;;
+esac
+
+printf '%s\n' "${times[@]}" | sort -rn >"$log_dir/durations"
+echo "slowest: $(head -n 5 "$log_dir/durations" | awk '{ printf "%s%s %d s", (NR > 1 ? ", " : ""), $2, $1 }')"
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]

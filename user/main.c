@@ -3,10 +3,13 @@
  * main.c - mtuguard's entry point: global options, help, dispatch.
  *
  * Exit status: 0 success, 1 runtime failure, 2 usage error.  Global
- * options (--pin-dir DIR, --lock-timeout SECONDS, -v, --json, -h/--help)
- * are taken from anywhere on
- * the command line, so "mtuguard status --json" and "mtuguard --json
- * status" both work.
+ * options (--pin-dir DIR, --lock-timeout SECONDS, -v, --json, -h/--help,
+ * --version) are taken from anywhere on the command line, so "mtuguard
+ * status --json" and "mtuguard --json status" both work.
+ *
+ * The table below is the one list of commands: the usage text is printed
+ * from it, and tests/integration/test_cli_reference.sh checks the man page
+ * and the bash completion against that usage text.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,10 +19,32 @@
 #include "cmd.h"
 #include "log.h"
 #include "pin.h"
+#include "version.h" /* generated: MG_VERSION */
 
 #define EXIT_USAGE 2
 #define MG_STR_(x) #x
 #define MG_STR(x) MG_STR_(x)
+
+/* MG_VERSION holds only [0-9A-Za-z.+~] (tools/version.sh): no JSON escape
+ * is needed. */
+static int print_version(bool json)
+{
+	if (json)
+		printf("{\"version\":\"%s\"}\n", MG_VERSION);
+	else
+		printf("mtuguard %s\n", MG_VERSION);
+	return 0;
+}
+
+/* `mtuguard version`: the same as --version, as a command (bpftool's
+ * spelling); it takes nothing and touches no state. */
+static int cmd_version(const struct mg_ctx *ctx, int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 0)
+		return mg_usage("version takes no arguments");
+	return print_version(ctx->json);
+}
 
 struct command {
 	const char *name;
@@ -75,7 +100,7 @@ static const struct command commands[] = {
 	  "  interfaces, prefix counts); --textfile writes it to PATH atomically\n"
 	  "  (mode 0644) for node_exporter's textfile collector.\n" },
 	{ "apply", mg_cmd_apply,
-	  "mtuguard apply -f FILE|- [--dry-run] [--allow-empty]\n"
+	  "mtuguard apply -f|--file FILE|- [--dry-run] [--allow-empty]\n"
 	  "  Bring the running state to match FILE (see mtuguard(8)): attach and\n"
 	  "  detach interfaces, set their modes and features, the settings and\n"
 	  "  the prefixes.  The whole file is checked first; a bad file changes\n"
@@ -90,6 +115,9 @@ static const struct command commands[] = {
 	  "mtuguard show-config\n"
 	  "  The running state in apply's file format: 'mtuguard show-config |\n"
 	  "  mtuguard apply -f -' changes nothing.\n" },
+	{ "version", cmd_version,
+	  "mtuguard version\n"
+	  "  Print the version (the same as 'mtuguard --version').\n" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -119,8 +147,9 @@ static void usage_all(FILE *f)
 	      "                 the pin directory (default "
 	      MG_STR(MG_LOCK_TIMEOUT_DEFAULT) ", 0: do not wait)\n"
 	      "  -v, --verbose  show libbpf's messages (-vv: debug too)\n"
-	      "  --json         machine-readable output where data is printed\n"
+	      "  -j, --json     machine-readable output where data is printed\n"
 	      "  -h, --help     this help, or a command's: mtuguard COMMAND -h\n"
+	      "  --version      print the version\n"
 	      "Exit status: 0 ok, 1 failure, 2 usage error.\n", f);
 }
 
@@ -139,7 +168,8 @@ static const struct command *find_command(const char *name)
  * its own words.  Returns the new argc, or -MG_EUSAGE.
  */
 static int take_globals(int argc, char **argv, struct mg_ctx *ctx,
-			const char **pin_dir, bool *help, int *verbose)
+			const char **pin_dir, bool *help, bool *version,
+			int *verbose)
 {
 	const char *timeout = NULL;
 	__u32 sec;
@@ -172,6 +202,8 @@ static int take_globals(int argc, char **argv, struct mg_ctx *ctx,
 			ctx->json = true;
 		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			*help = true;
+		} else if (!strcmp(a, "--version")) {
+			*version = true;
 		} else {
 			argv[n++] = argv[i];
 		}
@@ -194,14 +226,18 @@ int main(int argc, char **argv)
 	struct mg_ctx ctx = { .pin_dir = pin_dir };
 	const struct command *cmd;
 	const char *dir = NULL;
-	bool help = false;
+	bool help = false, version = false;
 	int verbose = 0, err;
 
 	/* Unbuffered errors, line-buffered data: --watch output is live. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	argc = take_globals(argc, argv, &ctx, &dir, &help, &verbose);
+	argc = take_globals(argc, argv, &ctx, &dir, &help, &version, &verbose);
 	if (argc < 0)
 		return EXIT_USAGE;
+	/* --version wins over everything else on the line, as in most tools:
+	 * "mtuguard status --version" prints the version, not the status. */
+	if (version)
+		return print_version(ctx.json);
 	mg_log_set_verbose(verbose);
 	mg_log_hook_libbpf();
 
@@ -231,6 +267,8 @@ int main(int argc, char **argv)
 		fputs(cmd->usage, stdout);
 		return 0;
 	}
+	if (cmd->run == cmd_version) /* no pin directory needed */
+		return cmd_version(&ctx, argc - 2, argv + 2) ? EXIT_USAGE : 0;
 
 	if (!dir)
 		dir = getenv(MG_PIN_DIR_ENV);

@@ -1,52 +1,62 @@
-# tests/fuzz/fuzz.mk - robustness (issue 8), included by the Makefile.
+# tests/fuzz/fuzz.mk - robustness fuzzing, included by the Makefile.
 #
 #   make                 also builds build/fuzz_datapath (the fast pass in
 #                        `make test` runs it: tests/integration/test_fuzz_fast.sh)
 #   make fuzz            the long run: tests/fuzz/run_long.sh
-#       FUZZ_SEED=S      datapath fuzzer seed (default: time-based, printed)
-#       FUZZ_COUNT=N     packets for the datapath fuzzer (default 300000)
+#       FUZZ_SEED=S      seed of the datapath fuzzer and of libFuzzer
+#                        (default 1; always printed)
+#       FUZZ_COUNT=N     packets for the datapath fuzzer (default 5000000)
 #       FUZZ_TIME=SEC    seconds per libFuzzer target (default 60)
 #   make fuzz-bins       only the libFuzzer targets (build/fuzz/lf_*)
+#
+# Every file list here is derived from the tree: a new tests/fuzz/*.c joins
+# the datapath fuzzer, a new tests/fuzz/lf_NAME.c becomes a libFuzzer
+# target, and both link the library part of user/ as the unit tests do.
 
-FUZZ_DP_SRCS := tests/fuzz/fuzz_datapath.c tests/fuzz/gen.c tests/fuzz/model.c \
-		tests/fuzz/hostile.c
+# The datapath fuzzer: its own sources, the unit harness (packet builder,
+# skeleton wrappers, checksum verifier, fixtures) without the unit runner's
+# main(), and user/ without the CLI's main().
+FUZZ_DP_SRCS := $(filter-out tests/fuzz/lf_%.c,$(wildcard tests/fuzz/*.c))
 FUZZ_DP_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(FUZZ_DP_SRCS))
-# The unit harness (builder, skeleton wrappers, checksum verifier, fixtures)
-# as the unit tests link it, minus their main() and the tests of user/.
-FUZZ_UNIT_OBJS := $(filter-out $(addprefix $(BUILD)/tests/unit/,main.o selftest.o user_helpers.o user_config.o user_iface_fast.o user_prefix_filter.o user_v6_shards.o),\
-		  $(UNIT_OBJS))
+FUZZ_UNIT_OBJS := $(filter-out $(BUILD)/tests/unit/main.o,$(UNIT_OBJS))
 
-$(FUZZ_DP_OBJS): CFLAGS += -Itests/unit
+$(FUZZ_DP_OBJS): MG_CFLAGS += -Itests/unit
 
-$(BUILD)/fuzz_datapath: $(FUZZ_DP_OBJS) $(FUZZ_UNIT_OBJS) $(BUILD)/user/datapath.o $(BUILD)/user/iface_fast.o \
-			  $(BUILD)/user/prefix_filter.o $(BUILD)/user/v6_shards.o
+$(BUILD)/fuzz_datapath: $(FUZZ_DP_OBJS) $(FUZZ_UNIT_OBJS) $(LIB_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ $(LIBBPF_LIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) -o $@
 
 all: $(BUILD)/fuzz_datapath
 
 # ---- libFuzzer targets (clang -fsanitize=fuzzer), userspace parsers ---------
-# Each lf_NAME.c is linked with the user/ sources it fuzzes, compiled here
-# with the sanitizers (not the gcc objects of the CLI).
-LF_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	     -Iinclude -Iuser -I$(BUILD) $(LIBBPF_CFLAGS) -D_GNU_SOURCE
-LF_prefix_SRCS := user/prefix.c user/args.c user/log.c
-LF_u32_SRCS    := user/args.c user/log.c
-LF_config_SRCS := user/config.c user/prefix.c user/args.c user/log.c
-LF_NAMES := prefix u32 $(if $(wildcard user/config.c),config)
-LF_BINS  := $(patsubst %,$(BUILD)/fuzz/lf_%,$(LF_NAMES))
+# Each tests/fuzz/lf_NAME.c is linked with an archive of user/ (the CLI's
+# main() left out) compiled here with the sanitizers and the fuzzer's
+# coverage; the linker takes from it only what the target uses.
+LF_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+LF_CFLAGS := -g -O1 $(LF_SAN) -Iinclude -Iuser -I$(BUILD) $(LIBBPF_CFLAGS) -D_GNU_SOURCE
+LF_NAMES  := $(patsubst tests/fuzz/lf_%.c,%,$(wildcard tests/fuzz/lf_*.c))
+LF_BINS   := $(patsubst %,$(BUILD)/fuzz/lf_%,$(LF_NAMES))
+LF_LIB_OBJS := $(patsubst %.c,$(BUILD)/fuzz/%.o,$(filter-out user/main.c,$(USER_SRCS)))
+LF_LIB    := $(BUILD)/fuzz/libmtuguard-san.a
 
-define LF_RULE
-$(BUILD)/fuzz/lf_$(1): tests/fuzz/lf_$(1).c $(LF_$(1)_SRCS) $(SKEL)
-	$$(call msg,FUZZER,$$@)
-	$(Q)mkdir -p $$(@D)
-	$(Q)$(CLANG) $(LF_CFLAGS) tests/fuzz/lf_$(1).c $(LF_$(1)_SRCS) $(LIBBPF_LIBS) -o $$@
-endef
-$(foreach n,$(LF_NAMES),$(eval $(call LF_RULE,$(n))))
+$(BUILD)/fuzz/user/%.o: user/%.c | $(GEN_HDRS)
+	$(call msg,CC-SAN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(LF_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+$(LF_LIB): $(LF_LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
+
+$(BUILD)/fuzz/lf_%: tests/fuzz/lf_%.c $(LF_LIB)
+	$(call msg,FUZZER,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(LF_CFLAGS) -fsanitize=fuzzer -MMD -MP $< $(LF_LIB) $(LIBBPF_LIBS) -o $@
 
 .PHONY: fuzz fuzz-bins
 fuzz-bins: $(LF_BINS)
 
-fuzz: deps
+fuzz: deps-check
 	$(Q)$(MAKE) --no-print-directory all fuzz-bins
 	$(Q)tests/fuzz/run_long.sh

@@ -1,9 +1,10 @@
 #!/bin/bash
-# run_long.sh - `make fuzz`: the long robustness run (issue 8).  Same output
+# run_long.sh - `make fuzz`: the long robustness run.  Same output
 # protocol as tests/run.sh (PASS/FAIL/SKIP lines, then "N passed, N failed,
 # N skipped"); logs in $BUILD/fuzz-logs/.
 #
-#   FUZZ_SEED=S    datapath fuzzer seed (default: time-based, printed)
+#   FUZZ_SEED=S    seed of the datapath fuzzer and of libFuzzer (default 1,
+#                  so that two runs test the same inputs; always printed)
 #   FUZZ_COUNT=N   packets through the datapath fuzzer, each through the
 #                  three programs (default 5,000,000: about a minute)
 #   FUZZ_TIME=SEC  seconds per libFuzzer target (default 60)
@@ -12,10 +13,14 @@
 #                  same 10,000 run in `make test`), CONC_CYCLES attach/detach
 #                  rounds (default 300)
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
 export BUILD
-SEED=${FUZZ_SEED:-$(( $(date +%s) % 100000000 ))}
+SEED=${FUZZ_SEED:-1}
+if ! [[ $SEED =~ ^[1-9][0-9]*$ ]]; then
+	echo "run_long.sh: FUZZ_SEED wants a whole number of 1 or more, not '$SEED'" >&2
+	exit 2
+fi
 COUNT=${FUZZ_COUNT:-5000000}
 LF_T=${FUZZ_TIME:-60}
 logs=$BUILD/fuzz-logs
@@ -50,12 +55,13 @@ lf() { # name
 	work=$(mktemp -d "/tmp/mtug-lf-$name-XXXXXX")
 	mkdir -p "$work/corpus"
 	(cd "$work" && "$bin" "$work/corpus" "$seeds" \
-		-max_total_time="$LF_T" -artifact_prefix="$work/" -print_final_stats=1) \
+		-seed="$SEED" -max_total_time="$LF_T" -artifact_prefix="$work/" \
+		-print_final_stats=1) \
 		>"$work/log" 2>&1
 	local rc=$? runs
 	runs=$(grep -o 'Done [0-9]* runs' "$work/log" | grep -o '[0-9]*')
 	if [ $rc -eq 0 ]; then
-		echo "PASS: fuzz/libfuzzer/$name (${runs:-?} inputs in $LF_T s, corpus $(ls "$work/corpus" | wc -l))"
+		echo "PASS: fuzz/libfuzzer/$name (${runs:-?} inputs in $LF_T s, corpus $(find "$work/corpus" -type f | wc -l))"
 	else
 		grep -E 'ERROR|runtime error|SUMMARY' "$work/log" | head -n 5
 		for a in "$work"/crash-* "$work"/leak-* "$work"/timeout-*; do
