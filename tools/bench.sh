@@ -1,12 +1,15 @@
 #!/bin/bash
 # bench.sh - `make bench`: mtuguard's per-packet cost, forwarding throughput
 # against iptables TCPMSS / nft maxseg, and map memory, side by side in one
-# run.  Prints a table and writes it as JSON (default build/bench.json) and
-# markdown (build/bench.md, the README's "Benchmarks" section).
+# run.  Prints its tables and writes them as JSON (default build/bench.json)
+# and markdown (build/bench.md), and a full run puts the markdown into
+# docs/benchmarks.md (tools/bench_doc.py, between its "make bench" markers).
 #
 #   tools/bench.sh [--quick] [--rounds N] [--repeat N] [--fwd-rounds N]
 #                  [--seconds S] [--threaded] [--no-pkt] [--no-fwd] [--out FILE]
+#                  [--doc FILE | --no-doc]
 #   tools/bench.sh --ptb-series N [--quick] [--rounds N] [--repeat N] [--out FILE]
+#                  [--doc FILE | --no-doc]
 #
 #   --quick       smoke mode (tests/integration/test_bench_smoke.sh): tiny
 #                 repeat counts, one round, short windows; checks that it all
@@ -19,6 +22,10 @@
 #                 the minimal program and by it with the design's
 #                 bookkeeping (tools/bench_ptb_series.py); JSON default
 #                 build/bench_ptb.json
+#   --doc FILE    the markdown file whose tables a run rewrites (default
+#                 docs/benchmarks.md for a run that measures everything:
+#                 neither --quick, --no-pkt nor --no-fwd); --no-doc: none.
+#                 A run with a problem never rewrites it.
 #
 # 1. Per-packet (tools/bench_pkt.c): bpf_prog_test_run, 1M repeats, median
 #    of rounds, for each packet class and an empty XDP program, with 1,
@@ -61,9 +68,10 @@ TOOLS=$BUILD/tools
 
 threaded=0 quick=0 rounds="" fwd_rounds="" seconds="" repeat="" do_pkt=1 do_fwd=1 out=""
 series="" # run count of --ptb-series; empty: the whole bench
+doc=""    # markdown file to rewrite the tables of; none: no file
 while [ $# -gt 0 ]; do
 	case $1 in
-	--rounds|--seconds|--repeat|--out|--fwd-rounds|--ptb-series)
+	--rounds|--seconds|--repeat|--out|--fwd-rounds|--ptb-series|--doc)
 		{ [ $# -ge 2 ] && [ -n "$2" ]; } || { echo "bench.sh: $1 wants a value" >&2; exit 2; } ;;
 	esac
 	case $1 in
@@ -77,7 +85,9 @@ while [ $# -gt 0 ]; do
 	--out) out=$2; shift ;;
 	--fwd-rounds) fwd_rounds=$2; shift ;;
 	--ptb-series) series=$2; shift ;;
-	-h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--doc) doc=$2; shift ;;
+	--no-doc) doc=none ;;
+	-h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -110,6 +120,12 @@ fi
 if [ -z "$out" ]; then
 	out=$BUILD/bench.json
 	[ -n "$series" ] && out=$BUILD/bench_ptb.json
+fi
+# The tables go into the docs only from a run that measured everything
+# with its real counts, unless a file is named.
+if [ -z "$doc" ]; then
+	doc=none
+	[ "$quick" = 0 ] && [ "$do_pkt" = 1 ] && [ "$do_fwd" = 1 ] && doc=$ROOT/docs/benchmarks.md
 fi
 if [ "$quick" = 1 ]; then
 	: "${rounds:=1}" "${fwd_rounds:=1}" "${seconds:=0.2}" "${repeat:=1000}"
@@ -229,6 +245,9 @@ if [ -n "$series" ]; then
 	python3 "$ROOT/tools/bench_ptb_series.py" "$out" "${runs[@]}" || exit 1
 	echo
 	echo "JSON: $out   ($(( $(date +%s) - START )) s)"
+	if [ "$doc" != none ]; then
+		python3 "$ROOT/tools/bench_doc.py" "$doc" ptb-series "${out%.json}.md" || exit 1
+	fi
 	exit 0
 fi
 
@@ -423,4 +442,7 @@ python3 "$ROOT/tools/bench_report.py" --machine "$TMP/machine.json" \
 rc=$?
 echo
 echo "JSON: $out   markdown table: ${out%.json}.md   ($ELAPSED s)"
-[ "$pkt_ok" = 1 ] && [ "$rc" = 0 ]
+[ "$pkt_ok" = 1 ] && [ "$rc" = 0 ] || exit 1
+if [ "$doc" != none ]; then
+	python3 "$ROOT/tools/bench_doc.py" "$doc" tables "${out%.json}.md" || exit 1
+fi

@@ -16,11 +16,13 @@ mtuguard makes it in the bench's namespace).  Usage:
 
   bench_ptb_series.py OUT.json RUN.json...
 
-Prints a markdown table (median, range, runs over the limit) and writes
-it with every run's figures to OUT.json.  Exits 1 when a run failed its
-verdict checks or lacks a figure: then nothing is written.
+Prints a markdown table (median, range, runs over the limit), writes it to
+OUT.md (OUT.json's name with .md) and every run's figures to OUT.json.
+Exits 1 when a run failed its verdict checks or lacks a figure: then
+nothing is written.
 """
 import json
+import os
 import statistics
 import sys
 
@@ -79,6 +81,8 @@ def main(argv):
               "%+.1f ns, %+.0f to %+.0f." % (statistics.median(diff), min(diff),
                                               max(diff))]
     print("\n".join(lines))
+    with open(os.path.splitext(out)[0] + ".md", "w") as f:
+        f.write("\n".join(lines) + "\n")
     with open(out, "w") as f:
         json.dump({"limit_ns": LIMIT, "runs": runs, "rows": rows,
                    "mtuguard_minus_books": {"median": statistics.median(diff),

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # bench_report.py - turn the raw results of tools/bench.sh into one table
-# (stdout, and a markdown file for the README) and one JSON document.
+# (stdout, and a markdown file that tools/bench_doc.py puts into
+# docs/benchmarks.md) and one JSON document.
 #
 #   bench_report.py --machine M.json --pkt PKT.json --fwd FWD.jsonl
 #                   --elapsed S --out BENCH.json --markdown BENCH.md
@@ -233,7 +234,7 @@ def main():
             rows = [json.loads(l) for l in f if l.strip()] or None
     problems = []
 
-    head = ["## Benchmarks", "",
+    head = ["## Results", "",
             "Measured {} on {} CPUs ({}), kernel {} (SRSO: {}), load average at start {}{}; "
             "whole run {} s.".format(machine.get("date", "?"), machine.get("nproc", "?"),
                                      machine.get("cpu", "?"), machine.get("kernel", "?"),

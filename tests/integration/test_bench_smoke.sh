@@ -5,6 +5,7 @@
 # keys, and that every measured path was the one claimed (clamped SYNs
 # arrive clamped, steered PTBs are steered, ...).  No timing thresholds:
 # the figures of a smoke run mean nothing.
+# timeout: 300
 set -u
 . "$(dirname "$0")/lib.sh"
 lib_init bench_smoke
@@ -17,8 +18,8 @@ for b in "$BUILD/tools/bench_pkt" "$BUILD/tools/trafficgen"; do
 done
 
 # Bad options are refused before anything runs: exit 2, one line naming
-# the option, no JSON.  (A zero count once ran the whole bench; options the
-# PTB series ignores were accepted silently.)
+# the option, no JSON.  (A zero count would otherwise run the whole bench,
+# and an option the PTB series ignores would go unnoticed.)
 bad=""
 while IFS='|' read -r args word; do
 	rm -f "$MTUG_TMP/refused.json"
@@ -49,9 +50,16 @@ else
 fi
 
 out=$MTUG_TMP/bench.json
+# The tables go into a copy of docs/benchmarks.md (--doc); the real one
+# must stay as it is (a quick run never writes it on its own).
+DOC=$MTUG_ROOT/docs/benchmarks.md
+doc_sum=$(sha256sum <"$DOC")
+cp "$DOC" "$MTUG_TMP/doc.md"
+cp "$DOC" "$MTUG_TMP/doc-series.md"
 log=$MTUG_TMP/bench.log
 start=$(date +%s)
-BUILD=$BUILD timeout 120 "$MTUG_ROOT/tools/bench.sh" --quick --out "$out" >"$log" 2>&1
+BUILD=$BUILD timeout 120 "$MTUG_ROOT/tools/bench.sh" --quick --out "$out" \
+	--doc "$MTUG_TMP/doc.md" >"$log" 2>&1
 rc=$?
 elapsed=$(( $(date +%s) - start ))
 log "bench.sh --quick: exit $rc after $elapsed s"
@@ -65,7 +73,7 @@ else
 fi
 
 missing=""
-for h in "## Benchmarks" "### Per-packet cost (XDP)" "### Forwarding throughput" \
+for h in "## Results" "### Per-packet cost (XDP)" "### Forwarding throughput" \
 	"### Memory" "### Targets" "| TCP non-SYN |" "| SYN, clamped |" \
 	"| PTB steered (fib), 576 B |" "| kernel fwd + iptables TCPMSS |" \
 	"| mtuguard clamp + XDP forwarding |"; do
@@ -77,7 +85,7 @@ else
 	fail "bench_smoke_table" "not printed:$missing"
 fi
 
-# JSON: parses, has the keys the README table and tools read.
+# JSON: parses, has the keys the tables and the tools read.
 python3 - "$out" >"$MTUG_TMP/json.check" 2>&1 <<'EOF'
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -163,7 +171,7 @@ fi
 # And the aggregator refuses a run whose own checks failed, or one without
 # a figure (here: the main run's per-packet JSON, doctored).
 series=$MTUG_TMP/bench_ptb.json
-BUILD=$BUILD timeout 60 "$MTUG_ROOT/tools/bench.sh" --quick --ptb-series 2 \
+BUILD=$BUILD timeout 60 "$MTUG_ROOT/tools/bench.sh" --quick --ptb-series 2 --doc "$MTUG_TMP/doc-series.md" \
 	--out "$series" >"$MTUG_TMP/series.log" 2>&1
 rc=$?
 python3 - "$series" "$out" "$MTUG_ROOT/tools/bench_ptb_series.py" "$MTUG_TMP" \
@@ -209,6 +217,36 @@ elif [ "$crc" -ne 0 ]; then
 	fail "bench_smoke_ptb_series" "$(head -n 3 "$MTUG_TMP/series.check" | tr '\n' ';')"
 else
 	pass "bench_smoke_ptb_series"
+fi
+
+# The docs: each run rewrote its block of the copy and nothing else of
+# it; docs/benchmarks.md itself is untouched.
+python3 - "$DOC" "$MTUG_TMP/doc.md" "$MTUG_TMP/doc-series.md" >"$MTUG_TMP/doc.check" 2>&1 <<'EOF'
+import re, sys
+orig, doc, ser = (open(p).read() for p in sys.argv[1:])
+def split(text, name):
+    m = re.search(r"(<!-- BEGIN make bench: %s -->\n)(.*?)(<!-- END make bench: %s -->)"
+                  % (name, name), text, re.S)
+    return (text[:m.start(2)] + text[m.end(2):], m.group(2)) if m else (None, None)
+errs = []
+for text, name, want in ((doc, "tables", "QUICK smoke mode"),
+                         (ser, "ptb-series", "2 runs of the per-packet bench")):
+    rest, block = split(text, name)
+    orest, oblock = split(orig, name)
+    if rest is None or orest is None:
+        errs.append("%s: no block" % name)
+    elif rest != orest:
+        errs.append("%s: text outside the block changed" % name)
+    elif want not in block:
+        errs.append("%s: the block lacks %r" % (name, want))
+print("\n".join(errs) if errs else "ok")
+sys.exit(1 if errs else 0)
+EOF
+rc=$?
+if [ "$rc" -eq 0 ] && [ "$(sha256sum <"$DOC")" = "$doc_sum" ]; then
+	pass "bench_smoke_doc (--doc rewrites only its block; docs/benchmarks.md untouched)"
+else
+	fail "bench_smoke_doc" "$(head -n 3 "$MTUG_TMP/doc.check" | tr '\n' ';') docs/benchmarks.md $([ "$(sha256sum <"$DOC")" = "$doc_sum" ] && echo untouched || echo CHANGED)"
 fi
 
 if [ "$(fail_count)" -ne 0 ]; then
