@@ -15,7 +15,7 @@
 #   lint         shellcheck on the shell tests and tools (tests/lint.sh)
 #
 # Every test runs under a timeout: the number in a "# timeout: SECONDS"
-# line at the top of its script (300 s without one; 120 s for unit and
+# line of its script's leading comment (300 s without one; 120 s for unit and
 # lint), or TEST_TIMEOUT=SECONDS for all of them.  A test that runs out is
 # sent SIGTERM (its cleanup trap runs), SIGKILL 20 s later, and counts as
 # failed.  The slowest tests are listed at the end.
@@ -43,11 +43,11 @@ ln -sfn "$(basename "$log_dir")" "$BUILD/test-logs/latest"
 pass=0 fail=0 skip=0
 times=() # "seconds name"
 
-# timeout_of SCRIPT DEFAULT: the script's "# timeout: N" line, else DEFAULT;
-# TEST_TIMEOUT overrides both.
+# timeout_of SCRIPT DEFAULT: the "# timeout: N" line of the script's
+# leading comment, else DEFAULT; TEST_TIMEOUT overrides both.
 timeout_of() {
 	local t
-	t=$(sed -n '1,30s/^# timeout: \([1-9][0-9]*\)\b.*/\1/p' "$1" 2>/dev/null | head -n 1)
+	t=$(awk 'NR > 1 && !/^#/ { exit } /^# timeout: [1-9][0-9]*$/ { print $3; exit }' "$1" 2>/dev/null)
 	echo "${TEST_TIMEOUT:-${t:-$2}}"
 }
 

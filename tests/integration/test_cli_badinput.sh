@@ -4,6 +4,7 @@
 # status (2 usage error, 1 runtime failure), and changes nothing: the
 # output of `mtu list --json` and `status --json` is the same before and
 # after each one.
+# timeout: 120
 set -u
 . "$(dirname "$0")/lib.sh"
 lib_init cli_badinput

@@ -20,6 +20,7 @@
 #     on there;
 #   - `stats --reset` zeroes the interface rows too (after traffic moved
 #     them).
+# timeout: 120
 set -u
 . "$(dirname "$0")/lib.sh"
 lib_init cli_iface_counters

@@ -9,6 +9,7 @@
 # and `stats --prometheus` must each decode as strict UTF-8 (and the JSON
 # parse), and name the interface with the byte as the character of the
 # same number (U+00FF, U+00E9: `\u00ff` in JSON).
+# timeout: 120
 set -u
 . "$(dirname "$0")/lib.sh"
 lib_init cli_ifname_bytes

@@ -14,6 +14,7 @@
 #   - afterwards the other namespace may make a state of its own there;
 #   - an owner namespace that is deleted leaves a state nobody else may
 #     use; `rm -r` of the pin dir (what the error suggests) clears it.
+# timeout: 120
 set -u
 . "$(dirname "$0")/lib.sh"
 lib_init cli_netns_owner

@@ -13,6 +13,7 @@
 #     invalidates the datapath's prefix_cache) exactly once, IPv4 too; the
 #     repair bumps it as well, status does not;
 #   - bpftool map dump reads mtu_v6_shards (8,193 inner trie ids).
+# timeout: 120
 set -u
 . "$(dirname "$0")/lib.sh"
 lib_init cli_v6_shards

@@ -11,6 +11,7 @@
 # test_run repeat.  Nothing forged is steered or broadcast, and every packet
 # is counted under its class's counter.  The flood through real namespaces
 # is test_hostile_icmp_flood.sh.
+# timeout: 120
 set -u
 . "$(dirname "$0")/lib.sh"
 lib_init hostile_icmp

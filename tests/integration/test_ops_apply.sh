@@ -19,6 +19,7 @@
 #     is refused while one is attached, and detaches everything with
 #     --allow-empty;
 #   - the shipped example config is valid.
+# timeout: 120
 set -u
 . "$(dirname "$0")/lib.sh"
 lib_init ops_apply

@@ -12,6 +12,7 @@
 #   - the completion offers the commands, interfaces, keywords and options;
 #   - make uninstall leaves no file behind.
 # Builds nothing: the binary must be built (make -o keeps it as it is).
+# timeout: 120
 set -u
 . "$(dirname "$0")/lib.sh"
 lib_init ops_install

@@ -19,6 +19,7 @@
 #     inode changes on each write, no temporary file is left), mode 0644
 #     even under umask 077;
 #   - not attached: mtuguard_up 0 and exit 0; bad combinations exit 2.
+# timeout: 180
 set -u
 . "$(dirname "$0")/lib.sh"
 lib_init ops_prometheus
