@@ -534,12 +534,12 @@ def judge(variant, path):
               (variant, name, why, dnote))
         groups.setdefault((key, why), []).append(name)
     for (key, why), names in sorted(groups.items(), key=lambda x: -len(x[1])):
-        res(True, "differs_" + key, "%d SYNs, kernel: %s; mtuguard as DESIGN.md, checksum "
+        res(True, "differs_" + key, "%d SYNs, kernel: %s; mtuguard as docs/design.md, checksum "
             "valid: %s" % (len(names), why, " ".join(names)))
     print("# %s: %d SYN variants, %d byte-identical, %d differ (every difference explained "
           "above), %d failed" % (variant, len(cases), same, explained, nfail))
     res(nfail == 0, "summary", "%d SYNs: %d identical, %d explained differences, mtuguard "
-        "= DESIGN.md on all" % (len(cases), same, explained) if nfail == 0 else
+        "= docs/design.md on all" % (len(cases), same, explained) if nfail == 0 else
         "%d failures" % nfail)
     return 0 if nfail == 0 else 1
 

@@ -5,7 +5,7 @@
  * Pieces:
  *   gen.c    random packets (structured, fixture mutations, raw bytes,
  *            hostile ICMP) and random map configurations, from a seeded PRNG
- *   model.c  an independent reference model of DESIGN.md's datapath
+ *   model.c  an independent reference model of docs/design.md's datapath
  *            semantics: for one packet, one program and one configuration,
  *            what may come out (verdicts, which bytes may change and to what,
  *            counter deltas), and the checker that compares a run with it
@@ -167,7 +167,7 @@ bool model_check(const struct fz_expect *e, enum prog_id prog, const __u8 *in,
 		 size_t len, const struct run_result *r,
 		 const struct mtug_counters *delta, char *why, size_t whylen);
 
-/* Independent PTB validity (DESIGN.md "ICMP re-hash"), for the hostile
+/* Independent PTB validity (docs/design.md "ICMP re-hash"), for the hostile
  * corpus: class of an ICMP error frame for a given configuration. */
 enum ptb_class model_ptb_class(const struct fz_cfg *c, const __u8 *pkt, size_t len,
 			       const char **why);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * model.c - a reference model of the datapath, written from DESIGN.md
+ * model.c - a reference model of the datapath, written from docs/design.md
  * ("Parsing", "MSS clamp", "ICMP re-hash", "Counters") and the program
  * structure of bpf/mtuguard.bpf.c (which program does what, which
  * counters it owns), never from the BPF code's arithmetic.
@@ -78,7 +78,7 @@ static void minnz(__u32 *cur, __u32 v)
 		*cur = v;
 }
 
-/* ---- PTB validity (DESIGN.md "ICMP re-hash"), independent of ptb.h -------- */
+/* ---- PTB validity (docs/design.md "ICMP re-hash"), independent of ptb.h -------- */
 
 static bool icmp_is_error(bool v4, __u8 type)
 {
@@ -298,7 +298,7 @@ static enum parse_res parse(const __u8 *pkt, size_t len, struct parsed *p)
 		if (off + 40 > len || pkt[off] >> 4 != 6)
 			return P_SKIP;
 		nh = pkt[off + 6];
-		/* DESIGN: a bounded walk of HBH, Routing, DstOpts (4 headers) */
+		/* docs/design.md: a bounded walk of HBH, Routing, DstOpts (4 headers) */
 		for (int i = 0; i < 4 && (nh == 0 || nh == 43 || nh == 60); i++) {
 			if (pos + 2 > len)
 				return P_SKIP;

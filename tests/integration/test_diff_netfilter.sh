@@ -24,10 +24,11 @@
 #   xt_pmtu_fwd_r0_only  as xt_pmtu_fwd, mtuguard on the client side r0
 #                only: the XDP program alone must see the forward route MTU
 #
-# mtuguard's output must be DESIGN.md's on every SYN, with a valid checksum;
+# mtuguard's output must be docs/design.md's on every SYN, with a valid checksum;
 # the kernel's must be byte-identical (from the IP header on) or be the
 # kernel's modelled behaviour, and then every difference is listed with its
-# reason.  README.md "Kernel behaviour" summarises what this finds.
+# reason.  docs/netfilter.md summarises what this finds.
+# timeout: 120
 set -u
 . "$(dirname "$0")/lib.sh"
 lib_init diff_netfilter
@@ -82,7 +83,7 @@ triplet m || { fail "diff/setup" "mtuguard topology"; exit 1; }
 
 # DIFF_ATTACH: the router interfaces mtuguard is attached to (both by
 # default; "r0" alone shows the pmtu source missing the forward route MTU
-# of IPv4, see README "Kernel behaviour").
+# of IPv4, see docs/netfilter.md).
 for i in ${DIFF_ATTACH:-r0 r1}; do
 	if ! out=$(mtug "$R_m" attach "$i" 2>&1); then
 		fail "diff/setup" "mtuguard attach $i: $out"

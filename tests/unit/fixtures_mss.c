@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * fixtures_mss.c - MSS clamp fixtures (DESIGN.md "Parsing", "MSS clamp",
+ * fixtures_mss.c - MSS clamp fixtures (docs/design.md "Parsing", "MSS clamp",
  * "Counters").
  *
  * Unless a case says otherwise: iface_cfg for loopback with MSS|PTB, a

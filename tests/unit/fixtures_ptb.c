@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * fixtures_ptb.c - ICMP re-hash ("PTB steering") fixtures (DESIGN.md
- * "ICMP re-hash", "Counters"; issue 4).
+ * fixtures_ptb.c - ICMP re-hash ("PTB steering") fixtures (docs/design.md
+ * "ICMP re-hash", "Counters").
  *
  * Every PTB here is an error from a router (ROUTER4 / ROUTER6) to a VIP,
  * quoting a packet the VIP sent to the client (VIP:80 -> CLIENT:40000), so
@@ -503,7 +503,7 @@ static const struct fixture fixtures[] = {
 	{ .name = "v4_csum_message_1537_bytes",
 	  .pkt = { OUT4(VIP4), FN4(q4_tcp_big, 1400, .inner_len = 1529) },
 	  .exp = PASSES(C_INVALID), EGRESS },
-	/* A fragmented error: not parsed (DESIGN "Parsing"), skipped by every
+	/* A fragmented error: not parsed (docs/design.md "Parsing"), skipped by every
 	 * program, not a PTB. */
 	{ .name = "v4_outer_later_fragment",
 	  .pkt = { OUT4(VIP4, .frag = 100), FN4(q4_tcp, 1400) },

@@ -110,7 +110,7 @@ struct u32_case {
 	__u32 val;
 };
 
-/* The MTU ranges of DESIGN.md: IPv4 68-65535, IPv6 1280-65535. */
+/* The MTU ranges of docs/design.md: IPv4 68-65535, IPv6 1280-65535. */
 static const struct u32_case u32_cases[] = {
 	{ "1400",       MTUG_V4_MTU_MIN, MTUG_MTU_MAX, 0, 1400 },
 	{ "68",         MTUG_V4_MTU_MIN, MTUG_MTU_MAX, 0, 68 },
