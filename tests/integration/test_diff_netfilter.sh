@@ -1,6 +1,6 @@
 #!/bin/bash
 # test_diff_netfilter.sh - differential test of the MSS clamp against the
-# kernel's own: the same corpus of 217 SYN / SYN-ACK variants (option
+# kernel's own: the same corpus of 225 SYN / SYN-ACK variants (option
 # layouts, MSS values around the target, IPv4 options, IPv6 extension
 # headers, data; IPv4 and IPv6) through two identical router namespaces,
 #
