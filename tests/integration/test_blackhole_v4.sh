@@ -3,7 +3,7 @@
 # ICMP Fragmentation Needed dropped): large transfers stall both ways
 # without mtuguard and complete, byte-exact, with it.  See
 # blackhole_common.sh for the topology.
-# timeout: 180
+# timeout: 300
 set -u
 FAM=4
 . "$(dirname "$0")/blackhole_common.sh"

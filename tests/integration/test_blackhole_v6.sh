@@ -3,7 +3,7 @@
 # ICMPv6 Packet Too Big dropped): large transfers stall both ways without
 # mtuguard and complete, byte-exact, with it.  See blackhole_common.sh for
 # the topology.
-# timeout: 180
+# timeout: 300
 set -u
 FAM=6
 . "$(dirname "$0")/blackhole_common.sh"

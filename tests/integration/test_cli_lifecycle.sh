@@ -12,7 +12,7 @@
 #   - attach twice is a no-op; status --json, stats --json (exactly the
 #     counter names of include/mtuguard.h, then "interfaces") and bpftool
 #     map dump are sane.
-# timeout: 180
+# timeout: 300
 set -u
 . "$(dirname "$0")/lib.sh"
 lib_init cli_lifecycle

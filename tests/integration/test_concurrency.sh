@@ -21,7 +21,7 @@
 #     while the traffic flows on r0 / r1 with a fixed target: every SYN
 #     clamped to exactly that target, nothing lost, r0 / r1 still attached
 #     with the same XDP program at the end.
-# timeout: 400
+# timeout: 600
 set -u
 . "$(dirname "$0")/lib.sh"
 lib_init concurrency

@@ -5,7 +5,7 @@
 # behind: no namespace, bpffs mount or temp dir of its own.  Its own
 # prefix, so a lab a user keeps (--keep) is never touched.  Then --keep and
 # --clean: the lab stays up after a --keep run, and --clean removes it.
-# timeout: 180
+# timeout: 300
 set -u
 . "$(dirname "$0")/lib.sh"
 lib_init demo

@@ -40,7 +40,7 @@
 # peer's next packet), so the bridge's port facing rtr runs
 # tools/xdp_pass.bpf.c.  rtr sends no redirects and the client accepts
 # none, so the client's traffic to the VIP keeps going through rtr.
-# timeout: 180
+# timeout: 300
 set -u
 . "$(dirname "$0")/lib.sh"
 

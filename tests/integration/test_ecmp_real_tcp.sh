@@ -66,7 +66,7 @@
 # XDP_REDIRECT into a veth (rc -> bN) needs NAPI on the receiving peer, the
 # backend's eth0: an XDP program there or GRO on.  Without it veth drops
 # redirected frames, so every backend turns GRO on (ethtool -K).
-# timeout: 180
+# timeout: 300
 set -u
 . "$(dirname "$0")/lib.sh"
 

@@ -12,7 +12,7 @@
 #
 # FUZZ_SEED=S picks the seed of both (default 1, so that two runs test the
 # same inputs; always printed).
-# timeout: 180
+# timeout: 300
 set -u
 . "$(dirname "$0")/lib.sh"
 lib_init fuzz_fast

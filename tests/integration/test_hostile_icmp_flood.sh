@@ -18,7 +18,7 @@
 # not one forged error reaches a backend.  Then `ptb mode broadcast` with
 # `ptb rate 100`: no forged error broadcast, the genuine flood cut to the
 # token bucket's budget, the rest counted ptb_rate_limited.
-# timeout: 180
+# timeout: 600
 set -u
 . "$(dirname "$0")/lib.sh"
 lib_init hostile_flood

@@ -24,7 +24,7 @@
 # A failure prints the exact state left behind (pins, XDP, filters, status)
 # for the first bad round of each kind, then every kind with its count; after a bad round the test cleans up by hand (ip link xdp off, tc
 # qdisc del, rm the pins) so rounds are judged independently.
-# timeout: 180
+# timeout: 300
 set -u
 . "$(dirname "$0")/lib.sh"
 lib_init loader_crash

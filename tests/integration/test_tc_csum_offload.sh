@@ -31,7 +31,7 @@
 #     verifies complete checksums, must accept the SYN (the transfer works).
 # rtr has tx off on rc too, so the server's SYN-ACK reaches the client with a
 # complete checksum and the client's own kernel verifies what XDP rewrote.
-# timeout: 180
+# timeout: 300
 set -u
 . "$(dirname "$0")/lib.sh"
 
