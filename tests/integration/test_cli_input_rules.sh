@@ -20,7 +20,7 @@ if ! mtug_ready; then
 	exit 0
 fi
 NS=$(ns_new a) || { fail "input_rules setup" "ip netns add"; exit 1; }
-veth_new "$NS" a0 "$NS" b0 && veth_new "$NS" j0 "$NS" k0 ||
+{ veth_new "$NS" a0 "$NS" b0 && veth_new "$NS" j0 "$NS" k0; } ||
 	{ fail "input_rules setup" "veth"; exit 1; }
 bpffs_new || { fail "input_rules setup" "bpffs mount"; exit 1; }
 D=$MTUG_TMP
@@ -60,10 +60,13 @@ else
 fi
 ok=""
 for pfx in ::1/128 64:ff9b::/96 ::/0; do
-	mtug "$NS" mtu add "$pfx" 1400 && mtug "$NS" mtu del "$pfx" || ok="$ok $pfx"
+	{ mtug "$NS" mtu add "$pfx" 1400 && mtug "$NS" mtu del "$pfx"; } || ok="$ok $pfx"
 done
-[ -z "$ok" ] && pass "input_rules: ::1/128, 64:ff9b::/96 and ::/0 are ordinary prefixes" ||
+if [ -z "$ok" ]; then
+	pass "input_rules: ::1/128, 64:ff9b::/96 and ::/0 are ordinary prefixes"
+else
 	fail "input_rules: ::1/128, 64:ff9b::/96 and ::/0 are ordinary prefixes" "refused:$ok"
+fi
 
 # ---- the driver's XDP MTU limit ----------------------------------------------------------------
 
@@ -103,6 +106,7 @@ TF=$D/tf
 mkdir "$TF"
 # The CLI as the process bash execs into, so its pid is the shell's $$,
 # and a file is already at the name a pid would give.
+# shellcheck disable=SC2016 # the script's $1..$3 and $$ are its own
 nsx "$NS" bash -c 'touch "$1.$$.tmp" "$1.tmp"; exec "$2" --pin-dir "$3" stats --textfile "$1"' \
 	_ "$TF/m.prom" "$MTUG_BIN" "$MTUG_PIN_DIR" >"$D/out" 2>"$D/err"
 rc=$?

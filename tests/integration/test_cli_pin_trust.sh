@@ -33,11 +33,11 @@ fi
 
 # Two namespaces whose first veth has the same ifindex (2), so that an XDP
 # link pin of one state names an interface of the other too.
-A=$(ns_new a) && B=$(ns_new b) || { fail "pin_trust setup" "ip netns add"; exit 1; }
-ip -n "$A" link add a0 type veth peer name a1 && ip -n "$A" link set a0 up &&
+{ A=$(ns_new a) && B=$(ns_new b); } || { fail "pin_trust setup" "ip netns add"; exit 1; }
+{ ip -n "$A" link add a0 type veth peer name a1 && ip -n "$A" link set a0 up &&
 	ip -n "$A" link set a1 up &&
 	ip -n "$B" link add b0 type veth peer name b1 && ip -n "$B" link set b0 up &&
-	ip -n "$B" link set b1 up || { fail "pin_trust setup" "veth"; exit 1; }
+	ip -n "$B" link set b1 up; } || { fail "pin_trust setup" "veth"; exit 1; }
 bpffs_new || { fail "pin_trust setup" "bpffs mount"; exit 1; }
 BPFFS=$MTUG_BPFFS
 NOBODY=65534
@@ -87,7 +87,7 @@ attach_refused() {
 	run_cli "$A" "$dir" attach a0
 	refused "$name" "$word"
 	if has_xdp "$A" a0 || [ -n "$(ls -A "$dir" 2>/dev/null)" ]; then
-		fail "$name: nothing done" "xdp on a0 or pins in $dir: $(ls "$dir" 2>&1 | tr '\n' ' ')"
+		fail "$name: nothing done" "xdp on a0 or pins in $dir: $(find "$dir" -mindepth 1 -maxdepth 1 -printf '%f ' 2>&1)"
 		run_cli "$A" "$dir" detach --all
 	fi
 }
@@ -101,8 +101,8 @@ attach_refused "pin_trust: a pin dir writable by others is refused" "$BPFFS/open
 	"writable by group or others"
 
 # A bpffs mounted the plain way (mode 1777): anyone may make the pin dir.
-OPEN=$(mktemp -d "/tmp/$MTUG_TAG-open-XXXXXX") && _LIB_DIRS+=("$OPEN") &&
-	mount -t bpf bpf "$OPEN" && _LIB_MOUNTS+=("$OPEN") ||
+{ OPEN=$(mktemp -d "/tmp/$MTUG_TAG-open-XXXXXX") && _LIB_DIRS+=("$OPEN") &&
+	mount -t bpf bpf "$OPEN" && _LIB_MOUNTS+=("$OPEN"); } ||
 	{ fail "pin_trust setup" "second bpffs"; exit 1; }
 attach_refused "pin_trust: a pin dir on a bpffs mounted without mode=0700 is refused" \
 	"$OPEN/pins" "mode=0700"
@@ -116,8 +116,8 @@ refused "pin_trust: the hint for a bpffs of one's own says -o mode=0700" \
 # ---- 3. symlinks -----------------------------------------------------------------------
 
 PA=$BPFFS/pa PB=$BPFFS/pb
-run_cli "$A" "$PA" attach a0 && [ "$RC" = 0 ] || fail "pin_trust setup" "attach a0: $ERR"
-run_cli "$B" "$PB" attach b0 && [ "$RC" = 0 ] || fail "pin_trust setup" "attach b0: $ERR"
+{ run_cli "$A" "$PA" attach a0 && [ "$RC" = 0 ]; } || fail "pin_trust setup" "attach a0: $ERR"
+{ run_cli "$B" "$PB" attach b0 && [ "$RC" = 0 ]; } || fail "pin_trust setup" "attach b0: $ERR"
 
 ln -s "$PA" "$MTUG_TMP/lnk" && chown -h "$NOBODY" "$MTUG_TMP/lnk"
 run_cli "$A" "$MTUG_TMP/lnk" status
@@ -187,11 +187,17 @@ refused "pin_trust: a held lock: --lock-timeout 0 fails at once" "locked by"
 kill "$HOLDER" 2>/dev/null
 wait "$HOLDER" 2>/dev/null
 run_cli "$A" "$PA" mtu add 10.1.0.0/16 1400
-[ "$RC" = 0 ] && pass "pin_trust: the lock free again, mtu add works" ||
+if [ "$RC" = 0 ]; then
+	pass "pin_trust: the lock free again, mtu add works"
+else
 	fail "pin_trust: the lock free again, mtu add works" "$ERR"
+fi
 run_cli "$A" "$PA" --lock-timeout x status
-[ "$RC" = 2 ] && pass "pin_trust: --lock-timeout x is a usage error" ||
+if [ "$RC" = 2 ]; then
+	pass "pin_trust: --lock-timeout x is a usage error"
+else
 	fail "pin_trust: --lock-timeout x is a usage error" "rc $RC"
+fi
 
 # ---- 5. a state that cannot be read ------------------------------------------------------
 

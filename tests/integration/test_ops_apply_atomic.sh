@@ -122,7 +122,7 @@ for i in 1 2; do
 	[ "$MS" -lt "$T_NEW" ] && T_NEW=$MS
 	D_NEW=$(digest)
 	apply_timed "$D/old.conf"
-	[ "$RC" = 0 ] && [ "$(digest)" = "$D_OLD" ] ||
+	{ [ "$RC" = 0 ] && [ "$(digest)" = "$D_OLD" ]; } ||
 		{ fail "apply_atomic setup" "apply old again: $(head -2 "$D/err")"; exit 1; }
 done
 log "old -> new takes $T_NEW ms, new -> old $MS ms"
@@ -155,7 +155,7 @@ for ((t = 0; t < TRIALS; t++)); do
 		what="$what, new state"
 		done_=$((done_ + 1))
 		apply_timed "$D/old.conf"
-		[ "$RC" = 0 ] && [ "$(digest)" = "$D_OLD" ] ||
+		{ [ "$RC" = 0 ] && [ "$(digest)" = "$D_OLD" ]; } ||
 			{ bad="$bad [cannot go back to old: $(head -2 "$D/err")]"; break; }
 	else
 		what="$what, NEITHER old nor new: $(mtug "$NS" status 2>&1 | grep -E 'prefixes|interfaces' | tr '\n' ' ')"
