@@ -73,12 +73,15 @@ def watch(iface, out):
                 o.write("%.6f %s\n" % (time.time(), r))
 
 
-def judge(ops_path, syn_paths, none_mss, eps=0.1):
+def judge(ops_path, syn_paths, none_mss, eps=0.3):
     """OPS lines: "START END FAM MTU|none" (the op's wall-clock window and
     the MTU it leaves for that family).  Every SYN's MSS must be the target
     of a value that could be in effect when it was clamped (within eps
     before its capture): the one before the op that ends after it, or the
-    op's own.  none_mss: {fam: MSS seen when nothing clamps}."""
+    op's own.  eps covers the time from the clamp on the router to the
+    capture on the server, which a loaded machine stretches past 100 ms
+    (11 of 113,000 SYNs at load average 7).  none_mss: {fam: MSS seen
+    when nothing clamps}."""
     ops = {4: [], 6: []}
     for line in open(ops_path):
         a, b, fam, v = line.split()

@@ -45,9 +45,17 @@ now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 # cli_bg args...: the CLI in the background, signals at their default;
 # sets PID (env and ip netns exec exec it: the same process).
 cli_bg() {
+	local i shell
 	env --default-signal=INT,TERM,HUP ip netns exec "$NS" "$MTUG_BIN" \
 		--pin-dir "$MTUG_PIN_DIR" "$@" >"$D/out" 2>"$D/err" &
 	PID=$!
+	# Until it execs, the child is a copy of this shell with this
+	# script's traps: a signal then would run the cleanup in it.
+	shell=$(readlink /proc/$$/exe)
+	for ((i = 0; i < 400; i++)); do
+		[ "$(readlink "/proc/$PID/exe" 2>/dev/null)" != "$shell" ] && break
+		sleep 0.005
+	done
 }
 # ms_sleep MS
 ms_sleep() { sleep "$(printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)))"; }
