@@ -24,6 +24,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,7 @@
 #include "detach.h"
 #include "iface.h"
 #include "json.h"
+#include "kfeatures.h"
 #include "log.h"
 #include "pin.h"
 #include "sig.h"
@@ -798,6 +800,14 @@ int mg_cmd_apply(const struct mg_ctx *ctx, int argc, char **argv)
 		mg_err("%s", why);
 		return err == -EINVAL ? -MG_EUSAGE : err;
 	}
+	if (want.global.mtu_source == MTUG_SRC_PMTU) {
+		char what[PATH_MAX + 32];
+
+		snprintf(what, sizeof(what), "%s: mtu-source pmtu", fname);
+		err = mg_kfeature_require(MG_KF_FIB_ROUTE_MTU, what);
+		if (err)
+			goto out;
+	}
 	err = resolve_ifaces(&want, fname);
 	if (err)
 		goto out;
@@ -843,9 +853,12 @@ int mg_cmd_apply(const struct mg_ctx *ctx, int argc, char **argv)
 	err = apply_config(&a, &want, &cur);
 	finish(&a, err);
 	/* Prefixes deleted (or an added one rolled back): their filter bits
-	 * are recomputed once, here, not per prefix. */
-	if (a.st && !dry && a.changes)
+	 * are recomputed once, here, not per prefix; and new IPv6 prefixes
+	 * get their tries in one batch. */
+	if (a.st && !dry && a.changes) {
 		mg_prefix_filter_sync(a.st, NULL);
+		mg_prefix_settle(a.st);
+	}
 out:
 	/* Tears the state down if no interface is left (or a first apply
 	 * failed and rolled back). */

@@ -10,6 +10,7 @@
 #include "cfg.h"
 #include "iface.h"
 #include "iface_fast.h"
+#include "kfeatures.h"
 #include "prefix_filter.h"
 #include "v6_shards.h"
 #include "log.h"
@@ -255,6 +256,34 @@ int mg_prefix_copy_sync(const struct mg_state *st)
 		mg_dbg("rebuilt %s and bumped the prefix generation after an "
 		       "interrupted prefix change", MTUG_MAP_V6_SHARDS);
 	return err;
+}
+
+void mg_prefix_settle(const struct mg_state *st)
+{
+	int n, err;
+
+	/* Before 6.8 each new trie would cost a grace period of its own (a
+	 * 10,000-prefix apply: minutes): the prefixes stay in the short trie,
+	 * which answers the same. */
+	if (!mg_kfeature(MG_KF_V6_SHARDS))
+		return;
+	/* Under the mark: a move cut short leaves copies in the short trie,
+	 * harmless but not the copy mg_shards_differ() expects; the next
+	 * command removes them. */
+	err = sync_mark(st, 1);
+	n = err ? err : mg_shards_compact(st->map[MG_MAP_V6_SHARDS]);
+	if (n < 0) {
+		mg_warn("cannot give IPv6 prefixes tries of their own in %s (they "
+			"stay in its short trie, with the same answers): %s",
+			MTUG_MAP_V6_SHARDS, strerror(-n));
+		return;
+	}
+	err = sync_mark(st, 0);
+	if (err)
+		mg_warn("cannot clear the mark in %s (the next command checks "
+			"%s again): %s", MTUG_MAP_SYNC, MTUG_MAP_V6_SHARDS, strerror(-err));
+	else if (n)
+		mg_dbg("made %d tries in %s", n, MTUG_MAP_V6_SHARDS);
 }
 
 int mg_prefix_filter_sync(const struct mg_state *st, const struct mg_prefix *p)

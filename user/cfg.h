@@ -49,6 +49,13 @@ int mg_prefix_del(const struct mg_state *st, const struct mg_prefix *p);
  * failure, which leaves only stale set bits. */
 int mg_prefix_filter_sync(const struct mg_state *st, const struct mg_prefix *p);
 
+/* After a command's prefix changes: where the kernel writes a batch into
+ * a map of maps with one grace period (MG_KF_V6_SHARDS), give the IPv6
+ * prefixes that went to the short trie tries of their own slots
+ * (mg_shards_compact).  Only speeds up the lookups; a failure is a
+ * warning. */
+void mg_prefix_settle(const struct mg_state *st);
+
 /* With the pin dir lock (mg_state_open does it): if a CLI stopped in the
  * middle of a prefix change (prefix_sync marked), rebuild mtu_v6_shards
  * from mtu_v6 and bump the prefix generation.  Prints what fails. */

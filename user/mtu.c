@@ -16,6 +16,7 @@
 #include "cfg.h"
 #include "cmd.h"
 #include "json.h"
+#include "kfeatures.h"
 #include "log.h"
 #include "prefix.h"
 #include "state.h"
@@ -79,6 +80,8 @@ static int cmd_add(int argc, char **argv, struct mg_state *st, const char *dir)
 	if (err)
 		mg_err("mtu add: cannot store %s: %s%s", pos[0], strerror(-err),
 		       err == -ENOSPC ? " (table full)" : "");
+	else
+		mg_prefix_settle(st);
 	return err;
 }
 
@@ -207,6 +210,10 @@ static int cmd_source(int argc, char **argv, struct mg_state *st, const char *di
 	err = positional("mtu source", argc, argv, pos, 1, names);
 	if (!err && (w = mg_parse_word(pos[0], words)) < 0)
 		err = mg_usage("mtu source: unknown source '%s' (map or pmtu)", pos[0]);
+	/* The datapath would read no route MTU: refused, not left to
+	 * clamp by the map alone. */
+	if (!err && w == 1)
+		err = mg_kfeature_require(MG_KF_FIB_ROUTE_MTU, "mtu source pmtu");
 	if (!err)
 		err = mg_state_open(st, dir, MG_STATE_LOCK | MG_STATE_ANY_NETNS, -1);
 	if (!err)

@@ -22,7 +22,6 @@
 #include "xdp.h"
 #include "iface_fast.h"
 #include "cfg.h"
-#include "v6_shards.h"
 
 struct map_desc {
 	const char *name;
@@ -457,13 +456,8 @@ int mg_state_create(const char *dir)
 			goto out;
 		}
 	}
-	/* Before the marker: a slot without its trie would hide prefixes. */
-	err = mg_shards_populate(bpf_map__fd(skel->maps.mtu_v6_shards));
-	if (err) {
-		mg_err("cannot create the tries of %s: %s", MTUG_MAP_V6_SHARDS,
-		       strerror(-err));
-		goto out;
-	}
+	/* mtu_v6_shards starts with no tries: they are made as prefixes
+	 * come (v6_shards.c). */
 	/* Last: from here on the state is whole, and only from here on may
 	 * anything be attached with it. */
 	err = mark_complete(dir);

@@ -17,6 +17,7 @@
 #include "config.h"
 #include "iface.h"
 #include "json.h"
+#include "kfeatures.h"
 #include "log.h"
 #include "pin.h"
 #include "state.h"
@@ -71,6 +72,37 @@ static void view_iface(const struct mg_state *st, __u32 ifindex, struct iface_vi
 	}
 }
 
+/* The kernel's optional facilities, one line: what runs here. */
+static void kernel_text(void)
+{
+	char line[512];
+
+	mg_kfeatures_line(line, sizeof(line));
+	printf("kernel:      %s: %s\n", mg_kernel_release(), line);
+}
+
+/* "kernel": {"release": ..., "facilities": {"tcx": {"available": ...,
+ * "since": "6.6"}, ...}} */
+static void kernel_json(struct mg_json *j)
+{
+	const struct mg_kfeature_info *k;
+	int f;
+
+	mg_json_obj_begin(j, "kernel");
+	mg_json_str(j, "release", mg_kernel_release());
+	mg_json_obj_begin(j, "facilities");
+	for (f = 0; f < MG_KF_NR; f++) {
+		k = mg_kfeature_info(f);
+		mg_json_obj_begin(j, k->name);
+		mg_json_bool(j, "available", mg_kfeature(f));
+		mg_json_str(j, "since", k->since);
+		mg_json_str(j, "gives", k->gives);
+		mg_json_obj_end(j);
+	}
+	mg_json_obj_end(j);
+	mg_json_obj_end(j);
+}
+
 static void mtu_text(char *buf, size_t len, __u32 mtu)
 {
 	if (mtu)
@@ -87,6 +119,7 @@ static void print_text(const struct mg_state *st, const struct mtug_global_cfg *
 
 	mtu_text(mtu, sizeof(mtu), g->default_mtu);
 	printf("pin dir:     %s\n", st->dir);
+	kernel_text();
 	printf("mtu source:  %s\n", g->mtu_source == MTUG_SRC_PMTU ? "pmtu" : "map");
 	printf("default mtu: %s\n", mtu);
 	printf("prefixes:    %d ipv4, %d ipv6\n", n4, n6);
@@ -125,6 +158,7 @@ static void print_json(const struct mg_state *st, const struct mtug_global_cfg *
 	mg_json_obj_begin(&j, NULL);
 	mg_json_bool(&j, "attached", true);
 	mg_json_str(&j, "pin_dir", st->dir);
+	kernel_json(&j);
 	mg_json_str(&j, "mtu_source", g->mtu_source == MTUG_SRC_PMTU ? "pmtu" : "map");
 	mg_json_u64_or_null(&j, "default_mtu", g->default_mtu);
 	mg_json_obj_begin(&j, "prefixes");
@@ -171,12 +205,14 @@ static int not_attached(const struct mg_ctx *ctx)
 
 	if (!ctx->json) {
 		printf("not attached (pin dir %s)\n", ctx->pin_dir);
+		kernel_text();
 		return 0;
 	}
 	mg_json_init(&j, stdout);
 	mg_json_obj_begin(&j, NULL);
 	mg_json_bool(&j, "attached", false);
 	mg_json_str(&j, "pin_dir", ctx->pin_dir);
+	kernel_json(&j);
 	mg_json_arr_begin(&j, "interfaces");
 	mg_json_arr_end(&j);
 	mg_json_obj_end(&j);

@@ -2,8 +2,25 @@
 /*
  * v6_shards.c - see v6_shards.h.
  *
- * The CLI holds no fds of the 8,193 inner tries: a change opens the one
- * trie it needs by id (three syscalls), so a run never nears the fd limit.
+ * The CLI holds no fds of the inner tries: a change opens the one trie it
+ * needs by id (three syscalls), so a run never nears the fd limit.
+ *
+ * Where a prefix lives.  A slot may hold a trie or nothing (the datapath
+ * takes nothing as empty and goes on to the short trie).  A prefix of /32
+ * or longer lives in the trie of its shard's slot when that slot has one,
+ * and in the short trie (slot MTUG_V6_SHORT) when it has none.  The
+ * lookup stays the longest match of mtu_v6 either way: an address can only
+ * match /32-or-longer prefixes of its own shard, so when its shard has a
+ * trie, all of those are there and the short trie holds only shorter ones;
+ * when it has none, they are all in the short trie with the shorter ones.
+ * A copy of a prefix left in the short trie while its slot also has it
+ * (an interrupted move) never changes an answer either: the shard answers
+ * first, and it holds that prefix.
+ *
+ * Tries are made only where they are needed, and never removed: writing a
+ * slot of a map of maps waits for an RCU grace period (before 6.8, each
+ * element of a batched write does), so filling all 8,193 slots up front
+ * took minutes on older kernels.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -14,7 +31,9 @@
 
 #include "v6_shards.h"
 
-#define SLOTS (MTUG_V6_SHARDS + 1)
+#ifndef ENOTSUPP
+#define ENOTSUPP 524 /* the kernel's own, leaked by BPF_MAP_UPDATE_BATCH */
+#endif
 
 static int new_trie(void)
 {
@@ -40,82 +59,98 @@ int mg_shards_slot_fd(int shards_fd, __u32 slot)
 	return fd < 0 ? -errno : fd;
 }
 
-/*
- * Every write to a map-in-map waits for an RCU grace period (the syscall
- * makes sure no program still runs with the old inner map), several ms
- * here: 8,193 single writes took 2 minutes.  A batch waits once.
- */
-static int slots_write(int shards_fd, __u32 *slots, int *fds, __u32 n)
-{
-	__u32 count = n;
-
-	if (!n)
-		return 0;
-	if (bpf_map_update_batch(shards_fd, slots, fds, &count, NULL))
-		return -errno;
-	return count == n ? 0 : -EIO;
-}
-
-/* Fresh tries are written CHUNK at a time: one grace period each, and
- * never more fds open than that (a CLI may run under a 1,024 fd limit). */
-#define CHUNK 512
-
-struct chunk {
-	__u32 slots[CHUNK];
-	int fds[CHUNK];
-	__u32 n;
+struct entry {
+	__u32 slot; /* the prefix's own slot (mtug_v6_prefix_slot) */
+	struct mtug_lpm_v6_key k;
+	struct mtug_mtu_val v;
 };
 
-/* A fresh trie for slot into the chunk; the chunk goes out when full. */
-static int chunk_add(int shards_fd, struct chunk *c, __u32 slot, int *fd)
-{
-	int err = 0;
+struct list {
+	struct entry *e;
+	size_t n, cap;
+};
 
-	if (c->n == CHUNK) {
-		err = slots_write(shards_fd, c->slots, c->fds, c->n);
-		while (c->n)
-			close(c->fds[--c->n]); /* the outer map holds them */
-		if (err)
-			return err;
+static int list_add(struct list *l, const struct entry *e)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 1024;
+		struct entry *ne = realloc(l->e, cap * sizeof(*ne));
+
+		if (!ne)
+			return -ENOMEM;
+		l->e = ne;
+		l->cap = cap;
 	}
-	*fd = new_trie();
-	if (*fd < 0)
-		return *fd;
-	c->slots[c->n] = slot;
-	c->fds[c->n++] = *fd;
+	l->e[l->n++] = *e;
 	return 0;
 }
 
-/* Write what is left (err 0) or drop it; close the fds either way. */
-static int chunk_end(int shards_fd, struct chunk *c, int err)
+static int cmp_key(const void *a, const void *b)
 {
-	if (!err)
-		err = slots_write(shards_fd, c->slots, c->fds, c->n);
-	while (c->n)
-		close(c->fds[--c->n]);
+	const struct entry *x = a, *y = b;
+
+	return memcmp(&x->k, &y->k, sizeof(x->k));
+}
+
+/* Order by slot, then prefix: one order for the authority and the copy. */
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+
+	if (x->slot != y->slot)
+		return x->slot < y->slot ? -1 : 1;
+	return cmp_key(a, b);
+}
+
+/* Append every prefix of a trie with its value and own slot.  A lookup
+ * by a prefix's own key finds that prefix (nothing longer is considered). */
+static int read_trie(int fd, struct list *l)
+{
+	struct mtug_lpm_v6_key key, next;
+	void *prev = NULL;
+	struct entry e;
+	int err;
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		memset(&e, 0, sizeof(e));
+		if (bpf_map_lookup_elem(fd, &key, &e.v))
+			continue; /* deleted meanwhile */
+		e.k = key;
+		e.slot = mtug_v6_prefix_slot(key.addr, key.prefixlen);
+		err = list_add(l, &e);
+		if (err)
+			return err;
+	}
+	return errno == ENOENT ? 0 : -errno;
+}
+
+/* A fresh trie holding n entries, written into slot (one write: one
+ * grace period).  The caller holds the pin dir lock, so nobody else
+ * fills the slot meanwhile. */
+static int slot_create(int shards_fd, __u32 slot, const struct entry *e, size_t n)
+{
+	int fd = new_trie(), err = 0;
+	size_t i;
+
+	if (fd < 0)
+		return fd;
+	for (i = 0; i < n && !err; i++)
+		if (bpf_map_update_elem(fd, &e[i].k, &e[i].v, BPF_ANY))
+			err = -errno;
+	if (!err && bpf_map_update_elem(shards_fd, &slot, &fd, BPF_ANY))
+		err = -errno;
+	close(fd);
 	return err;
 }
 
-int mg_shards_populate(int shards_fd)
+/* Put (v) or delete (v NULL) a key in the trie of a slot that has one;
+ * -ENOENT (no trie) is passed up, a missing key on delete is no error. */
+static int slot_write(int shards_fd, __u32 slot, const struct mtug_lpm_v6_key *k,
+		      const struct mtug_mtu_val *v)
 {
-	struct chunk c = { .n = 0 };
-	__u32 slot, id;
-	int fd, err = 0;
-
-	for (slot = 0; slot < SLOTS && !err; slot++) {
-		if (!bpf_map_lookup_elem(shards_fd, &slot, &id))
-			continue;
-		err = errno == ENOENT ? chunk_add(shards_fd, &c, slot, &fd) : -errno;
-	}
-	return chunk_end(shards_fd, &c, err);
-}
-
-/* Put (v) or delete (v NULL) a prefix in the trie of its slot. */
-static int prefix_write(int shards_fd, const struct mtug_lpm_v6_key *k,
-			const struct mtug_mtu_val *v)
-{
-	int fd = mg_shards_slot_fd(shards_fd, mtug_v6_prefix_slot(k->addr, k->prefixlen));
-	int err = 0;
+	int fd = mg_shards_slot_fd(shards_fd, slot), err = 0;
 
 	if (fd < 0)
 		return fd;
@@ -129,122 +164,254 @@ static int prefix_write(int shards_fd, const struct mtug_lpm_v6_key *k,
 int mg_shards_put(int shards_fd, const struct mtug_lpm_v6_key *k,
 		  const struct mtug_mtu_val *v)
 {
-	return prefix_write(shards_fd, k, v);
+	__u32 slot = mtug_v6_prefix_slot(k->addr, k->prefixlen);
+	struct entry e = { .slot = slot, .k = *k, .v = *v };
+	int err = -ENOENT;
+
+	if (slot != MTUG_V6_SHORT)
+		err = slot_write(shards_fd, slot, k, v);
+	if (err == -ENOENT)
+		err = slot_write(shards_fd, MTUG_V6_SHORT, k, v);
+	if (err == -ENOENT)
+		err = slot_create(shards_fd, MTUG_V6_SHORT, &e, 1);
+	return err;
 }
 
 int mg_shards_del(int shards_fd, const struct mtug_lpm_v6_key *k)
 {
-	return prefix_write(shards_fd, k, NULL);
+	__u32 slot = mtug_v6_prefix_slot(k->addr, k->prefixlen);
+	int err = 0;
+
+	/* Both places it may be in (one, or both after an interrupted
+	 * move). */
+	if (slot != MTUG_V6_SHORT)
+		err = slot_write(shards_fd, slot, k, NULL);
+	if (!err || err == -ENOENT)
+		err = slot_write(shards_fd, MTUG_V6_SHORT, k, NULL);
+	return err == -ENOENT ? 0 : err;
 }
 
-struct entry {
-	__u32 slot;
-	struct mtug_lpm_v6_key k;
-	struct mtug_mtu_val v;
+/* ---- moving prefixes out of the short trie -------------------------------- */
+
+/* Fresh tries go into their slots CHUNK at a time: never more fds open
+ * than that (a CLI may run under a 1,024 fd limit). */
+#define CHUNK 512
+
+struct chunk {
+	__u32 slots[CHUNK];
+	int fds[CHUNK];
+	size_t from[CHUNK], to[CHUNK]; /* their entries in the list */
+	__u32 n;
 };
 
-struct list {
-	struct entry *e;
-	size_t n, cap;
-};
-
-/* Order by slot, then prefix: one order for the authority and the copy. */
-static int cmp_entry(const void *a, const void *b)
+/*
+ * Write the chunk's tries into their slots: one batch where the kernel
+ * takes batches for a map of maps (5.10 answers ENOTSUPP), single writes
+ * where not.  *done: how many of the first were certainly written (0 after
+ * a failed batch: its count is not to be trusted for every error).
+ */
+static int chunk_write(int shards_fd, struct chunk *c, __u32 *done)
 {
-	const struct entry *x = a, *y = b;
+	__u32 count = c->n, i;
+	int err;
 
-	if (x->slot != y->slot)
-		return x->slot < y->slot ? -1 : 1;
-	return memcmp(&x->k, &y->k, sizeof(x->k));
-}
-
-/* Append every prefix of a trie with its value.  A lookup by a prefix's
- * own key finds that prefix (nothing longer is considered). */
-static int read_trie(int fd, struct list *l)
-{
-	struct mtug_lpm_v6_key key, next;
-	void *prev = NULL;
-	struct entry *e;
-
-	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-		key = next;
-		prev = &key;
-		if (l->n == l->cap) {
-			size_t cap = l->cap ? l->cap * 2 : 1024;
-
-			e = realloc(l->e, cap * sizeof(*e));
-			if (!e)
-				return -ENOMEM;
-			l->e = e;
-			l->cap = cap;
-		}
-		e = &l->e[l->n];
-		memset(e, 0, sizeof(*e));
-		if (bpf_map_lookup_elem(fd, &key, &e->v))
-			continue; /* deleted meanwhile */
-		e->k = key;
-		e->slot = mtug_v6_prefix_slot(key.addr, key.prefixlen);
-		l->n++;
+	*done = 0;
+	if (!c->n)
+		return 0;
+	if (!bpf_map_update_batch(shards_fd, c->slots, c->fds, &count, NULL)) {
+		*done = c->n;
+		return 0;
 	}
-	return errno == ENOENT ? 0 : -errno;
+	err = errno;
+	if (err != ENOTSUPP && err != EOPNOTSUPP && err != EINVAL)
+		return -err;
+	for (i = 0; i < c->n; i++) {
+		if (bpf_map_update_elem(shards_fd, &c->slots[i], &c->fds[i], BPF_ANY))
+			return -errno;
+		(*done)++;
+	}
+	return 0;
 }
 
-int mg_shards_rebuild(int shards_fd, int v6_fd)
+/* Write the chunk, then drop the moved prefixes from the short trie (only
+ * those whose slot is certainly written); close the fds either way. */
+static int chunk_flush(int shards_fd, int short_fd, struct chunk *c,
+		       const struct list *l, int err)
 {
-	struct chunk c = { .n = 0 };
-	struct list l = {};
-	size_t i = 0;
-	__u32 slot;
-	int fd, err;
+	__u32 done = 0, i;
+	size_t k;
 
-	err = read_trie(v6_fd, &l);
-	if (!err && l.n)
-		qsort(l.e, l.n, sizeof(*l.e), cmp_entry);
-	for (slot = 0; slot < SLOTS && !err; slot++) {
-		err = chunk_add(shards_fd, &c, slot, &fd);
-		for (; !err && i < l.n && l.e[i].slot == slot; i++)
-			if (bpf_map_update_elem(fd, &l.e[i].k, &l.e[i].v, BPF_ANY))
+	if (!err)
+		err = chunk_write(shards_fd, c, &done);
+	for (i = 0; i < done; i++)
+		for (k = c->from[i]; k < c->to[i]; k++)
+			if (bpf_map_delete_elem(short_fd, &l->e[k].k) && errno != ENOENT &&
+			    !err)
 				err = -errno;
-	}
-	free(l.e);
-	return chunk_end(shards_fd, &c, err);
+	for (i = 0; i < c->n; i++)
+		close(c->fds[i]);
+	c->n = 0;
+	return err;
 }
 
-int mg_shards_differ(int shards_fd, int v6_fd)
+int mg_shards_compact(int shards_fd)
 {
-	struct list want = {}, have = {};
+	struct chunk *c = calloc(1, sizeof(*c));
+	struct list l = {};
+	size_t i, j, k;
+	int sfd, fd, err, made = 0;
+
+	if (!c)
+		return -ENOMEM;
+	sfd = mg_shards_slot_fd(shards_fd, MTUG_V6_SHORT);
+	if (sfd < 0) {
+		free(c);
+		return sfd == -ENOENT ? 0 : sfd;
+	}
+	err = read_trie(sfd, &l);
+	/* Only prefixes of /32 or longer have a slot of their own. */
+	for (i = j = 0; !err && i < l.n; i++)
+		if (l.e[i].slot != MTUG_V6_SHORT)
+			l.e[j++] = l.e[i];
+	l.n = err ? 0 : j;
+	if (l.n)
+		qsort(l.e, l.n, sizeof(*l.e), cmp_entry);
+	for (i = 0; !err && i < l.n; i = j) {
+		for (j = i; j < l.n && l.e[j].slot == l.e[i].slot; j++)
+			;
+		fd = mg_shards_slot_fd(shards_fd, l.e[i].slot);
+		if (fd >= 0) {
+			/* A copy left by an interrupted move: the slot's
+			 * trie has the prefix (and answers first). */
+			close(fd);
+			for (k = i; k < j; k++)
+				if (bpf_map_delete_elem(sfd, &l.e[k].k) && errno != ENOENT)
+					err = -errno;
+			continue;
+		}
+		if (fd != -ENOENT) {
+			err = fd;
+			break;
+		}
+		if (c->n == CHUNK)
+			err = chunk_flush(shards_fd, sfd, c, &l, 0);
+		fd = err ? -1 : new_trie();
+		if (fd < 0 && !err)
+			err = fd;
+		for (k = i; !err && k < j; k++)
+			if (bpf_map_update_elem(fd, &l.e[k].k, &l.e[k].v, BPF_ANY))
+				err = -errno;
+		if (fd >= 0) {
+			c->slots[c->n] = l.e[i].slot;
+			c->fds[c->n] = fd;
+			c->from[c->n] = i;
+			c->to[c->n++] = j;
+			made++;
+		}
+	}
+	err = chunk_flush(shards_fd, sfd, c, &l, err);
+	close(sfd);
+	free(l.e);
+	free(c);
+	return err ? err : made;
+}
+
+/* ---- the copy against the authority --------------------------------------- */
+
+/* Make the trie fd hold exactly want (n entries sorted by key), or only
+ * count the differences into *diff (fix false). */
+static int trie_sync(int fd, const struct entry *want, size_t n, bool fix, int *diff)
+{
+	struct list have = {};
+	size_t i = 0, j = 0;
+	int err, c;
+
+	err = read_trie(fd, &have);
+	if (!err && have.n)
+		qsort(have.e, have.n, sizeof(*have.e), cmp_key);
+	while (!err && (i < n || j < have.n)) {
+		c = i == n ? 1 : j == have.n ? -1 : cmp_key(&want[i], &have.e[j]);
+		if (c > 0) {
+			/* Not the authority's, or not this trie's. */
+			(*diff)++;
+			if (fix && bpf_map_delete_elem(fd, &have.e[j].k) && errno != ENOENT)
+				err = -errno;
+			j++;
+			continue;
+		}
+		if (c == 0 && !memcmp(&want[i].v, &have.e[j].v, sizeof(want[i].v))) {
+			i++;
+			j++;
+			continue;
+		}
+		(*diff)++;
+		if (fix && bpf_map_update_elem(fd, &want[i].k, &want[i].v, BPF_ANY))
+			err = -errno;
+		i++;
+		j += c == 0;
+	}
+	free(have.e);
+	return err;
+}
+
+/* Compare every trie with where mtu_v6's prefixes should be (see the top
+ * of this file), and with fix, correct it in place: 1 differs, 0 not, or
+ * a negative errno. */
+static int reconcile(int shards_fd, int v6_fd, bool fix)
+{
+	struct list want = {}, rest = {};
+	size_t i = 0, from;
+	int err, fd, diff = 0;
 	__u32 slot;
-	size_t i;
-	int fd, err, r = 0;
 
 	err = read_trie(v6_fd, &want);
-	for (slot = 0; slot < SLOTS && !err && !r; slot++) {
-		size_t from = have.n;
-
+	if (!err && want.n)
+		qsort(want.e, want.n, sizeof(*want.e), cmp_entry);
+	for (slot = 0; !err && slot < MTUG_V6_SHARDS; slot++) {
+		for (from = i; i < want.n && want.e[i].slot == slot; i++)
+			;
 		fd = mg_shards_slot_fd(shards_fd, slot);
 		if (fd == -ENOENT) {
-			r = 1;
-			break;
+			/* No trie here: its prefixes go to the short one. */
+			for (; !err && from < i; from++)
+				err = list_add(&rest, &want.e[from]);
+			continue;
 		}
 		if (fd < 0) {
 			err = fd;
 			break;
 		}
-		err = read_trie(fd, &have);
+		err = trie_sync(fd, want.e + from, i - from, fix, &diff);
 		close(fd);
-		for (i = from; i < have.n; i++)
-			if (have.e[i].slot != slot)
-				r = 1; /* in the wrong slot */
 	}
-	if (!err && !r) {
-		if (want.n)
-			qsort(want.e, want.n, sizeof(*want.e), cmp_entry);
-		if (have.n)
-			qsort(have.e, have.n, sizeof(*have.e), cmp_entry);
-		r = want.n != have.n ||
-		    (want.n && memcmp(want.e, have.e, want.n * sizeof(*want.e)));
+	for (; !err && i < want.n; i++)
+		err = list_add(&rest, &want.e[i]);
+	if (!err && rest.n)
+		qsort(rest.e, rest.n, sizeof(*rest.e), cmp_key);
+	if (!err) {
+		fd = mg_shards_slot_fd(shards_fd, MTUG_V6_SHORT);
+		if (fd >= 0) {
+			err = trie_sync(fd, rest.e, rest.n, fix, &diff);
+			close(fd);
+		} else if (fd != -ENOENT) {
+			err = fd;
+		} else if (rest.n) {
+			diff++;
+			if (fix)
+				err = slot_create(shards_fd, MTUG_V6_SHORT, rest.e, rest.n);
+		}
 	}
 	free(want.e);
-	free(have.e);
-	return err ? err : r;
+	free(rest.e);
+	return err ? err : !fix && diff;
+}
+
+int mg_shards_rebuild(int shards_fd, int v6_fd)
+{
+	return reconcile(shards_fd, v6_fd, true);
+}
+
+int mg_shards_differ(int shards_fd, int v6_fd)
+{
+	return reconcile(shards_fd, v6_fd, false);
 }

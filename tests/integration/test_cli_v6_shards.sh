@@ -2,9 +2,12 @@
 # test_cli_v6_shards.sh - the CLI keeps the datapath's sharded copy of the
 # IPv6 prefixes (mtu_v6_shards, see include/mtuguard.h) equal to mtu_v6,
 # read back with bpftool only:
-#   - after `mtu add` / `mtu del` / `apply`, each prefix of mtu_v6 sits in
-#     exactly its slot (the hash of its /32; the short slot below /32) with
-#     its MTU, and nothing else is in any slot;
+#   - attach makes no trie; after `mtu add` / `mtu del` / `apply`, each
+#     prefix of mtu_v6 sits with its MTU in exactly one trie: its slot's
+#     (the hash of its /32) when that slot has a trie, else the short one
+#     (slot 8192, where every prefix below /32 is); nothing else is in any
+#     trie; and where the kernel has v6_shards (status), every /32-or-longer
+#     prefix has its slot's trie after the command;
 #   - an interrupted change (prefix_sync marked, mtu_v6 changed behind the
 #     copy's back, as a CLI killed between the two writes leaves it) is
 #     rebuilt by the next writing command, which clears the mark; a reading
@@ -12,7 +15,8 @@
 #   - every prefix change bumps the prefix generation (prefix_sync[1], which
 #     invalidates the datapath's prefix_cache) exactly once, IPv4 too; the
 #     repair bumps it as well, status does not;
-#   - bpftool map dump reads mtu_v6_shards (8,193 inner trie ids).
+#   - bpftool map dump reads mtu_v6_shards (the inner trie ids of the
+#     slots that have one).
 # timeout: 120
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -28,15 +32,19 @@ veth_new "$A" a0 "$B" b0 || { fail "$T setup" "veth"; exit 1; }
 bpffs_new || { fail "$T setup" "bpffs mount"; exit 1; }
 out=$(mtug "$A" attach a0 --mode native 2>&1) || { fail "$T setup" "attach: $out"; exit 1; }
 
-# Differences between mtu_v6 and its copy, nothing when they agree.
-# Slots are read only where a prefix of either side could be: the slots
-# of the prefixes given as arguments, mtu_v6's and the short one.
+# Whether this kernel gives each IPv6 shard its trie (status --json).
+SHARDED=$(mtug "$A" status --json | python3 -c '
+import json, sys
+print(int(json.load(sys.stdin)["kernel"]["facilities"]["v6_shards"]["available"]))')
+
+# Differences between mtu_v6 and its copy, nothing when they agree.  Every
+# trie there is is read (the slots' and the short one).
 copy_why() {
 	bpftool -j map dump pinned "$MTUG_PIN_DIR/mtu_v6" >"$MTUG_TMP/v6.json" 2>&1
 	bpftool -j map dump pinned "$MTUG_PIN_DIR/mtu_v6_shards" >"$MTUG_TMP/outer.json" 2>&1
-	python3 - "$MTUG_TMP" "$@" <<'PY' 2>&1
+	python3 - "$MTUG_TMP" "$SHARDED" <<'PY' 2>&1
 import ipaddress, json, subprocess, sys
-tmp, extra = sys.argv[1], sys.argv[2:]
+tmp, sharded = sys.argv[1], sys.argv[2] == "1"
 SHARDS, SHORT = 8192, 8192
 def slot(addr, plen):
     if plen < 32:
@@ -63,13 +71,12 @@ try:
     outer = {le(e["key"]): le(e["value"]) for e in json.load(open(tmp + "/outer.json"))}
 except Exception as e:
     print("cannot read the maps: %s" % e); sys.exit()
-if len(outer) != SHARDS + 1:
-    print("mtu_v6_shards has %d tries, not %d" % (len(outer), SHARDS + 1)); sys.exit()
-slots = {SHORT}
-for p in list(want) + extra:
-    a, l = p.split("/"); slots.add(slot(a, int(l)))
+def where(p):
+    a, l = p.split("/")
+    s = slot(a, int(l))
+    return s if s in outer else SHORT
 bad, have = [], {}
-for s in sorted(slots):
+for s in sorted(outer):
     r = subprocess.run(["bpftool", "-j", "map", "dump", "id", str(outer[s])],
                        capture_output=True, text=True)
     try:
@@ -77,13 +84,19 @@ for s in sorted(slots):
     except Exception:
         bad.append("slot %d: cannot dump trie id %s" % (s, outer[s])); continue
     for p, mtu in got.items():
-        a, l = p.split("/")
-        if slot(a, int(l)) != s:
-            bad.append("%s in slot %d, belongs in %d" % (p, s, slot(a, int(l))))
+        if where(p) != s:
+            bad.append("%s in slot %d, belongs in %d" % (p, s, where(p)))
+        elif p in have:
+            bad.append("%s twice" % p)
         have[p] = mtu
 for p in sorted(set(want) | set(have)):
     if want.get(p) != have.get(p):
         bad.append("%s: mtu_v6 %s, copy %s" % (p, want.get(p), have.get(p)))
+    a, l = p.split("/")
+    if sharded and p in want and int(l) >= 32 and where(p) == SHORT:
+        bad.append("%s: no trie of its own" % p)
+    if not sharded and set(outer) - {SHORT}:
+        bad.append("tries in slots %s on a kernel without v6_shards" % sorted(set(outer) - {SHORT}))
 print("; ".join(bad))
 PY
 }
@@ -109,6 +122,13 @@ check() { # name, extra prefixes to look for
 	why=$(copy_why "$@")
 	if [ -z "$why" ]; then pass "$T/$name"; else fail "$T/$name" "$why"; fi
 }
+
+tries() { # how many slots of mtu_v6_shards hold a trie
+	bpftool -j map dump pinned "$MTUG_PIN_DIR/mtu_v6_shards" 2>/dev/null |
+		python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'
+}
+n=$(tries)
+if [ "$n" = 0 ]; then pass "$T/attach makes no trie"; else fail "$T/attach makes no trie" "$n tries"; fi
 
 P48=2001:db8:1::/48 P64=2001:db8:1:2::/64 P128=2a00:1::7/128 SHORT=2000::/3 P32=2001:db8::/32
 g=$(gen)

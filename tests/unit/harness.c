@@ -19,6 +19,7 @@
 #include "harness.h"
 #include "../../user/iface_fast.h"
 #include "../../user/prefix_filter.h"
+#include "../../user/kfeatures.h"
 #include "../../user/v6_shards.h"
 
 #define LOOPBACK_IFINDEX 1
@@ -85,14 +86,6 @@ int harness_open(struct harness *h)
 		err = mtuguard_bpf__load(h->skel);
 	if (err) {
 		fprintf(stderr, "mtuguard_bpf__load: %s\n", strerror(-err));
-		mtuguard_bpf__destroy(h->skel);
-		h->skel = NULL;
-		return -1;
-	}
-	/* as the CLI's first attach does */
-	err = mg_shards_populate(bpf_map__fd(h->skel->maps.mtu_v6_shards));
-	if (err) {
-		fprintf(stderr, "mtu_v6_shards: %s\n", strerror(-err));
 		mtuguard_bpf__destroy(h->skel);
 		h->skel = NULL;
 		return -1;
@@ -205,6 +198,7 @@ int harness_add_prefix(struct harness *h, const struct mtu_prefix *mp)
 	len = strtoul(slash + 1, NULL, 10);
 	if (strchr(buf, ':')) {
 		struct mtug_lpm_v6_key k = { .prefixlen = len };
+		int fd, err;
 
 		if (len > 128 || inet_pton(AF_INET6, buf, k.addr) != 1 ||
 		    mg_filter_add(bpf_map__fd(h->skel->maps.prefix_filter), AF_INET6,
@@ -212,7 +206,13 @@ int harness_add_prefix(struct harness *h, const struct mtu_prefix *mp)
 			return -1;
 		if (bpf_map_update_elem(bpf_map__fd(h->skel->maps.mtu_v6), &k, &val, BPF_ANY))
 			return -1;
-		return mg_shards_put(bpf_map__fd(h->skel->maps.mtu_v6_shards), &k, &val);
+		fd = bpf_map__fd(h->skel->maps.mtu_v6_shards);
+		/* As the CLI does: the short trie first, then, where the
+		 * kernel makes that cheap, a trie of the prefix's own. */
+		err = mg_shards_put(fd, &k, &val);
+		if (!err && mg_kfeature(MG_KF_V6_SHARDS))
+			err = mg_shards_compact(fd);
+		return err < 0 ? err : 0;
 	} else {
 		struct mtug_lpm_v4_key k = { .prefixlen = len };
 

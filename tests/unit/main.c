@@ -70,6 +70,7 @@ int main(int argc, char **argv)
 	iface_fast_tests_run(filter, &pass, &fail);
 	prefix_filter_tests_run(filter, &pass, &fail);
 	v6_shards_tests_run(filter, &pass, &fail);
+	kfeatures_tests_run(filter, &pass, &fail);
 	config_tests_run(filter, &pass, &fail);
 
 	if (harness_open(&h)) {
