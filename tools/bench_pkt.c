@@ -567,7 +567,8 @@ static void add_v6(__u32 plen, const __u8 *addr, __u32 mtu, bool must)
 			return;
 		die("mtu_v6 update: %s", strerror(errno));
 	}
-	err = mg_shards_put(bpf_map__fd(mt->maps.mtu_v6_shards), &k, &v);
+	err = mg_shards_put(bpf_map__fd(mt->maps.mtu_v6_shards), bpf_map__fd(mt->maps.mtu_v6),
+			    &k, &v, true);
 	if (err)
 		die("mtu_v6_shards update: %s", strerror(-err));
 	v6_count++;
@@ -645,7 +646,8 @@ static void fill_prefixes(int n)
 	 * a trie of its own shard (the bench runs on a kernel where that is
 	 * one grace period per batch). */
 	{
-		int err = mg_shards_compact(bpf_map__fd(mt->maps.mtu_v6_shards));
+		int err = mg_shards_compact(bpf_map__fd(mt->maps.mtu_v6_shards),
+					    bpf_map__fd(mt->maps.mtu_v6));
 
 		if (err < 0)
 			die("mtu_v6_shards: cannot make the tries: %s", strerror(-err));

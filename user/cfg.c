@@ -189,8 +189,11 @@ static int prefix_change(const struct mg_state *st, enum mg_map_id map, const vo
 		return err;
 	}
 	if (map == MG_MAP_MTU_V6) {
-		err = val ? mg_shards_put(st->map[MG_MAP_V6_SHARDS], k, val) :
-			    mg_shards_del(st->map[MG_MAP_V6_SHARDS], k);
+		bool sharded = mg_kfeature(MG_KF_V6_SHARDS);
+
+		err = val ? mg_shards_put(st->map[MG_MAP_V6_SHARDS], st->map[MG_MAP_MTU_V6],
+					  k, val, sharded) :
+			    mg_shards_del(st->map[MG_MAP_V6_SHARDS], k, sharded);
 		if (err) {
 			mg_err("cannot update %s (the next command rebuilds it): %s",
 			       MTUG_MAP_V6_SHARDS, strerror(-err));
@@ -244,7 +247,8 @@ int mg_prefix_copy_sync(const struct mg_state *st)
 	}
 	if (!mark)
 		return 0;
-	err = mg_shards_rebuild(st->map[MG_MAP_V6_SHARDS], st->map[MG_MAP_MTU_V6]);
+	err = mg_shards_rebuild(st->map[MG_MAP_V6_SHARDS], st->map[MG_MAP_MTU_V6],
+				mg_kfeature(MG_KF_V6_SHARDS));
 	if (!err)
 		err = gen_bump(st);
 	if (!err)
@@ -264,14 +268,14 @@ void mg_prefix_settle(const struct mg_state *st)
 
 	/* Before 6.8 each new trie would cost a grace period of its own (a
 	 * 10,000-prefix apply: minutes): the prefixes stay in the short trie,
-	 * which answers the same. */
+	 * which answers the same (mg_shards_put never spreads them there). */
 	if (!mg_kfeature(MG_KF_V6_SHARDS))
 		return;
 	/* Under the mark: a move cut short leaves copies in the short trie,
 	 * harmless but not the copy mg_shards_differ() expects; the next
 	 * command removes them. */
 	err = sync_mark(st, 1);
-	n = err ? err : mg_shards_compact(st->map[MG_MAP_V6_SHARDS]);
+	n = err ? err : mg_shards_compact(st->map[MG_MAP_V6_SHARDS], st->map[MG_MAP_MTU_V6]);
 	if (n < 0) {
 		mg_warn("cannot give IPv6 prefixes tries of their own in %s (they "
 			"stay in its short trie, with the same answers): %s",

@@ -20,7 +20,9 @@
  * Tries are made only where they are needed, and never removed: writing a
  * slot of a map of maps waits for an RCU grace period (before 6.8, each
  * element of a batched write does), so filling all 8,193 slots up front
- * took minutes on older kernels.
+ * took minutes on older kernels.  Before 6.8 even reading a slot waits
+ * for one: there (sharded false) the slots are never looked at, every
+ * prefix lives in the short trie, and its fd is opened once per process.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -35,17 +37,38 @@
 #define ENOTSUPP 524 /* the kernel's own, leaked by BPF_MAP_UPDATE_BATCH */
 #endif
 
-static int new_trie(void)
+/*
+ * A fresh trie for a slot.  It must match struct mtu_v6_shard of
+ * bpf/maps.h, the template libbpf made the outer map with: type, key and
+ * value size, flags, and on some kernels (6.1: the timer offset, -ENOENT
+ * with BTF, -EINVAL without) whether it has BTF.  libbpf gave the
+ * template the object's BTF types of mtu_v6's key and value, so the trie
+ * gets the BTF mtu_v6 has (none if it has none, as in the unit tests).
+ */
+static int new_trie(int v6_fd)
 {
 	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = BPF_F_NO_PREALLOC);
-	int fd;
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	int fd, btf_fd = -1, err;
 
-	/* Must match struct mtu_v6_shard in bpf/maps.h (the kernel checks
-	 * type, key and value size and flags against it). */
+	if (bpf_obj_get_info_by_fd(v6_fd, &info, &len))
+		return -errno;
+	if (info.btf_id) {
+		btf_fd = bpf_btf_get_fd_by_id(info.btf_id);
+		if (btf_fd < 0)
+			return -errno;
+		o.btf_fd = btf_fd;
+		o.btf_key_type_id = info.btf_key_type_id;
+		o.btf_value_type_id = info.btf_value_type_id;
+	}
 	fd = bpf_map_create(BPF_MAP_TYPE_LPM_TRIE, "mtu_v6_shard",
 			    sizeof(struct mtug_lpm_v6_key), sizeof(struct mtug_mtu_val),
 			    MTUG_LPM_MAX_ENTRIES, &o);
-	return fd < 0 ? -errno : fd;
+	err = fd < 0 ? -errno : fd;
+	if (btf_fd >= 0)
+		close(btf_fd);
+	return err;
 }
 
 int mg_shards_slot_fd(int shards_fd, __u32 slot)
@@ -57,6 +80,42 @@ int mg_shards_slot_fd(int shards_fd, __u32 slot)
 		return -errno;
 	fd = bpf_map_get_fd_by_id(id);
 	return fd < 0 ? -errno : fd;
+}
+
+/* The short trie of the outer map with this id, held open: it is never
+ * replaced once made, and a lookup in the outer map costs a grace period
+ * before 6.8 (one per prefix of a 10,000-prefix apply). */
+static struct {
+	__u32 outer_id;
+	int fd;
+} short_trie = { 0, -1 };
+
+/* A new fd of the short trie (close it), -ENOENT if there is none yet. */
+static int short_fd(int shards_fd)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	int fd;
+
+	if (bpf_obj_get_info_by_fd(shards_fd, &info, &len))
+		return -errno;
+	if (short_trie.fd < 0 || short_trie.outer_id != info.id) {
+		fd = mg_shards_slot_fd(shards_fd, MTUG_V6_SHORT);
+		if (fd < 0)
+			return fd;
+		if (short_trie.fd >= 0)
+			close(short_trie.fd);
+		short_trie.outer_id = info.id;
+		short_trie.fd = fd;
+	}
+	fd = dup(short_trie.fd);
+	return fd < 0 ? -errno : fd;
+}
+
+/* A new fd of the trie in slot, by short_fd() for the short one. */
+static int trie_fd(int shards_fd, __u32 slot)
+{
+	return slot == MTUG_V6_SHORT ? short_fd(shards_fd) : mg_shards_slot_fd(shards_fd, slot);
 }
 
 struct entry {
@@ -129,9 +188,10 @@ static int read_trie(int fd, struct list *l)
 /* A fresh trie holding n entries, written into slot (one write: one
  * grace period).  The caller holds the pin dir lock, so nobody else
  * fills the slot meanwhile. */
-static int slot_create(int shards_fd, __u32 slot, const struct entry *e, size_t n)
+static int slot_create(int shards_fd, int v6_fd, __u32 slot, const struct entry *e,
+		       size_t n)
 {
-	int fd = new_trie(), err = 0;
+	int fd = new_trie(v6_fd), err = 0;
 	size_t i;
 
 	if (fd < 0)
@@ -150,7 +210,7 @@ static int slot_create(int shards_fd, __u32 slot, const struct entry *e, size_t 
 static int slot_write(int shards_fd, __u32 slot, const struct mtug_lpm_v6_key *k,
 		      const struct mtug_mtu_val *v)
 {
-	int fd = mg_shards_slot_fd(shards_fd, slot), err = 0;
+	int fd = trie_fd(shards_fd, slot), err = 0;
 
 	if (fd < 0)
 		return fd;
@@ -161,30 +221,30 @@ static int slot_write(int shards_fd, __u32 slot, const struct mtug_lpm_v6_key *k
 	return err;
 }
 
-int mg_shards_put(int shards_fd, const struct mtug_lpm_v6_key *k,
-		  const struct mtug_mtu_val *v)
+int mg_shards_put(int shards_fd, int v6_fd, const struct mtug_lpm_v6_key *k,
+		  const struct mtug_mtu_val *v, bool sharded)
 {
 	__u32 slot = mtug_v6_prefix_slot(k->addr, k->prefixlen);
 	struct entry e = { .slot = slot, .k = *k, .v = *v };
 	int err = -ENOENT;
 
-	if (slot != MTUG_V6_SHORT)
+	if (sharded && slot != MTUG_V6_SHORT)
 		err = slot_write(shards_fd, slot, k, v);
 	if (err == -ENOENT)
 		err = slot_write(shards_fd, MTUG_V6_SHORT, k, v);
 	if (err == -ENOENT)
-		err = slot_create(shards_fd, MTUG_V6_SHORT, &e, 1);
+		err = slot_create(shards_fd, v6_fd, MTUG_V6_SHORT, &e, 1);
 	return err;
 }
 
-int mg_shards_del(int shards_fd, const struct mtug_lpm_v6_key *k)
+int mg_shards_del(int shards_fd, const struct mtug_lpm_v6_key *k, bool sharded)
 {
 	__u32 slot = mtug_v6_prefix_slot(k->addr, k->prefixlen);
 	int err = 0;
 
 	/* Both places it may be in (one, or both after an interrupted
 	 * move). */
-	if (slot != MTUG_V6_SHORT)
+	if (sharded && slot != MTUG_V6_SHORT)
 		err = slot_write(shards_fd, slot, k, NULL);
 	if (!err || err == -ENOENT)
 		err = slot_write(shards_fd, MTUG_V6_SHORT, k, NULL);
@@ -235,7 +295,7 @@ static int chunk_write(int shards_fd, struct chunk *c, __u32 *done)
 
 /* Write the chunk, then drop the moved prefixes from the short trie (only
  * those whose slot is certainly written); close the fds either way. */
-static int chunk_flush(int shards_fd, int short_fd, struct chunk *c,
+static int chunk_flush(int shards_fd, int sfd, struct chunk *c,
 		       const struct list *l, int err)
 {
 	__u32 done = 0, i;
@@ -245,7 +305,7 @@ static int chunk_flush(int shards_fd, int short_fd, struct chunk *c,
 		err = chunk_write(shards_fd, c, &done);
 	for (i = 0; i < done; i++)
 		for (k = c->from[i]; k < c->to[i]; k++)
-			if (bpf_map_delete_elem(short_fd, &l->e[k].k) && errno != ENOENT &&
+			if (bpf_map_delete_elem(sfd, &l->e[k].k) && errno != ENOENT &&
 			    !err)
 				err = -errno;
 	for (i = 0; i < c->n; i++)
@@ -254,7 +314,7 @@ static int chunk_flush(int shards_fd, int short_fd, struct chunk *c,
 	return err;
 }
 
-int mg_shards_compact(int shards_fd)
+int mg_shards_compact(int shards_fd, int v6_fd)
 {
 	struct chunk *c = calloc(1, sizeof(*c));
 	struct list l = {};
@@ -263,7 +323,7 @@ int mg_shards_compact(int shards_fd)
 
 	if (!c)
 		return -ENOMEM;
-	sfd = mg_shards_slot_fd(shards_fd, MTUG_V6_SHORT);
+	sfd = short_fd(shards_fd);
 	if (sfd < 0) {
 		free(c);
 		return sfd == -ENOENT ? 0 : sfd;
@@ -295,7 +355,7 @@ int mg_shards_compact(int shards_fd)
 		}
 		if (c->n == CHUNK)
 			err = chunk_flush(shards_fd, sfd, c, &l, 0);
-		fd = err ? -1 : new_trie();
+		fd = err ? -1 : new_trie(v6_fd);
 		if (fd < 0 && !err)
 			err = fd;
 		for (k = i; !err && k < j; k++)
@@ -356,8 +416,8 @@ static int trie_sync(int fd, const struct entry *want, size_t n, bool fix, int *
 
 /* Compare every trie with where mtu_v6's prefixes should be (see the top
  * of this file), and with fix, correct it in place: 1 differs, 0 not, or
- * a negative errno. */
-static int reconcile(int shards_fd, int v6_fd, bool fix)
+ * a negative errno.  Not sharded: the short trie alone. */
+static int reconcile(int shards_fd, int v6_fd, bool sharded, bool fix)
 {
 	struct list want = {}, rest = {};
 	size_t i = 0, from;
@@ -370,7 +430,7 @@ static int reconcile(int shards_fd, int v6_fd, bool fix)
 	for (slot = 0; !err && slot < MTUG_V6_SHARDS; slot++) {
 		for (from = i; i < want.n && want.e[i].slot == slot; i++)
 			;
-		fd = mg_shards_slot_fd(shards_fd, slot);
+		fd = sharded ? mg_shards_slot_fd(shards_fd, slot) : -ENOENT;
 		if (fd == -ENOENT) {
 			/* No trie here: its prefixes go to the short one. */
 			for (; !err && from < i; from++)
@@ -389,7 +449,7 @@ static int reconcile(int shards_fd, int v6_fd, bool fix)
 	if (!err && rest.n)
 		qsort(rest.e, rest.n, sizeof(*rest.e), cmp_key);
 	if (!err) {
-		fd = mg_shards_slot_fd(shards_fd, MTUG_V6_SHORT);
+		fd = short_fd(shards_fd);
 		if (fd >= 0) {
 			err = trie_sync(fd, rest.e, rest.n, fix, &diff);
 			close(fd);
@@ -398,7 +458,8 @@ static int reconcile(int shards_fd, int v6_fd, bool fix)
 		} else if (rest.n) {
 			diff++;
 			if (fix)
-				err = slot_create(shards_fd, MTUG_V6_SHORT, rest.e, rest.n);
+				err = slot_create(shards_fd, v6_fd, MTUG_V6_SHORT, rest.e,
+						  rest.n);
 		}
 	}
 	free(want.e);
@@ -406,12 +467,12 @@ static int reconcile(int shards_fd, int v6_fd, bool fix)
 	return err ? err : !fix && diff;
 }
 
-int mg_shards_rebuild(int shards_fd, int v6_fd)
+int mg_shards_rebuild(int shards_fd, int v6_fd, bool sharded)
 {
-	return reconcile(shards_fd, v6_fd, true);
+	return reconcile(shards_fd, v6_fd, sharded, true);
 }
 
-int mg_shards_differ(int shards_fd, int v6_fd)
+int mg_shards_differ(int shards_fd, int v6_fd, bool sharded)
 {
-	return reconcile(shards_fd, v6_fd, false);
+	return reconcile(shards_fd, v6_fd, sharded, false);
 }

@@ -128,7 +128,8 @@ static int trie_clear(struct mtuguard_bpf *s, int family)
 	while (bpf_map_get_next_key(fd, NULL, &key) == 0)
 		if (bpf_map_delete_elem(fd, &key) ||
 		    (family == AF_INET6 &&
-		     mg_shards_del(bpf_map__fd(s->maps.mtu_v6_shards), &key)) ||
+		     mg_shards_del(bpf_map__fd(s->maps.mtu_v6_shards), &key,
+				   mg_kfeature(MG_KF_V6_SHARDS))) ||
 		    mg_filter_forget(bpf_map__fd(s->maps.prefix_filter), v4_fd, v6_fd,
 				     family, key.addr, key.prefixlen))
 			return -1;
@@ -209,9 +210,10 @@ int harness_add_prefix(struct harness *h, const struct mtu_prefix *mp)
 		fd = bpf_map__fd(h->skel->maps.mtu_v6_shards);
 		/* As the CLI does: the short trie first, then, where the
 		 * kernel makes that cheap, a trie of the prefix's own. */
-		err = mg_shards_put(fd, &k, &val);
+		err = mg_shards_put(fd, bpf_map__fd(h->skel->maps.mtu_v6), &k, &val,
+				    mg_kfeature(MG_KF_V6_SHARDS));
 		if (!err && mg_kfeature(MG_KF_V6_SHARDS))
-			err = mg_shards_compact(fd);
+			err = mg_shards_compact(fd, bpf_map__fd(h->skel->maps.mtu_v6));
 		return err < 0 ? err : 0;
 	} else {
 		struct mtug_lpm_v4_key k = { .prefixlen = len };

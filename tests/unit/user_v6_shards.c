@@ -2,7 +2,7 @@
 /*
  * user_v6_shards.c - unit tests of user/v6_shards.c on real maps of the
  * datapath's types.  A new prefix goes to the trie of its slot if that
- * slot has one, else to the short trie; mg_shards_compact() gives the
+ * slot has one, else (or not sharded) to the short trie; mg_shards_compact() gives the
  * short trie's /32-or-longer prefixes tries of their own (and drops copies
  * an interrupted move left); deletions find a prefix in either place; a
  * copy that drifted from the authority is found by mg_shards_differ() and
@@ -26,6 +26,7 @@
 
 struct smaps {
 	int shards, v6;
+	bool sharded;
 };
 
 static int key_of(const char *text, struct mtug_lpm_v6_key *k)
@@ -48,7 +49,7 @@ static int put(struct smaps *m, const char *text, __u32 mtu)
 
 	if (key_of(text, &k) || bpf_map_update_elem(m->v6, &k, &v, BPF_ANY))
 		return -1;
-	return mg_shards_put(m->shards, &k, &v);
+	return mg_shards_put(m->shards, m->v6, &k, &v, m->sharded);
 }
 
 static int del(struct smaps *m, const char *text)
@@ -57,7 +58,7 @@ static int del(struct smaps *m, const char *text)
 
 	if (key_of(text, &k) || bpf_map_delete_elem(m->v6, &k))
 		return -1;
-	return mg_shards_del(m->shards, &k);
+	return mg_shards_del(m->shards, &k, m->sharded);
 }
 
 /* The MTU a slot's trie holds for exactly this prefix, 0 if none or no
@@ -190,7 +191,7 @@ static const char *scenario(struct smaps *m)
 	size_t i;
 	int fd, n;
 
-	CHECK(tries(m) == 0 && mg_shards_differ(m->shards, m->v6) == 0,
+	CHECK(tries(m) == 0 && mg_shards_differ(m->shards, m->v6, m->sharded) == 0,
 	      "empty: a trie, or an empty copy reported different");
 	for (i = 0; i < np; i++)
 		if (put(m, pfx[i], 1300 + i))
@@ -198,21 +199,21 @@ static const char *scenario(struct smaps *m)
 	for (i = 0; i < np; i++)
 		if (in_slot(m, MTUG_V6_SHORT, pfx[i]) != 1300 + i)
 			return "put: a prefix is not in the short trie with its MTU";
-	CHECK(tries(m) == 1 && mg_shards_differ(m->shards, m->v6) == 0,
+	CHECK(tries(m) == 1 && mg_shards_differ(m->shards, m->v6, m->sharded) == 0,
 	      "put: made a trie other than the short one, or the copy differs");
 
 	/* Three slots: 2001:db8::/32's (with its /48 and /64), 2a00:1::'s,
 	 * and 2001:db8::/31 falls short of /32 and stays. */
-	n = mg_shards_compact(m->shards);
+	n = mg_shards_compact(m->shards, m->v6);
 	CHECK(n == 2, "compact: not 2 tries made");
-	CHECK(tries(m) == 3 && mg_shards_differ(m->shards, m->v6) == 0,
+	CHECK(tries(m) == 3 && mg_shards_differ(m->shards, m->v6, m->sharded) == 0,
 	      "compact: the copy differs");
 	for (i = 0; i < np; i++)
 		if (in_slot(m, own_slot(pfx[i]), pfx[i]) != 1300 + i ||
 		    (own_slot(pfx[i]) != MTUG_V6_SHORT && in_slot(m, MTUG_V6_SHORT, pfx[i])))
 			return "compact: a prefix is not in its own slot alone";
 	id = slot_id(m, own_slot("2a00:1::1/128"));
-	CHECK(mg_shards_compact(m->shards) == 0 && slot_id(m, own_slot("2a00:1::1/128")) == id,
+	CHECK(mg_shards_compact(m->shards, m->v6) == 0 && slot_id(m, own_slot("2a00:1::1/128")) == id,
 	      "compact twice: made or replaced a trie");
 
 	/* A slot with a trie takes its new prefixes; one without spills. */
@@ -220,13 +221,13 @@ static const char *scenario(struct smaps *m)
 							   "2001:db8:2::/48") == 1401,
 	      "put into a slot with a trie went elsewhere");
 	CHECK(!put(m, "2a00:2::/32", 1402) && in_slot(m, MTUG_V6_SHORT, "2a00:2::/32") == 1402 &&
-		      mg_shards_differ(m->shards, m->v6) == 0,
+		      mg_shards_differ(m->shards, m->v6, m->sharded) == 0,
 	      "put into a slot without a trie did not go to the short trie");
 	CHECK(!put(m, "2001:db8:1::/48", 1490) &&
 		      in_slot(m, own_slot("2001:db8:1::/48"), "2001:db8:1::/48") == 1490,
 	      "a changed MTU did not reach the copy");
 	CHECK(!del(m, "2001:db8::/32") && !del(m, "::/0") && !del(m, "2a00:2::/32") &&
-		      mg_shards_differ(m->shards, m->v6) == 0,
+		      mg_shards_differ(m->shards, m->v6, m->sharded) == 0,
 	      "del: copy differs after deletions");
 	CHECK(!in_slot(m, own_slot("2001:db8::/32"), "2001:db8::/32") &&
 		      !in_slot(m, MTUG_V6_SHORT, "2a00:2::/32"),
@@ -239,13 +240,13 @@ static const char *scenario(struct smaps *m)
 	fd = mg_shards_slot_fd(m->shards, MTUG_V6_SHORT);
 	if (fd < 0 || bpf_map_update_elem(fd, &k, &v, BPF_ANY))
 		return "cannot plant a copy";
-	CHECK(mg_shards_differ(m->shards, m->v6) == 1, "differ: a stale copy is not seen");
-	CHECK(mg_shards_compact(m->shards) == 0 && mg_shards_differ(m->shards, m->v6) == 0,
+	CHECK(mg_shards_differ(m->shards, m->v6, m->sharded) == 1, "differ: a stale copy is not seen");
+	CHECK(mg_shards_compact(m->shards, m->v6) == 0 && mg_shards_differ(m->shards, m->v6, m->sharded) == 0,
 	      "compact: a stale copy stays");
 	if (bpf_map_update_elem(fd, &k, &v, BPF_ANY))
 		return "cannot plant a copy";
 	CHECK(!del(m, "2a00:1::1/128") && !in_slot(m, MTUG_V6_SHORT, "2a00:1::1/128") &&
-		      mg_shards_differ(m->shards, m->v6) == 0,
+		      mg_shards_differ(m->shards, m->v6, m->sharded) == 0,
 	      "del: a copy in the short trie stays");
 	close(fd);
 	if (put(m, "2a00:1::1/128", 1303))
@@ -255,15 +256,15 @@ static const char *scenario(struct smaps *m)
 	 * in place, no trie made or removed. */
 	n = tries(m);
 	key_of("2001:db8:1:2::/64", &k);
-	if (bpf_map_delete_elem(m->v6, &k) || mg_shards_differ(m->shards, m->v6) != 1)
+	if (bpf_map_delete_elem(m->v6, &k) || mg_shards_differ(m->shards, m->v6, m->sharded) != 1)
 		return "differ: a prefix only in the copy is not seen";
-	CHECK(!mg_shards_rebuild(m->shards, m->v6) && mg_shards_differ(m->shards, m->v6) == 0 &&
+	CHECK(!mg_shards_rebuild(m->shards, m->v6, m->sharded) && mg_shards_differ(m->shards, m->v6, m->sharded) == 0 &&
 		      !in_slot(m, own_slot("2001:db8:1:2::/64"), "2001:db8:1:2::/64"),
 	      "rebuild: a prefix only in the copy stays");
 	v.mtu = 1280;
 	key_of("fd00::/8", &k);
 	if (bpf_map_update_elem(m->v6, &k, &v, BPF_ANY) ||
-	    mg_shards_differ(m->shards, m->v6) != 1)
+	    mg_shards_differ(m->shards, m->v6, m->sharded) != 1)
 		return "differ: a prefix missing from the copy is not seen";
 	key_of("2a00:1::1/128", &k);
 	v.mtu = 1281;
@@ -272,7 +273,7 @@ static const char *scenario(struct smaps *m)
 	key_of("2a00:3::/40", &k); /* a slot without a trie: the short one */
 	if (bpf_map_update_elem(m->v6, &k, &v, BPF_ANY))
 		return "cannot drift";
-	CHECK(!mg_shards_rebuild(m->shards, m->v6) && mg_shards_differ(m->shards, m->v6) == 0 &&
+	CHECK(!mg_shards_rebuild(m->shards, m->v6, m->sharded) && mg_shards_differ(m->shards, m->v6, m->sharded) == 0 &&
 		      in_slot(m, MTUG_V6_SHORT, "fd00::/8") == 1280 &&
 		      in_slot(m, own_slot("2a00:1::1/128"), "2a00:1::1/128") == 1281 &&
 		      in_slot(m, MTUG_V6_SHORT, "2a00:3::/40") == 1281 && tries(m) == n,
@@ -282,9 +283,71 @@ static const char *scenario(struct smaps *m)
 	del(m, "2001:db8:2::/48");
 	del(m, "2a00:3::/40");
 	key_of("fd00::/8", &k);
-	CHECK(!bpf_map_delete_elem(m->v6, &k) && !mg_shards_rebuild(m->shards, m->v6) &&
-		      mg_shards_differ(m->shards, m->v6) == 0,
+	CHECK(!bpf_map_delete_elem(m->v6, &k) && !mg_shards_rebuild(m->shards, m->v6, m->sharded) &&
+		      mg_shards_differ(m->shards, m->v6, m->sharded) == 0,
 	      "rebuild of an empty trie");
+	return NULL;
+}
+
+/* Not sharded (a kernel before 6.8): every prefix in the short trie,
+ * no other slot read or made, the same answers. */
+static const char *flat(struct smaps *m)
+{
+	static const char *pfx[] = { "2001:db8::/32", "2001:db8:1::/48", "2a00:1::1/128",
+				     "2000::/3", "::/0" };
+	const size_t np = sizeof(pfx) / sizeof(pfx[0]);
+	struct mtug_lpm_v6_key k;
+	struct mtug_mtu_val v = { .mtu = 1281 };
+	const char *why;
+	size_t i;
+
+	for (i = 0; i < np; i++)
+		if (put(m, pfx[i], 1300 + i))
+			return "put failed";
+	for (i = 0; i < np; i++)
+		if (in_slot(m, MTUG_V6_SHORT, pfx[i]) != 1300 + i)
+			return "put: a prefix is not in the short trie with its MTU";
+	/* (Every slot read costs a grace period before 6.8: only those of
+	 * the prefixes are looked at.) */
+	for (i = 0; i < np; i++)
+		if (own_slot(pfx[i]) != MTUG_V6_SHORT && slot_id(m, own_slot(pfx[i])))
+			return "put: made a trie in a prefix's own slot";
+	CHECK(mg_shards_differ(m->shards, m->v6, false) == 0, "put: the copy differs");
+	CHECK(!put(m, "2001:db8:1::/48", 1490) && !del(m, "2001:db8::/32") &&
+		      in_slot(m, MTUG_V6_SHORT, "2001:db8:1::/48") == 1490 &&
+		      !in_slot(m, MTUG_V6_SHORT, "2001:db8::/32") &&
+		      mg_shards_differ(m->shards, m->v6, false) == 0,
+	      "change or del: the copy differs");
+	key_of("2a00:1::1/128", &k);
+	if (bpf_map_update_elem(m->v6, &k, &v, BPF_ANY) ||
+	    mg_shards_differ(m->shards, m->v6, false) != 1)
+		return "differ: drift not seen";
+	CHECK(!mg_shards_rebuild(m->shards, m->v6, false) &&
+		      !slot_id(m, own_slot("2a00:1::1/128")) &&
+		      in_slot(m, MTUG_V6_SHORT, "2a00:1::1/128") == 1281,
+	      "rebuild: made a trie or missed the drift");
+	return NULL;
+}
+
+/* Moving prefixes into tries of their own on this kernel, whatever it is
+ * (5.10 has no batched write into a map of maps: one by one), looking
+ * only at the slots involved. */
+static const char *compact_here(struct smaps *m)
+{
+	static const char *pfx[] = { "2001:db8::/32", "2001:db8:1::/48", "2a00:1::1/128",
+				     "2000::/3" };
+	const size_t np = sizeof(pfx) / sizeof(pfx[0]);
+	size_t i;
+
+	for (i = 0; i < np; i++)
+		if (put(m, pfx[i], 1300 + i))
+			return "put failed";
+	if (mg_shards_compact(m->shards, m->v6) != 2)
+		return "compact: not 2 tries made";
+	for (i = 0; i < np; i++)
+		if (in_slot(m, own_slot(pfx[i]), pfx[i]) != 1300 + i ||
+		    (own_slot(pfx[i]) != MTUG_V6_SHORT && in_slot(m, MTUG_V6_SHORT, pfx[i])))
+			return "compact: a prefix is not in its own slot alone";
 	return NULL;
 }
 
@@ -298,8 +361,9 @@ static const char *rebuild_fresh(struct smaps *m)
 	key_of("2001:db8::/40", &k);
 	if (bpf_map_update_elem(m->v6, &k, &v, BPF_ANY))
 		return "cannot drift";
-	CHECK(mg_shards_differ(m->shards, m->v6) == 1 && !mg_shards_rebuild(m->shards, m->v6) &&
-		      tries(m) == 1 && in_slot(m, MTUG_V6_SHORT, "2001:db8::/40") == 1300,
+	CHECK(mg_shards_differ(m->shards, m->v6, m->sharded) == 1 &&
+		      !mg_shards_rebuild(m->shards, m->v6, m->sharded) &&
+		      in_slot(m, MTUG_V6_SHORT, "2001:db8::/40") == 1300,
 	      "rebuild: no short trie made");
 	return NULL;
 }
@@ -317,20 +381,21 @@ static const char *many(struct smaps *m)
 		k.addr[0] = 0x24;
 		k.addr[1] = i >> 8;
 		k.addr[2] = i;
-		if (bpf_map_update_elem(m->v6, &k, &v, BPF_ANY) || mg_shards_put(m->shards, &k, &v))
+		if (bpf_map_update_elem(m->v6, &k, &v, BPF_ANY) ||
+		    mg_shards_put(m->shards, m->v6, &k, &v, m->sharded))
 			return "put failed";
 	}
-	n = mg_shards_compact(m->shards);
-	if (n < 513 || tries(m) != n + 1 || mg_shards_differ(m->shards, m->v6) != 0)
+	n = mg_shards_compact(m->shards, m->v6);
+	if (n < 513 || tries(m) != n + 1 || mg_shards_differ(m->shards, m->v6, m->sharded) != 0)
 		return "compact of 1,500 prefixes: fewer than 513 tries or a copy that differs";
 	return NULL;
 }
 
-static const char *with_maps(const char *(*fn)(struct smaps *), __u32 v6_max)
+static const char *with_maps(const char *(*fn)(struct smaps *), __u32 v6_max, bool sharded)
 {
 	LIBBPF_OPTS(bpf_map_create_opts, lpm, .map_flags = BPF_F_NO_PREALLOC);
 	LIBBPF_OPTS(bpf_map_create_opts, outer);
-	struct smaps m = { -1, -1 };
+	struct smaps m = { -1, -1, sharded };
 	const char *why;
 	int inner;
 
@@ -359,14 +424,23 @@ void v6_shards_tests_run(const char *filter, int *pass, int *fail)
 {
 	const char *why;
 
-	why = with_maps(scenario, 64);
-	report_plain("user/v6_shards(put,compact,del,differ,rebuild)", !why, why ? why : "",
+	bool sharded = mg_kfeature(MG_KF_V6_SHARDS);
+
+	why = with_maps(flat, 64, false);
+	report_plain("user/v6_shards(not sharded: the short trie alone)", !why, why ? why : "",
 		     filter, pass, fail);
-	why = with_maps(rebuild_fresh, 64);
+	why = with_maps(compact_here, 64, true);
+	report_plain("user/v6_shards(compact on this kernel)", !why, why ? why : "",
+		     filter, pass, fail);
+	why = with_maps(rebuild_fresh, 64, sharded);
 	report_plain("user/v6_shards(rebuild makes the short trie)", !why, why ? why : "",
 		     filter, pass, fail);
-	if (mg_kfeature(MG_KF_V6_SHARDS)) {
-		why = with_maps(many, 2048);
+	/* These read every slot, a grace period each before 6.8: minutes. */
+	if (sharded) {
+		why = with_maps(scenario, 64, true);
+		report_plain("user/v6_shards(put,compact,del,differ,rebuild)", !why,
+			     why ? why : "", filter, pass, fail);
+		why = with_maps(many, 2048, true);
 		report_plain("user/v6_shards(compact 1,500 slots in batches)", !why,
 			     why ? why : "", filter, pass, fail);
 	}
