@@ -25,7 +25,8 @@ struct {
 	__type(value, struct mtug_mtu_val);
 } mtu_v6 SEC(".maps");
 
-/* The inner tries of mtu_v6_shards (created by the CLI at attach). */
+/* The inner tries of mtu_v6_shards (created by the CLI as prefixes need
+ * them; a slot without one is empty). */
 struct mtu_v6_shard {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);

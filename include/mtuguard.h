@@ -191,6 +191,10 @@ static inline __u32 mtug_filter_addr_bit(__u32 v4, const __u8 *a)
  *   MTUG_V6_SHORT.  Lookup: the address's shard, then, if nothing matched
  *   there, the short trie: any match in the shard is longer than any in
  *   the short trie, so this is the longest match of mtu_v6.
+ *   A slot may hold no trie (the lookup takes it as empty): the CLI makes
+ *   tries only as prefixes need them, and a /32-or-longer prefix whose
+ *   shard has none lives in the short trie, which keeps the lookup the
+ *   longest match (user/v6_shards.c).
  * Why: a trie lookup walks one node per level, and 100,000 IPv6 prefixes
  * are about 17 levels deep: the two lookups of a SYN cost 85 ns more than
  * with 1 prefix (make bench, "2 LPM lookups, IPv6").  8,192 shards hold

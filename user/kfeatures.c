@@ -127,10 +127,11 @@ static int probe_tcx(void)
 	return enum_has("bpf_attach_type", "BPF_TCX_INGRESS");
 }
 
-/* Before 6.8 every element of a batched write into a map of maps waits
- * for its own RCU grace period (as every single write does), so giving
- * each IPv6 shard its trie costs a grace period per shard.  Nothing in
- * BTF or the UAPI changed with it: the version tells. */
+/* Before 6.8 every read of a map of maps from userspace, and every
+ * element of a batched write into one, waits for an RCU grace period of
+ * its own, so giving each IPv6 shard its trie costs a grace period per
+ * shard, and even finding a prefix's trie costs one.  Nothing in BTF or
+ * the UAPI changed with it: the version tells. */
 static int probe_v6_shards(void)
 {
 	unsigned int major, minor;
@@ -154,7 +155,8 @@ static const struct mg_kfeature_info table[MG_KF_NR] = {
 		"TC programs attached through TCX links", "6.6",
 		probe_tcx },
 	[MG_KF_V6_SHARDS] = { "v6_shards",
-		"a trie per IPv6 shard (one RCU wait per batched map-in-map write)",
+		"a trie per IPv6 shard (map-in-map reads without an RCU wait, "
+		"batched writes with one)",
 		"6.8", probe_v6_shards },
 };
 

@@ -9,6 +9,8 @@
 #   unit: N passed, N failed, N skipped
 #   smoke: PASS|FAIL|SKIP: smoke/<case> ...
 #   attach-time: S s
+#   apply-time: S s (10,000 IPv6 prefixes)
+#   kernel-facilities: <name> yes|no, ...
 #   first-error: <the first failure>        (only when something failed)
 #
 # Usage: tests/kernels/guest.sh LOGDIR
@@ -56,7 +58,7 @@ fi
 timeout -k 5 "$SMOKE_TIMEOUT" tests/kernels/smoke.sh >"$log/smoke.txt" 2>&1
 src=$?
 grep -E '^(PASS|FAIL|SKIP):' "$log/smoke.txt" | sed 's/^/smoke: /'
-grep -E '^attach-time:' "$log/smoke.txt"
+grep -E '^(attach-time|apply-time|kernel-facilities):' "$log/smoke.txt"
 if [ "$src" -ne 0 ] && [ -z "$first" ]; then
 	f=$(grep -m 1 '^FAIL:' "$log/smoke.txt")
 	first="smoke: ${f:-exit status $src}"

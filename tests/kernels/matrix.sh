@@ -50,7 +50,8 @@ for s in "${series[@]}"; do
 	t=$(($(date +%s) - t0))
 	kver=$(sed -n 's/^kernel: //p' "$logs/$s.txt" | head -n 1)
 	[ -n "$kver" ] || kver=$(tests/kernels/vm.sh kver "$s" 2>/dev/null)
-	grep -E '^(rcu_expedited|verifier|unit|smoke|attach-time):' "$logs/$s.txt" |
+	grep -E '^(rcu_expedited|verifier|unit|smoke|attach-time|apply-time|kernel-facilities):' \
+		"$logs/$s.txt" |
 		sed 's/^/    /'
 	if [ "$rc" -eq 0 ]; then
 		echo "PASS: kernel $s ($kver, $t s)"

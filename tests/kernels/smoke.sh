@@ -13,12 +13,24 @@
 #                      prints "attach-time: S s", the time it took
 #   smoke/attach_time  it took at most SMOKE_ATTACH_MAX seconds (default 30: TCG
 #                      guests verify several times slower than the host)
+#   smoke/kernel_facilities  status --json names this kernel's release and,
+#                      for each optional facility, available exactly when the
+#                      kernel is at least the version it came with upstream
+#                      (fib_route_mtu 5.11, fib_direct 6.2, xdp_frags 5.18,
+#                      tcx 6.6, v6_shards 6.8; Debian's packages backport
+#                      none); prints "kernel-facilities: ..."
+#   smoke/pmtu         `mtu source pmtu` works from 5.11 on; before, it and
+#                      an apply file with mtu-source pmtu are refused with
+#                      the one line naming both versions, and nothing changes
 #   smoke/syn_clamped  with `mtu add 10.9.2.0/24 1400`, a SYN with MSS 1460
 #                      from cli arrives at srv with MSS 1360 and a correct
 #                      checksum, and mss_clamped counts it
 #   smoke/ptb_steered  with `ptb mode fib`, a Frag Needed from the hop to
 #                      srv quoting srv -> cli is counted ptb_steered and
 #                      arrives at srv
+#   smoke/v6_apply     an apply of 10,000 IPv6 /48s (thousands of shards)
+#                      succeeds within SMOKE_APPLY_MAX seconds (default 60)
+#                      and mtu_v6 holds them; prints "apply-time: S s"
 #   smoke/detach       `mtuguard detach rc` succeeds and leaves none of
 #                      mtuguard's programs on rc (XDP, TC, TCX)
 # The pin dir is on a bpffs of the test's own (lib.sh's bpffs_new).
@@ -28,6 +40,7 @@ set -u
 lib_init ksmoke
 
 ATTACH_MAX=${SMOKE_ATTACH_MAX:-30}
+APPLY_MAX=${SMOKE_APPLY_MAX:-60}
 ATTACH_TIMEOUT=${SMOKE_ATTACH_TIMEOUT:-120}    # attach is killed after this
 PTBGEN="python3 $MTUG_ROOT/tools/ptbgen.py"
 CLI4=10.9.1.2 HOP4=10.9.1.3 RTR4=10.9.1.1 RS4=10.9.2.1 SRV4=10.9.2.2
@@ -87,8 +100,11 @@ echo "attach-time: $((ms / 1000)).$(printf %03d $((ms % 1000))) s$([ "$rc" -eq 0
 if [ "$rc" -ne 0 ]; then
 	fail smoke/attach "exit status $rc: $(echo "$out" | head -n 3 | tr '\n' ' ')"
 	skip smoke/attach_time "not attached"
+	skip smoke/kernel_facilities "not attached"
+	skip smoke/pmtu "not attached"
 	skip smoke/syn_clamped "not attached"
 	skip smoke/ptb_steered "not attached"
+	skip smoke/v6_apply "not attached"
 	skip smoke/detach "not attached"
 	exit 1
 fi
@@ -97,6 +113,69 @@ if [ "$ms" -le $((ATTACH_MAX * 1000)) ]; then
 	pass smoke/attach_time
 else
 	fail smoke/attach_time "attach took $ms ms, over ${ATTACH_MAX} s"
+fi
+
+# ---- kernel facilities --------------------------------------------------------
+# The versions are this test's own, not read from the CLI's table.
+res=$(mtug "$RTR" status --json 2>&1 | python3 -c '
+import json, os, sys
+want = {"fib_route_mtu": "5.11", "fib_direct": "6.2", "xdp_frags": "5.18",
+        "tcx": "6.6", "v6_shards": "6.8"}
+rel = os.uname().release
+ver = lambda s: tuple(int(x) for x in s.split("-")[0].split("+")[0].split(".")[:2])
+try:
+    k = json.load(sys.stdin)["kernel"]
+    f = k["facilities"]
+except Exception as e:
+    print("FAIL no kernel facilities in status --json (%s)" % e); sys.exit()
+bad = []
+if k.get("release") != rel:
+    bad.append("release %r, uname %r" % (k.get("release"), rel))
+for name, since in want.items():
+    e = f.get(name)
+    if e is None:
+        bad.append("%s missing" % name); continue
+    exp = ver(rel) >= ver(since)
+    if e.get("available") is not exp or e.get("since") != since:
+        bad.append("%s: available %r since %r, want %r since %s"
+                   % (name, e.get("available"), e.get("since"), exp, since))
+print(("FAIL " + "; ".join(bad)) if bad else "OK " + ", ".join(
+    "%s %s" % (n, "yes" if e.get("available") else "no") for n, e in f.items()))
+')
+echo "kernel-facilities: ${res#* }"
+case $res in
+OK*) pass smoke/kernel_facilities ;;
+*) fail smoke/kernel_facilities "${res#FAIL }" ;;
+esac
+
+# ---- mtu source pmtu -----------------------------------------------------------
+has_pmtu=$(python3 -c 'import os
+v = tuple(int(x) for x in os.uname().release.split("-")[0].split("+")[0].split(".")[:2])
+print(int(v >= (5, 11)))')
+printf 'iface rc { mode native }\nmtu-source pmtu\n' >"$MTUG_TMP/pmtu.conf"
+out=$(mtug "$RTR" mtu source pmtu 2>&1)
+rc=$?
+if [ "$has_pmtu" = 1 ]; then
+	if [ "$rc" -eq 0 ] && out=$(mtug "$RTR" mtu source map 2>&1); then
+		pass smoke/pmtu
+	else
+		fail smoke/pmtu "mtu source pmtu/map on $(uname -r): $out"
+	fi
+else
+	want="mtuguard: mtu source pmtu needs kernel 5.11 or later (this kernel: $(uname -r))"
+	out2=$(mtug "$RTR" apply -f "$MTUG_TMP/pmtu.conf" 2>&1)
+	rc2=$?
+	want2="mtuguard: $MTUG_TMP/pmtu.conf: mtu-source pmtu needs kernel 5.11 or later (this kernel: $(uname -r))"
+	src=$(mtug "$RTR" status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["mtu_source"])')
+	if [ "$rc" -eq 0 ] || [ "$out" != "$want" ]; then
+		fail smoke/pmtu "mtu source pmtu: exit $rc, said '$out'"
+	elif [ "$rc2" -eq 0 ] || [ "$out2" != "$want2" ]; then
+		fail smoke/pmtu "apply mtu-source pmtu: exit $rc2, said '$out2'"
+	elif [ "$src" != map ]; then
+		fail smoke/pmtu "mtu source is $src after the refusals"
+	else
+		pass smoke/pmtu
+	fi
 fi
 
 # ---- a clamped SYN and a steered PTB ----------------------------------------
@@ -147,6 +226,36 @@ fi
 	mtug "$RTR" stats 2>&1 | sed 's/^/#   /'
 	ns_diag "$CLI" "$RTR" "$SRV"
 }
+
+# ---- 10,000 IPv6 prefixes in one apply -------------------------------------
+python3 - "$MTUG_TMP/v6.conf" <<'PY'
+import random, sys
+r = random.Random(1)
+seen = set()
+while len(seen) < 10000:
+    seen.add(0x2400 << 32 | r.getrandbits(32))
+with open(sys.argv[1], "w") as f:
+    f.write("iface rc { mode native }\n")
+    for a in sorted(seen):
+        h = "%012x" % a
+        f.write("prefix %s:%s:%s::/48 1400\n" % (h[0:4], h[4:8], h[8:12]))
+PY
+t0=$(date +%s%N)
+out=$(timeout $((APPLY_MAX * 3)) ip netns exec "$RTR" "$MTUG_BIN" --pin-dir "$MTUG_PIN_DIR" \
+	apply -f "$MTUG_TMP/v6.conf" 2>&1 >/dev/null)
+rc=$?
+ms=$((($(date +%s%N) - t0) / 1000000))
+echo "apply-time: $((ms / 1000)).$(printf %03d $((ms % 1000))) s (10,000 IPv6 prefixes)$([ "$rc" -eq 0 ] || echo " (failed)")"
+n6=$(mtug "$RTR" status --json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["prefixes"]["ipv6"])')
+if [ "$rc" -ne 0 ]; then
+	fail smoke/v6_apply "exit status $rc: $(echo "$out" | head -n 3 | tr '\n' ' ')"
+elif [ "$n6" != 10000 ]; then
+	fail smoke/v6_apply "status counts ${n6:-?} IPv6 prefixes, not 10000"
+elif [ "$ms" -gt $((APPLY_MAX * 1000)) ]; then
+	fail smoke/v6_apply "apply took $ms ms, over ${APPLY_MAX} s"
+else
+	pass smoke/v6_apply
+fi
 
 # ---- detach ---------------------------------------------------------------
 if ! out=$(mtug "$RTR" detach rc 2>&1); then

@@ -61,6 +61,21 @@ static int del(struct smaps *m, const char *text)
 	return mg_shards_del(m->shards, &k, m->sharded);
 }
 
+static int differ(struct smaps *m)
+{
+	return mg_shards_differ(m->shards, m->v6, m->sharded);
+}
+
+static int rebuild(struct smaps *m)
+{
+	return mg_shards_rebuild(m->shards, m->v6, m->sharded);
+}
+
+static int compact(struct smaps *m)
+{
+	return mg_shards_compact(m->shards, m->v6);
+}
+
 /* The MTU a slot's trie holds for exactly this prefix, 0 if none or no
  * trie (a lookup alone would also answer for a shorter prefix). */
 static __u32 in_slot(struct smaps *m, __u32 slot, const char *text)
@@ -191,7 +206,7 @@ static const char *scenario(struct smaps *m)
 	size_t i;
 	int fd, n;
 
-	CHECK(tries(m) == 0 && mg_shards_differ(m->shards, m->v6, m->sharded) == 0,
+	CHECK(tries(m) == 0 && differ(m) == 0,
 	      "empty: a trie, or an empty copy reported different");
 	for (i = 0; i < np; i++)
 		if (put(m, pfx[i], 1300 + i))
@@ -199,21 +214,21 @@ static const char *scenario(struct smaps *m)
 	for (i = 0; i < np; i++)
 		if (in_slot(m, MTUG_V6_SHORT, pfx[i]) != 1300 + i)
 			return "put: a prefix is not in the short trie with its MTU";
-	CHECK(tries(m) == 1 && mg_shards_differ(m->shards, m->v6, m->sharded) == 0,
+	CHECK(tries(m) == 1 && differ(m) == 0,
 	      "put: made a trie other than the short one, or the copy differs");
 
 	/* Three slots: 2001:db8::/32's (with its /48 and /64), 2a00:1::'s,
 	 * and 2001:db8::/31 falls short of /32 and stays. */
-	n = mg_shards_compact(m->shards, m->v6);
+	n = compact(m);
 	CHECK(n == 2, "compact: not 2 tries made");
-	CHECK(tries(m) == 3 && mg_shards_differ(m->shards, m->v6, m->sharded) == 0,
+	CHECK(tries(m) == 3 && differ(m) == 0,
 	      "compact: the copy differs");
 	for (i = 0; i < np; i++)
 		if (in_slot(m, own_slot(pfx[i]), pfx[i]) != 1300 + i ||
 		    (own_slot(pfx[i]) != MTUG_V6_SHORT && in_slot(m, MTUG_V6_SHORT, pfx[i])))
 			return "compact: a prefix is not in its own slot alone";
 	id = slot_id(m, own_slot("2a00:1::1/128"));
-	CHECK(mg_shards_compact(m->shards, m->v6) == 0 && slot_id(m, own_slot("2a00:1::1/128")) == id,
+	CHECK(compact(m) == 0 && slot_id(m, own_slot("2a00:1::1/128")) == id,
 	      "compact twice: made or replaced a trie");
 
 	/* A slot with a trie takes its new prefixes; one without spills. */
@@ -221,13 +236,13 @@ static const char *scenario(struct smaps *m)
 							   "2001:db8:2::/48") == 1401,
 	      "put into a slot with a trie went elsewhere");
 	CHECK(!put(m, "2a00:2::/32", 1402) && in_slot(m, MTUG_V6_SHORT, "2a00:2::/32") == 1402 &&
-		      mg_shards_differ(m->shards, m->v6, m->sharded) == 0,
+		      differ(m) == 0,
 	      "put into a slot without a trie did not go to the short trie");
 	CHECK(!put(m, "2001:db8:1::/48", 1490) &&
 		      in_slot(m, own_slot("2001:db8:1::/48"), "2001:db8:1::/48") == 1490,
 	      "a changed MTU did not reach the copy");
 	CHECK(!del(m, "2001:db8::/32") && !del(m, "::/0") && !del(m, "2a00:2::/32") &&
-		      mg_shards_differ(m->shards, m->v6, m->sharded) == 0,
+		      differ(m) == 0,
 	      "del: copy differs after deletions");
 	CHECK(!in_slot(m, own_slot("2001:db8::/32"), "2001:db8::/32") &&
 		      !in_slot(m, MTUG_V6_SHORT, "2a00:2::/32"),
@@ -240,13 +255,13 @@ static const char *scenario(struct smaps *m)
 	fd = mg_shards_slot_fd(m->shards, MTUG_V6_SHORT);
 	if (fd < 0 || bpf_map_update_elem(fd, &k, &v, BPF_ANY))
 		return "cannot plant a copy";
-	CHECK(mg_shards_differ(m->shards, m->v6, m->sharded) == 1, "differ: a stale copy is not seen");
-	CHECK(mg_shards_compact(m->shards, m->v6) == 0 && mg_shards_differ(m->shards, m->v6, m->sharded) == 0,
+	CHECK(differ(m) == 1, "differ: a stale copy is not seen");
+	CHECK(compact(m) == 0 && differ(m) == 0,
 	      "compact: a stale copy stays");
 	if (bpf_map_update_elem(fd, &k, &v, BPF_ANY))
 		return "cannot plant a copy";
 	CHECK(!del(m, "2a00:1::1/128") && !in_slot(m, MTUG_V6_SHORT, "2a00:1::1/128") &&
-		      mg_shards_differ(m->shards, m->v6, m->sharded) == 0,
+		      differ(m) == 0,
 	      "del: a copy in the short trie stays");
 	close(fd);
 	if (put(m, "2a00:1::1/128", 1303))
@@ -256,15 +271,15 @@ static const char *scenario(struct smaps *m)
 	 * in place, no trie made or removed. */
 	n = tries(m);
 	key_of("2001:db8:1:2::/64", &k);
-	if (bpf_map_delete_elem(m->v6, &k) || mg_shards_differ(m->shards, m->v6, m->sharded) != 1)
+	if (bpf_map_delete_elem(m->v6, &k) || differ(m) != 1)
 		return "differ: a prefix only in the copy is not seen";
-	CHECK(!mg_shards_rebuild(m->shards, m->v6, m->sharded) && mg_shards_differ(m->shards, m->v6, m->sharded) == 0 &&
+	CHECK(!rebuild(m) && differ(m) == 0 &&
 		      !in_slot(m, own_slot("2001:db8:1:2::/64"), "2001:db8:1:2::/64"),
 	      "rebuild: a prefix only in the copy stays");
 	v.mtu = 1280;
 	key_of("fd00::/8", &k);
 	if (bpf_map_update_elem(m->v6, &k, &v, BPF_ANY) ||
-	    mg_shards_differ(m->shards, m->v6, m->sharded) != 1)
+	    differ(m) != 1)
 		return "differ: a prefix missing from the copy is not seen";
 	key_of("2a00:1::1/128", &k);
 	v.mtu = 1281;
@@ -273,7 +288,7 @@ static const char *scenario(struct smaps *m)
 	key_of("2a00:3::/40", &k); /* a slot without a trie: the short one */
 	if (bpf_map_update_elem(m->v6, &k, &v, BPF_ANY))
 		return "cannot drift";
-	CHECK(!mg_shards_rebuild(m->shards, m->v6, m->sharded) && mg_shards_differ(m->shards, m->v6, m->sharded) == 0 &&
+	CHECK(!rebuild(m) && differ(m) == 0 &&
 		      in_slot(m, MTUG_V6_SHORT, "fd00::/8") == 1280 &&
 		      in_slot(m, own_slot("2a00:1::1/128"), "2a00:1::1/128") == 1281 &&
 		      in_slot(m, MTUG_V6_SHORT, "2a00:3::/40") == 1281 && tries(m) == n,
@@ -283,8 +298,8 @@ static const char *scenario(struct smaps *m)
 	del(m, "2001:db8:2::/48");
 	del(m, "2a00:3::/40");
 	key_of("fd00::/8", &k);
-	CHECK(!bpf_map_delete_elem(m->v6, &k) && !mg_shards_rebuild(m->shards, m->v6, m->sharded) &&
-		      mg_shards_differ(m->shards, m->v6, m->sharded) == 0,
+	CHECK(!bpf_map_delete_elem(m->v6, &k) && !rebuild(m) &&
+		      differ(m) == 0,
 	      "rebuild of an empty trie");
 	return NULL;
 }
@@ -312,17 +327,17 @@ static const char *flat(struct smaps *m)
 	for (i = 0; i < np; i++)
 		if (own_slot(pfx[i]) != MTUG_V6_SHORT && slot_id(m, own_slot(pfx[i])))
 			return "put: made a trie in a prefix's own slot";
-	CHECK(mg_shards_differ(m->shards, m->v6, false) == 0, "put: the copy differs");
+	CHECK(differ(m) == 0, "put: the copy differs");
 	CHECK(!put(m, "2001:db8:1::/48", 1490) && !del(m, "2001:db8::/32") &&
 		      in_slot(m, MTUG_V6_SHORT, "2001:db8:1::/48") == 1490 &&
 		      !in_slot(m, MTUG_V6_SHORT, "2001:db8::/32") &&
-		      mg_shards_differ(m->shards, m->v6, false) == 0,
+		      differ(m) == 0,
 	      "change or del: the copy differs");
 	key_of("2a00:1::1/128", &k);
 	if (bpf_map_update_elem(m->v6, &k, &v, BPF_ANY) ||
-	    mg_shards_differ(m->shards, m->v6, false) != 1)
+	    differ(m) != 1)
 		return "differ: drift not seen";
-	CHECK(!mg_shards_rebuild(m->shards, m->v6, false) &&
+	CHECK(!rebuild(m) &&
 		      !slot_id(m, own_slot("2a00:1::1/128")) &&
 		      in_slot(m, MTUG_V6_SHORT, "2a00:1::1/128") == 1281,
 	      "rebuild: made a trie or missed the drift");
@@ -342,7 +357,7 @@ static const char *compact_here(struct smaps *m)
 	for (i = 0; i < np; i++)
 		if (put(m, pfx[i], 1300 + i))
 			return "put failed";
-	if (mg_shards_compact(m->shards, m->v6) != 2)
+	if (compact(m) != 2)
 		return "compact: not 2 tries made";
 	for (i = 0; i < np; i++)
 		if (in_slot(m, own_slot(pfx[i]), pfx[i]) != 1300 + i ||
@@ -361,8 +376,8 @@ static const char *rebuild_fresh(struct smaps *m)
 	key_of("2001:db8::/40", &k);
 	if (bpf_map_update_elem(m->v6, &k, &v, BPF_ANY))
 		return "cannot drift";
-	CHECK(mg_shards_differ(m->shards, m->v6, m->sharded) == 1 &&
-		      !mg_shards_rebuild(m->shards, m->v6, m->sharded) &&
+	CHECK(differ(m) == 1 &&
+		      !rebuild(m) &&
 		      in_slot(m, MTUG_V6_SHORT, "2001:db8::/40") == 1300,
 	      "rebuild: no short trie made");
 	return NULL;
@@ -385,8 +400,8 @@ static const char *many(struct smaps *m)
 		    mg_shards_put(m->shards, m->v6, &k, &v, m->sharded))
 			return "put failed";
 	}
-	n = mg_shards_compact(m->shards, m->v6);
-	if (n < 513 || tries(m) != n + 1 || mg_shards_differ(m->shards, m->v6, m->sharded) != 0)
+	n = compact(m);
+	if (n < 513 || tries(m) != n + 1 || differ(m) != 0)
 		return "compact of 1,500 prefixes: fewer than 513 tries or a copy that differs";
 	return NULL;
 }
