@@ -8,17 +8,13 @@
 #include <linux/bpf.h>
 
 #include "datapath.h"
+#include "kfeatures.h"
 #include "mtuguard.skel.h"
 
 bool mg_xdp_frags_supported(void)
 {
-	static int known = -1;
-
-	/* The helper and the load flag came together, in 5.18. */
-	if (known < 0)
-		known = libbpf_probe_bpf_helper(BPF_PROG_TYPE_XDP, BPF_FUNC_xdp_get_buff_len,
-						NULL) == 1;
-	return known;
+	/* The table's probe, so status says what the datapath does. */
+	return mg_kfeature(MG_KF_XDP_FRAGS);
 }
 
 int mg_datapath_prepare(struct mtuguard_bpf *skel)

@@ -136,7 +136,13 @@ else
 fi
 
 # State made by hand with the imperative commands round-trips as well.
-mtug "$NS" mtu add 10.99.0.0/16 1280 && mtug "$NS" mtu source pmtu &&
+# mtu source pmtu needs the kernel's fib_route_mtu (5.11): without it the
+# source stays map and there is one difference less to undo.
+PMTU=$(mtug "$NS" status --json | python3 -c '
+import json, sys
+print(int(json.load(sys.stdin)["kernel"]["facilities"]["fib_route_mtu"]["available"]))')
+if [ "$PMTU" = 1 ]; then SRC=pmtu NUNDO=8; else SRC=map NUNDO=7; fi
+mtug "$NS" mtu add 10.99.0.0/16 1280 && mtug "$NS" mtu source $SRC &&
 	mtug "$NS" ptb forward on && mtug "$NS" ptb errors all &&
 	mtug "$NS" ptb mode broadcast --iface a1 && mtug "$NS" disable mss --iface a0 &&
 	mtug "$NS" mtu iface a1 1300 && mtug "$NS" mtu default none
@@ -144,7 +150,7 @@ HAND=$(snapshot)
 mtug "$NS" show-config >"$D/hand.conf"
 run_apply "$D/hand.conf"
 if [ "$RC" = 0 ] && [ "$(cat "$D/out")" = "no change" ] && [ "$(snapshot)" = "$HAND" ] &&
-	grep -qx 'mtu-source pmtu' "$D/hand.conf" && grep -qx 'default-mtu none' "$D/hand.conf" &&
+	grep -qx "mtu-source $SRC" "$D/hand.conf" && grep -qx 'default-mtu none' "$D/hand.conf" &&
 	grep -qx 'prefix 10.99.0.0/16 1280' "$D/hand.conf"; then
 	pass "ops_apply: show-config of hand-made state applies as no change"
 else
@@ -158,7 +164,8 @@ if [ "$RC" = 0 ] && [ "$(snapshot)" = "$BEFORE" ] &&
 	grep -qx 'del prefix 10.99.0.0/16' "$D/out" &&
 	grep -qx 'set a0 mss off -> on' "$D/out" &&
 	grep -qx 'set a1 ptb-mode broadcast -> off' "$D/out" &&
-	grep -qx 'set mtu-source pmtu -> map' "$D/out" && [ "$(wc -l <"$D/out")" = 8 ]; then
+	{ [ "$SRC" = map ] || grep -qx 'set mtu-source pmtu -> map' "$D/out"; } &&
+	[ "$(wc -l <"$D/out")" = "$NUNDO" ]; then
 	pass "ops_apply: re-applying the file undoes hand-made changes, one line each"
 else
 	fail "ops_apply: re-applying the file undoes hand-made changes, one line each" \
