@@ -153,6 +153,15 @@ int mtuguard_xdp(struct xdp_md *ctx)
 	return act == ACT_DEFER ? xdp_defer(ctx) : act;
 }
 
+/* What a TC program returns for a frame it passes: TC_ACT_UNSPEC ("no
+ * opinion", TCX_NEXT) lets the programs after ours on the hook run too (a
+ * TCX link appended later, a clsact filter at a later priority), where
+ * TC_ACT_OK would end the hook's run there and cut them off. */
+static __always_inline int tc_verdict(int act)
+{
+	return act == TC_ACT_OK ? TC_ACT_UNSPEC : act;
+}
+
 static __always_inline int tc_run(struct __sk_buff *skb, enum hook hook, __u32 flags)
 {
 	__u32 len = skb->len;
@@ -168,7 +177,7 @@ static __always_inline int tc_run(struct __sk_buff *skb, enum hook hook, __u32 f
 	}
 	act = process(skb, data, data_end, hook, flags);
 	/* ACT_DEFER cannot come out of TC (it resolves neighbours itself). */
-	return act == ACT_DEFER ? TC_ACT_OK : act;
+	return tc_verdict(act == ACT_DEFER ? TC_ACT_OK : act);
 }
 
 SEC("tc")
@@ -180,7 +189,7 @@ int mtuguard_tc_ingress(struct __sk_buff *skb)
 	__u32 flags = 0;
 
 	if (!icfg)
-		return TC_ACT_OK;
+		return TC_ACT_UNSPEC;
 	/* fib mode: the kernel's ECMP must hash a flow by its 5-tuple, as
 	 * bpf_fib_lookup() does for its ICMP errors.  With policy 1 the kernel
 	 * uses skb->hash instead whenever one is set (a NIC's RSS hash, or a
@@ -193,7 +202,7 @@ int mtuguard_tc_ingress(struct __sk_buff *skb)
 	else if (icfg->attach & (MTUG_A_XDP_NATIVE | MTUG_A_XDP_GENERIC)) {
 		/* XDP did the ingress work already. */
 		if (icfg->ptb_mode != MTUG_PTB_BROADCAST)
-			return TC_ACT_OK;
+			return TC_ACT_UNSPEC;
 		flags = RUN_ICMP_ONLY;
 	}
 	return tc_run(skb, HOOK_TC_INGRESS, flags);

@@ -43,6 +43,8 @@ enum mtug_attach_bit {
 	MTUG_A_TC_INGRESS  = 1u << 2,
 	MTUG_A_TC_EGRESS   = 1u << 3,
 	MTUG_A_OWN_CLSACT  = 1u << 4, /* mtuguard created the clsact qdisc */
+	MTUG_A_TCX         = 1u << 5, /* the TC programs are TCX links, not
+				       * clsact filters (chosen at attach) */
 };
 
 enum mtug_ptb_mode {

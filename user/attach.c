@@ -130,16 +130,26 @@ static bool xdp_live(const struct mg_state *st, __u32 ifindex,
 						   q.drv_prog_id == id;
 }
 
-/* Our filter (our handle and priority) is there in one direction and
- * runs our program. */
-static bool filter_live(const struct mg_state *st, __u32 ifindex, bool ingress)
+/* Our TC program is there in one direction (a TCX link or a filter at
+ * our handle and priority, as cfg records the hook) and runs our
+ * program. */
+static bool filter_live(const struct mg_state *st, __u32 ifindex,
+			const struct mtug_iface_cfg *cfg, bool ingress)
 {
 	__u32 want = prog_id(st, ingress ? MG_PROG_TC_INGRESS : MG_PROG_TC_EGRESS);
 	__u32 id;
 
-	if (mg_tc_filter_query(ifindex, ingress, MG_TC_PRIO, &id))
+	if (mg_tc_query(st->dir, ifindex, cfg->attach, ingress, &id))
 		return false;
 	return !want || id == want;
+}
+
+int mg_tc_query(const char *dir, __u32 ifindex, __u32 attach, bool ingress,
+		__u32 *prog_id)
+{
+	if (attach & MTUG_A_TCX)
+		return mg_tcx_query(dir, ifindex, ingress, prog_id);
+	return mg_tc_filter_query(ifindex, ingress, MG_TC_PRIO, prog_id);
 }
 
 __u32 mg_attach_missing(const struct mg_state *st, __u32 ifindex,
@@ -154,9 +164,9 @@ __u32 mg_attach_missing(const struct mg_state *st, __u32 ifindex,
 	else if (!xdp_live(st, ifindex, cfg))
 		missing |= cfg->attach & XDP_BITS;
 	if ((cfg->attach & MTUG_A_TC_INGRESS || mg_attach_needs_ingress(cfg)) &&
-	    !filter_live(st, ifindex, true))
+	    !filter_live(st, ifindex, cfg, true))
 		missing |= MTUG_A_TC_INGRESS;
-	if (cfg->attach & MTUG_A_TC_EGRESS && !filter_live(st, ifindex, false))
+	if (cfg->attach & MTUG_A_TC_EGRESS && !filter_live(st, ifindex, cfg, false))
 		missing |= MTUG_A_TC_EGRESS;
 	return missing;
 }
@@ -224,6 +234,35 @@ static void tc_add_undo(const struct mg_state *st, __u32 ifindex,
 	mg_iface_put(st, ifindex, cfg, BPF_EXIST);
 }
 
+/* Add our TC program in one direction as a TCX link, falling back to
+ * clsact where the kernel refuses TCX (no kernel BTF told beforehand).
+ * cfg is written first with the hook and the direction's bit. */
+static int tcx_add(const struct mg_state *st, __u32 ifindex,
+		   struct mtug_iface_cfg *cfg, bool ingress)
+{
+	__u32 bit = ingress ? MTUG_A_TC_INGRESS : MTUG_A_TC_EGRESS, id;
+	int err;
+
+	cfg->attach |= bit;
+	err = mg_iface_put(st, ifindex, cfg, BPF_EXIST);
+	if (err)
+		return err;
+	err = mg_tcx_attach(st->dir, ifindex, ingress,
+			    st->prog[ingress ? MG_PROG_TC_INGRESS : MG_PROG_TC_EGRESS]);
+	/* Falls back only while no link of ours is on the other direction:
+	 * one hook per interface. */
+	if (err == -EOPNOTSUPP && mg_tcx_query(st->dir, ifindex, !ingress, &id)) {
+		mg_dbg("no TCX on this kernel: clsact filters");
+		cfg->attach &= ~(MTUG_A_TCX | bit);
+		return mg_iface_put(st, ifindex, cfg, BPF_EXIST) ?: 1;
+	}
+	if (err) {
+		cfg->attach &= ~bit;
+		mg_iface_put(st, ifindex, cfg, BPF_EXIST);
+	}
+	return err;
+}
+
 /* Add our filter in one direction; cfg (with any new settings) is written
  * with its bit first.  Nothing to do if it is there already. */
 static int tc_add(const struct mg_state *st, __u32 ifindex,
@@ -232,13 +271,23 @@ static int tc_add(const struct mg_state *st, __u32 ifindex,
 	__u32 bit = ingress ? MTUG_A_TC_INGRESS : MTUG_A_TC_EGRESS;
 	int err;
 
+	if (cfg->attach & MTUG_A_TCX) {
+		if (filter_live(st, ifindex, cfg, ingress)) {
+			cfg->attach |= bit;
+			return mg_iface_put(st, ifindex, cfg, BPF_EXIST);
+		}
+		err = tcx_add(st, ifindex, cfg, ingress);
+		if (err <= 0)
+			return err;
+		/* 1: fell back to clsact */
+	}
 	err = clsact_ensure(st, ifindex, cfg);
 	if (err)
 		return err;
 	cfg->tc_prio = MG_TC_PRIO;
 	cfg->attach |= bit;
 	err = mg_iface_put(st, ifindex, cfg, BPF_EXIST);
-	if (err || filter_live(st, ifindex, ingress))
+	if (err || filter_live(st, ifindex, cfg, ingress))
 		return err;
 	err = mg_tc_filter_add(ifindex, ingress,
 			       st->prog[ingress ? MG_PROG_TC_INGRESS : MG_PROG_TC_EGRESS],
@@ -256,9 +305,12 @@ static int tc_del(const struct mg_state *st, __u32 ifindex,
 	__u32 bit = ingress ? MTUG_A_TC_INGRESS : MTUG_A_TC_EGRESS;
 	int err;
 
-	err = mg_tc_filter_del(ifindex, ingress, cfg->tc_prio ?: MG_TC_PRIO,
-			       prog_id(st, ingress ? MG_PROG_TC_INGRESS :
-						     MG_PROG_TC_EGRESS));
+	if (cfg->attach & MTUG_A_TCX)
+		err = mg_tcx_detach(st->dir, ifindex, ingress);
+	else
+		err = mg_tc_filter_del(ifindex, ingress, cfg->tc_prio ?: MG_TC_PRIO,
+				       prog_id(st, ingress ? MG_PROG_TC_INGRESS :
+							     MG_PROG_TC_EGRESS));
 	if (err)
 		return err;
 	cfg->attach &= ~bit;
@@ -277,7 +329,7 @@ int mg_attach_ingress_sync(const struct mg_state *st, __u32 ifindex,
 		return tc_add(st, ifindex, cfg, true);
 	/* The settings first: from then on nothing needs the filter. */
 	err = mg_iface_put(st, ifindex, cfg, BPF_EXIST);
-	if (err || (!(cfg->attach & MTUG_A_TC_INGRESS) && !filter_live(st, ifindex, true)))
+	if (err || (!(cfg->attach & MTUG_A_TC_INGRESS) && !filter_live(st, ifindex, cfg, true)))
 		return err;
 	return tc_del(st, ifindex, cfg, true);
 }
@@ -307,9 +359,10 @@ static int attach_entry(const struct mg_state *st, __u32 ifindex, bool generic,
 	 * one.  (Ingress needs no bit here: mg_attach_missing() derives it
 	 * from the PTB mode.) */
 	cfg->attach = (generic ? MTUG_A_XDP_GENERIC : MTUG_A_XDP_NATIVE) |
-		      (egress ? MTUG_A_TC_EGRESS : 0);
+		      (egress ? MTUG_A_TC_EGRESS : 0) |
+		      (mg_tcx_wanted() ? MTUG_A_TCX : 0);
 	cfg->xdp_prog_id = prog_id(st, MG_PROG_XDP);
-	cfg->tc_prio = egress ? MG_TC_PRIO : 0;
+	cfg->tc_prio = egress && !(cfg->attach & MTUG_A_TCX) ? MG_TC_PRIO : 0;
 	err = mg_iface_put(st, ifindex, cfg, BPF_NOEXIST);
 	if (err)
 		return err;

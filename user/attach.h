@@ -77,6 +77,12 @@ int mg_attach_settings_restore(const struct mg_state *st, __u32 ifindex,
 			       struct mtug_iface_cfg *cfg,
 			       const struct mtug_iface_cfg *old);
 
+/* 0 and the program id if our TC program is on ifindex in one direction
+ * (a TCX link or a clsact filter, as the attach bits record), -ENOENT if
+ * not, or another negative errno. */
+int mg_tc_query(const char *dir, __u32 ifindex, __u32 attach, bool ingress,
+		__u32 *prog_id);
+
 /* The TC filters of attach bits as words: "tc ingress+egress", "tc
  * egress", "tc ingress", "no tc". */
 const char *mg_attach_tc_str(__u32 attach);

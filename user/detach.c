@@ -25,6 +25,14 @@ static int drop_filter(const struct mg_state *st, __u32 ifindex,
 	__u32 id = 0, live;
 	int err;
 
+	/* A pinned TCX link is ours whatever the bits say. */
+	err = mg_tcx_detach(st->dir, ifindex, ingress);
+	if (err)
+		return err;
+	if (cfg->attach & MTUG_A_TCX) {
+		cfg->attach &= ~bit;
+		return 0;
+	}
 	if (st->prog[p] >= 0)
 		mg_obj_id(st->prog[p], &id);
 	if (!(cfg->attach & bit) &&
@@ -48,7 +56,11 @@ int mg_detach_iface(const struct mg_state *st, __u32 ifindex,
 	/* When the device went away the kernel dropped its qdisc and
 	 * filters, and the XDP link only needs unpinning. */
 	if (gone) {
-		cfg->attach &= ~(tc_bits | MTUG_A_OWN_CLSACT);
+		err = mg_tcx_detach(st->dir, ifindex, true);
+		e = mg_tcx_detach(st->dir, ifindex, false);
+		err = err ?: e;
+		if (!err)
+			cfg->attach &= ~(tc_bits | MTUG_A_OWN_CLSACT);
 	} else {
 		err = drop_filter(st, ifindex, cfg, true);
 		e = drop_filter(st, ifindex, cfg, false);
@@ -67,8 +79,10 @@ int mg_detach_iface(const struct mg_state *st, __u32 ifindex,
 	if (!e)
 		cfg->attach &= ~(MTUG_A_XDP_NATIVE | MTUG_A_XDP_GENERIC);
 	err = err ?: e;
-	if (!(cfg->attach & tc_bits))
+	if (!(cfg->attach & tc_bits)) {
 		cfg->tc_prio = 0;
+		cfg->attach &= ~MTUG_A_TCX;
+	}
 	if (cfg->attach) {
 		/* Keep what is left to undo for the next try. */
 		mg_iface_put(st, ifindex, cfg, BPF_ANY);

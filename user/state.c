@@ -19,6 +19,7 @@
 #include "owner.h"
 #include "pin.h"
 #include "state.h"
+#include "tc.h"
 #include "xdp.h"
 #include "iface_fast.h"
 #include "cfg.h"
@@ -475,13 +476,14 @@ out:
 	return err;
 }
 
-/* Detach and unpin every XDP link left under links/ (none, normally:
- * each goes with its interface's detach). */
+/* Detach and unpin every XDP and TCX link left under links/ (none,
+ * normally: each goes with its interface's detach). */
 static void unpin_links(const char *dir)
 {
 	char path[PATH_MAX];
 	struct dirent *de;
 	unsigned long idx;
+	bool ingress;
 	char *end;
 	DIR *d;
 	int fd;
@@ -496,11 +498,17 @@ static void unpin_links(const char *dir)
 		return;
 	}
 	while ((de = readdir(d))) {
-		if (strncmp(de->d_name, "xdp_", 4))
-			continue;
-		idx = strtoul(de->d_name + 4, &end, 10);
-		if (!*end && idx)
-			mg_xdp_detach(dir, idx);
+		if (!strncmp(de->d_name, "xdp_", 4)) {
+			idx = strtoul(de->d_name + 4, &end, 10);
+			if (!*end && idx)
+				mg_xdp_detach(dir, idx);
+		} else if (!strncmp(de->d_name, "tcx_ingress_", 12) ||
+			   !strncmp(de->d_name, "tcx_egress_", 11)) {
+			ingress = de->d_name[4] == 'i';
+			idx = strtoul(de->d_name + (ingress ? 12 : 11), &end, 10);
+			if (!*end && idx)
+				mg_tcx_detach(dir, idx, ingress);
+		}
 	}
 	closedir(d);
 	rmdir(path);

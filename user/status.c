@@ -62,8 +62,8 @@ static void view_iface(const struct mg_state *st, __u32 ifindex, struct iface_vi
 		v->xdp_prog_id = v->cfg.xdp_prog_id;
 	/* Live, at our priority whatever the entry records. */
 	if (v->exists) {
-		v->tc_ingress = !mg_tc_filter_query(ifindex, true, MG_TC_PRIO, &id);
-		v->tc_egress = !mg_tc_filter_query(ifindex, false, MG_TC_PRIO, &id);
+		v->tc_ingress = !mg_tc_query(st->dir, ifindex, v->cfg.attach, true, &id);
+		v->tc_egress = !mg_tc_query(st->dir, ifindex, v->cfg.attach, false, &id);
 	}
 	if (v->exists) {
 		v->link_mtu = mg_iface_link_mtu(v->name);
@@ -103,11 +103,12 @@ static void print_text(const struct mg_state *st, const struct mtug_global_cfg *
 			snprintf(note, sizeof(note), " [interrupted attach, %s missing: "
 				 "'mtuguard attach %s' completes it]", what, v[i].name);
 		}
-		printf("  %s (ifindex %u)%s%s: xdp %s prog %u%s, tc ingress %s egress %s, "
+		printf("  %s (ifindex %u)%s%s: xdp %s prog %u%s, tc (%s) ingress %s egress %s, "
 		       "mss %s, ptb %s, ptb mode %s, mtu %s, link mtu %u\n",
 		       v[i].name, v[i].ifindex, v[i].exists ? "" : " [device gone]", note,
 		       v[i].xdp_mode, v[i].xdp_prog_id,
 		       v[i].xdp_attached ? "" : " (not attached!)",
+		       v[i].cfg.attach & MTUG_A_TCX ? "tcx" : "clsact",
 		       v[i].tc_ingress ? "yes" : "no", v[i].tc_egress ? "yes" : "no",
 		       v[i].cfg.features & MTUG_F_MSS ? "on" : "off",
 		       v[i].cfg.features & MTUG_F_PTB ? "on" : "off",
@@ -151,6 +152,7 @@ static void print_json(const struct mg_state *st, const struct mtug_global_cfg *
 		mg_json_bool(&j, "interrupted", v[i].missing);
 		mg_json_bool(&j, "tc_ingress", v[i].tc_ingress);
 		mg_json_bool(&j, "tc_egress", v[i].tc_egress);
+		mg_json_str(&j, "tc_hook", v[i].cfg.attach & MTUG_A_TCX ? "tcx" : "clsact");
 		mg_json_u64(&j, "tc_prio", v[i].cfg.tc_prio);
 		mg_json_u64(&j, "tc_handle", v[i].cfg.tc_prio ? MG_TC_HANDLE : 0);
 		mg_json_bool(&j, "own_clsact", v[i].cfg.attach & MTUG_A_OWN_CLSACT);
