@@ -144,13 +144,28 @@ static __always_inline int xdp_defer(struct xdp_md *ctx)
 	return XDP_PASS;
 }
 
+/* A frame mtuguard passes goes on to the program it shares the hook with
+ * (attach --chain, --root-array), if any: a tail call does not come back,
+ * so that program's verdict is the frame's.  An empty slot: XDP_PASS. */
+static __always_inline int xdp_next(struct xdp_md *ctx)
+{
+	struct mtug_iface_cfg *icfg = iface_cfg_get(ctx->ingress_ifindex);
+
+	if (icfg && icfg->attach & (MTUG_A_CHAIN | MTUG_A_ROOT))
+		bpf_tail_call(ctx, &xdp_chain, icfg->slot);
+	return XDP_PASS;
+}
+
 SEC("xdp")
 int mtuguard_xdp(struct xdp_md *ctx)
 {
 	int act;
 
 	act = process(ctx, (void *)(long)ctx->data, (void *)(long)ctx->data_end, HOOK_XDP, 0);
-	return act == ACT_DEFER ? xdp_defer(ctx) : act;
+	/* Deferred frames too: the metadata for TC stays with them. */
+	if (act == ACT_DEFER)
+		act = xdp_defer(ctx);
+	return act == XDP_PASS ? xdp_next(ctx) : act;
 }
 
 /* What a TC program returns for a frame it passes: TC_ACT_UNSPEC ("no

@@ -349,7 +349,7 @@ static int do_attach(struct applier *a, const struct mg_config_iface *w)
 	if (!change(a, "attach %s (xdp %s, %s)", w->name,
 		    w->generic ? "generic" : "native", mg_attach_tc_str(cfg.attach)))
 		return 0;
-	err = mg_attach_iface(a->st, w->ifindex, w->generic, w->egress, &cfg);
+	err = mg_attach_iface(a->st, w->ifindex, w->generic, w->egress, NULL, &cfg);
 	return err ?: record(a, &u);
 }
 
@@ -439,7 +439,7 @@ static int do_repair(struct applier *a, const struct mg_config_iface *w,
 	if (!change(a, "reattach %s (an interrupted attach: %s missing)", w->name,
 		    what))
 		return 0;
-	err = mg_attach_redo(a->st, w->ifindex, w->generic, w->egress, cur);
+	err = mg_attach_redo(a->st, w->ifindex, w->generic, w->egress, NULL, cur);
 	if (!err)
 		err = mg_iface_get(a->st, w->ifindex, cur);
 	return err ?: record(a, &u);
@@ -629,7 +629,7 @@ static int undo_one(const struct applier *a, const struct undo *u)
 		return 0;
 	case U_DETACHED:
 		cfg = u->cfg;
-		return mg_attach_iface(a->st, u->ifindex, u->flag, u->flag2, &cfg);
+		return mg_attach_iface(a->st, u->ifindex, u->flag, u->flag2, NULL, &cfg);
 	}
 	return 0;
 }

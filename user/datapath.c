@@ -23,7 +23,11 @@ bool mg_xdp_frags_supported(void)
 
 int mg_datapath_prepare(struct mtuguard_bpf *skel)
 {
-	bool frags = mg_xdp_frags_supported();
+	return mg_datapath_prepare_frags(skel, mg_xdp_frags_supported());
+}
+
+int mg_datapath_prepare_frags(struct mtuguard_bpf *skel, bool frags)
+{
 	int err;
 
 	skel->rodata->mtug_xdp_frags = frags;

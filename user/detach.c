@@ -11,6 +11,7 @@
 #include "iface.h"
 #include "log.h"
 #include "pin.h"
+#include "share.h"
 #include "tc.h"
 #include "xdp.h"
 
@@ -73,10 +74,15 @@ int mg_detach_iface(const struct mg_state *st, __u32 ifindex,
 			cfg->attach &= ~MTUG_A_OWN_CLSACT;
 		err = err ?: e;
 	}
-	/* Whatever the bits say: no pinned link is a no-op, and a link
-	 * pinned by an attach killed before it recorded it goes too. */
-	e = mg_xdp_detach(st->dir, ifindex);
+	/* A shared hook first (the other owner's program back on it, our
+	 * program out of the root array), whatever the bits say: its pins
+	 * tell.  Then, the same way, our own link. */
+	e = mg_share_detach(st, ifindex, cfg);
 	if (!e)
+		cfg->attach &= ~(MTUG_A_CHAIN | MTUG_A_ROOT);
+	err = err ?: e;
+	e = e ?: mg_xdp_detach(st->dir, ifindex);
+	if (!e && !(cfg->attach & (MTUG_A_CHAIN | MTUG_A_ROOT)))
 		cfg->attach &= ~(MTUG_A_XDP_NATIVE | MTUG_A_XDP_GENERIC);
 	err = err ?: e;
 	if (!(cfg->attach & tc_bits)) {

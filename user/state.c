@@ -57,6 +57,8 @@ static const struct map_desc maps[MG_MAP_NR] = {
 	[MG_MAP_SYNC] = { MTUG_MAP_SYNC, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u32), 2 },
 	[MG_MAP_CACHE] = { MTUG_MAP_CACHE, BPF_MAP_TYPE_PERCPU_ARRAY,
 			   sizeof(__u32), sizeof(struct mtug_prefix_cache) },
+	[MG_MAP_CHAIN] = { MTUG_MAP_CHAIN, BPF_MAP_TYPE_PROG_ARRAY,
+			   sizeof(__u32), sizeof(__u32), MTUG_IFACE_MAX_ENTRIES },
 };
 
 static const char *const prog_pins[MG_PROG_NR] = {
@@ -476,6 +478,71 @@ out:
 	return err;
 }
 
+int mg_state_xdp_sb(const char *dir, bool create, int *prog_fd, int *chain_fd)
+{
+	struct mtuguard_bpf *skel;
+	struct bpf_map *map;
+	char path[PATH_MAX];
+	int i, err;
+
+	*prog_fd = open_pin(dir, MG_PIN_PROG_XDP_SB, path, sizeof(path));
+	*chain_fd = open_pin(dir, MG_PIN_CHAIN_SB, path, sizeof(path));
+	if (*prog_fd >= 0 && *chain_fd >= 0)
+		return 0;
+	if (*prog_fd >= 0)
+		close(*prog_fd);
+	if (*chain_fd >= 0)
+		close(*chain_fd);
+	*prog_fd = *chain_fd = -1;
+	if (!create)
+		return -ENOENT;
+	skel = mtuguard_bpf__open();
+	if (!skel) {
+		err = -errno;
+		mg_err("cannot open the BPF object: %s", strerror(errno));
+		return err;
+	}
+	/* The state's maps, so that it reads the same settings and counts
+	 * in the same counters; a chain array of its own, since a program
+	 * array takes the multi-buffer flag of the first program that uses
+	 * it. */
+	for (i = 0; i < MG_MAP_NR; i++) {
+		map = bpf_object__find_map_by_name(skel->obj, maps[i].name);
+		err = map ? mg_pin_path(path, sizeof(path), dir,
+					i == MG_MAP_CHAIN ? MG_PIN_CHAIN_SB : maps[i].name) :
+			    -ENOENT;
+		if (!err)
+			err = bpf_map__set_pin_path(map, path);
+		if (err)
+			goto out;
+	}
+	bpf_program__set_autoload(skel->progs.mtuguard_tc_ingress, false);
+	bpf_program__set_autoload(skel->progs.mtuguard_tc_egress, false);
+	err = mg_datapath_prepare_frags(skel, false);
+	if (!err)
+		err = mtuguard_bpf__load(skel);
+	if (err) {
+		mg_err("cannot load the single-buffer XDP program: %s%s", strerror(-err),
+		       mg_log_verbose() ? "" : " (run with -v for libbpf's log)");
+		goto out;
+	}
+	err = mg_pin_path(path, sizeof(path), dir, MG_PIN_PROG_XDP_SB);
+	if (!err)
+		err = bpf_program__pin(skel->progs.mtuguard_xdp, path);
+	if (err) {
+		mg_err("cannot pin %s: %s", path, strerror(-err));
+		goto out;
+	}
+	*prog_fd = dup(bpf_program__fd(skel->progs.mtuguard_xdp));
+	*chain_fd = dup(bpf_map__fd(skel->maps.xdp_chain));
+	if (*prog_fd < 0 || *chain_fd < 0)
+		err = -EMFILE;
+	mg_dbg("loaded the single-buffer XDP program");
+out:
+	mtuguard_bpf__destroy(skel);
+	return err;
+}
+
 /* Detach and unpin every XDP and TCX link left under links/ (none,
  * normally: each goes with its interface's detach). */
 static void unpin_links(const char *dir)
@@ -508,6 +575,11 @@ static void unpin_links(const char *dir)
 			idx = strtoul(de->d_name + (ingress ? 12 : 11), &end, 10);
 			if (!*end && idx)
 				mg_tcx_detach(dir, idx, ingress);
+		} else if (!strncmp(de->d_name, "chained_", 8) ||
+			   !strncmp(de->d_name, "root_", 5)) {
+			/* A shared hook's pins (share.h), left by a detach
+			 * that could not finish: only references. */
+			unlinkat(dirfd(d), de->d_name, 0);
 		}
 	}
 	closedir(d);
@@ -526,6 +598,10 @@ void mg_state_unpin_all(const char *dir)
 	for (i = 0; i < MG_PROG_NR; i++)
 		if (!mg_pin_path(path, sizeof(path), dir, prog_pins[i]))
 			unlink(path);
+	if (!mg_pin_path(path, sizeof(path), dir, MG_PIN_PROG_XDP_SB))
+		unlink(path);
+	if (!mg_pin_path(path, sizeof(path), dir, MG_PIN_CHAIN_SB))
+		unlink(path);
 	for (i = 0; i < MG_MAP_NR; i++)
 		if (!mg_pin_path(path, sizeof(path), dir, maps[i].name))
 			unlink(path);

@@ -34,6 +34,7 @@ enum mg_map_id {
 	MG_MAP_V6_SHARDS,
 	MG_MAP_SYNC,
 	MG_MAP_CACHE,
+	MG_MAP_CHAIN,
 	MG_MAP_NR,
 };
 
@@ -108,6 +109,18 @@ void mg_state_close_fds(struct mg_state *st);
 /* Load the BPF object and pin its maps and programs in dir (first
  * attach).  Pins that already exist are reused, not replaced. */
 int mg_state_create(const char *dir);
+
+/*
+ * The single-buffer twin of the XDP program (share.h), for a shared hook
+ * whose other program is single-buffer where ours is multi-buffer: loaded
+ * on first need with the state's maps, except for its own chain array,
+ * and pinned as prog_xdp_sb and xdp_chain_sb.  Its fds into *prog_fd and
+ * *chain_fd (close them), or a negative errno (printed).  With create
+ * false, -ENOENT (not printed) if it is not there.
+ */
+#define MG_PIN_PROG_XDP_SB  "prog_xdp_sb"
+#define MG_PIN_CHAIN_SB     "xdp_chain_sb"
+int mg_state_xdp_sb(const char *dir, bool create, int *prog_fd, int *chain_fd);
 
 /* Remove the marker, then unpin every map and program, any XDP link left
  * (detached) and the links dir (last detach, a failed first attach, or
