@@ -494,3 +494,46 @@ void mg_share_view(const struct mg_state *st, __u32 ifindex,
 		close(fd);
 	}
 }
+
+void mg_share_root_str(const char *dir, __u32 ifindex, const struct mtug_iface_cfg *cfg,
+		       char *buf, size_t len)
+{
+	char name[320], path[PATH_MAX];
+	__u32 pos;
+
+	buf[0] = '\0';
+	if (!(cfg->attach & MTUG_A_ROOT) || !root_pin(dir, ifindex, name, sizeof(name), &pos) ||
+	    mg_pin_path(path, sizeof(path), dir, name))
+		return;
+	snprintf(buf, len, "%s:%u", path, pos);
+}
+
+/* The id of the map pinned at the PATH of "PATH:POS", and POS. */
+static int root_id(const char *s, __u32 *id, __u32 *pos)
+{
+	const char *colon = strrchr(s, ':');
+	char path[PATH_MAX];
+	int fd;
+
+	if (!colon || (size_t)(colon - s) >= sizeof(path) ||
+	    mg_parse_u32(colon + 1, 0, 0xffffffffu, pos))
+		return -EINVAL;
+	memcpy(path, s, colon - s);
+	path[colon - s] = '\0';
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return -errno;
+	*id = 0;
+	mg_obj_id(fd, id);
+	close(fd);
+	return 0;
+}
+
+bool mg_share_same_root(const char *a, const char *b)
+{
+	__u32 ia, ib, pa, pb;
+
+	if (!strcmp(a, b))
+		return true;
+	return !root_id(a, &ia, &pa) && !root_id(b, &ib, &pb) && ia && ia == ib && pa == pb;
+}

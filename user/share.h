@@ -82,6 +82,16 @@ bool mg_share_live(const struct mg_state *st, __u32 ifindex,
 int mg_share_req_of(const char *dir, __u32 ifindex, const struct mtug_iface_cfg *cfg,
 		    struct mg_share_req *req);
 
+/* The root array written as "PATH:POS" for show-config: PATH is
+ * mtuguard's own pin of the array (the path it was given is not kept).
+ * "" if cfg has none. */
+void mg_share_root_str(const char *dir, __u32 ifindex, const struct mtug_iface_cfg *cfg,
+		       char *buf, size_t len);
+
+/* Whether two "PATH:POS" name the same slot of the same array (the same
+ * map, by id, under any path). */
+bool mg_share_same_root(const char *a, const char *b);
+
 /* What status shows. */
 struct mg_share_view {
 	__u32 next_id;      /* the program frames go on to, 0: none */

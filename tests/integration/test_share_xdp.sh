@@ -13,6 +13,7 @@
 #               - attach without --chain is refused naming the program
 #                 (name and id) and the option, nothing changed;
 #               - with --chain: status --json names the chained program,
+#                 show-config says "chain on" and apply keeps it,
 #                 the allowed client's SYN is clamped (mtu default 1300:
 #                 MSS 1248 at B), the denied one is still dropped;
 #               - detach puts the filter's own program back (same id),
@@ -179,6 +180,17 @@ while True:
 		pass "share_xdp/filter/chained (status: $st)"
 	else
 		fail "share_xdp/filter/chained" "xdp id $(xdp_id), status '$st', filter $fid"
+	fi
+	# show-config carries the chain; apply keeps it, and refuses to
+	# change it on an attached interface.
+	mtug "$B" show-config >"$MTUG_TMP/cfg" 2>&1
+	sed 's/chain on/chain off/' "$MTUG_TMP/cfg" >"$MTUG_TMP/cfg-off"
+	if grep -q 'chain on' "$MTUG_TMP/cfg" && out=$(mtug "$B" apply -f "$MTUG_TMP/cfg" 2>&1) &&
+	   echo "$out" | grep -q 'no change' && ! mtug "$B" apply -f "$MTUG_TMP/cfg-off" >/dev/null 2>&1 &&
+	   ours "$(xdp_id)"; then
+		pass "share_xdp/filter/show-config and apply carry the chain"
+	else
+		fail "share_xdp/filter/show-config and apply carry the chain" "$(cat "$MTUG_TMP/cfg") / $out"
 	fi
 	clamp_check "share_xdp/filter/allowed SYN clamped in front of xdp-filter" 8001
 	denied_check "share_xdp/filter/denied source still dropped" 7999
