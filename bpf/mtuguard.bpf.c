@@ -4,6 +4,8 @@
  * and one fib forwarder, shared by three programs:
  *
  *   mtuguard_xdp         ingress, at the driver hook: everything.
+ *   mtuguard_xdp_chain   the same, going on to the program it shares the
+ *                        hook with for what it passes (user/share.h).
  *   mtuguard_tc_egress   egress: the MSS clamp (what XDP cannot see).
  *   mtuguard_tc_ingress  behind XDP it only does what XDP cannot: broadcast
  *                        mode (cloning) and the frames XDP deferred to it
@@ -156,22 +158,33 @@ static __always_inline int xdp_next(struct xdp_md *ctx)
 	return XDP_PASS;
 }
 
-SEC("xdp")
-int mtuguard_xdp(struct xdp_md *ctx)
+static __always_inline int xdp_run(struct xdp_md *ctx, bool chain)
 {
 	int act;
 
 	act = process(ctx, (void *)(long)ctx->data, (void *)(long)ctx->data_end, HOOK_XDP, 0);
-	/* Deferred frames too: the metadata for TC stays with them. */
+	/* Deferred frames go on too: the metadata for TC stays with them. */
 	if (act == ACT_DEFER)
 		act = xdp_defer(ctx);
-	return act == XDP_PASS ? xdp_next(ctx) : act;
+	return chain && act == XDP_PASS ? xdp_next(ctx) : act;
 }
 
-/* What a TC program returns for a frame it passes: TC_ACT_UNSPEC ("no
- * opinion", TCX_NEXT) lets the programs after ours on the hook run too (a
- * TCX link appended later, a clsact filter at a later priority), where
- * TC_ACT_OK would end the hook's run there and cut them off. */
+SEC("xdp")
+int mtuguard_xdp(struct xdp_md *ctx)
+{
+	return xdp_run(ctx, false);
+}
+
+/* The same on a shared hook (user/share.h), a program of its own: a tail
+ * call anywhere in a program makes the JIT carry the tail call count
+ * through every bpf-to-bpf call of it, which the hook's sole owner need
+ * not pay.  Loaded by the CLI only when a hook is shared. */
+SEC("xdp")
+int mtuguard_xdp_chain(struct xdp_md *ctx)
+{
+	return xdp_run(ctx, true);
+}
+
 static __always_inline int tc_verdict(int act)
 {
 	return act == TC_ACT_OK ? TC_ACT_UNSPEC : act;

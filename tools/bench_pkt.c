@@ -267,9 +267,9 @@ static void build_classes(void)
 	}
 	c->target = "<= 5 ns";
 
-	/* The same, on an interface chained in front of another program
-	 * (attach --chain): the tail call into it is the hop's cost. */
-	c = add_class("tcp_nonsyn_chain", "TCP non-SYN, chained (tail call on)");
+	/* The same through mtuguard_xdp_chain, on an interface chained in
+	 * front of xdp_empty (attach --chain): the hop's cost. */
+	c = add_class("tcp_nonsyn_chain", "TCP non-SYN, chained (mtuguard_xdp_chain)");
 	c->f = classes[nclasses - 2].f;
 	c->chain = true;
 	c->target = "";
@@ -814,7 +814,7 @@ int main(int argc, char **argv)
 		{ 0 } };
 	const char *netns = NULL, *iface = NULL, *json = NULL, *only = NULL;
 	char pfx_arg[128] = "1,1000,100000";
-	int pfx[8], npfx = 0, opt, mtug_fd, empty_fd, wrap_fd, bad = 0;
+	int pfx[8], npfx = 0, opt, mtug_fd, chain_fd, empty_fd, wrap_fd, bad = 0;
 	long long mem_before = -1, mem_after = -1;
 	__u32 xl = 0, jt = 0, processed = 0;
 	double empty_direct[MAX_ROUNDS], comp_empty[MAX_ROUNDS];
@@ -923,6 +923,7 @@ int main(int argc, char **argv)
 			  "(interface settings, configured floor, counters)",
 			  bb->progs.comp_ptb_books);
 	mtug_fd = bpf_program__fd(mt->progs.mtuguard_xdp);
+	chain_fd = bpf_program__fd(mt->progs.mtuguard_xdp_chain);
 	empty_fd = bpf_program__fd(bb->progs.xdp_empty);
 	wrap_fd = bpf_program__fd(bb->progs.xdp_wrap);
 	prog_sizes(mtug_fd, &xl, &jt);
@@ -984,7 +985,7 @@ int main(int argc, char **argv)
 				set_restore(&c->f);
 				set_jmp(empty_fd);
 				c->base[r] = run_plain(c, wrap_fd, XDP_PASS);
-				set_jmp(mtug_fd);
+				set_jmp(c->chain ? chain_fd : mtug_fd);
 				c->ns[r] = run_checked(c, wrap_fd, &run);
 				clean += run.clean;
 				total++;
@@ -992,7 +993,8 @@ int main(int argc, char **argv)
 				 * change what it checks */
 				if (!c->mutates && pi == 0) {
 					c->dbase[r] = run_plain(c, empty_fd, XDP_PASS);
-					c->dns[r] = run_checked(c, mtug_fd, &run);
+					c->dns[r] = run_checked(c, c->chain ? chain_fd : mtug_fd,
+								&run);
 				}
 				if (c->fwd)
 					set_forward(0);

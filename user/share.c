@@ -35,55 +35,52 @@ int mg_share_root_parse(const char *arg, struct mg_share_req *req)
 	return 0;
 }
 
-/* Which of mtuguard's XDP programs serves a shared hook: the state's, or
- * its single-buffer twin (state.h) with the chain array of its own. */
+/* Which of mtuguard's chain programs (state.h) serves a shared hook: the
+ * one of the state's kind, or the single-buffer one with the chain array
+ * of its own.  Open: both fds ours to close. */
 struct variant {
 	int prog, chain;
-	bool sb; /* the twin: both fds ours to close */
+	bool sb, open;
 };
 
-static void variant_main(const struct mg_state *st, struct variant *v)
+static int variant_get(const struct mg_state *st, bool sb, struct variant *v)
 {
-	v->prog = st->prog[MG_PROG_XDP];
-	v->chain = st->map[MG_MAP_CHAIN];
-	v->sb = false;
-}
+	int err = mg_state_xdp_chain(st->dir, sb ? false : mg_xdp_frags_supported(), true,
+				     &v->prog, &v->chain);
 
-static int variant_sb(const struct mg_state *st, struct variant *v)
-{
-	int err = mg_state_xdp_sb(st->dir, true, &v->prog, &v->chain);
-
-	v->sb = !err;
+	v->sb = sb;
+	v->open = !err;
 	return err;
 }
 
 static void variant_close(struct variant *v)
 {
-	if (v->sb) {
+	if (v->open) {
 		close(v->prog);
 		close(v->chain);
 	}
-	v->sb = false;
+	v->open = false;
 }
 
-/* Whether id is one of mtuguard's XDP programs (either variant). */
-static bool is_ours(const struct mg_state *st, const struct mtug_iface_cfg *cfg, __u32 id)
+/* The id of a chain program of either kind, 0 if not loaded. */
+static __u32 chain_prog_id(const struct mg_state *st, bool frags)
 {
-	__u32 main_id = 0, sb_id = 0;
+	__u32 id = 0;
 	int p, c;
 
-	if (!id)
-		return false;
-	if (st->prog[MG_PROG_XDP] >= 0)
-		mg_obj_id(st->prog[MG_PROG_XDP], &main_id);
-	if (id == main_id || id == cfg->xdp_prog_id)
-		return true;
-	if (mg_state_xdp_sb(st->dir, false, &p, &c))
-		return false;
-	mg_obj_id(p, &sb_id);
+	if (mg_state_xdp_chain(st->dir, frags, false, &p, &c))
+		return 0;
+	mg_obj_id(p, &id);
 	close(p);
 	close(c);
-	return id == sb_id;
+	return id;
+}
+
+/* Whether id is one of mtuguard's XDP programs. */
+static bool is_ours(const struct mg_state *st, const struct mtug_iface_cfg *cfg, __u32 id)
+{
+	return id && (id == cfg->xdp_prog_id || id == chain_prog_id(st, true) ||
+		      id == chain_prog_id(st, false));
 }
 
 /* Record which variant serves the interface (for status). */
@@ -204,13 +201,16 @@ static int chain_fill(const struct mg_state *st, __u32 slot, int target_fd,
 {
 	int err;
 
-	variant_main(st, v);
+	err = variant_get(st, false, v);
+	if (err)
+		return err;
 	if (!bpf_map_update_elem(v->chain, &slot, &target_fd, BPF_ANY))
 		return 0;
 	err = -errno;
 	if (err == -EINVAL && mg_xdp_frags_supported()) {
 		mg_dbg("%s is single-buffer: mtuguard's single-buffer XDP program", who);
-		err = variant_sb(st, v);
+		variant_close(v);
+		err = variant_get(st, true, v);
 		if (err)
 			return err;
 		if (!bpf_map_update_elem(v->chain, &slot, &target_fd, BPF_ANY))
@@ -304,8 +304,9 @@ int mg_share_root(const struct mg_state *st, __u32 ifindex,
 	 * filled slot after ours. */
 	for (i = req->pos + 1; i < info.max_entries && !(id = slot_id(m, i)); i++)
 		;
-	variant_main(st, &v);
-	if (id && i < info.max_entries) {
+	if (!(id && i < info.max_entries))
+		err = variant_get(st, false, &v);
+	else {
 		/* It is of the root's kind: it picks our variant. */
 		mg_xdp_prog_str(id, who, sizeof(who));
 		fd = bpf_prog_get_fd_by_id(id);
@@ -316,14 +317,17 @@ int mg_share_root(const struct mg_state *st, __u32 ifindex,
 		}
 		err = chain_fill(st, slot, fd, who, nb, &v);
 		close(fd);
-		if (err)
-			goto out;
 	}
+	if (err)
+		goto out;
 	snprintf(into, sizeof(into), "%s (slot %u)", req->root, req->pos);
 	fd = v.prog;
 	err = bpf_map_update_elem(m, &req->pos, &fd, BPF_ANY) ? -errno : 0;
-	if (err == -EINVAL && !v.sb && !id && mg_xdp_frags_supported() &&
-	    !variant_sb(st, &v)) {
+	if (err == -EINVAL && !v.sb && !id && mg_xdp_frags_supported()) {
+		variant_close(&v);
+		err = variant_get(st, true, &v);
+		if (err)
+			goto out;
 		fd = v.prog;
 		err = bpf_map_update_elem(m, &req->pos, &fd, BPF_ANY) ? -errno : 0;
 	}
@@ -399,7 +403,7 @@ int mg_share_detach(const struct mg_state *st, __u32 ifindex,
 		err = -errno;
 		mg_err("cannot empty slot %u of %s: %s", slot, MTUG_MAP_CHAIN, strerror(errno));
 	}
-	if (!mg_state_xdp_sb(st->dir, false, &p, &c)) {
+	if (!mg_state_xdp_chain(st->dir, false, false, &p, &c)) {
 		bpf_map_delete_elem(c, &slot);
 		close(p);
 		close(c);
@@ -473,7 +477,7 @@ void mg_share_view(const struct mg_state *st, __u32 ifindex,
 	memset(v, 0, sizeof(*v));
 	if (bpf_map_lookup_elem(st->map[MG_MAP_CHAIN], &slot, &v->next_id))
 		v->next_id = 0;
-	if (!v->next_id && !mg_state_xdp_sb(st->dir, false, &p, &c)) {
+	if (!v->next_id && !mg_state_xdp_chain(st->dir, false, false, &p, &c)) {
 		if (bpf_map_lookup_elem(c, &slot, &v->next_id))
 			v->next_id = 0;
 		close(p);

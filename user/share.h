@@ -27,9 +27,10 @@
  *
  * Either way a tail call needs caller and callee alike multi-buffer or
  * not (a program array takes the kind of the first program that uses
- * it).  Where mtuguard's XDP program is multi-buffer (5.18+) and the other
- * program is not, the single-buffer twin of mtuguard's (state.h) serves
- * that hook; cfg->xdp_prog_id records which one.
+ * it).  The program on a shared hook is mtuguard_xdp_chain, loaded on
+ * first need (state.h): multi-buffer like the state's where the kernel
+ * has it, single-buffer (with a chain array of its own) for a hook whose
+ * other program is single-buffer; cfg->xdp_prog_id records which one.
  */
 #ifndef MG_SHARE_H
 #define MG_SHARE_H

@@ -438,6 +438,9 @@ int mg_state_create(const char *dir)
 		if (err)
 			goto out;
 	}
+	/* The chain program is loaded when a hook is shared
+	 * (mg_state_xdp_chain()). */
+	bpf_program__set_autoload(skel->progs.mtuguard_xdp_chain, false);
 	err = mg_datapath_prepare(skel);
 	if (!err)
 		err = mtuguard_bpf__load(skel);
@@ -478,15 +481,19 @@ out:
 	return err;
 }
 
-int mg_state_xdp_sb(const char *dir, bool create, int *prog_fd, int *chain_fd)
+int mg_state_xdp_chain(const char *dir, bool frags, bool create, int *prog_fd,
+		       int *chain_fd)
 {
+	bool own = frags == mg_xdp_frags_supported(); /* the state's kind */
+	const char *prog_pin = own ? MG_PIN_PROG_XDP_CHAIN : MG_PIN_PROG_XDP_CHAIN_SB;
+	const char *chain_pin = own ? MTUG_MAP_CHAIN : MG_PIN_CHAIN_SB;
 	struct mtuguard_bpf *skel;
 	struct bpf_map *map;
 	char path[PATH_MAX];
 	int i, err;
 
-	*prog_fd = open_pin(dir, MG_PIN_PROG_XDP_SB, path, sizeof(path));
-	*chain_fd = open_pin(dir, MG_PIN_CHAIN_SB, path, sizeof(path));
+	*prog_fd = open_pin(dir, prog_pin, path, sizeof(path));
+	*chain_fd = open_pin(dir, chain_pin, path, sizeof(path));
 	if (*prog_fd >= 0 && *chain_fd >= 0)
 		return 0;
 	if (*prog_fd >= 0)
@@ -503,41 +510,43 @@ int mg_state_xdp_sb(const char *dir, bool create, int *prog_fd, int *chain_fd)
 		return err;
 	}
 	/* The state's maps, so that it reads the same settings and counts
-	 * in the same counters; a chain array of its own, since a program
-	 * array takes the multi-buffer flag of the first program that uses
-	 * it. */
+	 * in the same counters; the single-buffer one with a chain array of
+	 * its own, since a program array takes the multi-buffer flag of the
+	 * first program that uses it. */
 	for (i = 0; i < MG_MAP_NR; i++) {
 		map = bpf_object__find_map_by_name(skel->obj, maps[i].name);
 		err = map ? mg_pin_path(path, sizeof(path), dir,
-					i == MG_MAP_CHAIN ? MG_PIN_CHAIN_SB : maps[i].name) :
+					i == MG_MAP_CHAIN ? chain_pin : maps[i].name) :
 			    -ENOENT;
 		if (!err)
 			err = bpf_map__set_pin_path(map, path);
 		if (err)
 			goto out;
 	}
+	bpf_program__set_autoload(skel->progs.mtuguard_xdp, false);
 	bpf_program__set_autoload(skel->progs.mtuguard_tc_ingress, false);
 	bpf_program__set_autoload(skel->progs.mtuguard_tc_egress, false);
-	err = mg_datapath_prepare_frags(skel, false);
+	err = mg_datapath_prepare_frags(skel, frags);
 	if (!err)
 		err = mtuguard_bpf__load(skel);
 	if (err) {
-		mg_err("cannot load the single-buffer XDP program: %s%s", strerror(-err),
+		mg_err("cannot load the XDP program for a shared hook: %s%s", strerror(-err),
 		       mg_log_verbose() ? "" : " (run with -v for libbpf's log)");
 		goto out;
 	}
-	err = mg_pin_path(path, sizeof(path), dir, MG_PIN_PROG_XDP_SB);
+	err = mg_pin_path(path, sizeof(path), dir, prog_pin);
 	if (!err)
-		err = bpf_program__pin(skel->progs.mtuguard_xdp, path);
+		err = bpf_program__pin(skel->progs.mtuguard_xdp_chain, path);
 	if (err) {
 		mg_err("cannot pin %s: %s", path, strerror(-err));
 		goto out;
 	}
-	*prog_fd = dup(bpf_program__fd(skel->progs.mtuguard_xdp));
+	*prog_fd = dup(bpf_program__fd(skel->progs.mtuguard_xdp_chain));
 	*chain_fd = dup(bpf_map__fd(skel->maps.xdp_chain));
 	if (*prog_fd < 0 || *chain_fd < 0)
 		err = -EMFILE;
-	mg_dbg("loaded the single-buffer XDP program");
+	mg_dbg("loaded the %s XDP program for a shared hook",
+	       frags ? "multi-buffer" : "single-buffer");
 out:
 	mtuguard_bpf__destroy(skel);
 	return err;
@@ -598,7 +607,9 @@ void mg_state_unpin_all(const char *dir)
 	for (i = 0; i < MG_PROG_NR; i++)
 		if (!mg_pin_path(path, sizeof(path), dir, prog_pins[i]))
 			unlink(path);
-	if (!mg_pin_path(path, sizeof(path), dir, MG_PIN_PROG_XDP_SB))
+	if (!mg_pin_path(path, sizeof(path), dir, MG_PIN_PROG_XDP_CHAIN))
+		unlink(path);
+	if (!mg_pin_path(path, sizeof(path), dir, MG_PIN_PROG_XDP_CHAIN_SB))
 		unlink(path);
 	if (!mg_pin_path(path, sizeof(path), dir, MG_PIN_CHAIN_SB))
 		unlink(path);

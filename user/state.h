@@ -111,16 +111,22 @@ void mg_state_close_fds(struct mg_state *st);
 int mg_state_create(const char *dir);
 
 /*
- * The single-buffer twin of the XDP program (share.h), for a shared hook
- * whose other program is single-buffer where ours is multi-buffer: loaded
- * on first need with the state's maps, except for its own chain array,
- * and pinned as prog_xdp_sb and xdp_chain_sb.  Its fds into *prog_fd and
+ * The XDP program of a shared hook (mtuguard_xdp_chain, share.h) and the
+ * program array it goes on through: loaded on first need with the state's
+ * maps, multi-buffer (frags) or not.  Of the kind of the state's XDP
+ * program: pinned as prog_xdp_chain, with the state's xdp_chain.  Single-
+ * buffer where the state's is multi-buffer (a shared hook whose other
+ * program is single-buffer): prog_xdp_chain_sb, with a chain array of its
+ * own, xdp_chain_sb (a program array takes the kind of the first program
+ * that uses it).  Its fds into *prog_fd and
  * *chain_fd (close them), or a negative errno (printed).  With create
  * false, -ENOENT (not printed) if it is not there.
  */
-#define MG_PIN_PROG_XDP_SB  "prog_xdp_sb"
-#define MG_PIN_CHAIN_SB     "xdp_chain_sb"
-int mg_state_xdp_sb(const char *dir, bool create, int *prog_fd, int *chain_fd);
+#define MG_PIN_PROG_XDP_CHAIN    "prog_xdp_chain"
+#define MG_PIN_PROG_XDP_CHAIN_SB "prog_xdp_chain_sb"
+#define MG_PIN_CHAIN_SB          "xdp_chain_sb"
+int mg_state_xdp_chain(const char *dir, bool frags, bool create, int *prog_fd,
+		       int *chain_fd);
 
 /* Remove the marker, then unpin every map and program, any XDP link left
  * (detached) and the links dir (last detach, a failed first attach, or

@@ -8,8 +8,7 @@ bpftool of Debian 12 predate TCX), through the bpf() system call.
   tcx.py ids IFNAME ingress|egress
         the ids of the programs on the hook, in the order they run
   tcx.py probe
-        exit 0 if the kernel has TCX (an attach to lo's ingress is refused
-        with EINVAL without it; EBADF here means the type is known)
+        exit 0 if the kernel has TCX (its BTF names BPF_TCX_INGRESS)
 
 Run inside the interface's network namespace (ip netns exec).
 """
@@ -60,11 +59,12 @@ def ids(ifindex, atype):
 
 def main(argv):
     if argv[1:2] == ["probe"]:
+        # As mtuguard asks: the kernel's BTF names BPF_TCX_INGRESS.
         try:
-            link_create(-1 & 0xffffffff, socket.if_nametoindex("lo"), TCX["ingress"])
-        except OSError as e:
-            return 1 if e.errno == 22 else 0
-        return 0
+            with open("/sys/kernel/btf/vmlinux", "rb") as f:
+                return 0 if b"\0BPF_TCX_INGRESS\0" in f.read() else 1
+        except OSError:
+            return 1
     if argv[1:2] == ["attach"] and len(argv) == 6:
         fd = obj_get(argv[2])
         lfd = link_create(fd, socket.if_nametoindex(argv[3]), TCX[argv[4]])

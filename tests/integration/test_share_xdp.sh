@@ -93,9 +93,9 @@ chain_ids() {
 		[ -e "$MTUG_PIN_DIR/$m" ] && bpftool -j map dump pinned "$MTUG_PIN_DIR/$m" 2>/dev/null | le_val
 	done
 }
-ours() { # id: one of mtuguard's XDP programs?
-	[ -n "$1" ] && { [ "$1" = "$(prog_id "$MTUG_PIN_DIR/prog_xdp")" ] ||
-		[ "$1" = "$(prog_id "$MTUG_PIN_DIR/prog_xdp_sb")" ]; }
+ours() { # id: one of mtuguard's XDP programs for a shared hook?
+	[ -n "$1" ] && { [ "$1" = "$(prog_id "$MTUG_PIN_DIR/prog_xdp_chain")" ] ||
+		[ "$1" = "$(prog_id "$MTUG_PIN_DIR/prog_xdp_chain_sb")" ]; }
 }
 status_chain() { # the chained program's "name id" from status --json
 	mtug "$B" status --json 2>/dev/null | python3 -c '
