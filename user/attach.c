@@ -563,6 +563,24 @@ static int check_running(const struct attach_args *a, const struct mtug_iface_cf
 	return -EEXIST;
 }
 
+/* --chain takes the hook in its owner's mode: a --mode asking for the
+ * other one is refused. */
+static int check_chain_mode(const struct attach_args *a)
+{
+	struct mg_xdp_holder h;
+	int err;
+
+	if (a->share.kind != MG_SHARE_CHAIN || !a->mode_given)
+		return 0;
+	err = mg_xdp_holder(a->ifindex, &h);
+	if (err || !h.id || h.generic == a->generic)
+		return err;
+	mg_err("cannot chain in %s mode on %s: %s (id %u) holds the hook in %s mode, "
+	       "which mtuguard's program takes over", a->generic ? "generic" : "native",
+	       a->iface, h.name, h.id, h.generic ? "generic" : "native");
+	return -EINVAL;
+}
+
 static void describe(const struct mg_state *st, const struct attach_args *a,
 		     const struct mtug_iface_cfg *cfg)
 {
@@ -678,7 +696,10 @@ int mg_cmd_attach(const struct mg_ctx *ctx, int argc, char **argv)
 		if (!err)
 			mg_iface_get(&st, a.ifindex, &cfg);
 	} else {
-		err = mg_attach_iface(&st, a.ifindex, a.generic, a.egress, &a.share, &cfg);
+		err = check_chain_mode(&a);
+		if (!err)
+			err = mg_attach_iface(&st, a.ifindex, a.generic, a.egress, &a.share,
+					      &cfg);
 	}
 	if (!err)
 		describe(&st, &a, &cfg);

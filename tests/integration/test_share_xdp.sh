@@ -173,6 +173,22 @@ while True:
 	else
 		fail "share_xdp/filter/refused without --chain, naming it" "$out (xdp id $(xdp_id), was $fid)"
 	fi
+	if ! out=$(mtug "$B" attach b0 --chain --mode generic 2>&1) &&
+	   [ "$(echo "$out" | grep -c .)" = 1 ] && echo "$out" | grep -q 'native mode' &&
+	   [ "$(xdp_id)" = "$fid" ]; then
+		pass "share_xdp/filter/--chain in the other mode than the hook's refused"
+	else
+		fail "share_xdp/filter/--chain in the other mode than the hook's refused" "$out"
+	fi
+	# A new interface chained by apply.
+	printf 'iface b0 {\n\tchain on\n}\n' >"$MTUG_TMP/cfg-new"
+	out=$(mtug "$B" apply -f "$MTUG_TMP/cfg-new" 2>&1) || { fail "share_xdp/filter/apply chain on" "$out"; return; }
+	if ours "$(xdp_id)"; then
+		pass "share_xdp/filter/apply attaches with chain on"
+	else
+		fail "share_xdp/filter/apply attaches with chain on" "xdp id $(xdp_id): $out"
+	fi
+	mtug "$B" detach b0 >/dev/null 2>&1
 	out=$(mtug "$B" attach b0 --chain 2>&1) || { fail "share_xdp/filter/attach --chain" "$out"; return; }
 	mtug "$B" mtu default 1300 >/dev/null
 	st=$(status_chain)
