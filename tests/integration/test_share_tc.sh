@@ -18,6 +18,8 @@
 #   - a TCP connection from A: the other ingress program counted it;
 #   - detach: the other programs are still on the hooks (TCX: exactly
 #     their ids; clsact: their filters and the qdisc) and still count.
+#
+# timeout: 120
 set -u
 . "$(dirname "$0")/lib.sh"
 lib_init share_tc

@@ -32,6 +32,8 @@
 #               random points (ITER rounds): the hook always holds the
 #               filter's program or mtuguard's with the chain filled, and
 #               the same command again finishes the job.
+#
+# timeout: 600
 set -u
 . "$(dirname "$0")/lib.sh"
 lib_init share_xdp
