@@ -54,8 +54,7 @@ struct command {
 
 static const struct command commands[] = {
 	{ "attach", mg_cmd_attach,
-	  "mtuguard attach IFACE [--mode native|generic] [--no-egress]\n"
-	  "                      [--chain | --root-array PINNED_PROG_ARRAY:POS]\n"
+	  "mtuguard attach IFACE [--mode native|generic] [--no-egress] [--chain | --root-array ARRAY:POS]\n"
 	  "  Attach XDP (native by default) and the TC programs (TCX links, or\n"
 	  "  clsact filters before 6.6) to IFACE.  The first attach loads the\n"
 	  "  programs and pins everything in the pin directory; the datapath\n"

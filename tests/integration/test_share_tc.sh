@@ -34,7 +34,10 @@ if ! command -v bpftool >/dev/null; then
 fi
 TCX_PY=$MTUG_ROOT/tests/integration/tcx.py
 
-A=$(ns_new a) && B=$(ns_new b) || { fail "share_tc setup" "ip netns add"; exit 1; }
+if ! A=$(ns_new a) || ! B=$(ns_new b); then
+	fail "share_tc setup" "ip netns add"
+	exit 1
+fi
 veth_new "$A" a0 "$B" b0 || { fail "share_tc setup" "veth"; exit 1; }
 ip -n "$A" addr add 10.78.0.1/24 dev a0
 ip -n "$B" addr add 10.78.0.2/24 dev b0
