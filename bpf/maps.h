@@ -119,4 +119,15 @@ struct {
 	__type(value, struct bpf_fib_lookup);
 } fib_scratch SEC(".maps");
 
+/* Where mtuguard_xdp's frames go on to when it passes them on a shared
+ * hook (MTUG_A_CHAIN, MTUG_A_ROOT): the program it took the hook from, or
+ * the one after its slot in a root program array; index: the interface's
+ * slot.  Filled by the CLI; an empty slot means XDP_PASS. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, MTUG_IFACE_MAX_ENTRIES);
+	__type(key, __u32);
+	__type(value, __u32);
+} xdp_chain SEC(".maps");
+
 #endif /* MTUG_MAPS_H */

@@ -4,6 +4,8 @@
  * and one fib forwarder, shared by three programs:
  *
  *   mtuguard_xdp         ingress, at the driver hook: everything.
+ *   mtuguard_xdp_chain   the same, going on to the program it shares the
+ *                        hook with for what it passes (user/share.h).
  *   mtuguard_tc_egress   egress: the MSS clamp (what XDP cannot see).
  *   mtuguard_tc_ingress  behind XDP it only does what XDP cannot: broadcast
  *                        mode (cloning) and the frames XDP deferred to it
@@ -144,13 +146,48 @@ static __always_inline int xdp_defer(struct xdp_md *ctx)
 	return XDP_PASS;
 }
 
-SEC("xdp")
-int mtuguard_xdp(struct xdp_md *ctx)
+/* A frame mtuguard passes goes on to the program it shares the hook with
+ * (attach --chain, --root-array), if any: a tail call does not come back,
+ * so that program's verdict is the frame's.  An empty slot: XDP_PASS. */
+static __always_inline int xdp_next(struct xdp_md *ctx)
+{
+	struct mtug_iface_cfg *icfg = iface_cfg_get(ctx->ingress_ifindex);
+
+	if (icfg && icfg->attach & (MTUG_A_CHAIN | MTUG_A_ROOT))
+		bpf_tail_call(ctx, &xdp_chain, icfg->slot);
+	return XDP_PASS;
+}
+
+static __always_inline int xdp_run(struct xdp_md *ctx, bool chain)
 {
 	int act;
 
 	act = process(ctx, (void *)(long)ctx->data, (void *)(long)ctx->data_end, HOOK_XDP, 0);
-	return act == ACT_DEFER ? xdp_defer(ctx) : act;
+	/* Deferred frames go on too: the metadata for TC stays with them. */
+	if (act == ACT_DEFER)
+		act = xdp_defer(ctx);
+	return chain && act == XDP_PASS ? xdp_next(ctx) : act;
+}
+
+SEC("xdp")
+int mtuguard_xdp(struct xdp_md *ctx)
+{
+	return xdp_run(ctx, false);
+}
+
+/* The same on a shared hook (user/share.h), a program of its own: a tail
+ * call anywhere in a program makes the JIT carry the tail call count
+ * through every bpf-to-bpf call of it, which the hook's sole owner need
+ * not pay.  Loaded by the CLI only when a hook is shared. */
+SEC("xdp")
+int mtuguard_xdp_chain(struct xdp_md *ctx)
+{
+	return xdp_run(ctx, true);
+}
+
+static __always_inline int tc_verdict(int act)
+{
+	return act == TC_ACT_OK ? TC_ACT_UNSPEC : act;
 }
 
 static __always_inline int tc_run(struct __sk_buff *skb, enum hook hook, __u32 flags)
@@ -168,7 +205,7 @@ static __always_inline int tc_run(struct __sk_buff *skb, enum hook hook, __u32 f
 	}
 	act = process(skb, data, data_end, hook, flags);
 	/* ACT_DEFER cannot come out of TC (it resolves neighbours itself). */
-	return act == ACT_DEFER ? TC_ACT_OK : act;
+	return tc_verdict(act == ACT_DEFER ? TC_ACT_OK : act);
 }
 
 SEC("tc")
@@ -180,7 +217,7 @@ int mtuguard_tc_ingress(struct __sk_buff *skb)
 	__u32 flags = 0;
 
 	if (!icfg)
-		return TC_ACT_OK;
+		return TC_ACT_UNSPEC;
 	/* fib mode: the kernel's ECMP must hash a flow by its 5-tuple, as
 	 * bpf_fib_lookup() does for its ICMP errors.  With policy 1 the kernel
 	 * uses skb->hash instead whenever one is set (a NIC's RSS hash, or a
@@ -193,7 +230,7 @@ int mtuguard_tc_ingress(struct __sk_buff *skb)
 	else if (icfg->attach & (MTUG_A_XDP_NATIVE | MTUG_A_XDP_GENERIC)) {
 		/* XDP did the ingress work already. */
 		if (icfg->ptb_mode != MTUG_PTB_BROADCAST)
-			return TC_ACT_OK;
+			return TC_ACT_UNSPEC;
 		flags = RUN_ICMP_ONLY;
 	}
 	return tc_run(skb, HOOK_TC_INGRESS, flags);

@@ -40,6 +40,7 @@
 #define ICMPV6_PARAMPROB    4
 #define ICMPV6_INFOMSG_MASK 0x80 /* types 128-255 are informational */
 
+#define TC_ACT_UNSPEC   (-1)
 #define TC_ACT_OK       0
 #define TC_ACT_SHOT     2
 #define TC_ACT_REDIRECT 7

@@ -43,6 +43,16 @@ enum mtug_attach_bit {
 	MTUG_A_TC_INGRESS  = 1u << 2,
 	MTUG_A_TC_EGRESS   = 1u << 3,
 	MTUG_A_OWN_CLSACT  = 1u << 4, /* mtuguard created the clsact qdisc */
+	MTUG_A_TCX         = 1u << 5, /* the TC programs are TCX links, not
+				       * clsact filters (chosen at attach) */
+	/* XDP shares the hook (attach --chain): mtuguard_xdp replaced
+	 * another owner's program on the hook (netlink, no link), which it
+	 * runs by a tail call (xdp_chain) for the frames it passes. */
+	MTUG_A_CHAIN       = 1u << 6,
+	/* XDP runs in a slot of another owner's root program array (attach
+	 * --root-array): the hook is not ours; mtuguard_xdp goes on into the
+	 * program the CLI put in xdp_chain for the frames it passes. */
+	MTUG_A_ROOT        = 1u << 7,
 };
 
 enum mtug_ptb_mode {
@@ -333,6 +343,7 @@ enum mtug_family_row {
 #define MTUG_IFACE_COUNTER_ROWS (MTUG_IFACE_MAX_ENTRIES * 2)
 
 /* Pinned names, relative to the pin directory. */
+#define MTUG_MAP_CHAIN      "xdp_chain"
 #define MTUG_MAP_MTU_V4     "mtu_v4"
 #define MTUG_MAP_MTU_V6     "mtu_v6"
 #define MTUG_MAP_IFACE_CFG  "iface_cfg"

@@ -76,6 +76,9 @@ struct pclass {
 	bool fwd;            /* runs with `ptb forward on` (global_cfg) */
 	bool ptb_off;        /* runs with the interface's PTB mode off */
 	bool cold;           /* a new prefix generation before every run */
+	bool chain;          /* the interface chained (attach --chain) in front
+			      * of xdp_empty: what mtuguard passes goes on to
+			      * it by a tail call */
 	__u32 want_ret;
 	const char *want[4]; /* counters that must grow by N; all others 0 */
 	const char *target;  /* which target applies, for the report */
@@ -264,6 +267,13 @@ static void build_classes(void)
 	}
 	c->target = "<= 5 ns";
 
+	/* The same through mtuguard_xdp_chain, on an interface chained in
+	 * front of xdp_empty (attach --chain): the hop's cost. */
+	c = add_class("tcp_nonsyn_chain", "TCP non-SYN, chained (mtuguard_xdp_chain)");
+	c->f = classes[nclasses - 2].f;
+	c->chain = true;
+	c->target = "";
+
 	c = add_class("syn_clamp", "SYN, clamped");
 	n = syn_options(opt, 1460);
 	build_tcp4(&c->f, mac_a, mac_b, V4_CLIENT, V4_SERVER, 40000, 80,
@@ -437,15 +447,30 @@ static void set_forward(__u32 on)
 }
 
 /* The interface's configuration as the CLI writes it (both maps). */
+static __u32 iface_attach; /* the attach bits set_iface() writes */
+
 static void set_iface(__u32 ptb_mode)
 {
 	struct mtug_iface_cfg ic = { .features = MTUG_F_MSS | MTUG_F_PTB,
-				     .ptb_mode = ptb_mode };
+				     .ptb_mode = ptb_mode, .attach = iface_attach };
 	__u32 k = ifindex;
 
 	if (bpf_map_update_elem(bpf_map__fd(mt->maps.iface_cfg), &k, &ic, BPF_ANY) ||
 	    mg_iface_fast_put(bpf_map__fd(mt->maps.iface_fast), k, &ic))
 		die("iface_cfg: %s", strerror(errno));
+}
+
+/* The interface chained to prog_fd (slot 0: set_iface() gives it slot 0),
+ * or not. */
+static void set_chain(bool on, int prog_fd)
+{
+	__u32 k = 0;
+
+	iface_attach = on ? MTUG_A_CHAIN : 0;
+	set_iface(MTUG_PTB_FIB);
+	if (on ? bpf_map_update_elem(bpf_map__fd(mt->maps.xdp_chain), &k, &prog_fd, BPF_ANY) :
+		 bpf_map_delete_elem(bpf_map__fd(mt->maps.xdp_chain), &k))
+		die("xdp_chain: %s", strerror(errno));
 }
 
 static void set_jmp(int prog_fd)
@@ -800,7 +825,7 @@ int main(int argc, char **argv)
 		{ 0 } };
 	const char *netns = NULL, *iface = NULL, *json = NULL, *only = NULL;
 	char pfx_arg[128] = "1,1000,100000";
-	int pfx[8], npfx = 0, opt, mtug_fd, empty_fd, wrap_fd, bad = 0;
+	int pfx[8], npfx = 0, opt, mtug_fd, chain_fd, empty_fd, wrap_fd, bad = 0;
 	long long mem_before = -1, mem_after = -1;
 	__u32 xl = 0, jt = 0, processed = 0;
 	double empty_direct[MAX_ROUNDS], comp_empty[MAX_ROUNDS];
@@ -906,6 +931,7 @@ int main(int argc, char **argv)
 			  "(interface settings, configured floor, counters)",
 			  bb->progs.comp_ptb_books);
 	mtug_fd = bpf_program__fd(mt->progs.mtuguard_xdp);
+	chain_fd = bpf_program__fd(mt->progs.mtuguard_xdp_chain);
 	empty_fd = bpf_program__fd(bb->progs.xdp_empty);
 	wrap_fd = bpf_program__fd(bb->progs.xdp_wrap);
 	prog_sizes(mtug_fd, &xl, &jt);
@@ -961,11 +987,13 @@ int main(int argc, char **argv)
 					set_forward(1);
 				if (c->ptb_off)
 					set_iface(MTUG_PTB_OFF);
+				if (c->chain)
+					set_chain(true, empty_fd);
 				bb->bss->wrap_new_gen = c->cold;
 				set_restore(&c->f);
 				set_jmp(empty_fd);
 				c->base[r] = run_plain(c, wrap_fd, XDP_PASS);
-				set_jmp(mtug_fd);
+				set_jmp(c->chain ? chain_fd : mtug_fd);
 				c->ns[r] = run_checked(c, wrap_fd, &run);
 				clean += run.clean;
 				total++;
@@ -973,12 +1001,15 @@ int main(int argc, char **argv)
 				 * change what it checks */
 				if (!c->mutates && pi == 0) {
 					c->dbase[r] = run_plain(c, empty_fd, XDP_PASS);
-					c->dns[r] = run_checked(c, mtug_fd, &run);
+					c->dns[r] = run_checked(c, c->chain ? chain_fd : mtug_fd,
+								&run);
 				}
 				if (c->fwd)
 					set_forward(0);
 				if (c->ptb_off)
 					set_iface(MTUG_PTB_FIB);
+				if (c->chain)
+					set_chain(false, empty_fd);
 				bb->bss->wrap_new_gen = 0;
 			}
 			/* components, on the big PTB frame (csum512 needs 512 B) */

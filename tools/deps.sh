@@ -12,7 +12,7 @@ PKGS="clang llvm make gcc pkg-config libbpf-dev libelf-dev zlib1g-dev bpftool
       iproute2 iptables nftables tcpdump python3 iperf3 ethtool procps kmod
       curl python3-prometheus-client groff-base man-db
       libclang-rt-14-dev qemu-system-x86 busybox-static shellcheck git
-      debhelper dpkg-dev lintian"
+      debhelper dpkg-dev lintian xdp-tools"
 
 check=0
 case ${1:-} in

@@ -43,6 +43,7 @@
 #include "json.h"
 #include "kfeatures.h"
 #include "log.h"
+#include "share.h"
 #include "pin.h"
 #include "sig.h"
 #include "state.h"
@@ -99,6 +100,8 @@ static int read_running(const struct mg_state *st, const char *cmd,
 		it->features = ic.features & (MTUG_F_MSS | MTUG_F_PTB);
 		it->ptb_mode = ic.ptb_mode;
 		it->mtu = ic.mtu;
+		it->chain = ic.attach & MTUG_A_CHAIN;
+		mg_share_root_str(st->dir, list[i], &ic, it->root, sizeof(it->root));
 		c->n_ifaces++;
 	}
 	err = mg_prefix_list(st, cmd, &c->prefixes, &c->n_prefixes);
@@ -336,8 +339,26 @@ static void mtu_str(char *buf, size_t len, __u32 mtu)
 		snprintf(buf, len, "none");
 }
 
+/* The XDP share w asks for (chain, root-array) as a request. */
+static int want_share(const struct mg_config_iface *w, struct mg_share_req *req)
+{
+	memset(req, 0, sizeof(*req));
+	req->root_fd = -1;
+	if (w->chain)
+		req->kind = MG_SHARE_CHAIN;
+	else if (w->root[0])
+		return mg_share_root_parse(w->root, req);
+	return 0;
+}
+
+static const char *share_str(bool chain, const char *root)
+{
+	return chain ? "chain" : root[0] ? root : "alone";
+}
+
 static int do_attach(struct applier *a, const struct mg_config_iface *w)
 {
+	struct mg_share_req share;
 	struct mtug_iface_cfg cfg = {
 		.features = w->features, .mtu = w->mtu, .ptb_mode = w->ptb_mode,
 	};
@@ -348,10 +369,16 @@ static int do_attach(struct applier *a, const struct mg_config_iface *w)
 	cfg.attach = MTUG_A_XDP_NATIVE;
 	cfg.attach = (mg_attach_needs_ingress(&cfg) ? MTUG_A_TC_INGRESS : 0) |
 		     (w->egress ? MTUG_A_TC_EGRESS : 0);
-	if (!change(a, "attach %s (xdp %s, %s)", w->name,
-		    w->generic ? "generic" : "native", mg_attach_tc_str(cfg.attach)))
+	err = want_share(w, &share);
+	if (err)
+		return err;
+	if (!change(a, "attach %s (xdp %s%s%s, %s)", w->name,
+		    w->generic ? "generic" : "native",
+		    w->chain || w->root[0] ? ", " : "",
+		    w->chain || w->root[0] ? share_str(w->chain, w->root) : "",
+		    mg_attach_tc_str(cfg.attach)))
 		return 0;
-	err = mg_attach_iface(a->st, w->ifindex, w->generic, w->egress, &cfg);
+	err = mg_attach_iface(a->st, w->ifindex, w->generic, w->egress, &share, &cfg);
 	return err ?: record(a, &u);
 }
 
@@ -364,9 +391,19 @@ static int do_update(struct applier *a, const struct mg_config_iface *w,
 	bool egress = cur->attach & MTUG_A_TC_EGRESS;
 	struct undo u = { .ifindex = w->ifindex };
 	struct mtug_iface_cfg next;
-	char o[16], n[16];
-	bool set = false;
+	char o[16], n[16], root[MG_CONFIG_WORD_MAX + 1];
+	bool set = false, chain = cur->attach & MTUG_A_CHAIN;
 	int err;
+
+	/* How the XDP program shares its hook is set at attach. */
+	mg_share_root_str(a->st->dir, w->ifindex, cur, root, sizeof(root));
+	if (chain != w->chain || !root[0] != !w->root[0] ||
+	    (root[0] && !mg_share_same_root(root, w->root))) {
+		mg_err("apply: %s: its XDP hook share changes (%s -> %s): detach it "
+		       "first (leave it out of the file, apply, put it back, apply)",
+		       w->name, share_str(chain, root), share_str(w->chain, w->root));
+		return -EINVAL;
+	}
 
 	if (xdp != want_xdp &&
 	    change(a, "set %s mode %s -> %s", w->name,
@@ -441,7 +478,8 @@ static int do_repair(struct applier *a, const struct mg_config_iface *w,
 	if (!change(a, "reattach %s (an interrupted attach: %s missing)", w->name,
 		    what))
 		return 0;
-	err = mg_attach_redo(a->st, w->ifindex, w->generic, w->egress, cur);
+	err = mg_attach_redo(a->st, w->ifindex, w->generic, w->egress, NULL, cur);
+	/* (Shared as before: the redo takes that from the pins.) */
 	if (!err)
 		err = mg_iface_get(a->st, w->ifindex, cur);
 	return err ?: record(a, &u);
@@ -594,6 +632,7 @@ static int do_detach(struct applier *a, const struct mg_config_iface *cur)
 /* Undo one change; 0 or a negative errno (printed). */
 static int undo_one(const struct applier *a, const struct undo *u)
 {
+	struct mg_share_req share = { .root_fd = -1 };
 	struct mtug_iface_cfg cfg;
 	int err;
 
@@ -631,7 +670,11 @@ static int undo_one(const struct applier *a, const struct undo *u)
 		return 0;
 	case U_DETACHED:
 		cfg = u->cfg;
-		return mg_attach_iface(a->st, u->ifindex, u->flag, u->flag2, &cfg);
+		/* Chained again in front of the program the detach put back.
+		 * (A root array's slot is not restored: its pin went with the
+		 * detach; the attach then finds the hook taken and says so.) */
+		share.kind = u->cfg.attach & MTUG_A_CHAIN ? MG_SHARE_CHAIN : MG_SHARE_NONE;
+		return mg_attach_iface(a->st, u->ifindex, u->flag, u->flag2, &share, &cfg);
 	}
 	return 0;
 }

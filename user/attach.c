@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* attach.c - `mtuguard attach IFACE [--mode native|generic] [--no-egress]`. */
+/* attach.c - `mtuguard attach IFACE [--mode native|generic] [--no-egress]
+ * [--chain | --root-array PINNED_PROG_ARRAY:POS]`. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "iface.h"
 #include "log.h"
 #include "pin.h"
+#include "share.h"
 #include "tc.h"
 #include "xdp.h"
 
@@ -27,17 +29,20 @@ struct attach_args {
 	bool egress;
 	bool mode_given;   /* --mode was on the command line */
 	bool egress_given; /* --no-egress was */
+	struct mg_share_req share; /* --chain, --root-array */
 };
 
 static int parse(int argc, char **argv, struct attach_args *a)
 {
 	static const char *const names[] = { "IFACE" };
 	static const char *const modes[] = { "native", "generic", NULL };
-	const char *mode = NULL;
-	bool no_egress = false;
+	const char *mode = NULL, *root = NULL;
+	bool no_egress = false, chain = false;
 	const struct mg_opt opts[] = {
 		{ "--mode", &mode, NULL },
 		{ "--no-egress", NULL, &no_egress },
+		{ "--chain", NULL, &chain },
+		{ "--root-array", &root, NULL },
 		{ 0 },
 	};
 	char *pos[argc + 1];
@@ -54,6 +59,19 @@ static int parse(int argc, char **argv, struct attach_args *a)
 			return mg_usage("attach: unknown mode '%s' (native or generic)",
 					mode);
 	}
+	a->share.root_fd = -1;
+	if (chain && root)
+		return mg_usage("attach: give --chain or --root-array, not both");
+	if (root && mode)
+		return mg_usage("attach: --mode does not go with --root-array (the hook "
+				"is the root program's)");
+	if (root) {
+		err = mg_share_root_parse(root, &a->share);
+		if (err)
+			return err;
+	}
+	if (chain)
+		a->share.kind = MG_SHARE_CHAIN;
 	a->iface = pos[0];
 	a->generic = m == 1;
 	a->egress = !no_egress;
@@ -121,6 +139,8 @@ static bool xdp_live(const struct mg_state *st, __u32 ifindex,
 	__u32 want = prog_id(st, MG_PROG_XDP) ?: cfg->xdp_prog_id, id;
 	bool attached;
 
+	if (cfg->attach & (MTUG_A_CHAIN | MTUG_A_ROOT))
+		return mg_share_live(st, ifindex, cfg);
 	if (mg_xdp_query(st->dir, ifindex, &attached, &id) || !attached ||
 	    (want && id != want))
 		return false;
@@ -130,16 +150,26 @@ static bool xdp_live(const struct mg_state *st, __u32 ifindex,
 						   q.drv_prog_id == id;
 }
 
-/* Our filter (our handle and priority) is there in one direction and
- * runs our program. */
-static bool filter_live(const struct mg_state *st, __u32 ifindex, bool ingress)
+/* Our TC program is there in one direction (a TCX link or a filter at
+ * our handle and priority, as cfg records the hook) and runs our
+ * program. */
+static bool filter_live(const struct mg_state *st, __u32 ifindex,
+			const struct mtug_iface_cfg *cfg, bool ingress)
 {
 	__u32 want = prog_id(st, ingress ? MG_PROG_TC_INGRESS : MG_PROG_TC_EGRESS);
 	__u32 id;
 
-	if (mg_tc_filter_query(ifindex, ingress, MG_TC_PRIO, &id))
+	if (mg_tc_query(st->dir, ifindex, cfg->attach, ingress, &id))
 		return false;
 	return !want || id == want;
+}
+
+int mg_tc_query(const char *dir, __u32 ifindex, __u32 attach, bool ingress,
+		__u32 *prog_id)
+{
+	if (attach & MTUG_A_TCX)
+		return mg_tcx_query(dir, ifindex, ingress, prog_id);
+	return mg_tc_filter_query(ifindex, ingress, MG_TC_PRIO, prog_id);
 }
 
 __u32 mg_attach_missing(const struct mg_state *st, __u32 ifindex,
@@ -154,9 +184,9 @@ __u32 mg_attach_missing(const struct mg_state *st, __u32 ifindex,
 	else if (!xdp_live(st, ifindex, cfg))
 		missing |= cfg->attach & XDP_BITS;
 	if ((cfg->attach & MTUG_A_TC_INGRESS || mg_attach_needs_ingress(cfg)) &&
-	    !filter_live(st, ifindex, true))
+	    !filter_live(st, ifindex, cfg, true))
 		missing |= MTUG_A_TC_INGRESS;
-	if (cfg->attach & MTUG_A_TC_EGRESS && !filter_live(st, ifindex, false))
+	if (cfg->attach & MTUG_A_TC_EGRESS && !filter_live(st, ifindex, cfg, false))
 		missing |= MTUG_A_TC_EGRESS;
 	return missing;
 }
@@ -224,6 +254,35 @@ static void tc_add_undo(const struct mg_state *st, __u32 ifindex,
 	mg_iface_put(st, ifindex, cfg, BPF_EXIST);
 }
 
+/* Add our TC program in one direction as a TCX link, falling back to
+ * clsact where the kernel refuses TCX (no kernel BTF told beforehand).
+ * cfg is written first with the hook and the direction's bit. */
+static int tcx_add(const struct mg_state *st, __u32 ifindex,
+		   struct mtug_iface_cfg *cfg, bool ingress)
+{
+	__u32 bit = ingress ? MTUG_A_TC_INGRESS : MTUG_A_TC_EGRESS, id;
+	int err;
+
+	cfg->attach |= bit;
+	err = mg_iface_put(st, ifindex, cfg, BPF_EXIST);
+	if (err)
+		return err;
+	err = mg_tcx_attach(st->dir, ifindex, ingress,
+			    st->prog[ingress ? MG_PROG_TC_INGRESS : MG_PROG_TC_EGRESS]);
+	/* Falls back only while no link of ours is on the other direction:
+	 * one hook per interface. */
+	if (err == -EOPNOTSUPP && mg_tcx_query(st->dir, ifindex, !ingress, &id)) {
+		mg_dbg("no TCX on this kernel: clsact filters");
+		cfg->attach &= ~(MTUG_A_TCX | bit);
+		return mg_iface_put(st, ifindex, cfg, BPF_EXIST) ?: 1;
+	}
+	if (err) {
+		cfg->attach &= ~bit;
+		mg_iface_put(st, ifindex, cfg, BPF_EXIST);
+	}
+	return err;
+}
+
 /* Add our filter in one direction; cfg (with any new settings) is written
  * with its bit first.  Nothing to do if it is there already. */
 static int tc_add(const struct mg_state *st, __u32 ifindex,
@@ -232,13 +291,23 @@ static int tc_add(const struct mg_state *st, __u32 ifindex,
 	__u32 bit = ingress ? MTUG_A_TC_INGRESS : MTUG_A_TC_EGRESS;
 	int err;
 
+	if (cfg->attach & MTUG_A_TCX) {
+		if (filter_live(st, ifindex, cfg, ingress)) {
+			cfg->attach |= bit;
+			return mg_iface_put(st, ifindex, cfg, BPF_EXIST);
+		}
+		err = tcx_add(st, ifindex, cfg, ingress);
+		if (err <= 0)
+			return err;
+		/* 1: fell back to clsact */
+	}
 	err = clsact_ensure(st, ifindex, cfg);
 	if (err)
 		return err;
 	cfg->tc_prio = MG_TC_PRIO;
 	cfg->attach |= bit;
 	err = mg_iface_put(st, ifindex, cfg, BPF_EXIST);
-	if (err || filter_live(st, ifindex, ingress))
+	if (err || filter_live(st, ifindex, cfg, ingress))
 		return err;
 	err = mg_tc_filter_add(ifindex, ingress,
 			       st->prog[ingress ? MG_PROG_TC_INGRESS : MG_PROG_TC_EGRESS],
@@ -256,9 +325,12 @@ static int tc_del(const struct mg_state *st, __u32 ifindex,
 	__u32 bit = ingress ? MTUG_A_TC_INGRESS : MTUG_A_TC_EGRESS;
 	int err;
 
-	err = mg_tc_filter_del(ifindex, ingress, cfg->tc_prio ?: MG_TC_PRIO,
-			       prog_id(st, ingress ? MG_PROG_TC_INGRESS :
-						     MG_PROG_TC_EGRESS));
+	if (cfg->attach & MTUG_A_TCX)
+		err = mg_tcx_detach(st->dir, ifindex, ingress);
+	else
+		err = mg_tc_filter_del(ifindex, ingress, cfg->tc_prio ?: MG_TC_PRIO,
+				       prog_id(st, ingress ? MG_PROG_TC_INGRESS :
+							     MG_PROG_TC_EGRESS));
 	if (err)
 		return err;
 	cfg->attach &= ~bit;
@@ -277,7 +349,7 @@ int mg_attach_ingress_sync(const struct mg_state *st, __u32 ifindex,
 		return tc_add(st, ifindex, cfg, true);
 	/* The settings first: from then on nothing needs the filter. */
 	err = mg_iface_put(st, ifindex, cfg, BPF_EXIST);
-	if (err || (!(cfg->attach & MTUG_A_TC_INGRESS) && !filter_live(st, ifindex, true)))
+	if (err || (!(cfg->attach & MTUG_A_TC_INGRESS) && !filter_live(st, ifindex, cfg, true)))
 		return err;
 	return tc_del(st, ifindex, cfg, true);
 }
@@ -294,26 +366,79 @@ int mg_attach_settings_restore(const struct mg_state *st, __u32 ifindex,
 	return mg_attach_ingress_sync(st, ifindex, cfg);
 }
 
-/* Attach with cfg's settings and slot: the entry first (write-ahead, see
- * above), then XDP, then the TC filters this interface needs. */
-static int attach_entry(const struct mg_state *st, __u32 ifindex, bool generic,
-			bool egress, struct mtug_iface_cfg *cfg)
+/* The XDP hook is someone else's: without a share asked for, or held
+ * through a bpf_link, a refusal (printed) naming the program. */
+static int hook_taken(__u32 ifindex, const struct mg_xdp_holder *h,
+		      const struct mg_share_req *share)
 {
+	char nb[IF_NAMESIZE], who[64];
+
+	mg_ifname_str(ifindex, nb);
+	snprintf(who, sizeof(who), "%s%sid %u", h->name, h->name[0] ? ", " : "", h->id);
+	if (h->link) {
+		mg_err("cannot attach XDP on %s: another program (%s) holds the hook "
+		       "through a bpf_link, which only its owner can replace", nb, who);
+		return -EBUSY;
+	}
+	if (!share || share->kind != MG_SHARE_CHAIN) {
+		mg_err("cannot attach XDP on %s: another program (%s) holds the hook; "
+		       "'mtuguard attach %s --chain' runs mtuguard in front of it", nb,
+		       who, nb);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/* Attach with cfg's settings and slot: the entry first (write-ahead, see
+ * above), then XDP (alone, chained in front of the hook's program, or in
+ * a root array's slot: share), then the TC filters this interface needs. */
+static int attach_entry(const struct mg_state *st, __u32 ifindex, bool generic,
+			bool egress, const struct mg_share_req *share,
+			struct mtug_iface_cfg *cfg)
+{
+	enum mg_share_kind kind = share ? share->kind : MG_SHARE_NONE;
+	struct mg_xdp_holder h = {};
+	char nb[IF_NAMESIZE];
 	int err;
 
+	if (kind != MG_SHARE_ROOT) {
+		err = mg_xdp_holder(ifindex, &h);
+		if (err)
+			return err;
+		/* Our own program there (a link of an entry gone astray) is
+		 * for mg_xdp_attach() to judge. */
+		if (h.id && h.id != prog_id(st, MG_PROG_XDP)) {
+			err = hook_taken(ifindex, &h, share);
+			if (err)
+				return err;
+			generic = h.generic; /* the hook's mode is its owner's */
+		} else if (kind == MG_SHARE_CHAIN) {
+			mg_note("no program on the XDP hook of %s to chain: attached alone",
+				mg_ifname_str(ifindex, nb));
+			kind = MG_SHARE_NONE;
+		}
+	}
 	/* The egress filter is recorded as intended before anything is
 	 * added: an attach killed between XDP and the filter then leaves an
 	 * entry that mg_attach_missing() sees as interrupted, not a complete
 	 * one.  (Ingress needs no bit here: mg_attach_missing() derives it
 	 * from the PTB mode.) */
 	cfg->attach = (generic ? MTUG_A_XDP_GENERIC : MTUG_A_XDP_NATIVE) |
-		      (egress ? MTUG_A_TC_EGRESS : 0);
+		      (egress ? MTUG_A_TC_EGRESS : 0) |
+		      (mg_tcx_wanted() ? MTUG_A_TCX : 0) |
+		      (kind == MG_SHARE_CHAIN ? MTUG_A_CHAIN : 0) |
+		      (kind == MG_SHARE_ROOT ? MTUG_A_ROOT : 0);
 	cfg->xdp_prog_id = prog_id(st, MG_PROG_XDP);
-	cfg->tc_prio = egress ? MG_TC_PRIO : 0;
+	cfg->tc_prio = egress && !(cfg->attach & MTUG_A_TCX) ? MG_TC_PRIO : 0;
 	err = mg_iface_put(st, ifindex, cfg, BPF_NOEXIST);
 	if (err)
 		return err;
-	err = mg_xdp_attach(st->dir, ifindex, st->prog[MG_PROG_XDP], generic);
+	if (kind == MG_SHARE_CHAIN)
+		err = mg_share_chain(st, ifindex, cfg, &h);
+	else if (kind == MG_SHARE_ROOT)
+		err = mg_share_root(st, ifindex, cfg, share);
+	else
+		err = mg_xdp_attach(st->dir, ifindex, st->prog[MG_PROG_XDP], generic);
 	if (!err && mg_attach_needs_ingress(cfg))
 		err = tc_add(st, ifindex, cfg, true);
 	if (!err && egress)
@@ -330,7 +455,8 @@ static int attach_entry(const struct mg_state *st, __u32 ifindex, bool generic,
 }
 
 int mg_attach_iface(const struct mg_state *st, __u32 ifindex, bool generic,
-		    bool egress, struct mtug_iface_cfg *cfg)
+		    bool egress, const struct mg_share_req *share,
+		    struct mtug_iface_cfg *cfg)
 {
 	int err;
 
@@ -343,29 +469,45 @@ int mg_attach_iface(const struct mg_state *st, __u32 ifindex, bool generic,
 		err = mg_iface_slot_zero(st, cfg->slot);
 	/* The entry goes in first, so the datapath finds its features from
 	 * the very first packet. */
-	return err ?: attach_entry(st, ifindex, generic, egress, cfg);
+	return err ?: attach_entry(st, ifindex, generic, egress, share, cfg);
 }
 
 int mg_attach_redo(const struct mg_state *st, __u32 ifindex, bool generic,
-		   bool egress, const struct mtug_iface_cfg *old)
+		   bool egress, const struct mg_share_req *share,
+		   const struct mtug_iface_cfg *old)
 {
 	struct mtug_iface_cfg cfg = *old;
+	struct mg_share_req was;
 	int err;
 
+	/* Shared as before unless told otherwise (before the detach, which
+	 * unpins what tells it). */
+	err = share ? 0 : mg_share_req_of(st->dir, ifindex, old, &was);
+	if (err)
+		return err;
 	/* Take off what is there (the missing parts count as done), then
 	 * attach anew; the settings and the counter slot stay. */
 	err = mg_detach_iface(st, ifindex, &cfg);
-	if (err)
-		return err;
 	cfg = *old;
-	return attach_entry(st, ifindex, generic, egress, &cfg);
+	if (!err)
+		err = attach_entry(st, ifindex, generic, egress, share ?: &was, &cfg);
+	if (!share && was.root_fd >= 0)
+		close(was.root_fd);
+	return err;
 }
 
 int mg_attach_xdp_mode(const struct mg_state *st, __u32 ifindex,
 		       struct mtug_iface_cfg *cfg, bool generic)
 {
 	bool was_generic = cfg->attach & MTUG_A_XDP_GENERIC;
+	char nb[IF_NAMESIZE];
 	int err, e;
+
+	if (cfg->attach & (MTUG_A_CHAIN | MTUG_A_ROOT)) {
+		mg_err("%s shares its XDP hook: its mode is the hook owner's (detach and "
+		       "attach again to change it)", mg_ifname_str(ifindex, nb));
+		return -EINVAL;
+	}
 
 	/* A link cannot change its mode: detach, then attach anew (the
 	 * entry records the new mode first). */
@@ -402,7 +544,16 @@ static int check_running(const struct attach_args *a, const struct mtug_iface_cf
 {
 	bool generic = cfg->attach & MTUG_A_XDP_GENERIC;
 	bool egress = cfg->attach & MTUG_A_TC_EGRESS;
+	enum mg_share_kind kind = cfg->attach & MTUG_A_CHAIN ? MG_SHARE_CHAIN :
+				  cfg->attach & MTUG_A_ROOT ? MG_SHARE_ROOT : MG_SHARE_NONE;
 
+	if (a->share.kind != MG_SHARE_NONE && a->share.kind != kind) {
+		mg_err("%s is already attached %s: detach it first", a->iface,
+		       kind == MG_SHARE_CHAIN ? "in front of another XDP program" :
+		       kind == MG_SHARE_ROOT ? "in a root program array" :
+		       "on its own XDP hook");
+		return -EEXIST;
+	}
 	if ((!a->mode_given || a->generic == generic) &&
 	    (!a->egress_given || a->egress == egress))
 		return 0;
@@ -412,11 +563,47 @@ static int check_running(const struct attach_args *a, const struct mtug_iface_cf
 	return -EEXIST;
 }
 
-static void describe(const struct attach_args *a, const struct mtug_iface_cfg *cfg)
+/* --chain takes the hook in its owner's mode: a --mode asking for the
+ * other one is refused. */
+static int check_chain_mode(const struct attach_args *a)
 {
-	printf("attached %s (ifindex %u): xdp %s, %s%s\n", a->iface,
-	       a->ifindex, a->generic ? "generic" : "native",
+	struct mg_xdp_holder h;
+	int err;
+
+	if (a->share.kind != MG_SHARE_CHAIN || !a->mode_given)
+		return 0;
+	err = mg_xdp_holder(a->ifindex, &h);
+	if (err || !h.id || h.generic == a->generic)
+		return err;
+	mg_err("cannot chain in %s mode on %s: %s (id %u) holds the hook in %s mode, "
+	       "which mtuguard's program takes over", a->generic ? "generic" : "native",
+	       a->iface, h.name, h.id, h.generic ? "generic" : "native");
+	return -EINVAL;
+}
+
+static void describe(const struct mg_state *st, const struct attach_args *a,
+		     const struct mtug_iface_cfg *cfg)
+{
+	struct mg_share_view v;
+	char xdp[128];
+
+	mg_share_view(st, a->ifindex, cfg, &v);
+	if (cfg->attach & MTUG_A_CHAIN)
+		snprintf(xdp, sizeof(xdp), "xdp %s in front of %s (id %u)",
+			 cfg->attach & MTUG_A_XDP_GENERIC ? "generic" : "native",
+			 v.next_name, v.next_id);
+	else if (cfg->attach & MTUG_A_ROOT && v.next_id)
+		snprintf(xdp, sizeof(xdp), "xdp in slot %u of root array %u, then %s "
+			 "(id %u)", v.pos, v.root_map_id, v.next_name, v.next_id);
+	else if (cfg->attach & MTUG_A_ROOT)
+		snprintf(xdp, sizeof(xdp), "xdp in slot %u of root array %u", v.pos,
+			 v.root_map_id);
+	else
+		snprintf(xdp, sizeof(xdp), "xdp %s",
+			 cfg->attach & MTUG_A_XDP_GENERIC ? "generic" : "native");
+	printf("attached %s (ifindex %u): %s, %s%s%s\n", a->iface, a->ifindex, xdp,
 	       mg_attach_tc_str(cfg->attach),
+	       cfg->attach & TC_BITS ? (cfg->attach & MTUG_A_TCX ? " (tcx)" : " (clsact)") : "",
 	       cfg->attach & MTUG_A_OWN_CLSACT ? " (clsact created)" : "");
 }
 
@@ -503,15 +690,19 @@ int mg_cmd_attach(const struct mg_ctx *ctx, int argc, char **argv)
 		mg_attach_missing_str(missing, what, sizeof(what));
 		mg_note("%s: an earlier attach was interrupted (%s missing): "
 			"attaching it again", a.iface, what);
-		err = mg_attach_redo(&st, a.ifindex, a.generic, a.egress, &old);
+		err = mg_attach_redo(&st, a.ifindex, a.generic, a.egress,
+				     a.share.kind != MG_SHARE_NONE ? &a.share : NULL, &old);
 		cfg = old;
 		if (!err)
 			mg_iface_get(&st, a.ifindex, &cfg);
 	} else {
-		err = mg_attach_iface(&st, a.ifindex, a.generic, a.egress, &cfg);
+		err = check_chain_mode(&a);
+		if (!err)
+			err = mg_attach_iface(&st, a.ifindex, a.generic, a.egress, &a.share,
+					      &cfg);
 	}
 	if (!err)
-		describe(&a, &cfg);
+		describe(&st, &a, &cfg);
 out:
 	/* Releases the state too if this attach created it and failed. */
 	mg_state_release(&st);

@@ -14,6 +14,8 @@
 #include "mtuguard.h"
 #include "state.h"
 
+struct mg_share_req;
+
 /*
  * Make sure the pin dir and the state in it exist (the first attach loads
  * and pins the BPF object), and open it with its programs, holding the pin
@@ -34,7 +36,8 @@ int mg_state_acquire(const char *dir, struct mg_state *st);
  * (errors printed).
  */
 int mg_attach_iface(const struct mg_state *st, __u32 ifindex, bool generic,
-		    bool egress, struct mtug_iface_cfg *cfg);
+		    bool egress, const struct mg_share_req *share,
+		    struct mtug_iface_cfg *cfg);
 
 /* The parts old->attach records (or every attach adds) that are not live
  * on ifindex: attach bits, 0 if none (a whole attach). */
@@ -46,7 +49,8 @@ void mg_attach_missing_str(__u32 missing, char *buf, size_t len);
 /* Redo an interrupted attach: remove what of it is there, attach anew
  * with these arguments, keeping old's settings and counter slot. */
 int mg_attach_redo(const struct mg_state *st, __u32 ifindex, bool generic,
-		   bool egress, const struct mtug_iface_cfg *old);
+		   bool egress, const struct mg_share_req *share,
+		   const struct mtug_iface_cfg *old);
 
 /* Re-attach the XDP program of an attached interface in another mode
  * (the TC filters stay).  If the new mode fails, the old one is restored. */
@@ -76,6 +80,12 @@ int mg_attach_ingress_sync(const struct mg_state *st, __u32 ifindex,
 int mg_attach_settings_restore(const struct mg_state *st, __u32 ifindex,
 			       struct mtug_iface_cfg *cfg,
 			       const struct mtug_iface_cfg *old);
+
+/* 0 and the program id if our TC program is on ifindex in one direction
+ * (a TCX link or a clsact filter, as the attach bits record), -ENOENT if
+ * not, or another negative errno. */
+int mg_tc_query(const char *dir, __u32 ifindex, __u32 attach, bool ingress,
+		__u32 *prog_id);
 
 /* The TC filters of attach bits as words: "tc ingress+egress", "tc
  * egress", "tc ingress", "no tc". */

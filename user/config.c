@@ -227,7 +227,7 @@ static int once(struct lexer *lx, const struct stmt *s, unsigned int *seen,
 
 enum gkey { G_DEFAULT_MTU, G_SOURCE, G_MIN_MTU, G_RATE, G_FORWARD, G_ERRORS,
 	    G_INVALID, G__NR };
-enum ikey { I_MODE, I_EGRESS, I_MSS, I_PTB, I_PTB_MODE, I_MTU, I__NR };
+enum ikey { I_MODE, I_EGRESS, I_MSS, I_PTB, I_PTB_MODE, I_MTU, I_CHAIN, I_ROOT, I__NR };
 
 struct parser {
 	struct lexer lx;
@@ -401,6 +401,25 @@ static int stmt_top(struct parser *ps, const struct stmt *s)
 		    "ptb, prefix or iface)", key);
 }
 
+/* "root-array PATH:POS|none": an absolute path and a slot number. */
+static int root_array(struct lexer *lx, const struct stmt *s, struct mg_config_iface *i)
+{
+	const char *w = s->w[1], *colon = strrchr(w, ':');
+	__u32 pos;
+
+	if (!strcmp(w, "none")) {
+		i->root[0] = '\0';
+		return 0;
+	}
+	if (w[0] != '/' || !colon || colon == w + 1 ||
+	    mg_parse_u32(colon + 1, 0, 0xffffffffu, &pos))
+		return errf(lx, s->line, "iface %s: root-array wants PATH:POS (an "
+			    "absolute path and a slot number) or none, not '%s'",
+			    i->name, w);
+	snprintf(i->root, sizeof(i->root), "%s", w); /* a word: fits */
+	return 0;
+}
+
 static int stmt_iface(struct parser *ps, const struct stmt *s,
 		      struct mg_config_iface *i, unsigned int *seen)
 {
@@ -411,18 +430,20 @@ static int stmt_iface(struct parser *ps, const struct stmt *s,
 
 	static const char *const keys[] = {
 		[I_MODE] = "mode", [I_EGRESS] = "egress", [I_MSS] = "mss",
-		[I_PTB] = "ptb", [I_PTB_MODE] = "ptb-mode", [I_MTU] = "mtu", NULL,
+		[I_PTB] = "ptb", [I_PTB_MODE] = "ptb-mode", [I_MTU] = "mtu",
+		[I_CHAIN] = "chain", [I_ROOT] = "root-array", NULL,
 	};
 	static const char *const usage[] = {
 		[I_MODE] = "native|generic", [I_EGRESS] = "on|off",
 		[I_MSS] = "on|off", [I_PTB] = "on|off",
 		[I_PTB_MODE] = "fib|broadcast|off", [I_MTU] = "MTU|none",
+		[I_CHAIN] = "on|off", [I_ROOT] = "PATH:POS|none",
 	};
 
 	k = mg_parse_word(key, keys);
 	if (k < 0)
 		return errf(lx, s->line, "iface %s: unknown key '%s' (mode, egress, "
-			    "mss, ptb, ptb-mode or mtu)", i->name, key);
+			    "mss, ptb, ptb-mode, mtu, chain or root-array)", i->name, key);
 	err = want(lx, s, 1, 1, key, usage[k]);
 	if (!err)
 		err = once(lx, s, &seen[k], key);
@@ -450,9 +471,19 @@ static int stmt_iface(struct parser *ps, const struct stmt *s,
 		err = word(lx, s, key, s->w[1], ptb_modes, "fib, broadcast or off",
 			   &i->ptb_mode);
 		break;
+	case I_CHAIN:
+		err = word(lx, s, key, s->w[1], onoff, "on or off", &v);
+		i->chain = v;
+		break;
+	case I_ROOT:
+		err = root_array(lx, s, i);
+		break;
 	default:
 		err = mtu_or_none(lx, s, key, s->w[1], &i->mtu);
 	}
+	if (!err && i->chain && i->root[0])
+		err = errf(lx, s->line, "iface %s: chain and root-array exclude each "
+			   "other", i->name);
 	return err;
 }
 
@@ -652,6 +683,8 @@ void mg_config_write(FILE *f, const struct mg_config *c)
 		fprintf(f, "\tptb-mode %s\n", mg_config_ptb_mode_name(it->ptb_mode));
 		fputc('\t', f);
 		put_mtu(f, "mtu", it->mtu);
+		fprintf(f, "\tchain %s\n", it->chain ? "on" : "off");
+		fprintf(f, "\troot-array %s\n", it->root[0] ? it->root : "none");
 		fputs("}\n", f);
 	}
 	if (c->n_prefixes)

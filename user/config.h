@@ -24,6 +24,8 @@
  *       ptb on|off                 PTB steering feature     (on)
  *       ptb-mode fib|broadcast|off                          (off)
  *       mtu MTU|none               per-interface MTU        (none)
+ *       chain on|off               XDP in front of the hook's program (off)
+ *       root-array PATH:POS|none   XDP in a root program array's slot (none)
  *   }
  *
  * The file is the whole configuration: a key left out means its default,
@@ -55,6 +57,8 @@ struct mg_config_iface {
 	__u32 features;     /* enum mtug_feature bits */
 	__u32 ptb_mode;     /* enum mtug_ptb_mode */
 	__u32 mtu;          /* 0 = none */
+	bool chain;         /* XDP chained in front of the hook's program */
+	char root[MG_CONFIG_WORD_MAX + 1]; /* "PATH:POS" of root-array, "" none */
 };
 
 struct mg_config_prefix {

@@ -19,16 +19,23 @@ bool mg_xdp_frags_supported(void)
 
 int mg_datapath_prepare(struct mtuguard_bpf *skel)
 {
-	bool frags = mg_xdp_frags_supported();
-	int err;
+	return mg_datapath_prepare_frags(skel, mg_xdp_frags_supported());
+}
+
+int mg_datapath_prepare_frags(struct mtuguard_bpf *skel, bool frags)
+{
+	struct bpf_program *xdp[] = { skel->progs.mtuguard_xdp,
+				      skel->progs.mtuguard_xdp_chain };
+	int err = 0;
+	size_t i;
 
 	skel->rodata->mtug_xdp_frags = frags;
 	if (!frags)
 		return 0;
 	/* A multi-buffer program runs on single-buffer frames too, and it
 	 * is what a driver needs for an MTU above one buffer (jumbo frames). */
-	err = bpf_program__set_flags(skel->progs.mtuguard_xdp,
-				     bpf_program__flags(skel->progs.mtuguard_xdp) |
-				     BPF_F_XDP_HAS_FRAGS);
+	for (i = 0; !err && i < sizeof(xdp) / sizeof(xdp[0]); i++)
+		err = bpf_program__set_flags(xdp[i], bpf_program__flags(xdp[i]) |
+					     BPF_F_XDP_HAS_FRAGS);
 	return err ? (err < 0 ? err : -err) : 0;
 }

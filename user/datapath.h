@@ -19,4 +19,8 @@ bool mg_xdp_frags_supported(void);
  * running kernel.  Returns 0 or a negative errno. */
 int mg_datapath_prepare(struct mtuguard_bpf *skel);
 
+/* The same, with multi-buffer XDP as told (false: single-buffer, for a
+ * tail call into or from a single-buffer program; see share.h). */
+int mg_datapath_prepare_frags(struct mtuguard_bpf *skel, bool frags);
+
 #endif /* MG_DATAPATH_H */

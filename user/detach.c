@@ -11,6 +11,7 @@
 #include "iface.h"
 #include "log.h"
 #include "pin.h"
+#include "share.h"
 #include "tc.h"
 #include "xdp.h"
 
@@ -25,6 +26,14 @@ static int drop_filter(const struct mg_state *st, __u32 ifindex,
 	__u32 id = 0, live;
 	int err;
 
+	/* A pinned TCX link is ours whatever the bits say. */
+	err = mg_tcx_detach(st->dir, ifindex, ingress);
+	if (err)
+		return err;
+	if (cfg->attach & MTUG_A_TCX) {
+		cfg->attach &= ~bit;
+		return 0;
+	}
 	if (st->prog[p] >= 0)
 		mg_obj_id(st->prog[p], &id);
 	if (!(cfg->attach & bit) &&
@@ -48,7 +57,11 @@ int mg_detach_iface(const struct mg_state *st, __u32 ifindex,
 	/* When the device went away the kernel dropped its qdisc and
 	 * filters, and the XDP link only needs unpinning. */
 	if (gone) {
-		cfg->attach &= ~(tc_bits | MTUG_A_OWN_CLSACT);
+		err = mg_tcx_detach(st->dir, ifindex, true);
+		e = mg_tcx_detach(st->dir, ifindex, false);
+		err = err ?: e;
+		if (!err)
+			cfg->attach &= ~(tc_bits | MTUG_A_OWN_CLSACT);
 	} else {
 		err = drop_filter(st, ifindex, cfg, true);
 		e = drop_filter(st, ifindex, cfg, false);
@@ -61,14 +74,21 @@ int mg_detach_iface(const struct mg_state *st, __u32 ifindex,
 			cfg->attach &= ~MTUG_A_OWN_CLSACT;
 		err = err ?: e;
 	}
-	/* Whatever the bits say: no pinned link is a no-op, and a link
-	 * pinned by an attach killed before it recorded it goes too. */
-	e = mg_xdp_detach(st->dir, ifindex);
+	/* A shared hook first (the other owner's program back on it, our
+	 * program out of the root array), whatever the bits say: its pins
+	 * tell.  Then, the same way, our own link. */
+	e = mg_share_detach(st, ifindex, cfg);
 	if (!e)
+		cfg->attach &= ~(MTUG_A_CHAIN | MTUG_A_ROOT);
+	err = err ?: e;
+	e = e ?: mg_xdp_detach(st->dir, ifindex);
+	if (!e && !(cfg->attach & (MTUG_A_CHAIN | MTUG_A_ROOT)))
 		cfg->attach &= ~(MTUG_A_XDP_NATIVE | MTUG_A_XDP_GENERIC);
 	err = err ?: e;
-	if (!(cfg->attach & tc_bits))
+	if (!(cfg->attach & tc_bits)) {
 		cfg->tc_prio = 0;
+		cfg->attach &= ~MTUG_A_TCX;
+	}
 	if (cfg->attach) {
 		/* Keep what is left to undo for the next try. */
 		mg_iface_put(st, ifindex, cfg, BPF_ANY);

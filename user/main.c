@@ -54,10 +54,13 @@ struct command {
 
 static const struct command commands[] = {
 	{ "attach", mg_cmd_attach,
-	  "mtuguard attach IFACE [--mode native|generic] [--no-egress]\n"
-	  "  Attach XDP (native by default) and the TC clsact filters to IFACE.\n"
-	  "  The first attach loads the programs and pins everything in the\n"
-	  "  pin directory; the datapath keeps running after mtuguard exits.\n" },
+	  "mtuguard attach IFACE [--mode native|generic] [--no-egress] [--chain | --root-array ARRAY:POS]\n"
+	  "  Attach XDP (native by default) and the TC programs (TCX links, or\n"
+	  "  clsact filters before 6.6) to IFACE.  The first attach loads the\n"
+	  "  programs and pins everything in the pin directory; the datapath\n"
+	  "  keeps running after mtuguard exits.  --chain: in front of the XDP\n"
+	  "  program on the hook, which gets every frame mtuguard passes;\n"
+	  "  --root-array: in slot POS of a root program's array (katran).\n" },
 	{ "detach", mg_cmd_detach,
 	  "mtuguard detach IFACE | --all\n"
 	  "  Remove exactly what attach added; after the last interface, unpin\n"

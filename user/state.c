@@ -19,6 +19,7 @@
 #include "owner.h"
 #include "pin.h"
 #include "state.h"
+#include "tc.h"
 #include "xdp.h"
 #include "iface_fast.h"
 #include "cfg.h"
@@ -55,6 +56,8 @@ static const struct map_desc maps[MG_MAP_NR] = {
 	[MG_MAP_SYNC] = { MTUG_MAP_SYNC, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u32), 2 },
 	[MG_MAP_CACHE] = { MTUG_MAP_CACHE, BPF_MAP_TYPE_PERCPU_ARRAY,
 			   sizeof(__u32), sizeof(struct mtug_prefix_cache) },
+	[MG_MAP_CHAIN] = { MTUG_MAP_CHAIN, BPF_MAP_TYPE_PROG_ARRAY,
+			   sizeof(__u32), sizeof(__u32), MTUG_IFACE_MAX_ENTRIES },
 };
 
 static const char *const prog_pins[MG_PROG_NR] = {
@@ -434,6 +437,9 @@ int mg_state_create(const char *dir)
 		if (err)
 			goto out;
 	}
+	/* The chain program is loaded when a hook is shared
+	 * (mg_state_xdp_chain()). */
+	bpf_program__set_autoload(skel->progs.mtuguard_xdp_chain, false);
 	err = mg_datapath_prepare(skel);
 	if (!err)
 		err = mtuguard_bpf__load(skel);
@@ -469,13 +475,85 @@ out:
 	return err;
 }
 
-/* Detach and unpin every XDP link left under links/ (none, normally:
- * each goes with its interface's detach). */
+int mg_state_xdp_chain(const char *dir, bool frags, bool create, int *prog_fd,
+		       int *chain_fd)
+{
+	bool own = frags == mg_xdp_frags_supported(); /* the state's kind */
+	const char *prog_pin = own ? MG_PIN_PROG_XDP_CHAIN : MG_PIN_PROG_XDP_CHAIN_SB;
+	const char *chain_pin = own ? MTUG_MAP_CHAIN : MG_PIN_CHAIN_SB;
+	struct mtuguard_bpf *skel;
+	struct bpf_map *map;
+	char path[PATH_MAX];
+	int i, err;
+
+	*prog_fd = open_pin(dir, prog_pin, path, sizeof(path));
+	*chain_fd = open_pin(dir, chain_pin, path, sizeof(path));
+	if (*prog_fd >= 0 && *chain_fd >= 0)
+		return 0;
+	if (*prog_fd >= 0)
+		close(*prog_fd);
+	if (*chain_fd >= 0)
+		close(*chain_fd);
+	*prog_fd = *chain_fd = -1;
+	if (!create)
+		return -ENOENT;
+	skel = mtuguard_bpf__open();
+	if (!skel) {
+		err = -errno;
+		mg_err("cannot open the BPF object: %s", strerror(errno));
+		return err;
+	}
+	/* The state's maps, so that it reads the same settings and counts
+	 * in the same counters; the single-buffer one with a chain array of
+	 * its own, since a program array takes the multi-buffer flag of the
+	 * first program that uses it. */
+	for (i = 0; i < MG_MAP_NR; i++) {
+		map = bpf_object__find_map_by_name(skel->obj, maps[i].name);
+		err = map ? mg_pin_path(path, sizeof(path), dir,
+					i == MG_MAP_CHAIN ? chain_pin : maps[i].name) :
+			    -ENOENT;
+		if (!err)
+			err = bpf_map__set_pin_path(map, path);
+		if (err)
+			goto out;
+	}
+	bpf_program__set_autoload(skel->progs.mtuguard_xdp, false);
+	bpf_program__set_autoload(skel->progs.mtuguard_tc_ingress, false);
+	bpf_program__set_autoload(skel->progs.mtuguard_tc_egress, false);
+	err = mg_datapath_prepare_frags(skel, frags);
+	if (!err)
+		err = mtuguard_bpf__load(skel);
+	if (err) {
+		mg_err("cannot load the XDP program for a shared hook: %s%s", strerror(-err),
+		       mg_log_verbose() ? "" : " (run with -v for libbpf's log)");
+		goto out;
+	}
+	err = mg_pin_path(path, sizeof(path), dir, prog_pin);
+	if (!err)
+		err = bpf_program__pin(skel->progs.mtuguard_xdp_chain, path);
+	if (err) {
+		mg_err("cannot pin %s: %s", path, strerror(-err));
+		goto out;
+	}
+	*prog_fd = dup(bpf_program__fd(skel->progs.mtuguard_xdp_chain));
+	*chain_fd = dup(bpf_map__fd(skel->maps.xdp_chain));
+	if (*prog_fd < 0 || *chain_fd < 0)
+		err = -EMFILE;
+	mg_dbg("loaded the %s XDP program for a shared hook",
+	       frags ? "multi-buffer" : "single-buffer");
+out:
+	mtuguard_bpf__destroy(skel);
+	return err;
+}
+
+/* Detach and unpin every XDP and TCX link left under links/ (none,
+ * normally: each goes with its interface's detach). */
 static void unpin_links(const char *dir)
 {
 	char path[PATH_MAX];
 	struct dirent *de;
 	unsigned long idx;
+	bool ingress;
 	char *end;
 	DIR *d;
 	int fd;
@@ -490,11 +568,22 @@ static void unpin_links(const char *dir)
 		return;
 	}
 	while ((de = readdir(d))) {
-		if (strncmp(de->d_name, "xdp_", 4))
-			continue;
-		idx = strtoul(de->d_name + 4, &end, 10);
-		if (!*end && idx)
-			mg_xdp_detach(dir, idx);
+		if (!strncmp(de->d_name, "xdp_", 4)) {
+			idx = strtoul(de->d_name + 4, &end, 10);
+			if (!*end && idx)
+				mg_xdp_detach(dir, idx);
+		} else if (!strncmp(de->d_name, "tcx_ingress_", 12) ||
+			   !strncmp(de->d_name, "tcx_egress_", 11)) {
+			ingress = de->d_name[4] == 'i';
+			idx = strtoul(de->d_name + (ingress ? 12 : 11), &end, 10);
+			if (!*end && idx)
+				mg_tcx_detach(dir, idx, ingress);
+		} else if (!strncmp(de->d_name, "chained_", 8) ||
+			   !strncmp(de->d_name, "root_", 5)) {
+			/* A shared hook's pins (share.h), left by a detach
+			 * that could not finish: only references. */
+			unlinkat(dirfd(d), de->d_name, 0);
+		}
 	}
 	closedir(d);
 	rmdir(path);
@@ -512,6 +601,12 @@ void mg_state_unpin_all(const char *dir)
 	for (i = 0; i < MG_PROG_NR; i++)
 		if (!mg_pin_path(path, sizeof(path), dir, prog_pins[i]))
 			unlink(path);
+	if (!mg_pin_path(path, sizeof(path), dir, MG_PIN_PROG_XDP_CHAIN))
+		unlink(path);
+	if (!mg_pin_path(path, sizeof(path), dir, MG_PIN_PROG_XDP_CHAIN_SB))
+		unlink(path);
+	if (!mg_pin_path(path, sizeof(path), dir, MG_PIN_CHAIN_SB))
+		unlink(path);
 	for (i = 0; i < MG_MAP_NR; i++)
 		if (!mg_pin_path(path, sizeof(path), dir, maps[i].name))
 			unlink(path);

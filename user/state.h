@@ -34,6 +34,7 @@ enum mg_map_id {
 	MG_MAP_V6_SHARDS,
 	MG_MAP_SYNC,
 	MG_MAP_CACHE,
+	MG_MAP_CHAIN,
 	MG_MAP_NR,
 };
 
@@ -108,6 +109,24 @@ void mg_state_close_fds(struct mg_state *st);
 /* Load the BPF object and pin its maps and programs in dir (first
  * attach).  Pins that already exist are reused, not replaced. */
 int mg_state_create(const char *dir);
+
+/*
+ * The XDP program of a shared hook (mtuguard_xdp_chain, share.h) and the
+ * program array it goes on through: loaded on first need with the state's
+ * maps, multi-buffer (frags) or not.  Of the kind of the state's XDP
+ * program: pinned as prog_xdp_chain, with the state's xdp_chain.  Single-
+ * buffer where the state's is multi-buffer (a shared hook whose other
+ * program is single-buffer): prog_xdp_chain_sb, with a chain array of its
+ * own, xdp_chain_sb (a program array takes the kind of the first program
+ * that uses it).  Its fds into *prog_fd and
+ * *chain_fd (close them), or a negative errno (printed).  With create
+ * false, -ENOENT (not printed) if it is not there.
+ */
+#define MG_PIN_PROG_XDP_CHAIN    "prog_xdp_chain"
+#define MG_PIN_PROG_XDP_CHAIN_SB "prog_xdp_chain_sb"
+#define MG_PIN_CHAIN_SB          "xdp_chain_sb"
+int mg_state_xdp_chain(const char *dir, bool frags, bool create, int *prog_fd,
+		       int *chain_fd);
 
 /* Remove the marker, then unpin every map and program, any XDP link left
  * (detached) and the links dir (last detach, a failed first attach, or

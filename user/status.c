@@ -20,6 +20,7 @@
 #include "kfeatures.h"
 #include "log.h"
 #include "pin.h"
+#include "share.h"
 #include "state.h"
 #include "tc.h"
 #include "xdp.h"
@@ -46,6 +47,7 @@ struct iface_view {
 	bool tc_ingress, tc_egress;
 	__u32 missing; /* recorded parts not live: an interrupted attach */
 	__u32 link_mtu;
+	struct mg_share_view share; /* a shared XDP hook (share.h) */
 };
 
 static void view_iface(const struct mg_state *st, __u32 ifindex, struct iface_view *v)
@@ -57,14 +59,21 @@ static void view_iface(const struct mg_state *st, __u32 ifindex, struct iface_vi
 	v->exists = mg_ifname(ifindex, v->name) == 0;
 	mg_iface_get(st, ifindex, &v->cfg);
 	v->xdp_mode = mg_config_xdp_mode_name(v->cfg.attach);
-	if (mg_xdp_query(st->dir, ifindex, &v->xdp_attached, &v->xdp_prog_id))
+	if (v->cfg.attach & (MTUG_A_CHAIN | MTUG_A_ROOT)) {
+		v->xdp_attached = mg_share_live(st, ifindex, &v->cfg);
+		if (v->cfg.attach & MTUG_A_ROOT)
+			v->xdp_mode = "root-array";
+		v->xdp_prog_id = v->cfg.xdp_prog_id;
+		mg_share_view(st, ifindex, &v->cfg, &v->share);
+	} else if (mg_xdp_query(st->dir, ifindex, &v->xdp_attached, &v->xdp_prog_id)) {
 		v->xdp_prog_id = 0;
+	}
 	if (!v->xdp_prog_id)
 		v->xdp_prog_id = v->cfg.xdp_prog_id;
 	/* Live, at our priority whatever the entry records. */
 	if (v->exists) {
-		v->tc_ingress = !mg_tc_filter_query(ifindex, true, MG_TC_PRIO, &id);
-		v->tc_egress = !mg_tc_filter_query(ifindex, false, MG_TC_PRIO, &id);
+		v->tc_ingress = !mg_tc_query(st->dir, ifindex, v->cfg.attach, true, &id);
+		v->tc_egress = !mg_tc_query(st->dir, ifindex, v->cfg.attach, false, &id);
 	}
 	if (v->exists) {
 		v->link_mtu = mg_iface_link_mtu(v->name);
@@ -111,10 +120,27 @@ static void mtu_text(char *buf, size_t len, __u32 mtu)
 		snprintf(buf, len, "none");
 }
 
+/* ", chained to NAME (id N)" / ", in slot P of root array M, then ..." */
+static void share_text(const struct iface_view *v, char *buf, size_t len)
+{
+	char next[48] = "";
+
+	if (v->share.next_id)
+		snprintf(next, sizeof(next), "%s (id %u)", v->share.next_name,
+			 v->share.next_id);
+	if (v->cfg.attach & MTUG_A_CHAIN)
+		snprintf(buf, len, ", chained to %s", next[0] ? next : "nothing");
+	else if (v->cfg.attach & MTUG_A_ROOT)
+		snprintf(buf, len, ", in slot %u of root array %u%s%s", v->share.pos,
+			 v->share.root_map_id, next[0] ? ", then " : "", next);
+	else
+		buf[0] = '\0';
+}
+
 static void print_text(const struct mg_state *st, const struct mtug_global_cfg *g,
 		       int n4, int n6, const struct iface_view *v, int n)
 {
-	char mtu[16], what[64], note[160];
+	char mtu[16], what[64], note[160], share[128];
 	int i;
 
 	mtu_text(mtu, sizeof(mtu), g->default_mtu);
@@ -136,11 +162,13 @@ static void print_text(const struct mg_state *st, const struct mtug_global_cfg *
 			snprintf(note, sizeof(note), " [interrupted attach, %s missing: "
 				 "'mtuguard attach %s' completes it]", what, v[i].name);
 		}
-		printf("  %s (ifindex %u)%s%s: xdp %s prog %u%s, tc ingress %s egress %s, "
+		share_text(&v[i], share, sizeof(share));
+		printf("  %s (ifindex %u)%s%s: xdp %s prog %u%s%s, tc (%s) ingress %s egress %s, "
 		       "mss %s, ptb %s, ptb mode %s, mtu %s, link mtu %u\n",
 		       v[i].name, v[i].ifindex, v[i].exists ? "" : " [device gone]", note,
 		       v[i].xdp_mode, v[i].xdp_prog_id,
-		       v[i].xdp_attached ? "" : " (not attached!)",
+		       v[i].xdp_attached ? "" : " (not attached!)", share,
+		       v[i].cfg.attach & MTUG_A_TCX ? "tcx" : "clsact",
 		       v[i].tc_ingress ? "yes" : "no", v[i].tc_egress ? "yes" : "no",
 		       v[i].cfg.features & MTUG_F_MSS ? "on" : "off",
 		       v[i].cfg.features & MTUG_F_PTB ? "on" : "off",
@@ -182,9 +210,22 @@ static void print_json(const struct mg_state *st, const struct mtug_global_cfg *
 		mg_json_str(&j, "xdp_mode", v[i].xdp_mode);
 		mg_json_bool(&j, "xdp_attached", v[i].xdp_attached);
 		mg_json_u64(&j, "xdp_prog_id", v[i].xdp_prog_id);
+		mg_json_str(&j, "xdp_share", v[i].cfg.attach & MTUG_A_CHAIN ? "chain" :
+			    v[i].cfg.attach & MTUG_A_ROOT ? "root" : "none");
+		if (v[i].cfg.attach & MTUG_A_ROOT) {
+			mg_json_u64(&j, "root_array_id", v[i].share.root_map_id);
+			mg_json_u64(&j, "root_slot", v[i].share.pos);
+		}
+		if (v[i].cfg.attach & (MTUG_A_CHAIN | MTUG_A_ROOT)) {
+			mg_json_obj_begin(&j, "chain");
+			mg_json_str(&j, "name", v[i].share.next_name);
+			mg_json_u64(&j, "id", v[i].share.next_id);
+			mg_json_obj_end(&j);
+		}
 		mg_json_bool(&j, "interrupted", v[i].missing);
 		mg_json_bool(&j, "tc_ingress", v[i].tc_ingress);
 		mg_json_bool(&j, "tc_egress", v[i].tc_egress);
+		mg_json_str(&j, "tc_hook", v[i].cfg.attach & MTUG_A_TCX ? "tcx" : "clsact");
 		mg_json_u64(&j, "tc_prio", v[i].cfg.tc_prio);
 		mg_json_u64(&j, "tc_handle", v[i].cfg.tc_prio ? MG_TC_HANDLE : 0);
 		mg_json_bool(&j, "own_clsact", v[i].cfg.attach & MTUG_A_OWN_CLSACT);

@@ -1,18 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* tc.c - see tc.h. */
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <linux/netlink.h>
 #include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
 
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "iface.h"
 #include "log.h"
+#include "pin.h"
 #include "tc.h"
 
 static const char *dir_name(bool ingress)
@@ -203,5 +210,147 @@ int mg_tc_filter_del(__u32 ifindex, bool ingress, __u32 prio, __u32 expect_id)
 		       dir_name(ingress), mg_ifname_str(ifindex, nb), strerror(-err));
 		return err;
 	}
+	return 0;
+}
+
+/* ---- TCX ------------------------------------------------------------------ */
+
+/* Debian's kernel headers (6.1) predate TCX (6.6): the values of enum
+ * bpf_attach_type, which the kernel keeps stable. */
+#define MG_BPF_TCX_INGRESS 46
+#define MG_BPF_TCX_EGRESS  47
+#define MG_BPF_F_BEFORE    (1U << 3)
+
+void mg_tcx_pin_name(char *buf, size_t len, __u32 ifindex, bool ingress)
+{
+	snprintf(buf, len, "%s/tcx_%s_%u", MG_PIN_LINKS, dir_name(ingress), ifindex);
+}
+
+/* Whether the running kernel's BTF has BPF_TCX_INGRESS in enum
+ * bpf_attach_type: 1, 0, or -1 if there is no kernel BTF to ask. */
+static int btf_has_tcx(void)
+{
+	const struct btf_enum *e;
+	const struct btf_type *t;
+	struct btf *btf;
+	int id, i, r = 0;
+
+	btf = btf__load_vmlinux_btf();
+	if (!btf)
+		return -1;
+	id = btf__find_by_name_kind(btf, "bpf_attach_type", BTF_KIND_ENUM);
+	t = id > 0 ? btf__type_by_id(btf, id) : NULL;
+	for (i = 0, e = t ? btf_enum(t) : NULL; t && i < btf_vlen(t); i++, e++)
+		if (!strcmp(btf__name_by_offset(btf, e->name_off), "BPF_TCX_INGRESS"))
+			r = 1;
+	btf__free(btf);
+	return r;
+}
+
+bool mg_tcx_wanted(void)
+{
+	const char *force = getenv("MTUGUARD_TC_HOOK");
+
+	if (force && !strcmp(force, "clsact"))
+		return false;
+	return btf_has_tcx() != 0;
+}
+
+int mg_tcx_attach(const char *dir, __u32 ifindex, bool ingress, int prog_fd)
+{
+	/* BPF_F_BEFORE with no relative program: first on the hook.  Ours
+	 * pass what they do not act on with TC_ACT_UNSPEC (TCX_NEXT), so the
+	 * programs behind still see every frame; first, ours see every frame
+	 * whatever the others return. */
+	DECLARE_LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = MG_BPF_F_BEFORE);
+	char path[PATH_MAX], name[48], nb[IF_NAMESIZE];
+	int fd, err;
+
+	err = mg_pin_path(path, sizeof(path), dir, MG_PIN_LINKS);
+	if (err)
+		return err;
+	if (mkdir(path, 0700) && errno != EEXIST) {
+		err = -errno;
+		mg_err("cannot create %s: %s", path, strerror(errno));
+		return err;
+	}
+	mg_tcx_pin_name(name, sizeof(name), ifindex, ingress);
+	err = mg_pin_entry(dir, name, path, sizeof(path));
+	if (err < 0)
+		return err;
+	/* A kernel without TCX knows no such attach type: EINVAL. */
+	fd = bpf_link_create(prog_fd, ifindex,
+			     ingress ? MG_BPF_TCX_INGRESS : MG_BPF_TCX_EGRESS, &opts);
+	if (fd < 0) {
+		err = -errno;
+		if (err == -EINVAL)
+			return -EOPNOTSUPP;
+		mg_err("cannot attach the TCX %s program on %s: %s", dir_name(ingress),
+		       mg_ifname_str(ifindex, nb), strerror(-err));
+		return err;
+	}
+	err = 0;
+	if (bpf_obj_pin(fd, path)) {
+		err = -errno;
+		mg_err("cannot pin %s: %s", path, strerror(errno));
+		bpf_link_detach(fd);
+	}
+	close(fd);
+	return err;
+}
+
+int mg_tcx_detach(const char *dir, __u32 ifindex, bool ingress)
+{
+	char path[PATH_MAX], name[48];
+	int fd, err;
+
+	mg_tcx_pin_name(name, sizeof(name), ifindex, ingress);
+	err = mg_pin_entry(dir, name, path, sizeof(path));
+	if (err <= 0)
+		return err;
+	fd = bpf_obj_get(path);
+	if (fd < 0 && errno != ENOENT) {
+		err = -errno;
+		mg_err("cannot open %s: %s", path, strerror(errno));
+		return err;
+	}
+	/* Explicitly, as for XDP: the last reference going frees the link
+	 * only later, and a re-attach meanwhile would find it there. */
+	if (fd >= 0) {
+		bpf_link_detach(fd);
+		close(fd);
+	}
+	if (unlink(path) && errno != ENOENT) {
+		err = -errno;
+		mg_err("cannot unpin %s: %s", path, strerror(errno));
+		return err;
+	}
+	return 0;
+}
+
+int mg_tcx_query(const char *dir, __u32 ifindex, bool ingress, __u32 *prog_id)
+{
+	struct bpf_link_info info = {};
+	__u32 len = sizeof(info);
+	char path[PATH_MAX], name[48];
+	int fd, err;
+
+	mg_tcx_pin_name(name, sizeof(name), ifindex, ingress);
+	err = mg_pin_entry(dir, name, path, sizeof(path));
+	if (err <= 0)
+		return err ?: -ENOENT;
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return -errno;
+	err = bpf_obj_get_info_by_fd(fd, &info, &len);
+	close(fd);
+	if (err)
+		return err;
+	/* The headers have no tcx member: its ifindex is the first word of
+	 * the union, where the xdp member's is.  A link whose device went
+	 * away reports 0. */
+	if (info.xdp.ifindex != ifindex)
+		return -ENOENT;
+	*prog_id = info.prog_id;
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <linux/if_link.h>
 
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 
 #include "iface.h"
 #include "log.h"
@@ -162,4 +163,89 @@ int mg_xdp_query(const char *dir, __u32 ifindex, bool *attached, __u32 *prog_id)
 	*attached = info.xdp.ifindex == ifindex;
 	*prog_id = info.prog_id;
 	return 0;
+}
+
+void mg_xdp_prog_str(__u32 id, char *buf, size_t len)
+{
+	struct bpf_prog_info info = {};
+	__u32 ilen = sizeof(info);
+	int fd = bpf_prog_get_fd_by_id(id);
+
+	if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &ilen) && info.name[0])
+		snprintf(buf, len, "%s, id %u", info.name, id);
+	else
+		snprintf(buf, len, "id %u", id);
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Whether an XDP bpf_link holds prog_id on ifindex.  Link info has no
+ * network namespace: the program id tells this hook's link from one on
+ * the same ifindex of another namespace. */
+static bool held_by_link(__u32 ifindex, __u32 prog_id)
+{
+	struct bpf_link_info info;
+	__u32 id = 0, len;
+	bool found = false;
+	int fd;
+
+	while (!found && !bpf_link_get_next_id(id, &id)) {
+		fd = bpf_link_get_fd_by_id(id);
+		if (fd < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		len = sizeof(info);
+		found = !bpf_obj_get_info_by_fd(fd, &info, &len) &&
+			info.type == BPF_LINK_TYPE_XDP && info.xdp.ifindex == ifindex &&
+			info.prog_id == prog_id;
+		close(fd);
+	}
+	return found;
+}
+
+int mg_xdp_holder(__u32 ifindex, struct mg_xdp_holder *h)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	char nb[IF_NAMESIZE];
+	int err, fd;
+
+	memset(h, 0, sizeof(*h));
+	err = bpf_xdp_query(ifindex, 0, &q);
+	if (err) {
+		mg_err("cannot query the XDP hook of %s: %s", mg_ifname_str(ifindex, nb),
+		       strerror(-err));
+		return err;
+	}
+	h->id = q.drv_prog_id ?: q.skb_prog_id;
+	h->generic = !q.drv_prog_id;
+	if (!h->id)
+		return 0;
+	h->link = held_by_link(ifindex, h->id);
+	fd = bpf_prog_get_fd_by_id(h->id);
+	if (fd >= 0) {
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len))
+			memcpy(h->name, info.name, sizeof(h->name) - 1);
+		close(fd);
+	}
+	return 0;
+}
+
+int mg_xdp_replace(__u32 ifindex, int new_fd, int old_fd, bool generic,
+		   const char *what)
+{
+	LIBBPF_OPTS(bpf_xdp_attach_opts, opts, .old_prog_fd = old_fd);
+	char nb[IF_NAMESIZE];
+	int err;
+
+	err = bpf_xdp_attach(ifindex, new_fd,
+			     (generic ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE) |
+			     XDP_FLAGS_REPLACE, &opts);
+	if (err)
+		mg_err("cannot %s on %s: %s%s", what, mg_ifname_str(ifindex, nb),
+		       strerror(-err), err == -EBUSY ?
+		       " (a bpf_link holds the hook: only its owner can replace it)" :
+		       err == -EEXIST ? " (the hook changed hands meanwhile)" : "");
+	return err;
 }

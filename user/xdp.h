@@ -18,4 +18,23 @@ int mg_xdp_detach(const char *dir, __u32 ifindex);
 /* Whether the pinned link exists and is still attached, and its program. */
 int mg_xdp_query(const char *dir, __u32 ifindex, bool *attached, __u32 *prog_id);
 
+/* What holds an interface's XDP hook. */
+struct mg_xdp_holder {
+	__u32 id;      /* the program's id, 0: the hook is free */
+	bool generic;  /* attached in generic (skb) mode, else native */
+	bool link;     /* through a bpf_link (netlink attach cannot replace it) */
+	char name[16]; /* the program's name */
+};
+
+/* Who holds ifindex's XDP hook (native first, if both modes are used). */
+int mg_xdp_holder(__u32 ifindex, struct mg_xdp_holder *h);
+
+/* Through netlink, atomically: new_fd on the hook in place of old_fd, and
+ * only if old_fd is what is there (XDP_FLAGS_REPLACE).  Errors printed. */
+int mg_xdp_replace(__u32 ifindex, int new_fd, int old_fd, bool generic,
+		   const char *what);
+
+/* "NAME, id N" of a program id into buf ("id N" without a name). */
+void mg_xdp_prog_str(__u32 id, char *buf, size_t len);
+
 #endif /* MG_XDP_H */

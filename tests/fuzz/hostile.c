@@ -228,7 +228,7 @@ static void run_one(struct harness *h, const struct fz_cfg *c, enum prog_id prog
 		break;
 	case HC_IGNORED:
 		if (d.ptb_seen || d.ptb_invalid || d.ptb_mtu_too_small || d.ptb_steered ||
-		    d.ptb_broadcast || r.retval != (prog == PROG_XDP ? 2u : 0u) ||
+		    d.ptb_broadcast || r.retval != (prog == PROG_XDP ? 2u : (unsigned)-1 /* TC_ACT_UNSPEC */) ||
 		    memcmp(r.out + r.meta_len, b, len))
 			snprintf(w, sizeof(w), "ignored type acted on (seen +%llu, rc %u)",
 				 (unsigned long long)d.ptb_seen, r.retval);
@@ -724,7 +724,7 @@ static void no_rebroadcast(struct harness *h)
 	build(&hp, &p);
 	err = harness_run(h, PROG_TC_INGRESS, p.data, p.len, 0, 1, &r);
 	counters_delta(h, &prev, &d);
-	result(!err && d.ptb_broadcast == 0 && d.ptb_seen == 1 && r.retval == 0 &&
+	result(!err && d.ptb_broadcast == 0 && d.ptb_seen == 1 && r.retval == (__u32)-1 /* TC_ACT_UNSPEC */ &&
 	       !memcmp(r.out + r.meta_len, p.data, p.len), "bcast/tc_ingress/no_rebroadcast",
 	       "arrived as broadcast: broadcast +%llu, passed unchanged",
 	       (unsigned long long)d.ptb_broadcast);

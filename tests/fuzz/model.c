@@ -665,7 +665,7 @@ static enum verdict verdict_of(enum prog_id prog, __u32 rc, bool *known)
 		}
 	} else {
 		switch (rc) {
-		case 0: return VERDICT_PASS;
+		case (__u32)-1: return VERDICT_PASS; /* TC_ACT_UNSPEC */
 		case 2: return VERDICT_DROP;
 		case 7: return VERDICT_REDIRECT;
 		}

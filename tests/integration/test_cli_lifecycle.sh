@@ -16,6 +16,10 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 lib_init cli_lifecycle
+# The TC side of this test is about clsact filters (handles, priorities,
+# qdisc ownership): forced here on kernels with TCX too, which
+# test_share_tc.sh and test_loader_crash.sh cover.
+export MTUGUARD_TC_HOOK=clsact
 
 if ! mtug_ready; then
 	skip "cli_lifecycle" "build/mtuguard not built"

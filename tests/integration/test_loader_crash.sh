@@ -19,7 +19,8 @@
 #   - the result must be exactly the intended state: attached = XDP link
 #     pinned and running the pinned program, the TC egress filter and no
 #     ingress one (ptb mode off needs none), the interface in status; detached = no XDP, no mtuguard filter, no clsact
-#     we made; nothing attached = no pin directory left.
+#     we made; nothing attached = no pin directory left.  (The TC programs
+#     are TCX links on kernels with TCX, clsact filters elsewhere.)
 # At the end: attach, real TCP through a0 is clamped, detach --all, clean.
 # A failure prints the exact state left behind (pins, XDP, filters, status)
 # for the first bad round of each kind, then every kind with its count; after a bad round the test cleans up by hand (ip link xdp off, tc
@@ -45,7 +46,16 @@ PIN=$MTUG_PIN_DIR
 
 # ---- state inspection ----------------------------------------------------------
 xdp_id() { ip -n "$A" -d link show "$1" 2>/dev/null | grep -o 'prog/xdp id [0-9]*' | grep -o '[0-9]*$'; }
-our_filter() { nsx "$A" tc filter show dev "$1" "$2" 2>/dev/null | grep -q 'handle 0x6d67'; }
+# Our TC program in one direction: a clsact filter at our handle, or (TCX
+# kernels) a TCX link running the pinned program.
+our_filter() {
+	local id
+	nsx "$A" tc filter show dev "$1" "$2" 2>/dev/null | grep -q 'handle 0x6d67' && return 0
+	id=$(bpftool -j prog show pinned "$PIN/prog_tc_$2" 2>/dev/null |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' 2>/dev/null)
+	[ -n "$id" ] && nsx "$A" python3 "$MTUG_ROOT/tests/integration/tcx.py" ids "$1" "$2" 2>/dev/null |
+		grep -qw "$id"
+}
 has_clsact() { nsx "$A" tc qdisc show dev "$1" 2>/dev/null | grep -q clsact; }
 pinned_xdp_prog() { bpftool -j prog show pinned "$PIN/prog_xdp" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' 2>/dev/null; }
 

@@ -357,7 +357,7 @@ static __u32 verdict_code(enum prog_id prog, enum verdict v)
 		}
 	} else {
 		switch (v) {
-		case VERDICT_PASS:     return TC_ACT_OK;
+		case VERDICT_PASS:     return (__u32)TC_ACT_UNSPEC;
 		case VERDICT_DROP:     return TC_ACT_SHOT;
 		case VERDICT_REDIRECT: return TC_ACT_REDIRECT;
 		case VERDICT_TX:       break;

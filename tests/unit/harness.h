@@ -35,7 +35,7 @@ enum prog_id {
 
 /* Program-independent verdicts; the harness maps them to XDP_* / TC_ACT_*. */
 enum verdict {
-	VERDICT_PASS,     /* XDP_PASS / TC_ACT_OK */
+	VERDICT_PASS,     /* XDP_PASS / TC_ACT_UNSPEC (on to the next program) */
 	VERDICT_DROP,     /* XDP_DROP / TC_ACT_SHOT */
 	VERDICT_REDIRECT, /* XDP_REDIRECT / TC_ACT_REDIRECT */
 	VERDICT_TX,       /* XDP_TX (no TC equivalent) */

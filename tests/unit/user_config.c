@@ -47,17 +47,24 @@ static const struct good_case good_cases[] = {
 	  "ptb forward off\nptb errors frag\nptb invalid pass\n" },
 	{ "iface_defaults", "iface eth0 {\n}\n",
 	  DEFAULTS "\niface eth0 {\n\tmode native\n\tegress on\n\tmss on\n\tptb on\n"
-	  "\tptb-mode off\n\tmtu none\n}\n" },
+	  "\tptb-mode off\n\tmtu none\n\tchain off\n\troot-array none\n}\n" },
 	{ "iface_full",
 	  "iface eth1 {\n  mode generic\n  egress off\n  mss off\n  ptb off\n"
 	  "  ptb-mode broadcast\n  mtu 1450  # hop\n}\n",
 	  DEFAULTS "\niface eth1 {\n\tmode generic\n\tegress off\n\tmss off\n\tptb off\n"
-	  "\tptb-mode broadcast\n\tmtu 1450\n}\n" },
+	  "\tptb-mode broadcast\n\tmtu 1450\n\tchain off\n\troot-array none\n}\n" },
 	{ "iface_compact_order",
 	  "iface b { ptb-mode fib; mtu 1400 } iface a { mode generic }\n",
 	  DEFAULTS "\niface b {\n\tmode native\n\tegress on\n\tmss on\n\tptb on\n"
-	  "\tptb-mode fib\n\tmtu 1400\n}\n\niface a {\n\tmode generic\n\tegress on\n"
-	  "\tmss on\n\tptb on\n\tptb-mode off\n\tmtu none\n}\n" },
+	  "\tptb-mode fib\n\tmtu 1400\n\tchain off\n\troot-array none\n}\n\niface a {\n\tmode generic\n\tegress on\n"
+	  "\tmss on\n\tptb on\n\tptb-mode off\n\tmtu none\n\tchain off\n\troot-array none\n}\n" },
+	{ "iface_share",
+	  "iface c { chain on }\niface d { root-array /sys/fs/bpf/xdp_root/root_array:3 }\n",
+	  DEFAULTS "\niface c {\n\tmode native\n\tegress on\n\tmss on\n\tptb on\n"
+	  "\tptb-mode off\n\tmtu none\n\tchain on\n\troot-array none\n}\n"
+	  "\niface d {\n\tmode native\n\tegress on\n\tmss on\n\tptb on\n"
+	  "\tptb-mode off\n\tmtu none\n\tchain off\n"
+	  "\troot-array /sys/fs/bpf/xdp_root/root_array:3\n}\n" },
 	{ "prefixes_sorted",
 	  "prefix fd00::/48 1380\nprefix 10.0.0.0/8 1400\nprefix 10.0.0.0/16 1300\n"
 	  "prefix 192.0.2.1 1280\nprefix 2001:0db8::/32 1280\nprefix ::/0 1500\n",
@@ -123,6 +130,11 @@ static const struct bad_case bad_cases[] = {
 	{ "iface_name_dot", "iface . {}\n", 1, "bad interface name" },
 	{ "iface_dup", "iface a {}\n\niface a { mss off }\n", 3, "duplicate iface a (first at line 1)" },
 	{ "iface_key", "iface a {\n  speed 10\n}\n", 2, "unknown key 'speed'" },
+	{ "iface_share_both", "iface a {\n chain on\n root-array /r:1\n}\n", 3,
+	  "chain and root-array exclude each other" },
+	{ "iface_root_relative", "iface a { root-array r:1 }\n", 1, "root-array wants PATH:POS" },
+	{ "iface_root_no_pos", "iface a { root-array /r }\n", 1, "root-array wants PATH:POS" },
+	{ "iface_root_bad_pos", "iface a { root-array /r:x }\n", 1, "root-array wants PATH:POS" },
 	{ "iface_key_dup", "iface a {\n mss on\n mss off\n}\n", 3, "duplicate 'mss' (first set at line 2)" },
 	{ "iface_value", "iface a { egress maybe }\n", 1, "unknown value 'maybe'" },
 	{ "iface_mode", "iface a { mode offload }\n", 1, "native or generic" },
