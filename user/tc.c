@@ -14,10 +14,10 @@
 #include <linux/rtnetlink.h>
 
 #include <bpf/bpf.h>
-#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "iface.h"
+#include "kfeatures.h"
 #include "log.h"
 #include "pin.h"
 #include "tc.h"
@@ -226,34 +226,13 @@ void mg_tcx_pin_name(char *buf, size_t len, __u32 ifindex, bool ingress)
 	snprintf(buf, len, "%s/tcx_%s_%u", MG_PIN_LINKS, dir_name(ingress), ifindex);
 }
 
-/* Whether the running kernel's BTF has BPF_TCX_INGRESS in enum
- * bpf_attach_type: 1, 0, or -1 if there is no kernel BTF to ask. */
-static int btf_has_tcx(void)
-{
-	const struct btf_enum *e;
-	const struct btf_type *t;
-	struct btf *btf;
-	int id, i, r = 0;
-
-	btf = btf__load_vmlinux_btf();
-	if (!btf)
-		return -1;
-	id = btf__find_by_name_kind(btf, "bpf_attach_type", BTF_KIND_ENUM);
-	t = id > 0 ? btf__type_by_id(btf, id) : NULL;
-	for (i = 0, e = t ? btf_enum(t) : NULL; t && i < btf_vlen(t); i++, e++)
-		if (!strcmp(btf__name_by_offset(btf, e->name_off), "BPF_TCX_INGRESS"))
-			r = 1;
-	btf__free(btf);
-	return r;
-}
-
 bool mg_tcx_wanted(void)
 {
 	const char *force = getenv("MTUGUARD_TC_HOOK");
 
 	if (force && !strcmp(force, "clsact"))
 		return false;
-	return btf_has_tcx() != 0;
+	return mg_kfeature(MG_KF_TCX);
 }
 
 int mg_tcx_attach(const char *dir, __u32 ifindex, bool ingress, int prog_fd)
