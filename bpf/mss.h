@@ -309,8 +309,12 @@ static __always_inline __u32 mss_target_mtu(void *ctx, __u32 ifindex,
  * A complete segment whose checksum happens to equal the pseudo sum does
  * verify, so it is updated as usual.  The one miss left: a partial segment
  * whose bytes also happen to verify (about 1 in 65536 partial SYNs), which
- * the peer drops and the sender retransmits.  TC never needs this:
- * bpf_l4_csum_replace() knows ip_summed.
+ * the peer drops and the sender retransmits.  A segment that cannot be
+ * summed here (longer than csum_region() sums, or running past XDP's first
+ * buffer: a SYN with kilobytes of data on a jumbo link, such as a local
+ * TCP Fast Open SYN) counts as partial when its field matches: a complete
+ * checksum matches 1 time in 65536, a partial one always.  TC never needs
+ * this: bpf_l4_csum_replace() knows ip_summed.
  * Called before anything is written.
  */
 static __always_inline bool xdp_csum_partial(void *ctx, void *data, void *data_end,
@@ -325,7 +329,7 @@ static __always_inline bool xdp_csum_partial(void *ctx, void *data, void *data_e
 	/* csum_region sums raw memory: seed it with the pseudo-header sum,
 	 * in the same (memory) order. */
 	full = csum_region(data, data_end, l4_off, tcp_len, ph);
-	return full >= 0 && full != 0xffff;
+	return full != 0xffff;
 }
 
 /*

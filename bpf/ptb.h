@@ -322,6 +322,13 @@ static __always_inline int ptb_body(void *ctx, bool is_xdp, enum hook hook,
 	{
 		__u8 *ih = data + l4_off;
 
+		/* XDP, multi-buffer: an ICMP header past the first buffer
+		 * is not read, as a TCP header there is not. */
+		if (is_xdp && (void *)(ih + 8) > data_end &&
+		    xdp_spans_buffers(ctx, l4_off + 8)) {
+			cnt.all->parse_skipped++;
+			return act_pass(is_xdp);
+		}
 		if ((void *)(ih + 2) > data_end)
 			return act_pass(is_xdp); /* not even a type: not ours */
 		type = ih[0];
@@ -334,6 +341,17 @@ static __always_inline int ptb_body(void *ctx, bool is_xdp, enum hook hook,
 			return act_pass(is_xdp);
 		if (!deferred)
 			COUNT(&cnt, ptb_seen);
+		/* XDP, multi-buffer: a message that runs past the first
+		 * buffer is passed untouched and counted, if it is no
+		 * longer than the messages we check (a real PTB, 576 / 1280
+		 * bytes, spans buffers only behind kilobytes of headers).
+		 * A longer one is invalid however it is buffered, as in TC
+		 * and in a single buffer: its length says so. */
+		if (is_xdp && msg_end > pkt_len && msg_end - l4_off <= CSUM_MAX_LEN &&
+		    xdp_spans_buffers(ctx, msg_end)) {
+			COUNT(&cnt, frags_passed);
+			return act_pass(is_xdp);
+		}
 		if ((void *)(ih + 8) > data_end)
 			goto invalid;
 		if (v4)
@@ -343,13 +361,6 @@ static __always_inline int ptb_body(void *ctx, bool is_xdp, enum hook hook,
 			      ((__u32)ih[6] << 8) | ih[7];
 	}
 
-	/* A message longer than XDP's first buffer: validating it would mean
-	 * reading every buffer; real PTBs (576 / 1280 bytes at most) never
-	 * span buffers, so such a frame goes to the stack untouched. */
-	if (is_xdp && msg_end > pkt_len && xdp_spans_buffers(ctx, msg_end)) {
-		COUNT(&cnt, frags_passed);
-		return act_pass(is_xdp);
-	}
 	if (msg_end > pkt_len || msg_end < l4_off + 8)
 		goto invalid;
 

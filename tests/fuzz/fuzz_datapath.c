@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "fuzz.h"
+#include "../../user/datapath.h"
 
 /* Route MTUs ns_setup() creates (and the veth's 1500): what a pmtu lookup
  * may find.  The model allows any of them to win (see model.c). */
@@ -94,7 +95,10 @@ struct stats {
 	__u64 by_kind[GEN__COUNT];
 	__u64 runs[PROG__COUNT];
 	__u64 fails[PROG__COUNT];
-	__u64 tc_refused;          /* test_run refused the skb (cut IP header) */
+	__u64 tc_refused;          /* test_run refused the skb (cut IP header, too long) */
+	__u64 multi_buf;           /* frames XDP gets in more than one buffer */
+	__u64 xdp_refused;         /* ... not run: no multi-buffer XDP here */
+	__u64 frags_passed;
 	__u64 batches;
 	/* outcomes seen, all programs */
 	__u64 clamped, unchanged, missing, malformed, skipped;
@@ -120,6 +124,7 @@ static void stats_add(const struct mtug_counters *d)
 	st.fwd += d->fwd_steered;
 	st.bcast += d->ptb_broadcast;
 	st.ratelim += d->ptb_rate_limited;
+	st.frags_passed += d->frags_passed;
 }
 
 static void counters_sub(struct mtug_counters *d, const struct mtug_counters *a,
@@ -131,12 +136,14 @@ static void counters_sub(struct mtug_counters *d, const struct mtug_counters *a,
 }
 
 /* TC's test_run refuses an skb whose ethertype says IPv4/IPv6 but whose
- * IP header is cut (as the unit harness notes). */
+ * IP header is cut, and one over a page with its head- and tailroom (as
+ * the unit harness notes). */
 static bool tc_may_refuse(const __u8 *b, size_t len)
 {
 	__u16 t = len >= 14 ? (__u16)(b[12] << 8 | b[13]) : 0;
 
-	return (t == 0x0800 && len < 14 + 20) || (t == 0x86dd && len < 14 + 40);
+	return (t == 0x0800 && len < 14 + 20) || (t == 0x86dd && len < 14 + 40) ||
+	       len > harness_xdp_buf_len();
 }
 
 /* ---- one packet ----------------------------------------------------------------------- */
@@ -211,9 +218,16 @@ static void run_batch(struct harness *h, const struct opts *o, __u64 batch)
 		gen_packet(&r, (enum gen_kind)o->kind, &p);
 		st.packets++;
 		st.by_kind[p.kind]++;
+		if (p.len > harness_xdp_buf_len())
+			st.multi_buf++;
 		for (int prog = 0; prog < PROG__COUNT; prog++) {
 			int err;
 
+			if (prog == PROG_XDP && p.len > harness_xdp_buf_len() &&
+			    !mg_xdp_frags_supported()) {
+				st.xdp_refused++;
+				continue;
+			}
 			model_expect(&c, prog, p.data, p.len, &e);
 			err = harness_run(h, prog, p.data, p.len, 0, 1, &res);
 			if (err == -EINVAL && prog != PROG_XDP && tc_may_refuse(p.data, p.len)) {
@@ -359,10 +373,15 @@ int main(int argc, char **argv)
 	       (unsigned long long)st.by_kind[GEN_FIXTURE],
 	       (unsigned long long)st.by_kind[GEN_RAW],
 	       (unsigned long long)st.by_kind[GEN_HOSTILE]);
-	printf("# runs: xdp %llu, tc_ingress %llu, tc_egress %llu (TC refused %llu cut frames)\n",
+	printf("# runs: xdp %llu, tc_ingress %llu, tc_egress %llu (TC refused %llu cut or "
+	       "long frames)\n",
 	       (unsigned long long)st.runs[PROG_XDP],
 	       (unsigned long long)st.runs[PROG_TC_INGRESS],
 	       (unsigned long long)st.runs[PROG_TC_EGRESS], (unsigned long long)st.tc_refused);
+	printf("# multi-buffer for XDP (over %u bytes): %llu frames, %s; frags_passed %llu\n",
+	       harness_xdp_buf_len(), (unsigned long long)st.multi_buf,
+	       mg_xdp_frags_supported() ? "run" : "not run (no multi-buffer XDP here)",
+	       (unsigned long long)st.frags_passed);
 	printf("# outcomes: mss clamped %llu, unchanged %llu, missing %llu, malformed %llu; "
 	       "parse skipped %llu; ptb valid %llu, invalid %llu, too small %llu, steered %llu, "
 	       "local %llu, fib_miss %llu, fwd_steered %llu, broadcast %llu, rate limited %llu; "

@@ -14,6 +14,10 @@
  *   hostile  forged ICMP errors (random inner tuples, outer dst != inner
  *            src, MTU 0/68/500, bad checksums, cut quotes, quotes of ICMP
  *            errors) mixed with genuine ones
+ * Some struct and hostile frames are multi-buffer for XDP (longer than
+ * harness_xdp_buf_len(), up to 9 KB): long payloads and quotes, kilobytes
+ * of IPv6 extension headers that push the headers towards or past the
+ * first buffer's end, or trailing bytes behind the IP packet.
  */
 #include <arpa/inet.h>
 #include <stdlib.h>
@@ -30,6 +34,7 @@ const char *const gen_kind_name[GEN__COUNT] = {
 
 /* Other fixture tables, if the unit tests grow them (weak: optional). */
 extern const struct fixture_set ptb_fixtures __attribute__((weak));
+extern const struct fixture_set jumbo_fixtures __attribute__((weak));
 
 /* ---- addresses -------------------------------------------------------------- */
 
@@ -281,7 +286,8 @@ static void rand_ip6(struct rng *r, struct ip6_spec *ip, const char *src, const 
 			ip->ext[i].type = rng_pct(r, 10) ? IPPROTO_FRAGMENT :
 				PICK(r, ext_types);
 			ip->ext[i].hdrlen = rng_pct(r, 80) ? (__u8)rng_below(r, 3) :
-							      (__u8)rng_below(r, 40);
+					    rng_pct(r, 75) ? (__u8)rng_below(r, 40) :
+							     (__u8)rng_range(r, 100, 255);
 			ip->ext[i].frag_off = rng_pct(r, 50) ? 0 : (__u16)rng_below(r, 0x2000);
 			ip->ext[i].frag_mf = rng_pct(r, 50);
 		}
@@ -425,6 +431,18 @@ static void frame_finish(struct rng *r, struct pkt *p, struct fz_pkt *out, bool 
 			out->data[len + i] = rng_pct(r, 50) ? 0 : (__u8)rng_next(r);
 		len += n;
 	}
+	/* Trailing bytes into a second buffer and beyond */
+	if (rng_pct(r, 2)) {
+		__u32 buf = harness_xdp_buf_len();
+		size_t to = rng_range(r, buf - 32, rng_pct(r, 50) ? buf + 64 : 9100);
+
+		if (to > PKT_MAX)
+			to = PKT_MAX;
+		for (size_t i = len; i < to; i++)
+			out->data[i] = rng_pct(r, 50) ? 0 : (__u8)rng_next(r);
+		if (to > len)
+			len = to;
+	}
 	if (allow_cut && rng_pct(r, 6) && len > 14)
 		len = rng_range(r, 14, (__u32)len - 1);
 	out->len = len;
@@ -507,6 +525,30 @@ static void gen_struct(struct rng *r, struct fz_pkt *out, bool hostile)
 		s.payload = b;
 		s.payload_len = n;
 	}
+	/* Jumbo: a long payload (TCP, UDP, a long quote), around the first
+	 * buffer's end or up to 9 KB. */
+	if (rng_pct(r, 5)) {
+		__u32 buf = harness_xdp_buf_len();
+		__u16 n = (__u16)(rng_pct(r, 50) ? rng_range(r, buf - 200, buf + 200) :
+					  rng_range(r, 1000, 9000));
+
+		if (s.l4 == L4_ICMP && s.icmp.inner && s.l3 == L3_V6 && rng_pct(r, 50)) {
+			/* A message of a length that is checked, behind
+			 * 2-3.5 KB of extension headers: across the end of
+			 * the first buffer, or not quite. */
+			s.ip6.n_ext = 2;
+			s.ip6.ext[0] = (struct ip6_ext_spec){ .type = IPPROTO_HOPOPTS, .hdrlen = 255 };
+			s.ip6.ext[1] = (struct ip6_ext_spec){ .type = IPPROTO_DSTOPTS,
+							      .hdrlen = (__u8)rng_below(r, 181) };
+			n = (__u16)rng_below(r, 1400);
+		}
+		if (s.l4 == L4_ICMP && s.icmp.inner)
+			inner.fill = n;
+		else
+			s.fill = n;
+		snprintf(out->desc + strlen(out->desc), sizeof(out->desc) - strlen(out->desc),
+			 " +%u", n);
+	}
 	if (pkt_build(&p, &s) < 0) {
 		/* The builder refused (e.g. too long): fall back to raw bytes. */
 		memset(out->data, 0, 64);
@@ -526,6 +568,8 @@ static const struct fixture_set *fixture_sets(int i)
 		return &mss_fixtures;
 	if (i == 1 && &ptb_fixtures)
 		return &ptb_fixtures;
+	if (i == 2 && &ptb_fixtures && &jumbo_fixtures)
+		return &jumbo_fixtures;
 	return NULL;
 }
 

@@ -739,7 +739,7 @@ static void random_hostile(struct harness *h, enum hcfg k, enum prog_id prog, in
 	static struct run_result res;
 	struct fz_cfg c;
 	struct mtug_counters prev, d;
-	unsigned bad = 0, cls[4] = { 0 }, steered = 0, refused = 0;
+	unsigned bad = 0, cls[4] = { 0 }, steered = 0, refused = 0, frags = 0;
 	char name[96], first[300] = "";
 
 	hcfg_make(k, &c);
@@ -765,6 +765,21 @@ static void random_hostile(struct harness *h, enum hcfg k, enum prog_id prog, in
 			if (!bad++)
 				snprintf(first, sizeof(first), "%s steered, model: %s", fp.desc, why);
 			hexline(stdout, "    steered forged: ", fp.data, fp.len);
+		} else if (d.frags_passed || (d.parse_skipped && prog == PROG_XDP &&
+						fp.len > harness_xdp_buf_len())) {
+			/* XDP, a message or ICMP header across the first
+			 * buffer's end: passed untouched, neither valid nor
+			 * invalid. */
+			frags++;
+			if (prog != PROG_XDP || fp.len <= harness_xdp_buf_len() ||
+			    res.retval != 2 || d.ptb_invalid || d.ptb_mtu_too_small ||
+			    memcmp(res.out + res.meta_len, fp.data, fp.len)) {
+				if (!bad++)
+					snprintf(first, sizeof(first), "%s: frags_passed / "
+						 "parse_skipped but not passed untouched by XDP",
+						 fp.desc);
+				hexline(stdout, "    across buffers: ", fp.data, fp.len);
+			}
 		} else if (!(prog == PROG_XDP && k == HCFG_BCAST) &&
 			   ((pc == PC_INVALID) != (d.ptb_invalid == 1) ||
 			    (pc == PC_TOO_SMALL) != (d.ptb_mtu_too_small == 1))) {
@@ -781,8 +796,9 @@ static void random_hostile(struct harness *h, enum hcfg k, enum prog_id prog, in
 		result(false, name, "%u of %d wrong, first: %s", bad, n, first);
 	else
 		result(true, name, "%d packets: %u valid (%u steered/broadcast), %u invalid, "
-		       "%u too small, %u not acted on, %u refused by test_run", n, cls[PC_VALID],
-		       steered, cls[PC_INVALID], cls[PC_TOO_SMALL], cls[PC_NONE], refused);
+		       "%u too small, %u not acted on, %u passed across buffers, %u refused "
+		       "by test_run", n, cls[PC_VALID], steered, cls[PC_INVALID],
+		       cls[PC_TOO_SMALL], cls[PC_NONE], frags, refused);
 }
 
 int hostile_run(struct harness *h, bool verbose)

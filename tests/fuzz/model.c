@@ -16,6 +16,10 @@
  *   - the counter deltas, exactly, except for the group a fib lookup
  *     decides (steered / local / miss), where exactly one (or, for a
  *     deferral, none) must move, consistently with the verdict.
+ * Multi-buffer frames (longer than harness_xdp_buf_len()): XDP sees only
+ * the first buffer between data and data_end, so a header past it is not
+ * read; a PTB message or a forwarded packet that runs past it is passed
+ * untouched and counted frags_passed (DESIGN.md "Parsing").
  * Checksums: a valid one (by harness.c's independent verifier) must stay
  * valid, and the one's-complement sum over the TCP header (checksum field
  * included) must not change: a wrong checksum stays exactly as wrong.
@@ -315,7 +319,7 @@ static enum parse_res parse(const __u8 *pkt, size_t len, struct parsed *p)
 	return P_NOT_IP;
 }
 
-static void mss_model(const struct fz_cfg *c, const __u8 *pkt, size_t len,
+static void mss_model(const struct fz_cfg *c, const __u8 *pkt, size_t first,
 		      const struct parsed *p, struct fz_expect *e)
 {
 	const struct cfg_spec *s = &c->spec;
@@ -399,7 +403,8 @@ static void mss_model(const struct fz_cfg *c, const __u8 *pkt, size_t len,
 	}
 	/* XDP cannot see CHECKSUM_PARTIAL: a segment whose checksum field
 	 * holds just the pseudo-header sum and whose full checksum does not
-	 * verify is taken for one, and its field left alone (mss.h). */
+	 * verify, or cannot be summed (longer than PTB_MAX_MSG, or past the
+	 * first buffer), is taken for one, and its field left alone (mss.h). */
 	{
 		const __u8 *ip = pkt + p->l3_off;
 		size_t tl = p->v4 ? (size_t)rd16(ip + 2) - (t - p->l3_off) :
@@ -407,9 +412,10 @@ static void mss_model(const struct fz_cfg *c, const __u8 *pkt, size_t len,
 		__u32 ph = 6 + (__u32)(tl >> 16) + (__u32)(tl & 0xffff);
 
 		ph = pkt_sum16(ip + (p->v4 ? 12 : 8), p->v4 ? 8 : 32, ph);
-		if (rd16(pkt + t + 16) == pkt_fold(ph) && tl <= 1536 && t + tl <= len &&
+		if (rd16(pkt + t + 16) == pkt_fold(ph) &&
 		    (p->v4 ? rd16(ip + 2) : 40 + rd16(ip + 4)) >= t - p->l3_off &&
-		    pkt_fold(pkt_sum16(pkt + t, tl, ph)) != 0xffff)
+		    (tl > PTB_MAX_MSG || t + tl > first ||
+		     pkt_fold(pkt_sum16(pkt + t, tl, ph)) != 0xffff))
 			e->xdp_partial = true;
 	}
 	/* The outcome decides clamped vs unchanged (checked in model_check). */
@@ -418,13 +424,29 @@ static void mss_model(const struct fz_cfg *c, const __u8 *pkt, size_t len,
 }
 
 static void fwd_model(const struct fz_cfg *c, enum prog_id prog, const __u8 *pkt,
-		      size_t len, const struct parsed *p, struct fz_expect *e)
+		      size_t len, size_t first, const struct parsed *p, struct fz_expect *e)
 {
 	const struct cfg_spec *s = &c->spec;
 
 	if (s->no_iface || (s->features_off & MTUG_F_PTB) || s->ptb_mode != MTUG_PTB_FIB)
 		return;
-	if (p->l4_off + 4 > len)
+	/* XDP redirects only a packet whole in the first buffer (fwd.h); a
+	 * longer one goes to the stack, counted when the frame holds it. */
+	if (prog == PROG_XDP) {
+		const __u8 *ip = pkt + p->l3_off;
+		size_t tot = p->v4 ? rd16(ip + 2) : 40u + rd16(ip + 4);
+
+		if (p->l3_off + tot > first) {
+			if (p->l3_off + tot <= len) {
+				e->cnt.frags_passed = 1;
+				e->path = "fwd: longer than the first buffer, left to the stack";
+			} else {
+				e->path = "fwd: IP length past the frame, left to the stack";
+			}
+			return;
+		}
+	}
+	if (p->l4_off + 4 > first)
 		return;
 	/* XDP leaves what looks like a CHECKSUM_PARTIAL segment (checksum
 	 * field = pseudo-header sum) to the stack, which can complete it
@@ -436,21 +458,11 @@ static void fwd_model(const struct fz_cfg *c, enum prog_id prog, const __u8 *pkt
 		__u32 l4len = tot - (__u32)(p->l4_off - p->l3_off); /* u32, may wrap */
 		__u32 ph = p->proto + (l4len >> 16) + (l4len & 0xffff);
 
-		if (at + 2 > len)
+		if (at + 2 > first)
 			return;
 		ph = pkt_sum16(ip + (p->v4 ? 12 : 8), p->v4 ? 8 : 32, ph);
 		if (rd16(pkt + at) == pkt_fold(ph)) {
 			e->path = "fwd: looks CHECKSUM_PARTIAL, left to the stack";
-			return;
-		}
-	}
-	/* XDP redirects only a packet whole in the (first) buffer (fwd.h). */
-	if (prog == PROG_XDP) {
-		const __u8 *ip = pkt + p->l3_off;
-		size_t tot = p->v4 ? rd16(ip + 2) : 40u + rd16(ip + 4);
-
-		if (p->l3_off + tot > len) {
-			e->path = "fwd: IP length past the frame, left to the stack";
 			return;
 		}
 	}
@@ -467,17 +479,24 @@ static void fwd_model(const struct fz_cfg *c, enum prog_id prog, const __u8 *pkt
 }
 
 static void ptb_model(const struct fz_cfg *c, enum prog_id prog, const __u8 *pkt,
-		      size_t len, const struct parsed *p, struct fz_expect *e)
+		      size_t len, size_t first, const struct parsed *p, struct fz_expect *e)
 {
 	const struct cfg_spec *s = &c->spec;
 	const struct mtug_global_cfg *g = &s->global;
 	enum ptb_class cls;
+	size_t msg_end;
 
 	if (s->no_iface || (s->features_off & MTUG_F_PTB)) {
 		e->path = "icmp: ptb feature off";
 		return;
 	}
-	if (p->l4_off + 2 > len) {
+	/* XDP: an ICMP header past the first buffer is not read (ptb.h). */
+	if (first < len && p->l4_off + 8 > first && p->l4_off + 8 <= len) {
+		e->cnt.parse_skipped = 1;
+		e->path = "icmp: header past the first buffer";
+		return;
+	}
+	if (p->l4_off + 2 > first) {
 		e->path = "icmp: no type";
 		return;
 	}
@@ -491,7 +510,17 @@ static void ptb_model(const struct fz_cfg *c, enum prog_id prog, const __u8 *pkt
 		return;
 	}
 	e->cnt.ptb_seen = 1;
-	cls = classify(c, pkt, len, p->v4, p->l3_off, p->l4_off, &e->why_ptb);
+	/* XDP: a message past the first buffer, of a length that is
+	 * checked, in the frame: passed untouched, counted (ptb.h).  Longer
+	 * than that it is invalid however it is buffered. */
+	msg_end = p->l3_off + (p->v4 ? rd16(pkt + p->l3_off + 2) : 40u + rd16(pkt + p->l3_off + 4));
+	if (prog == PROG_XDP && msg_end > first && msg_end - p->l4_off <= PTB_MAX_MSG &&
+	    msg_end <= len) {
+		e->cnt.frags_passed = 1;
+		e->path = "icmp: message past the first buffer, passed";
+		return;
+	}
+	cls = classify(c, pkt, first, p->v4, p->l3_off, p->l4_off, &e->why_ptb);
 	e->ptb = cls;
 	if (cls == PC_INVALID || cls == PC_TOO_SMALL) {
 		if (cls == PC_INVALID)
@@ -533,6 +562,10 @@ void model_expect(const struct fz_cfg *c, enum prog_id prog, const __u8 *pkt,
 	const struct cfg_spec *s = &c->spec;
 	bool quiet = false;
 	struct parsed p = {};
+	/* What the program sees between data and data_end: XDP the first
+	 * buffer of a multi-buffer frame (harness.h), TC the whole skb. */
+	size_t first = prog == PROG_XDP && len > harness_xdp_buf_len() ?
+		       harness_xdp_buf_len() : len;
 
 	memset(e, 0, sizeof(*e));
 	e->verdicts = V_BIT(VERDICT_PASS);
@@ -556,7 +589,7 @@ void model_expect(const struct fz_cfg *c, enum prog_id prog, const __u8 *pkt,
 	if (!quiet)
 		e->cnt.packets = 1;
 
-	switch (parse(pkt, len, &p)) {
+	switch (parse(pkt, first, &p)) {
 	case P_NOT_IP:
 		e->path = "not IP";
 		return;
@@ -571,7 +604,7 @@ void model_expect(const struct fz_cfg *c, enum prog_id prog, const __u8 *pkt,
 			e->path = "icmp on egress";
 			return;
 		}
-		ptb_model(c, prog, pkt, len, &p, e);
+		ptb_model(c, prog, pkt, len, first, &p, e);
 		return;
 	}
 	if (quiet) {
@@ -582,16 +615,16 @@ void model_expect(const struct fz_cfg *c, enum prog_id prog, const __u8 *pkt,
 		size_t t = p.l4_off, hlen;
 		__u8 flags;
 
-		if (t + 20 > len)
+		if (t + 20 > first)
 			goto skip;
 		hlen = (pkt[t + 12] >> 4) * 4u;
-		if (hlen < 20 || t + hlen > len)
+		if (hlen < 20 || t + hlen > first)
 			goto skip;
 		flags = pkt[t + 13];
 		e->path = "tcp";
 		if ((flags & 0x06) == 0x02) {
 			e->cnt.syn_seen = 1;
-			mss_model(c, pkt, len, &p, e);
+			mss_model(c, pkt, first, &p, e);
 		}
 	} else if (p.proto != 17) {
 		e->path = "other L4";
@@ -599,7 +632,7 @@ void model_expect(const struct fz_cfg *c, enum prog_id prog, const __u8 *pkt,
 	}
 	if (prog == PROG_TC_EGRESS || !s->global.ptb_forward)
 		return;
-	fwd_model(c, prog, pkt, len, &p, e);
+	fwd_model(c, prog, pkt, len, first, &p, e);
 	return;
 skip:
 	if (!quiet)
@@ -814,6 +847,7 @@ counters:
 	/* Exact, except the group the outcome decides. */
 	CMP(packets) CMP(syn_seen) CMP(mss_missing) CMP(mss_malformed)
 	CMP(ptb_seen) CMP(ptb_invalid) CMP(ptb_mtu_too_small) CMP(parse_skipped)
+	CMP(frags_passed)
 	if (!e->mss_counted) {
 		CMP(mss_clamped) CMP(mss_unchanged)
 	}

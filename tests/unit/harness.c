@@ -8,10 +8,12 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "mtuguard.skel.h"
@@ -344,6 +346,35 @@ int harness_run(struct harness *h, enum prog_id prog, const __u8 *in, size_t len
 	return 0;
 }
 
+__u32 harness_xdp_buf_len(void)
+{
+	static __u32 len;
+
+	if (!len) {
+		/* XDP_PACKET_HEADROOM; SKB_DATA_ALIGN(sizeof(struct
+		 * skb_shared_info)), the size from the kernel's BTF (320
+		 * bytes with the default 17 fragments, the fallback). */
+		long page = sysconf(_SC_PAGESIZE), line = sysconf(_SC_LEVEL1_DCACHE_LINESIZE);
+		struct btf *btf = btf__load_vmlinux_btf();
+		__s64 shinfo = 320;
+
+		if (btf) {
+			__s32 id = btf__find_by_name_kind(btf, "skb_shared_info", BTF_KIND_STRUCT);
+
+			if (id > 0 && btf__resolve_size(btf, id) > 0)
+				shinfo = btf__resolve_size(btf, id);
+			btf__free(btf);
+		}
+		if (page <= 0)
+			page = 4096;
+		if (line <= 0)
+			line = 64;
+		shinfo = (shinfo + line - 1) / line * line;
+		len = (__u32)(page - 256 - shinfo);
+	}
+	return len;
+}
+
 /* ---- verdicts -------------------------------------------------------------- */
 
 static __u32 verdict_code(enum prog_id prog, enum verdict v)
@@ -550,21 +581,39 @@ static void hexrow(FILE *f, const char *tag, const __u8 *b, size_t len, size_t r
 	fputc('\n', f);
 }
 
-void hexdiff(FILE *f, const __u8 *want, size_t wlen, const __u8 *got, size_t glen)
+static bool row_same(const __u8 *want, size_t wlen, const __u8 *got, size_t glen,
+		     size_t row)
 {
 	size_t max = wlen > glen ? wlen : glen;
 
+	for (size_t i = row; i < row + 16 && i < max; i++)
+		if (i >= wlen || i >= glen || want[i] != got[i])
+			return false;
+	return true;
+}
+
+/* Every row of a frame up to 512 bytes; of a longer one the rows that
+ * differ, with one row either side, and "..." for the rest. */
+void hexdiff(FILE *f, const __u8 *want, size_t wlen, const __u8 *got, size_t glen)
+{
+	size_t max = wlen > glen ? wlen : glen;
+	bool skipped = false;
+
 	fprintf(f, "    expected %zu bytes, got %zu bytes\n", wlen, glen);
 	for (size_t row = 0; row < max; row += 16) {
-		bool same = true;
-
-		for (size_t i = row; i < row + 16 && i < max; i++)
-			if (i >= wlen || i >= glen || want[i] != got[i])
-				same = false;
-		if (same) {
+		if (row_same(want, wlen, got, glen, row)) {
+			if (max > 512 && (row < 16 || row_same(want, wlen, got, glen, row - 16)) &&
+			    (row + 16 >= max || row_same(want, wlen, got, glen, row + 16))) {
+				if (!skipped)
+					fprintf(f, "    ...\n");
+				skipped = true;
+				continue;
+			}
 			hexrow(f, "   ", want, wlen, row);
+			skipped = false;
 			continue;
 		}
+		skipped = false;
 		hexrow(f, "exp", want, wlen, row);
 		hexrow(f, "got", got, glen, row);
 		fprintf(f, "            ");
@@ -651,18 +700,22 @@ static bool csum_corrupted(const struct pkt_spec *s)
 }
 
 /* The kernel's test_run refuses (EINVAL) an skb whose ethertype says IPv4
- * or IPv6 but whose base IP header is cut.  Only XDP sees those frames. */
-static bool tc_refuses(enum prog_id prog, const struct pkt *in)
+ * or IPv6 but whose base IP header is cut, and one longer than a page
+ * less its head- and tailroom.  Only XDP sees those frames. */
+static const char *tc_refuses(enum prog_id prog, const struct pkt *in)
 {
 	__u16 type;
 
 	if (prog == PROG_XDP || in->len < 14)
-		return false;
+		return NULL;
+	if (in->len > harness_xdp_buf_len())
+		return "test_run takes no skb over a page with its head- and tailroom";
 	/* skb->protocol is the outer ethertype: behind VLAN tags the kernel
 	 * does not look, so only untagged frames are refused. */
 	type = pkt_get16(in, 12);
-	return (type == 0x0800 && in->len < 14 + 20) ||
-	       (type == 0x86DD && in->len < 14 + 40);
+	if ((type == 0x0800 && in->len < 14 + 20) || (type == 0x86DD && in->len < 14 + 40))
+		return "test_run refuses an skb with a cut IP header";
+	return NULL;
 }
 
 enum case_result harness_case(struct harness *h, const struct fixture *f,
@@ -678,6 +731,7 @@ enum case_result harness_case(struct harness *h, const struct fixture *f,
 	const __u8 *out;
 	__u32 ifindex = LOOPBACK_IFINDEX, ctx_ifindex = 0, out_len;
 	bool bytes_ok = true, in_ns = false;
+	const char *refused;
 	int err;
 
 	if (pkt_build(&in, &f->pkt) < 0) {
@@ -700,6 +754,11 @@ enum case_result harness_case(struct harness *h, const struct fixture *f,
 		goto out;
 	}
 
+	if (prog == PROG_XDP && in.len > harness_xdp_buf_len() && !mg_xdp_frags_supported()) {
+		printf("SKIP: %s/%s (a multi-buffer frame: this kernel has no multi-buffer XDP)\n",
+		       prog_name(prog), f->name);
+		return CASE_SKIP;
+	}
 	if (f->netns) {
 		if (netns_enter(h)) {
 			why_add(&w, "netns: %s", h->ns.err);
@@ -729,9 +788,8 @@ enum case_result harness_case(struct harness *h, const struct fixture *f,
 		       "and the case needs the ingress interface)\n", prog_name(prog), f->name);
 		return CASE_SKIP;
 	}
-	if (err == -EINVAL && tc_refuses(prog, &in)) {
-		printf("SKIP: %s/%s (test_run refuses an skb with a cut IP header)\n",
-		       prog_name(prog), f->name);
+	if (err == -EINVAL && (refused = tc_refuses(prog, &in))) {
+		printf("SKIP: %s/%s (%s)\n", prog_name(prog), f->name, refused);
 		return CASE_SKIP;
 	}
 	if (err) {

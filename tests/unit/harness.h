@@ -125,6 +125,7 @@ struct fixture_set {
 /* The fixture tables (one file each), listed in main.c. */
 extern const struct fixture_set mss_fixtures;
 extern const struct fixture_set ptb_fixtures;
+extern const struct fixture_set jumbo_fixtures;
 
 /* Plain (non-fixture) tests, no BPF, no root: the harness checking itself
  * (selftest.c) and the loader's pure helpers (user_helpers.c). */
@@ -161,7 +162,10 @@ struct mtuguard_bpf;
  *     neighbour entry (NS_GW_IN_MAC) out of mtg_in, the ingress itself;
  *   NS_UNRES4 / NS_UNRES6 prefixes via a gateway with no neighbour entry;
  *   NS_UNREACH4 / NS_UNREACH6 prefixes: "unreachable" routes;
- *   NS_NOROUTE4 / NS_NOROUTE6: no route at all (there is no default).
+ *   NS_NOROUTE4 / NS_NOROUTE6: no route at all (there is no default);
+ *   NS_JUMBO4 / NS_JUMBO6 prefixes via a gateway with a PERMANENT
+ *     neighbour entry (NS_GW_JUMBO_MAC) out of mtg_jumbo (NS_JUMBO_MAC,
+ *     MTU 9000).
  */
 #define NS_OUT_MAC  { 0x02, 0x00, 0x00, 0x00, 0x0b, 0x01 }
 #define NS_GW_MAC   { 0x02, 0x00, 0x00, 0x00, 0x0c, 0x02 }
@@ -179,6 +183,11 @@ struct mtuguard_bpf;
 #define NS_UNREACH6 "2001:db8:66::6"
 #define NS_NOROUTE4 "10.77.7.7"
 #define NS_NOROUTE6 "2001:db8:77::7"
+/* Behind mtg_jumbo (MTU 9000), via a PERMANENT neighbour (NS_GW_JUMBO_MAC). */
+#define NS_JUMBO_MAC    { 0x02, 0x00, 0x00, 0x00, 0x0d, 0x01 }
+#define NS_GW_JUMBO_MAC { 0x02, 0x00, 0x00, 0x00, 0x0c, 0x05 }
+#define NS_JUMBO4   "10.5.5.5"
+#define NS_JUMBO6   "2001:db8:5::5"
 
 struct harness_netns {
 	int state;          /* 0 = not yet, 1 = ready, -1 = setup failed */
@@ -236,6 +245,16 @@ enum case_result {
 	CASE_FAIL,
 	CASE_SKIP,
 };
+
+/* The first buffer test_run gives an XDP program (net/bpf/test_run.c):
+ * one page less XDP's headroom and the skb_shared_info at its end (3520
+ * bytes on x86-64).  A longer frame is multi-buffer: XDP sees this much
+ * between data and data_end, the rest in fragments.  Kernels without
+ * multi-buffer XDP (mg_xdp_frags_supported) refuse a longer frame, so its
+ * XDP cases SKIP there.  TC's test_run takes an skb of at most one page
+ * less its head- and tailroom (about 3.7 KB), always linear: longer
+ * frames SKIP in TC. */
+__u32 harness_xdp_buf_len(void);
 
 /* Run one fixture through one program and print its PASS/FAIL/SKIP line. */
 enum case_result harness_case(struct harness *h, const struct fixture *f,

@@ -8,7 +8,9 @@
  * prints one line per case and program:
  *   PASS: <prog>/<fixture>      FAIL: <prog>/<fixture> (<why>)
  *   SKIP: <prog>/<fixture> (<why>)  (TC test_run refuses frames with a cut
- *                                    IP header; XDP still runs them)
+ *                                    IP header, XDP still runs them; XDP
+ *                                    cannot run multi-buffer frames on a
+ *                                    kernel without multi-buffer XDP)
  * FILTER is a substring of "<prog>/<fixture>" (e.g. "xdp/", "v6_", "lpm").
  * -v hex dumps every case, not only the failing ones.  Needs root.
  * Before the fixtures run the harness's own checks (selftest.c, names
@@ -42,6 +44,7 @@
 static const struct fixture_set *const sets[] = {
 	&mss_fixtures,
 	&ptb_fixtures,
+	&jumbo_fixtures,
 };
 
 int main(int argc, char **argv)

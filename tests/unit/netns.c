@@ -56,6 +56,18 @@ static const char *const setup_cmds[] = {
 	/* via a gateway nobody has resolved */
 	"ip route add 10.3.3.0/24 via 198.51.100.3 dev " NS_OUT_DEV,
 	"ip -6 route add 2001:db8:3::/64 via 2001:db8:f1::3 dev " NS_OUT_DEV,
+	/* a jumbo link: MTU 9000, via a resolved gateway */
+	"ip link add mtg_jumbo address 02:00:00:00:0d:01 mtu 9000 type veth"
+	" peer name mtg_jumbop address 02:00:00:00:0d:02 mtu 9000",
+	"ip link set mtg_jumbo up",
+	"ip link set mtg_jumbop up",
+	"ip addr add 203.0.113.1/24 dev mtg_jumbo",
+	"ip -6 addr add 2001:db8:f2::1/64 dev mtg_jumbo nodad",
+	"ip neigh replace 203.0.113.2 lladdr 02:00:00:00:0c:05 dev mtg_jumbo nud permanent",
+	"ip -6 neigh replace 2001:db8:f2::2 lladdr 02:00:00:00:0c:05 dev mtg_jumbo"
+	" nud permanent",
+	"ip route add 10.5.5.0/24 via 203.0.113.2 dev mtg_jumbo",
+	"ip -6 route add 2001:db8:5::/64 via 2001:db8:f2::2 dev mtg_jumbo",
 	/* explicitly unreachable */
 	"ip route add unreachable 10.66.0.0/16",
 	"ip -6 route add unreachable 2001:db8:66::/48",

@@ -177,10 +177,22 @@ void pkt_ipv6_ext(struct pkt *p, const struct ip6_ext_spec *s)
 		h[1] = s->hdrlen;
 		h[2] = 4; /* routing type (SRH); segments left stays 0 */
 		break;
-	default: /* Hop-by-Hop / Destination Options: one PadN fills the area */
+	default: /* Hop-by-Hop / Destination Options: PadN options fill the
+		  * area (each at most 2 + 255 bytes; a last lone byte is a Pad1) */
 		h[1] = s->hdrlen;
-		h[2] = 1;               /* PadN */
-		h[3] = (__u8)(hlen - 4); /* its data length */
+		for (size_t at = 2; at < hlen;) {
+			size_t n = hlen - at > 257 ? 257 : hlen - at;
+
+			if (hlen - at - n == 1)
+				n--; /* leave two bytes, not one, for the last */
+			if (n == 1) {
+				h[at++] = 0; /* Pad1 */
+				continue;
+			}
+			h[at] = 1;              /* PadN */
+			h[at + 1] = (__u8)(n - 2); /* its data length */
+			at += n;
+		}
 		break;
 	}
 }
@@ -477,6 +489,12 @@ int pkt_build(struct pkt *p, const struct pkt_spec *s)
 	}
 	if (s->l4 != L4_RAW && s->payload_len)
 		pkt_bytes(p, s->payload, s->payload_len);
+	if (s->fill) {
+		int off = grow(p, s->fill);
+
+		for (size_t i = 0; off >= 0 && i < s->fill; i++)
+			p->data[off + i] = "0123456789abcdef"[i % 16];
+	}
 	if (pkt_finish(p) < 0)
 		return -1;
 	if (s->truncate)

@@ -28,7 +28,9 @@
 #include <netinet/in.h> /* IPPROTO_* */
 #include <linux/types.h>
 
-#define PKT_MAX        4096
+/* Room for a 9000-byte IP packet behind Ethernet and VLAN tags, and more:
+ * multi-buffer XDP frames (harness.h, harness_xdp_buf_len). */
+#define PKT_MAX        10240
 #define PKT_MAX_LAYERS 16
 
 /* Defaults used when a spec leaves them empty. */
@@ -212,6 +214,8 @@ struct pkt_spec {
 	__u8 raw_proto;            /* L4_RAW: its IP protocol number */
 	const __u8 *payload;       /* after L4 (L4_RAW: the raw bytes) */
 	__u16 payload_len;
+	__u16 fill;                /* then this many bytes of text ("0123...
+				    * cdef" over and over): large frames */
 	__u16 truncate;            /* cut the finished frame to this length, 0 = keep */
 };
 
