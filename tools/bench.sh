@@ -10,6 +10,7 @@
 #                  [--doc FILE | --no-doc]
 #   tools/bench.sh --ptb-series N [--quick] [--rounds N] [--repeat N] [--out FILE]
 #                  [--doc FILE | --no-doc]
+#   tools/bench.sh --frags-compare N [--quick] [--rounds N] [--repeat N] [--out FILE]
 #
 #   --quick       smoke mode (tests/integration/test_bench_smoke.sh): tiny
 #                 repeat counts, one round, short windows; checks that it all
@@ -26,6 +27,12 @@
 #                 docs/benchmarks.md for a run that measures everything:
 #                 neither --quick, --no-pkt nor --no-fwd); --no-doc: none.
 #                 A run with a problem never rewrites it.
+#   --frags-compare N  only this: N pairs of per-packet runs (1 prefix, no
+#                 components), mtuguard_xdp multi-buffer (as the CLI loads
+#                 it on 5.18+) and single-buffer (bench_pkt --frags off)
+#                 alternately; per class the median difference of the pairs
+#                 (tools/bench_frags.py); at most 1 ns on the small-frame
+#                 classes.  JSON default build/bench_frags.json
 #
 # 1. Per-packet (tools/bench_pkt.c): bpf_prog_test_run, 1M repeats, median
 #    of rounds, for each packet class and an empty XDP program, with 1,
@@ -69,9 +76,10 @@ TOOLS=$BUILD/tools
 threaded=0 quick=0 rounds="" fwd_rounds="" seconds="" repeat="" do_pkt=1 do_fwd=1 out=""
 series="" # run count of --ptb-series; empty: the whole bench
 doc=""    # markdown file to rewrite the tables of; none: no file
+fcomp=""  # pair count of --frags-compare
 while [ $# -gt 0 ]; do
 	case $1 in
-	--rounds|--seconds|--repeat|--out|--fwd-rounds|--ptb-series|--doc)
+	--rounds|--seconds|--repeat|--out|--fwd-rounds|--ptb-series|--doc|--frags-compare)
 		{ [ $# -ge 2 ] && [ -n "$2" ]; } || { echo "bench.sh: $1 wants a value" >&2; exit 2; } ;;
 	esac
 	case $1 in
@@ -87,7 +95,8 @@ while [ $# -gt 0 ]; do
 	--ptb-series) series=$2; shift ;;
 	--doc) doc=$2; shift ;;
 	--no-doc) doc=none ;;
-	-h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--frags-compare) fcomp=$2; shift ;;
+	-h|--help) sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -96,7 +105,7 @@ done
 # seconds: anything else would surface minutes later as a tool's error, or
 # not at all (a zero count).
 for opt in "--rounds:$rounds" "--repeat:$repeat" "--fwd-rounds:$fwd_rounds" \
-	"--ptb-series:$series"; do
+	"--ptb-series:$series" "--frags-compare:$fcomp"; do
 	v=${opt#*:}
 	[ -z "$v" ] || [[ $v =~ ^[1-9][0-9]*$ ]] && continue
 	echo "bench.sh: ${opt%%:*} wants a whole number of 1 or more, not '$v'" >&2
@@ -106,13 +115,19 @@ if [ -n "$seconds" ] && ! [[ $seconds =~ ^[0-9]*\.?[0-9]+$ && $seconds =~ [1-9] 
 	echo "bench.sh: --seconds wants a positive number of seconds, not '$seconds'" >&2
 	exit 2
 fi
-# The series runs the per-packet bench only: refuse what would be ignored.
-if [ -n "$series" ]; then
+if [ -n "$series" ] && [ -n "$fcomp" ]; then
+	echo "bench.sh: --ptb-series and --frags-compare are two runs: one at a time" >&2
+	exit 2
+fi
+# The series and the comparison run the per-packet bench only: refuse what
+# would be ignored.
+if [ -n "$series$fcomp" ]; then
+	only=$([ -n "$series" ] && echo --ptb-series || echo --frags-compare)
 	for opt in "--no-pkt:$do_pkt:0" "--no-fwd:$do_fwd:0" "--threaded:$threaded:1" \
 		"--fwd-rounds:${fwd_rounds:+x}:x" "--seconds:${seconds:+x}:x"; do
 		IFS=: read -r name val given <<<"$opt"
 		if [ "$val" = "$given" ]; then
-			echo "bench.sh: $name does not apply to --ptb-series (per-packet runs only)" >&2
+			echo "bench.sh: $name does not apply to $only (per-packet runs only)" >&2
 			exit 2
 		fi
 	done
@@ -120,6 +135,7 @@ fi
 if [ -z "$out" ]; then
 	out=$BUILD/bench.json
 	[ -n "$series" ] && out=$BUILD/bench_ptb.json
+	[ -n "$fcomp" ] && out=$BUILD/bench_frags.json
 fi
 # The tables go into the docs only from a run that measured everything
 # with its real counts, unless a file is named.
@@ -249,6 +265,43 @@ if [ -n "$series" ]; then
 		python3 "$ROOT/tools/bench_doc.py" "$doc" ptb-series "${out%.json}.md" || exit 1
 	fi
 	exit 0
+fi
+
+# ---- --frags-compare: multi-buffer against single-buffer, N pairs --------------
+
+if [ -n "$fcomp" ]; then
+	echo
+	echo "== mtuguard_xdp multi-buffer and single-buffer: $fcomp pair(s) of per-packet runs, alternating, 1 prefix, $repeat x $rounds round(s) each"
+	if ! bpftool feature probe kernel 2>/dev/null | grep -q '\bbpf_xdp_get_buff_len\b'; then
+		echo "bench.sh: this kernel has no multi-buffer XDP: nothing to compare" >&2
+		exit 1
+	fi
+	pkt_ns_up || exit 1
+	runs=()
+	for i in $(seq "$fcomp"); do
+		# Which load goes first alternates too, so neither always runs
+		# on a warmer (or busier) machine.
+		order="on off"
+		[ $((i % 2)) = 0 ] && order="off on"
+		for m in $order; do
+			"$TOOLS/bench_pkt" --netns "$P" --iface bp0 --repeat "$repeat" --rounds "$rounds" \
+				--prefixes 1 --no-components --frags "$m" --json "$TMP/frags-$m-$i.json" \
+				>"$TMP/frags-$m-$i.out" 2>&1 || {
+				cat "$TMP/frags-$m-$i.out" >&2
+				echo "bench.sh: per-packet run $i ($m) of $fcomp failed" >&2
+				exit 1
+			}
+		done
+		runs+=("$TMP/frags-on-$i.json" "$TMP/frags-off-$i.json")
+		echo "   pair $i of $fcomp done"
+	done
+	mkdir -p "$(dirname "$out")"
+	echo
+	python3 "$ROOT/tools/bench_frags.py" "$out" "${runs[@]}"
+	rc=$?
+	echo
+	echo "JSON: $out   ($(( $(date +%s) - START )) s)"
+	exit $rc
 fi
 
 # ---- 1. per-packet -----------------------------------------------------------

@@ -4,9 +4,14 @@
  *
  *   bench_pkt --netns NS --iface IF [--repeat N] [--rounds R]
  *             [--prefixes 1,1000,100000] [--json FILE] [--only CLASS]
+ *             [--frags on|off] [--no-components]
  *
  * --only CLASS runs that one class (its key, e.g. syn6_clamp) and no
  * components: for profiling a path under `perf record`.
+ * --frags off loads mtuguard_xdp single-buffer even where the kernel has
+ * multi-buffer XDP (the default, as the CLI loads it there: on): the two
+ * compared (tools/bench.sh --frags-compare).  The 9000-byte classes run
+ * only multi-buffer.  --no-components skips the components.
  *
  * Runs inside network namespace NS (prepared by tools/bench.sh: IF is one
  * end of a veth pair, forwarding on, a route to the PTB flow's server
@@ -49,7 +54,7 @@
 #include "../user/prefix_filter.h"
 #include "../user/v6_shards.h"
 
-#define MAX_CLASSES 20
+#define MAX_CLASSES 24
 #define MAX_ROUNDS  64
 
 /* Addresses of the bench flows.  The server prefixes carry MTU 1400. */
@@ -96,6 +101,7 @@ static int nclasses;
 static struct mtuguard_bpf *mt;
 static struct bench_bpf *bb;
 static int ifindex;
+static bool frags; /* mtuguard_xdp loaded multi-buffer */
 static __u32 repeat = 1000000;
 static int rounds = 5;
 
@@ -363,6 +369,25 @@ static void build_classes(void)
 	build_ptb4(&c->f, 548, true);
 	c->want[1] = "ptb_seen";
 	c->want[2] = "ptb_invalid";
+	c->target = "";
+
+	/* Jumbo frames: a 9000-byte TCP segment, in more than one buffer
+	 * (test_run builds the fragments), passes untouched; with `ptb
+	 * forward on` XDP leaves it to the stack (frags_passed). */
+	if (!frags)
+		return;
+	c = add_class("tcp_9000", "TCP data, 9000 B (multi-buffer)");
+	{
+		__u8 ts[12] = { 1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2 };
+
+		build_tcp4(&c->f, mac_a, mac_b, V4_CLIENT, V4_SERVER, 40000, 80,
+			   TCP_ACK | TCP_PSH, ts, sizeof(ts), 9000 - 20 - 32);
+	}
+	c->target = "";
+	c = add_class("tcp_9000_fwd", "TCP data, 9000 B, forward on: to the stack");
+	c->f = classes[nclasses - 2].f;
+	c->fwd = true;
+	c->want[1] = "frags_passed";
 	c->target = "";
 }
 
@@ -811,7 +836,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: bench_pkt --netns NS --iface IF [--repeat N] [--rounds R]\n"
-		"                 [--prefixes 1,1000,100000] [--json FILE] [--only CLASS]\n");
+		"                 [--prefixes 1,1000,100000] [--json FILE] [--only CLASS]\n"
+		"                 [--frags on|off] [--no-components]\n");
 	exit(2);
 }
 
@@ -821,7 +847,8 @@ int main(int argc, char **argv)
 		{ "netns", 1, 0, 'n' },   { "iface", 1, 0, 'i' },
 		{ "repeat", 1, 0, 'r' },  { "rounds", 1, 0, 'R' },
 		{ "prefixes", 1, 0, 'p' }, { "json", 1, 0, 'j' },
-		{ "only", 1, 0, 'o' },
+		{ "only", 1, 0, 'o' },    { "frags", 1, 0, 'f' },
+		{ "no-components", 0, 0, 'C' },
 		{ 0 } };
 	const char *netns = NULL, *iface = NULL, *json = NULL, *only = NULL;
 	char pfx_arg[128] = "1,1000,100000";
@@ -830,7 +857,8 @@ int main(int argc, char **argv)
 	__u32 xl = 0, jt = 0, processed = 0;
 	double empty_direct[MAX_ROUNDS], comp_empty[MAX_ROUNDS];
 	int ptb_idx = -1;
-	bool only_found = false;
+	bool only_found = false, no_comps = false;
+	int want_frags = -1; /* -1: as the kernel allows */
 	FILE *js = NULL;
 
 	while ((opt = getopt_long(argc, argv, "", lo, NULL)) != -1) {
@@ -842,6 +870,15 @@ int main(int argc, char **argv)
 		case 'p': snprintf(pfx_arg, sizeof(pfx_arg), "%s", optarg); break;
 		case 'j': json = optarg; break;
 		case 'o': only = optarg; break;
+		case 'C': no_comps = true; break;
+		case 'f':
+			if (!strcmp(optarg, "on"))
+				want_frags = 1;
+			else if (!strcmp(optarg, "off"))
+				want_frags = 0;
+			else
+				usage();
+			break;
 		default: usage();
 		}
 	}
@@ -866,7 +903,11 @@ int main(int argc, char **argv)
 		die("mtuguard skeleton open failed");
 	bpf_program__set_log_level(mt->progs.mtuguard_xdp, 4 /* BPF_LOG_STATS */);
 	bpf_program__set_log_buf(mt->progs.mtuguard_xdp, vlog, sizeof(vlog));
-	if (mg_datapath_prepare(mt) || mtuguard_bpf__load(mt))
+	frags = want_frags != 0 && mg_xdp_frags_supported();
+	if (want_frags == 1 && !frags)
+		die("--frags on: this kernel has no multi-buffer XDP");
+	/* --frags off: the object as it loads on a kernel without it. */
+	if (mg_datapath_prepare_frags(mt, frags) || mtuguard_bpf__load(mt))
 		die("mtuguard skeleton load failed: %s", strerror(errno));
 	{
 		char *p = strstr(vlog, "processed ");
@@ -956,12 +997,13 @@ int main(int argc, char **argv)
 			" \"method\": \"bpf_prog_test_run, repeat; class = restore frame + tail call "
 			"into mtuguard_xdp, baseline = same into xdp_empty; median of rounds\",\n"
 			" \"prog\": {\"name\": \"mtuguard_xdp\", \"xlated_bytes\": %u, "
-			"\"jited_bytes\": %u, \"verifier_processed_insns\": %u},\n"
+			"\"jited_bytes\": %u, \"verifier_processed_insns\": %u, "
+			"\"multi_buffer\": %s},\n"
 			" \"configs\": [",
-			repeat, rounds, iface, xl, jt, processed);
+			repeat, rounds, iface, xl, jt, processed, frags ? "true" : "false");
 	}
-	printf("mtuguard_xdp: %u bytes xlated, %u bytes jited, verifier processed %u insns\n",
-	       xl, jt, processed);
+	printf("mtuguard_xdp: %u bytes xlated, %u bytes jited, verifier processed %u insns, "
+	       "%s\n", xl, jt, processed, frags ? "multi-buffer" : "single-buffer");
 
 	for (int pi = 0; pi < npfx; pi++) {
 		double t0 = now_s(), ed;
@@ -1017,7 +1059,7 @@ int main(int argc, char **argv)
 				struct comp *k = &comps[i];
 				struct run kr = {};
 
-				if (only || (!k->lpm && pi > 0))
+				if (only || no_comps || (!k->lpm && pi > 0))
 					continue;
 				if (k->wrapped) {
 					set_restore(&classes[ptb_idx].f);
@@ -1076,8 +1118,10 @@ int main(int argc, char **argv)
 			       c->ok ? "" : c->why, "");
 			if (js) {
 				fprintf(js, "%s\n   {\"key\": \"%s\", \"label\": \"%s\", "
+					"\"frame_bytes\": %zu, "
 					"\"ns\": %.2f, \"baseline_ns\": %.2f, \"overhead_ns\": %.2f, ",
-					printed++ ? "," : "", c->key, c->label, ns, base, ns - base);
+					printed++ ? "," : "", c->key, c->label, c->f.len, ns, base,
+					ns - base);
 				if (c->mutates || pi > 0)
 					fprintf(js, "\"direct_overhead_ns\": null, ");
 				else
@@ -1095,10 +1139,10 @@ int main(int argc, char **argv)
 			fprintf(js, "]}");
 	}
 
-	if (!only)
+	if (!only && !no_comps)
 		printf("\ncomponents, ns over the empty program (median of %d x %u):\n",
 		       rounds, repeat);
-	for (int i = 0; i < ncomps && !only; i++) {
+	for (int i = 0; i < ncomps && !only && !no_comps; i++) {
 		printf("  %-40s", comps[i].label);
 		for (int pi = 0; pi < npfx; pi++)
 			if (comps[i].over[pi] >= 0 || comps[i].lpm)
@@ -1107,7 +1151,7 @@ int main(int argc, char **argv)
 	}
 	if (js) {
 		fprintf(js, "\n ],\n \"components\": [");
-		for (int i = 0; i < ncomps; i++) {
+		for (int i = 0; i < ncomps && !only && !no_comps; i++) {
 			fprintf(js, "%s\n  {\"key\": \"%s\", \"label\": \"%s\", \"overhead_ns\": {",
 				i ? "," : "", comps[i].key, comps[i].label);
 			for (int pi = 0, n = 0; pi < npfx; pi++)
