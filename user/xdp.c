@@ -11,6 +11,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "datapath.h"
 #include "iface.h"
 #include "log.h"
 #include "pin.h"
@@ -30,14 +31,15 @@ static int link_path(char *buf, size_t len, const char *dir, __u32 ifindex)
 /*
  * Why the driver refused XDP, in words, for the error line.  ERANGE is how
  * a driver (veth among them) says that the MTU is too large for native
- * XDP: a frame must fit one page with XDP's headroom, and veth checks the
- * MTU of its peer as well.  BPF_LINK_CREATE carries no extack message, so
- * the numbers are ours.
+ * XDP: without multi-buffer XDP (kernels before 5.18) a frame must fit one
+ * page with XDP's headroom, and veth checks the MTU of its peer as well;
+ * with it the driver has a limit of its own.  BPF_LINK_CREATE carries no
+ * extack message, so the numbers are ours.
  */
 static void refusal_hint(int err, bool generic, __u32 ifindex, char *buf,
 			 size_t len)
 {
-	char name[IF_NAMESIZE], drv[32] = "", limit[128] = "";
+	char name[IF_NAMESIZE], drv[32] = "", limit[192] = "";
 	__u32 mtu;
 	long page;
 
@@ -58,10 +60,16 @@ static void refusal_hint(int err, bool generic, __u32 ifindex, char *buf,
 	page = sysconf(_SC_PAGESIZE);
 	/* veth's limit: a page less XDP_PACKET_HEADROOM (256), the aligned
 	 * struct skb_shared_info (320 on 64-bit) and the Ethernet header. */
-	if (!strcmp(drv, "veth") && page > 0)
-		snprintf(limit, sizeof(limit), "; a veth takes it only while both "
-			 "ends of the pair have an MTU of at most about %ld",
-			 page - 256 - 320 - 14);
+	if (mg_xdp_frags_supported())
+		snprintf(limit, sizeof(limit), ", over what it takes even with "
+			 "multi-buffer XDP");
+	else if (!strcmp(drv, "veth") && page > 0)
+		snprintf(limit, sizeof(limit), "; this kernel has no multi-buffer XDP "
+			 "(5.18+), and a veth takes it then only while both ends of the "
+			 "pair have an MTU of at most about %ld", page - 256 - 320 - 14);
+	else
+		snprintf(limit, sizeof(limit), "; this kernel has no multi-buffer XDP "
+			 "(5.18+), so a frame must fit one page");
 	snprintf(buf, len, " (the driver%s%s%s refuses native XDP at this MTU: "
 		 "%s's MTU is %u%s; lower the MTU, or attach with --mode generic)",
 		 drv[0] ? " " : "", drv, "", name, mtu, limit);

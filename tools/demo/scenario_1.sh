@@ -105,6 +105,25 @@ s1_get_big() { # NAME MAXSECS
 		[ "$(sha256sum <"$MTUG_TMP/s1-$1" | cut -d' ' -f1)" = "$(cat "$MTUG_TMP/s1-sha")" ] && SHA_OK=1
 }
 
+# s1_jumbo R1: one line about jumbo frames: r1 gets a second link at MTU
+# 9000 (a veth pair of its own), mtuguard attaches to it in native XDP mode
+# and lets it go again.  Native XDP at that MTU takes a kernel with
+# multi-buffer XDP (5.18+); elsewhere the line shows the CLI's refusal.
+s1_jumbo() {
+	local r1=$1 err
+	ip -n "$r1" link add j0 mtu 9000 type veth peer name j1 mtu 9000 &&
+		ip -n "$r1" link set j0 up && ip -n "$r1" link set j1 up || return 1
+	say_n "   jumbo frames: r1's link j0 has MTU 9000: $(cmd "mtuguard attach j0")  "
+	if mtug_at s1-r1 "$r1" attach j0 --mode native; then
+		say "$(ok attached) (native XDP, multi-buffer)"
+		mtug_at s1-r1 "$r1" detach j0
+	else
+		err=$(grep '^mtuguard: ' "$DEMO_LOG" | tail -n 1)
+		say "$(warn "refused"): ${err#mtuguard: }"
+	fi
+	ip -n "$r1" link del j0
+}
+
 scenario_1() {
 	local C R1 R2 S what what2 d0 d1 d2 mss0 mss1 mssa c_syn c_cl ok=1 t_fix
 	# shellcheck disable=SC2034 # demo.sh prints it
@@ -187,6 +206,7 @@ scenario_1() {
 	say "     mtuguard counters on r1: syn_seen $c_syn, mss_clamped $c_cl"
 	[ "${c_cl:-0}" -ge 2 ] || ok=0
 	mtug_at s1-r1 "$R1" stats
+	s1_jumbo "$R1"
 
 	if [ "$ok" = 1 ]; then
 		verdict 1 PASS "$(mb $S1_SIZE): stalled without (gave up at $stall_secs s), $t_fix s with mtuguard; SYN mss $mss0 -> $mss1"
