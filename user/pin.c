@@ -14,6 +14,8 @@
 #include <sys/sysmacros.h>
 #include <sys/vfs.h>
 
+#include <bpf/bpf.h>
+
 #include "log.h"
 #include "mntns.h"
 #include "pin.h"
@@ -46,6 +48,33 @@ static bool has_dot_part(const char *path)
 			return true;
 	}
 	return false;
+}
+
+int mg_pin_mkdir(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+	int err;
+
+	err = mg_pin_path(path, sizeof(path), dir, name);
+	if (err)
+		return err;
+	if (mkdir(path, 0700) && errno != EEXIST) {
+		err = -errno;
+		mg_err("cannot create %s: %s", path, strerror(errno));
+	}
+	return err;
+}
+
+int mg_pin_link(int fd, const char *path)
+{
+	int err = 0;
+
+	if (bpf_obj_pin(fd, path)) {
+		err = -errno;
+		mg_err("cannot pin %s: %s", path, strerror(errno));
+		bpf_link_detach(fd);
+	}
+	return err;
 }
 
 int mg_pin_dir_check(const char *in, char *out, size_t len)

@@ -45,6 +45,15 @@ struct mg_pin_prep {
 /* dir/name into buf; -ENAMETOOLONG if it does not fit (printed). */
 int mg_pin_path(char *buf, size_t len, const char *dir, const char *name);
 
+/* Create the directory NAME under the pin dir, root's alone (0700); an
+ * existing one is fine.  One error line on failure. */
+int mg_pin_mkdir(const char *dir, const char *name);
+
+/* Pin the bpf_link fd at path; if that fails, detach the link (closing
+ * the caller's last reference would not detach one already attached
+ * elsewhere) and say so in one line.  The caller still closes fd. */
+int mg_pin_link(int fd, const char *path);
+
 /* Normalise a --pin-dir value: absolute, no trailing slashes.  Returns a
  * usage error (printed) for a bad value. */
 int mg_pin_dir_check(const char *in, char *out, size_t len);

@@ -91,28 +91,13 @@ static int record(const struct mg_state *st, __u32 ifindex, struct mtug_iface_cf
 	return mg_iface_put(st, ifindex, cfg, BPF_EXIST);
 }
 
-static int links_dir(const char *dir)
-{
-	char path[PATH_MAX];
-	int err;
-
-	err = mg_pin_path(path, sizeof(path), dir, MG_PIN_LINKS);
-	if (err)
-		return err;
-	if (mkdir(path, 0700) && errno != EEXIST) {
-		err = -errno;
-		mg_err("cannot create %s: %s", path, strerror(errno));
-	}
-	return err;
-}
-
 /* Pin fd at dir/name, over a pin of an earlier, interrupted run. */
 static int pin_at(int fd, const char *dir, const char *name)
 {
 	char path[PATH_MAX];
 	int err;
 
-	err = links_dir(dir);
+	err = mg_pin_mkdir(dir, MG_PIN_LINKS);
 	if (!err)
 		err = mg_pin_entry(dir, name, path, sizeof(path));
 	if (err < 0)

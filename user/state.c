@@ -122,21 +122,6 @@ static int all_pinned(const char *dir)
 	return r;
 }
 
-static int mark_complete(const char *dir)
-{
-	char path[PATH_MAX];
-	int err;
-
-	err = mg_pin_path(path, sizeof(path), dir, MG_PIN_COMPLETE);
-	if (err)
-		return err;
-	if (mkdir(path, 0700) && errno != EEXIST) {
-		err = -errno;
-		mg_err("cannot create %s: %s", path, strerror(errno));
-	}
-	return err;
-}
-
 /* 1 if dir holds a state without its marker, 0 if a whole one or none,
  * or a negative errno (printed). */
 static int incomplete(const char *dir)
@@ -164,7 +149,7 @@ int mg_state_settle(const char *dir)
 		return r;
 	if (r) {
 		mg_dbg("every pin of %s is there: marking it complete", dir);
-		return mark_complete(dir);
+		return mg_pin_mkdir(dir, MG_PIN_COMPLETE);
 	}
 	/* Some pins, no marker: a first attach killed while it loaded and
 	 * pinned, or a last detach killed while it unpinned.  Nothing can
@@ -466,7 +451,7 @@ int mg_state_create(const char *dir)
 	 * come (v6_shards.c). */
 	/* Last: from here on the state is whole, and only from here on may
 	 * anything be attached with it. */
-	err = mark_complete(dir);
+	err = mg_pin_mkdir(dir, MG_PIN_COMPLETE);
 	if (!err)
 		mg_dbg("loaded the BPF object and pinned it in %s", dir);
 out:

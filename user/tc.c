@@ -268,12 +268,7 @@ int mg_tcx_attach(const char *dir, __u32 ifindex, bool ingress, int prog_fd)
 		       mg_ifname_str(ifindex, nb), strerror(-err));
 		return err;
 	}
-	err = 0;
-	if (bpf_obj_pin(fd, path)) {
-		err = -errno;
-		mg_err("cannot pin %s: %s", path, strerror(errno));
-		bpf_link_detach(fd);
-	}
+	err = mg_pin_link(fd, path);
 	close(fd);
 	return err;
 }

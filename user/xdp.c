@@ -102,13 +102,7 @@ int mg_xdp_attach(const char *dir, __u32 ifindex, int prog_fd, bool generic)
 		       strerror(-err), hint);
 		return err;
 	}
-	err = 0;
-	if (bpf_obj_pin(fd, path)) {
-		err = -errno;
-		mg_err("cannot pin %s: %s", path, strerror(errno));
-		/* Closing the only reference detaches the link again. */
-		bpf_link_detach(fd);
-	}
+	err = mg_pin_link(fd, path);
 	close(fd);
 	return err;
 }
