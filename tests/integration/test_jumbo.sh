@@ -40,8 +40,8 @@
 # On a kernel without multi-buffer XDP: `attach` on an MTU-9000 veth fails
 # with one line naming the MTU and --mode generic, leaves nothing attached,
 # and --mode generic works (jumbo/old_kernel_*); the rest SKIPs.
+# timeout: 300
 set -u
-# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 lib_init jumbo
 
