@@ -281,9 +281,6 @@ guest_init() {
 	mkdir -p /upper/u /upper/w
 	mount -t overlay overlay -o lowerdir=/lower,upperdir=/upper/u,workdir=/upper/w /newroot ||
 		fail "overlay mount failed"
-	mount -t 9p -o "$o" work "/newroot$work" || fail "9p work mount failed"
-	mkdir -p "/newroot/lib/modules/$kver"
-	mount -o bind "/newroot$mods" "/newroot/lib/modules/$kver"
 	r=/newroot
 	mount -t proc proc $r/proc
 	mount -t sysfs sysfs $r/sys
@@ -293,6 +290,11 @@ guest_init() {
 	mount -t tmpfs tmpfs $r/dev/shm
 	mount -t tmpfs -o mode=755 tmpfs $r/run
 	mount -t tmpfs -o mode=1777 tmpfs $r/tmp
+	# The checkout after the tmpfs mounts: it may live under /tmp or /run.
+	mkdir -p "$r$work"
+	mount -t 9p -o "$o" work "$r$work" || fail "9p work mount failed"
+	mkdir -p "$r/lib/modules/$kver"
+	mount -o bind "$r$mods" "$r/lib/modules/$kver"
 	mount -t bpf bpf $r/sys/fs/bpf
 	mount -t debugfs debugfs $r/sys/kernel/debug
 	mount -t tracefs tracefs $r/sys/kernel/tracing 2>/dev/null
