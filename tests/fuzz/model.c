@@ -19,7 +19,7 @@
  * Multi-buffer frames (longer than harness_xdp_buf_len()): XDP sees only
  * the first buffer between data and data_end, so a header past it is not
  * read; a PTB message or a forwarded packet that runs past it is passed
- * untouched and counted frags_passed (DESIGN.md "Parsing").
+ * untouched and counted frags_passed (docs/design.md "Parsing").
  * Checksums: a valid one (by harness.c's independent verifier) must stay
  * valid, and the one's-complement sum over the TCP header (checksum field
  * included) must not change: a wrong checksum stays exactly as wrong.
