@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * fixtures_jumbo.c - frames longer than one buffer (DESIGN.md "Parsing":
+ * fixtures_jumbo.c - frames longer than one buffer (docs/design.md "Parsing":
  * multi-buffer frames; jumbo frames up to MTU 9000).
  *
  * test_run gives a multi-buffer XDP program the first 3520 bytes of a
