@@ -106,17 +106,24 @@ struct {
 	__type(value, struct mtug_bucket);
 } ptb_bucket SEC(".maps");
 
-/* Scratch space for bpf_fib_lookup()'s 64-byte argument, off the stack:
+/* Scratch space for bpf_fib_lookup()'s 64-byte argument, off the stack
+ * (two: the lookup out, and the reverse-path lookup, which must not
+ * overwrite its answer):
  * on the stack it pushed the forwarding functions' frames past what the
  * verifier's 512-byte limit allows under a program that has the MSS clamp
  * inlined (see mtuguard.bpf.c).  Per CPU, and safe to share: fib_steer()
  * is never re-entered on a CPU (XDP and TC ingress run in softirq, never
  * nested in each other, and no helper it calls runs another program). */
+struct fib_scratch {
+	struct bpf_fib_lookup fwd;
+	struct bpf_fib_lookup rev;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct bpf_fib_lookup);
+	__type(value, struct fib_scratch);
 } fib_scratch SEC(".maps");
 
 /* Where mtuguard_xdp's frames go on to when it passes them on a shared

@@ -297,7 +297,7 @@ static __always_inline int comp_fib_lookup(struct xdp_md *ctx, bool v4, bool dir
 		__builtin_memcpy(fl.ipv6_src, comp_v6[1], 16);
 		__builtin_memcpy(fl.ipv6_dst, comp_v6[0], 16);
 	}
-	return bpf_fib_lookup(ctx, &fl, sizeof(fl), direct ? fib_flags_v4(ctx, true) : 0) ==
+	return bpf_fib_lookup(ctx, &fl, sizeof(fl), direct ? fib_flags_v4(rx_dev(ctx, true)) : 0) ==
 			       BPF_FIB_LKUP_RET_SUCCESS ? XDP_PASS : XDP_DROP;
 }
 
@@ -367,6 +367,7 @@ static __always_inline int ptb_min_body(struct xdp_md *ctx, bool books)
 	__be16 *qports = data + 62;
 	struct mtug_iface_cfg *icfg;
 	struct mtug_global_cfg *gcfg;
+	struct fib_scratch *fs;
 	struct bpf_fib_lookup *fl;
 	struct counts cnt = {};
 	__u32 zero = 0, len, floor = MTUG_PTB_FLOOR_V4;
@@ -396,9 +397,10 @@ static __always_inline int ptb_min_body(struct xdp_md *ctx, bool books)
 	if (q->saddr != iph->daddr || q->ihl != 5 ||
 	    (((__u32)icmp[6] << 8) | icmp[7]) < floor)
 		return XDP_DROP;
-	fl = bpf_map_lookup_elem(&fib_scratch, &zero);
-	if (!fl)
+	fs = bpf_map_lookup_elem(&fib_scratch, &zero);
+	if (!fs)
 		return XDP_DROP;
+	fl = &fs->fwd;
 	fl->family = AF_INET;
 	fl->flowinfo = 0;
 	fl->ifindex = ctx->ingress_ifindex;
@@ -408,7 +410,7 @@ static __always_inline int ptb_min_body(struct xdp_md *ctx, bool books)
 	fl->tot_len = len;
 	fl->ipv4_src = q->daddr;
 	fl->ipv4_dst = q->saddr;
-	if (bpf_fib_lookup(ctx, fl, sizeof(*fl), fib_flags_v4(ctx, true)) !=
+	if (bpf_fib_lookup(ctx, fl, sizeof(*fl), fib_flags_v4(rx_dev(ctx, true))) !=
 	    BPF_FIB_LKUP_RET_SUCCESS)
 		return XDP_PASS;
 	/* packet pointers are void after a helper that may change the frame */

@@ -19,6 +19,7 @@
 #include "mtuguard.skel.h"
 #include "../../user/datapath.h"
 #include "harness.h"
+#include "../../user/iface.h"
 #include "../../user/iface_fast.h"
 #include "../../user/prefix_filter.h"
 #include "../../user/kfeatures.h"
@@ -228,6 +229,24 @@ int harness_add_prefix(struct harness *h, const struct mtu_prefix *mp)
 	}
 }
 
+/* The device's own IPv4 rp_filter (conf/all stays 0, netns.c). */
+static int set_rp_filter(__u32 ifindex, __u32 v)
+{
+	char name[IF_NAMESIZE], path[96];
+	FILE *f;
+	int err;
+
+	if (!if_indextoname(ifindex, name))
+		return -1;
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/rp_filter", name);
+	f = fopen(path, "we");
+	if (!f)
+		return -1;
+	err = fprintf(f, "%u\n", v) < 0;
+	err |= fclose(f) != 0;
+	return err ? -1 : 0;
+}
+
 int harness_apply_cfg(struct harness *h, const struct cfg_spec *c, __u32 ifindex)
 {
 	__u32 zero = 0;
@@ -241,6 +260,13 @@ int harness_apply_cfg(struct harness *h, const struct cfg_spec *c, __u32 ifindex
 		};
 
 		int fast_fd = bpf_map__fd(h->skel->maps.iface_fast);
+
+		/* Only a private namespace's device (netns fixtures, the
+		 * fuzzer's): never the caller's loopback. */
+		if (ifindex != LOOPBACK_IFINDEX && set_rp_filter(ifindex, c->rp_filter))
+			return -1;
+		/* As the CLI writes them (mg_iface_put). */
+		mg_iface_kernel_view(ifindex, ic.mac, &ic.rp_filter);
 
 		if (bpf_map_update_elem(bpf_map__fd(h->skel->maps.iface_cfg),
 					&ifindex, &ic, BPF_ANY))

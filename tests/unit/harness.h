@@ -69,6 +69,8 @@ struct cfg_spec {
 				 * behind XDP) */
 	struct mtug_global_cfg global;
 	struct mtu_prefix prefix[8]; /* ends at the first NULL .prefix */
+	__u32 rp_filter;        /* netns fixtures: the ingress device's IPv4
+				 * rp_filter (conf/all is 0) */
 };
 
 struct expect {
@@ -165,7 +167,12 @@ struct mtuguard_bpf;
  *   NS_NOROUTE4 / NS_NOROUTE6: no route at all (there is no default);
  *   NS_JUMBO4 / NS_JUMBO6 prefixes via a gateway with a PERMANENT
  *     neighbour entry (NS_GW_JUMBO_MAC) out of mtg_jumbo (NS_JUMBO_MAC,
- *     MTU 9000).
+ *     MTU 9000);
+ *   PKT_DEF_V4_SRC's / PKT_DEF_V6_SRC's prefixes (the clients) via a
+ *     resolved gateway out of mtg_in: a route back to their source;
+ *   NS_FAR4's prefix via the gateway out of mtg_out (a source strict
+ *     rp_filter refuses on mtg_in), NS_BLACKHOLE4 a blackhole route;
+ *   conf/all/rp_filter 0, mtg_in's own the fixture's (cfg_spec.rp_filter).
  */
 #define NS_OUT_MAC  { 0x02, 0x00, 0x00, 0x00, 0x0b, 0x01 }
 #define NS_GW_MAC   { 0x02, 0x00, 0x00, 0x00, 0x0c, 0x02 }
@@ -188,6 +195,8 @@ struct mtuguard_bpf;
 #define NS_GW_JUMBO_MAC { 0x02, 0x00, 0x00, 0x00, 0x0c, 0x05 }
 #define NS_JUMBO4   "10.5.5.5"
 #define NS_JUMBO6   "2001:db8:5::5"
+#define NS_FAR4      "10.8.8.8"
+#define NS_BLACKHOLE4 "10.6.6.6"
 
 struct harness_netns {
 	int state;          /* 0 = not yet, 1 = ready, -1 = setup failed */
