@@ -129,6 +129,20 @@ if ! out=$(mtug "$RTR" attach rc --mode native 2>&1) ||
 	fail "strict/setup" "mtuguard: $out"
 	exit 1
 fi
+# What the CLI recorded for kernels where the datapath cannot read the
+# device: rc's MAC and the rp_filter in force on it.
+rec=$(bpftool -j map dump pinned "$MTUG_PIN_DIR/iface_cfg" 2>&1 | python3 -c '
+import json, sys
+for e in json.load(sys.stdin):
+    v = e["formatted"]["value"]
+    if e["formatted"]["key"] == int(sys.argv[1]):
+        print("%s %d" % (":".join("%02x" % b for b in v["mac"][:6]), v["rp_filter"]))
+' "$(ip -n "$RTR" -j link show rc | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["ifindex"])')")
+if [ "$rec" = "$RTR_MAC 1" ]; then
+	pass "strict/recorded (iface_cfg of rc: mac $RTR_MAC, rp_filter 1)"
+else
+	fail "strict/recorded" "iface_cfg of rc holds '$rec', want '$RTR_MAC 1'"
+fi
 s0=$(counter fwd_steered) p0=$(counter ptb_steered) d0=$(counter fib_deferred)
 run mtuguard || exit 1
 s1=$(counter fwd_steered) p1=$(counter ptb_steered) d1=$(counter fib_deferred)
