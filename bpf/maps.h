@@ -108,15 +108,29 @@ struct {
 
 /* Scratch space for bpf_fib_lookup()'s 64-byte argument, off the stack
  * (two: the lookup out, and the reverse-path lookup, which must not
- * overwrite its answer):
+ * overwrite its answer), and the reverse-path answers this CPU has looked
+ * up (strict.h):
  * on the stack it pushed the forwarding functions' frames past what the
  * verifier's 512-byte limit allows under a program that has the MSS clamp
  * inlined (see mtuguard.bpf.c).  Per CPU, and safe to share: fib_steer()
  * is never re-entered on a CPU (XDP and TC ingress run in softirq, never
  * nested in each other, and no helper it calls runs another program). */
+/* One answer of the reverse-path lookup (strict.h, rp_pass()): valid for
+ * that device, source, destination and egress while the device's
+ * namespace's route generation is gen. */
+struct rp_cache_entry {
+	__u64 dev;     /* the receiving net_device, as a number; 0 = empty */
+	__u32 src, dst, oif, gen;
+	__u32 rev_ifindex; /* the route back's device */
+	__u32 ok;          /* the route back is unicast */
+};
+
+#define RP_CACHE_BITS 8
+
 struct fib_scratch {
 	struct bpf_fib_lookup fwd;
 	struct bpf_fib_lookup rev;
+	struct rp_cache_entry rp_cache[1 << RP_CACHE_BITS];
 };
 
 struct {

@@ -216,13 +216,42 @@ static __always_inline __u32 rx_rp_filter(struct net_device *dev,
  *     (stricter: a source without one is deferred).
  * IPv6 has no such check in the kernel (no rp_filter, local sources are
  * forwarded).
+ *
+ * The lookup is a second bpf_fib_lookup() per frame, so its answer is
+ * kept per CPU (fib_scratch.rp_cache, direct-mapped by the addresses) for
+ * as long as the kernel keeps its own cached routes: the namespace's
+ * rt_genid, which every route, rule, address and link change bumps
+ * (rt_cache_flush(); a deleted route that a lookup ever returned
+ * included).  Only where the answer depends on nothing but the key:
+ * the device readable (rx_dev()) and the direct lookup in force (no ip
+ * rules of the namespace's own, no default table: fib_flags_v4()).  The
+ * rp_filter is applied to the kept answer afresh on every frame.  The
+ * device is keyed by its address: root-loaded programs may compare
+ * pointers.
  */
-static __always_inline bool rp_pass(void *ctx, struct bpf_fib_lookup *rev, __u32 rp,
-				    __be32 src, __be32 dst, __u32 iif, __u32 oif,
+static __always_inline __u32 rp_cache_slot(__be32 src, __be32 dst)
+{
+	return (((src ^ dst) * 0x9e3779b1u) >> (32 - RP_CACHE_BITS)) &
+	       ((1u << RP_CACHE_BITS) - 1);
+}
+
+static __always_inline bool rp_pass(void *ctx, struct fib_scratch *fs, struct net_device *dev,
+				    __u32 rp, __be32 src, __be32 dst, __u32 iif, __u32 oif,
 				    __u32 flags)
 {
+	struct bpf_fib_lookup *rev = &fs->rev;
+	struct rp_cache_entry *e = NULL;
+	__u32 gen = 0, ok, rev_if;
 	int rc;
 
+	if (dev && flags == BPF_FIB_LOOKUP_DIRECT &&
+	    bpf_core_field_exists(struct netns_ipv4, rt_genid)) {
+		e = &fs->rp_cache[rp_cache_slot(src, dst)];
+		gen = dev->nd_net.net->ipv4.rt_genid.counter;
+		if (e->dev == (__u64)dev && e->src == src && e->dst == dst && e->oif == oif &&
+		    e->gen == gen)
+			return e->ok && (rp != 1 || e->rev_ifindex == iif);
+	}
 	rev->family = AF_INET;
 	rev->flowinfo = 0;
 	rev->l4_protocol = 0;
@@ -233,9 +262,18 @@ static __always_inline bool rp_pass(void *ctx, struct bpf_fib_lookup *rev, __u32
 	rev->ipv4_src = dst;
 	rev->ipv4_dst = src;
 	rc = bpf_fib_lookup(ctx, rev, sizeof(*rev), flags);
-	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH)
-		return false;
-	return rp != 1 || rev->ifindex == iif;
+	ok = rc == BPF_FIB_LKUP_RET_SUCCESS || rc == BPF_FIB_LKUP_RET_NO_NEIGH;
+	rev_if = rev->ifindex;
+	if (e) {
+		e->dev = (__u64)dev;
+		e->src = src;
+		e->dst = dst;
+		e->oif = oif;
+		e->gen = gen;
+		e->rev_ifindex = rev_if;
+		e->ok = ok;
+	}
+	return ok && (rp != 1 || rev_if == iif);
 }
 
 #endif /* MTUG_STRICT_H */
