@@ -273,6 +273,8 @@ const char *prog_name(enum prog_id prog);
 
 /* prefix_cache.c: the cache's contract, through the programs. */
 void prefix_cache_tests_run(struct harness *h, const char *filter, int *pass, int *fail);
+/* rp_cache.c: the reverse-path check as the routes change. */
+void rp_cache_tests_run(struct harness *h, const char *filter, int *pass, int *fail);
 
 /* ---- independent checks --------------------------------------------------- */
 

@@ -82,6 +82,7 @@ int main(int argc, char **argv)
 	}
 	h.verbose = verbose;
 	prefix_cache_tests_run(&h, filter, &pass, &fail);
+	rp_cache_tests_run(&h, filter, &pass, &fail);
 
 	for (size_t s = 0; s < sizeof(sets) / sizeof(sets[0]); s++) {
 		for (size_t i = 0; i < sets[s]->n; i++) {
