@@ -106,15 +106,6 @@ struct {
 	__type(value, struct mtug_bucket);
 } ptb_bucket SEC(".maps");
 
-/* Scratch space for bpf_fib_lookup()'s 64-byte argument, off the stack
- * (two: the lookup out, and the reverse-path lookup, which must not
- * overwrite its answer), and the reverse-path answers this CPU has looked
- * up (strict.h):
- * on the stack it pushed the forwarding functions' frames past what the
- * verifier's 512-byte limit allows under a program that has the MSS clamp
- * inlined (see mtuguard.bpf.c).  Per CPU, and safe to share: fib_steer()
- * is never re-entered on a CPU (XDP and TC ingress run in softirq, never
- * nested in each other, and no helper it calls runs another program). */
 /* One answer of the reverse-path lookup (strict.h, rp_pass()): valid for
  * that device, source, destination and egress while the device's
  * namespace's route generation is gen. */
@@ -133,6 +124,15 @@ struct fib_scratch {
 	struct rp_cache_entry rp_cache[1 << RP_CACHE_BITS];
 };
 
+/* Scratch space for bpf_fib_lookup()'s 64-byte argument, off the stack
+ * (two copies: the lookup out, and the reverse-path lookup, which must not
+ * overwrite its answer): on the stack it pushed the forwarding functions'
+ * frames past what the verifier's 512-byte limit allows under a program
+ * that has the MSS clamp inlined (see mtuguard.bpf.c).  With them, the
+ * reverse-path answers this CPU has looked up (strict.h, rp_pass()).  Per
+ * CPU, and safe to share: fib_steer() is never re-entered on a CPU (XDP
+ * and TC ingress run in softirq, never nested in each other, and no
+ * helper it calls runs another program). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);

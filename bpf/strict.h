@@ -22,6 +22,7 @@
 #include <bpf/bpf_core_read.h>
 
 #include "csum.h"
+#include "settings.h"
 
 #define PACKET_HOST 0
 
@@ -41,7 +42,7 @@ extern void *bpf_cast_to_kern_ctx(void *obj) __ksym __weak;
  * kernel pointers; the verifier makes them fault-safe (a fault reads 0). */
 static __always_inline struct net_device *rx_dev(void *ctx, bool is_xdp)
 {
-	if (!bpf_ksym_exists(bpf_cast_to_kern_ctx))
+	if (!mtug_dev_view || !bpf_ksym_exists(bpf_cast_to_kern_ctx))
 		return NULL;
 	if (is_xdp)
 		return ((struct xdp_buff *)bpf_cast_to_kern_ctx(ctx))->rxq->dev;
@@ -95,8 +96,9 @@ static __always_inline bool v4_martian(const void *a)
  * source), fe80::/10 (link-local: ip6_forward() refuses it as a source,
  * and it is no destination beyond the link) and ::/80, which holds the
  * unspecified and loopback addresses (ipv6_rcv(), ip6_forward()) and the
- * IPv4-mapped ::ffff:0:0/96 (dropped as a source) and IPv4-compatible
- * ::/96 ones (stricter: deferred).  a is 4-byte aligned or packet data.
+ * IPv4-mapped ::ffff:0:0/96 and IPv4-compatible ::/96 ones, which never
+ * belong on the wire (RFC 4291) but which Linux routes (stricter:
+ * deferred).  a is 4-byte aligned or packet data.
  */
 static __always_inline bool v6_martian(const void *a)
 {

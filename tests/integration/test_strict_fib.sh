@@ -20,7 +20,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 lib_init strict_fib
 
-CORPUS="python3 $MTUG_ROOT/tests/integration/strict_corpus.py"
+CORPUS=(python3 "$MTUG_ROOT/tests/integration/strict_corpus.py")
 
 if ! mtug_ready; then
 	skip "strict/setup" "$MTUG_BIN not built"
@@ -89,14 +89,16 @@ neigh() {
 # run NAME: both captures, the corpus once, the tokens into $MTUG_TMP/NAME.
 run() {
 	local name=$1 p1 p2
-	bg "$BEH" "$MTUG_TMP/$name.behind" $CORPUS sniff --iface eth0 --where behind
+	bg "$BEH" "$MTUG_TMP/$name.behind" "${CORPUS[@]}" sniff --iface eth0 --where behind
 	p1=$BG_PID
-	bg "$SND" "$MTUG_TMP/$name.back" $CORPUS sniff --iface eth0 --where back
+	bg "$SND" "$MTUG_TMP/$name.back" "${CORPUS[@]}" sniff --iface eth0 --where back
 	p2=$BG_PID
-	wait_until 5 grep -q '^ready' "$MTUG_TMP/$name.behind" &&
-	wait_until 5 grep -q '^ready' "$MTUG_TMP/$name.back" ||
-		{ fail "strict/$name/capture" "sniffers did not start"; return 1; }
-	nsx "$SND" $CORPUS send --iface eth0 --src-mac "$SND_MAC" --router-mac "$RTR_MAC" ||
+	if ! wait_until 5 grep -q '^ready' "$MTUG_TMP/$name.behind" ||
+	   ! wait_until 5 grep -q '^ready' "$MTUG_TMP/$name.back"; then
+		fail "strict/$name/capture" "sniffers did not start"
+		return 1
+	fi
+	nsx "$SND" "${CORPUS[@]}" send --iface eth0 --src-mac "$SND_MAC" --router-mac "$RTR_MAC" ||
 		{ fail "strict/$name/send" "the corpus could not be sent"; return 1; }
 	sleep 1.5
 	kill "$p1" "$p2" 2>/dev/null
@@ -114,9 +116,9 @@ fi
 RTR_MAC=$(mac_of "$RTR" rc)
 SND_MAC=$(mac_of "$SND" eth0)
 
-N_FWD=$($CORPUS list | awk '$2 == "fwd"' | wc -l)
-N_PTB=$($CORPUS list | awk '$2 == "ptb"' | wc -l)
-N_STRICT=$($CORPUS list | awk '$2 == "strict"' | wc -l)
+N_FWD=$("${CORPUS[@]}" list | awk '$2 == "fwd"' | wc -l)
+N_PTB=$("${CORPUS[@]}" list | awk '$2 == "ptb"' | wc -l)
+N_STRICT=$("${CORPUS[@]}" list | awk '$2 == "strict"' | wc -l)
 
 # 1. Linux alone.
 run kernel || exit 1
@@ -147,7 +149,7 @@ s0=$(counter fwd_steered) p0=$(counter ptb_steered) d0=$(counter fib_deferred)
 run mtuguard || exit 1
 s1=$(counter fwd_steered) p1=$(counter ptb_steered) d1=$(counter fib_deferred)
 
-$CORPUS compare "$MTUG_TMP/kernel.tokens" "$MTUG_TMP/mtuguard.tokens"
+"${CORPUS[@]}" compare "$MTUG_TMP/kernel.tokens" "$MTUG_TMP/mtuguard.tokens"
 cmp_rc=$?
 
 fwd=$((s1 - s0)) ptb=$((p1 - p0)) def=$((d1 - d0))

@@ -65,6 +65,8 @@ static bool xdp_refuses_ctx(int prog_fd)
 	return !bpf_prog_test_run_opts(prog_fd, &opts);
 }
 
+bool harness_no_dev_view;
+
 int harness_open(struct harness *h)
 {
 	int err;
@@ -85,6 +87,7 @@ int harness_open(struct harness *h)
 		return -1;
 	}
 	err = mg_datapath_prepare(h->skel);
+	h->skel->rodata->mtug_dev_view = !harness_no_dev_view;
 	if (!err)
 		err = mtuguard_bpf__load(h->skel);
 	if (err) {

@@ -223,6 +223,10 @@ int netns_enter(struct harness *h);
 int netns_leave(struct harness *h);
 void netns_close(struct harness *h);
 
+/* Set before harness_open(): load the datapath as on kernels before 6.2,
+ * where it cannot read the receiving device (bpf/settings.h,
+ * mtug_dev_view). */
+extern bool harness_no_dev_view;
 int harness_open(struct harness *h);
 void harness_close(struct harness *h);
 /* Empty every map (tries, iface_cfg, global_cfg, counters, bucket). */
