@@ -172,8 +172,7 @@ fib_steer(void *ctx, bool is_xdp, bool tagged, __u32 ifindex,
 		return STEER_DEFER;
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH)
 		return STEER_MISS;
-	if (f->v4 && !rp_pass(ctx, fs, dev, rx_rp_filter(dev, icfg), src4, dst4,
-			      ifindex, fl->ifindex, flags))
+	if (f->v4 && !rp_pass(ctx, fs, dev, icfg, src4, dst4, ifindex, fl->ifindex, flags))
 		return STEER_STACK;
 	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH) {
 		struct bpf_redir_neigh nh = {};

@@ -238,8 +238,8 @@ static __always_inline __u32 rp_cache_slot(__be32 src, __be32 dst)
 }
 
 static __always_inline bool rp_pass(void *ctx, struct fib_scratch *fs, struct net_device *dev,
-				    __u32 rp, __be32 src, __be32 dst, __u32 iif, __u32 oif,
-				    __u32 flags)
+				    const struct mtug_iface_cfg *icfg, __be32 src, __be32 dst,
+				    __u32 iif, __u32 oif, __u32 flags)
 {
 	struct bpf_fib_lookup *rev = &fs->rev;
 	struct rp_cache_entry *e = NULL;
@@ -252,7 +252,7 @@ static __always_inline bool rp_pass(void *ctx, struct fib_scratch *fs, struct ne
 		gen = dev->nd_net.net->ipv4.rt_genid.counter;
 		if (e->dev == (__u64)dev && e->src == src && e->dst == dst && e->oif == oif &&
 		    e->gen == gen)
-			return e->ok && (rp != 1 || e->rev_ifindex == iif);
+			return e->ok && (e->rev_ifindex == iif || rx_rp_filter(dev, icfg) != 1);
 	}
 	rev->family = AF_INET;
 	rev->flowinfo = 0;
@@ -275,7 +275,9 @@ static __always_inline bool rp_pass(void *ctx, struct fib_scratch *fs, struct ne
 		e->rev_ifindex = rev_if;
 		e->ok = ok;
 	}
-	return ok && (rp != 1 || rev_if == iif);
+	/* The rp_filter only matters for a route back through another
+	 * interface: read then. */
+	return ok && (rev_if == iif || rx_rp_filter(dev, icfg) != 1);
 }
 
 #endif /* MTUG_STRICT_H */
