@@ -111,7 +111,8 @@ struct {
  * namespace's route generation is gen. */
 struct rp_cache_entry {
 	__u64 dev;     /* the receiving net_device, as a number; 0 = empty */
-	__u32 src, dst, oif, gen;
+	__u64 addrs;   /* src | dst << 32 (network order words) */
+	__u64 oif_gen; /* oif | gen << 32 */
 	__u32 rev_ifindex; /* the route back's device */
 	__u32 ok;          /* the route back is unicast */
 };

@@ -63,17 +63,22 @@ static __always_inline bool l2_to_us(void *ctx, bool is_xdp, struct net_device *
 				     const struct mtug_iface_cfg *icfg,
 				     const struct ethhdr *eth)
 {
-	__u32 a;
-	__u16 b;
+	/* 8-byte loads, the 6 address bytes kept: the frame's 8 bytes are
+	 * inside its Ethernet header, the device's inside its 32-byte
+	 * dev_addr_shadow. */
+	const union {
+		__u8 b[8];
+		__u64 v;
+	} mask = { .b = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
+	const __u64 m = mask.v;
+	__u64 a;
 
 	if (!is_xdp)
 		return ((struct __sk_buff *)ctx)->pkt_type == PACKET_HOST;
-	a = *(const __u32 *)eth->h_dest;
-	b = *(const __u16 *)(eth->h_dest + 4);
+	a = *(const __u64 *)eth->h_dest & m;
 	if (dev && bpf_core_field_exists(dev->dev_addr_shadow))
-		return a == *(const __u32 *)dev->dev_addr_shadow &&
-		       b == *(const __u16 *)(dev->dev_addr_shadow + 4);
-	return a == *(const __u32 *)icfg->mac && b == *(const __u16 *)(icfg->mac + 4);
+		return a == (*(const __u64 *)dev->dev_addr_shadow & m);
+	return a == (*(const __u64 *)icfg->mac & m);
 }
 
 /*
@@ -243,15 +248,15 @@ static __always_inline bool rp_pass(void *ctx, struct fib_scratch *fs, struct ne
 {
 	struct bpf_fib_lookup *rev = &fs->rev;
 	struct rp_cache_entry *e = NULL;
-	__u32 gen = 0, ok, rev_if;
+	__u64 addrs = src | (__u64)dst << 32, oif_gen = 0;
+	__u32 ok, rev_if;
 	int rc;
 
 	if (dev && flags == BPF_FIB_LOOKUP_DIRECT &&
 	    bpf_core_field_exists(struct netns_ipv4, rt_genid)) {
 		e = &fs->rp_cache[rp_cache_slot(src, dst)];
-		gen = dev->nd_net.net->ipv4.rt_genid.counter;
-		if (e->dev == (__u64)dev && e->src == src && e->dst == dst && e->oif == oif &&
-		    e->gen == gen)
+		oif_gen = oif | (__u64)(__u32)dev->nd_net.net->ipv4.rt_genid.counter << 32;
+		if (e->dev == (__u64)dev && e->addrs == addrs && e->oif_gen == oif_gen)
 			return e->ok && (e->rev_ifindex == iif || rx_rp_filter(dev, icfg) != 1);
 	}
 	rev->family = AF_INET;
@@ -268,10 +273,8 @@ static __always_inline bool rp_pass(void *ctx, struct fib_scratch *fs, struct ne
 	rev_if = rev->ifindex;
 	if (e) {
 		e->dev = (__u64)dev;
-		e->src = src;
-		e->dst = dst;
-		e->oif = oif;
-		e->gen = gen;
+		e->addrs = addrs;
+		e->oif_gen = oif_gen;
 		e->rev_ifindex = rev_if;
 		e->ok = ok;
 	}
