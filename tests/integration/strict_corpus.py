@@ -11,14 +11,16 @@ Linux does (test_strict_fib.sh).
           strict  something Linux's forwarding drops or hands to its slow
                   path: mtuguard must leave it to the stack (fib_deferred)
 
-    strict_corpus.py send --iface IF --src-mac MAC --router-mac MAC
-        send every case once, as raw Ethernet frames, in ID order
+    strict_corpus.py send --iface IF --src-mac MAC --router-mac MAC --run R
+        send every case once, as raw Ethernet frames, in ID order, marked
+        as run R (a digit)
 
-    strict_corpus.py sniff --iface IF --where NAME
+    strict_corpus.py sniff --iface IF --where NAME --run R
         print "ready", then one token per received frame that carries a
-        case's marker: "NAME orig ID" (the case's own frame, forwarded)
-        or "NAME err ID" (an ICMP error quoting it).  Frames this host
-        sends are not counted.
+        case's marker of run R: "NAME orig ID" (the case's own frame,
+        forwarded) or "NAME err ID" (an ICMP error quoting it).  Frames
+        this host sends, and late answers to an earlier run, are not
+        counted.
 
     strict_corpus.py compare KERNEL_LOG MTUG_LOG
         PASS/FAIL lines: every token of the run with mtuguard must be in
@@ -31,9 +33,9 @@ Topology (fixed addresses, test_strict_fib.sh builds it):
     rtr rc   10.1.0.1 / fd00:1::1, rb 10.2.0.1 / fd00:2::1, lo 10.9.9.9;
              default routes out of rb; rp_filter 1
     beh eth0 10.2.0.2 / fd00:2::2, VIPs 10.200.0.1 / fd00:200::1 on lo
-Every frame carries a marker: "MTGS%04d" in the payload of TCP/UDP cases,
-"MTGP%04d" in the quoted payload of the ICMP cases (so an ICMP error a
-router sends about a TCP/UDP case is told apart from an ICMP case).
+Every frame carries a marker: "MTGS<run><id>" in the payload of TCP/UDP
+cases, "MTGP<run><id>" in the quoted payload of the ICMP cases (so an ICMP
+error a router sends about a TCP/UDP case is told apart from an ICMP case).
 """
 import argparse
 import ipaddress
@@ -112,8 +114,11 @@ def tcp(src, dst, sport, dport, data, flags=0x18):
     return seg[:16] + struct.pack("!H", c) + seg[18:]
 
 
+RUN = 0  # the run digit the markers carry (send --run)
+
+
 def marker(kind, i):
-    return (b"MTGS" if kind == "s" else b"MTGP") + b"%04d" % i + b"." * 56
+    return (b"MTGS" if kind == "s" else b"MTGP") + b"%d%04d" % (RUN, i) + b"." * 55
 
 
 # ---- the cases ------------------------------------------------------------------
@@ -243,6 +248,8 @@ def cmd_list(_):
 
 
 def cmd_send(a):
+    global RUN
+    RUN = a.run
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     s.bind((a.iface, 0))
     for i, c in enumerate(CASES, 1):
@@ -253,13 +260,14 @@ def cmd_send(a):
         time.sleep(0.002)
 
 
-MARK = re.compile(rb"MTG([SP])(\d{4})")
+MARK = re.compile(rb"MTG([SP])(\d)(\d{4})")
 
 
-def classify(frame):
-    """(kind, id) tokens of one received frame."""
+def classify(frame, run):
+    """(kind, id) of one received frame, None if it carries no marker of
+    this run."""
     m = MARK.search(frame)
-    if not m:
+    if not m or int(m.group(2)) != run:
         return None
     etype = struct.unpack("!H", frame[12:14])[0]
     proto = None
@@ -269,8 +277,8 @@ def classify(frame):
         proto = frame[20]
     icmp = proto in (1, 58)
     if m.group(1) == b"S" and icmp:
-        return "err", int(m.group(2))
-    return "orig", int(m.group(2))
+        return "err", int(m.group(3))
+    return "orig", int(m.group(3))
 
 
 def cmd_sniff(a):
@@ -284,7 +292,7 @@ def cmd_sniff(a):
         frame, addr = s.recvfrom(65535)
         if addr[2] == PACKET_OUTGOING:
             continue
-        t = classify(frame)
+        t = classify(frame, a.run)
         if t:
             print(a.where, t[0], t[1], flush=True)
 
@@ -331,9 +339,11 @@ def main():
     s.add_argument("--iface", required=True)
     s.add_argument("--src-mac", required=True)
     s.add_argument("--router-mac", required=True)
+    s.add_argument("--run", type=int, choices=range(10), required=True)
     s = sub.add_parser("sniff")
     s.add_argument("--iface", required=True)
     s.add_argument("--where", required=True)
+    s.add_argument("--run", type=int, choices=range(10), required=True)
     s = sub.add_parser("compare")
     s.add_argument("kernel")
     s.add_argument("mtug")
