@@ -264,12 +264,18 @@ static __always_inline bool rp_pass(void *ctx, struct fib_scratch *fs, struct ne
 	rev->l4_protocol = 0;
 	rev->sport = 0;
 	rev->dport = 0;
-	rev->tot_len = 0; /* no MTU check */
+	/* Not 0: from TC the helper then checks the frame itself against
+	 * the MTU of the route back's device (a jumbo frame would fail it);
+	 * 1 passes any route MTU.  TC on older kernels (5.10) checks the
+	 * frame whatever tot_len says, once the route is found: FRAG_NEEDED
+	 * there means a unicast route too (its device filled in). */
+	rev->tot_len = 1;
 	rev->ifindex = oif;
 	rev->ipv4_src = dst;
 	rev->ipv4_dst = src;
 	rc = bpf_fib_lookup(ctx, rev, sizeof(*rev), flags);
-	ok = rc == BPF_FIB_LKUP_RET_SUCCESS || rc == BPF_FIB_LKUP_RET_NO_NEIGH;
+	ok = rc == BPF_FIB_LKUP_RET_SUCCESS || rc == BPF_FIB_LKUP_RET_NO_NEIGH ||
+	     rc == BPF_FIB_LKUP_RET_FRAG_NEEDED;
 	rev_if = rev->ifindex;
 	if (e) {
 		e->dev = (__u64)dev;

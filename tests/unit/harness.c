@@ -185,7 +185,11 @@ int harness_reset(struct harness *h)
 
 	    map_zero(bpf_map__fd(s->maps.global_cfg), sizeof(struct mtug_global_cfg), 1) ||
 	    map_zero(bpf_map__fd(s->maps.counters), sizeof(struct mtug_counters), h->ncpus) ||
-	    map_zero(bpf_map__fd(s->maps.ptb_bucket), sizeof(struct mtug_bucket), h->ncpus))
+	    map_zero(bpf_map__fd(s->maps.ptb_bucket), sizeof(struct mtug_bucket), h->ncpus) ||
+	    /* the kept reverse-path answers too: no case (or program) may
+	     * lean on what an earlier one looked up */
+	    map_zero(bpf_map__fd(s->maps.fib_scratch), bpf_map__value_size(s->maps.fib_scratch),
+		     h->ncpus))
 		return -1;
 	return 0;
 }

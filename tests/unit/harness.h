@@ -229,7 +229,8 @@ void netns_close(struct harness *h);
 extern bool harness_no_dev_view;
 int harness_open(struct harness *h);
 void harness_close(struct harness *h);
-/* Empty every map (tries, iface_cfg, global_cfg, counters, bucket). */
+/* Empty every map (tries, iface_cfg, global_cfg, counters, bucket, the
+ * fib paths' scratch and kept reverse-path answers). */
 int harness_reset(struct harness *h);
 /* iface_cfg goes to ifindex. */
 int harness_apply_cfg(struct harness *h, const struct cfg_spec *c, __u32 ifindex);
