@@ -17,13 +17,6 @@
 #include "act.h"
 #include "csum.h"
 
-/* libbpf 1.1 (Debian 12) has no bpf_ksym_exists(): a weak extern that the
- * kernel lacks resolves to 0, and the verifier drops the code behind the
- * test. */
-#ifndef bpf_ksym_exists
-#define bpf_ksym_exists(sym) (!!(sym))
-#endif
-
 struct flow {
 	__u32 v4;     /* 1 = IPv4 (addresses in the first 4 bytes) */
 	__u32 proto;
@@ -39,7 +32,11 @@ enum steer_result {
 	STEER_MISS,     /* no usable route: pass to the stack */
 	STEER_DEFER,    /* XDP: neighbour unresolved, TC ingress finishes it */
 	STEER_TOO_BIG,  /* does not fit the egress MTU: the stack answers */
+	STEER_STACK,    /* the kernel would not forward it as it is (strict.h):
+			 * the stack's, counted fib_deferred */
 };
+
+#include "strict.h"
 
 /* Decrement the TTL / hop limit in place.  Returns -1 when it would expire
  * (the stack must answer with Time Exceeded). */
@@ -67,11 +64,6 @@ static __always_inline int ttl_decrement(void *data, void *data_end,
 	return 0;
 }
 
-/* The program's context as the kernel's own object (struct xdp_buff or
- * struct sk_buff), for reading the receiving device's namespace.  Weak: on
- * a kernel without it the lookup is always the full one. */
-extern void *bpf_cast_to_kern_ctx(void *obj) __ksym __weak;
-
 /*
  * The bpf_fib_lookup() flags for an IPv4 lookup that gives exactly the
  * answer of a lookup without flags (the kernel's full lookup, ip rules
@@ -94,25 +86,16 @@ extern void *bpf_cast_to_kern_ctx(void *obj) __ksym __weak;
  * IPv6 always takes the full lookup: there the local table is never merged
  * and fib6_lookup() tries it before main, which the direct lookup skips.
  *
- * The loads walk kernel pointers; the verifier makes them fault-safe (a
- * fault reads 0), so a NULL namespace is tested for: it keeps the full
- * lookup rather than read zeros as "no rules".
+ * dev is rx_dev()'s (NULL: the full lookup).  A NULL namespace is tested
+ * for: it keeps the full lookup rather than read zeros as "no rules".
  */
-static __always_inline __u32 fib_flags_v4(void *ctx, bool is_xdp)
+static __always_inline __u32 fib_flags_v4(struct net_device *dev)
 {
-	struct net_device *dev;
 	struct net *net;
 
-	if (!bpf_ksym_exists(bpf_cast_to_kern_ctx) ||
-	    !bpf_core_field_exists(possible_net_t, net) ||
+	if (!dev || !bpf_core_field_exists(possible_net_t, net) ||
 	    !bpf_core_field_exists(struct netns_ipv4, fib_has_custom_rules) ||
 	    !bpf_core_field_exists(struct netns_ipv4, fib_default))
-		return 0;
-	if (is_xdp)
-		dev = ((struct xdp_buff *)bpf_cast_to_kern_ctx(ctx))->rxq->dev;
-	else
-		dev = ((struct sk_buff *)bpf_cast_to_kern_ctx(ctx))->dev;
-	if (!dev)
 		return 0;
 	net = dev->nd_net.net;
 	if (!net || net->ipv4.fib_has_custom_rules || net->ipv4.fib_default)
@@ -126,22 +109,35 @@ static __always_inline __u32 fib_flags_v4(void *ctx, bool is_xdp)
  * length (for the egress MTU check).  Frames with VLAN tags are never
  * redirected: the nexthop device would get the ingress tags (and XDP cannot
  * transmit on VLAN devices); they go to the stack, counted as fib_miss.
+ * What the kernel would not forward (strict.h) goes to the stack too:
+ * STEER_STACK before the lookup for the frame itself, after it for the
+ * IPv4 reverse-path check, which needs the route out.
  */
 static __always_inline enum steer_result
-fib_steer(void *ctx, bool is_xdp, bool tagged, __u32 ifindex, __u32 l3_off,
-	  __u32 tot_len, const struct flow *f, int *action)
+fib_steer(void *ctx, bool is_xdp, bool tagged, __u32 ifindex,
+	  const struct mtug_iface_cfg *icfg, __u32 l3_off, __u32 tot_len,
+	  const struct flow *f, int *action)
 {
+	struct fib_scratch *fs;
 	struct bpf_fib_lookup *fl;
+	struct net_device *dev;
 	void *data, *data_end;
 	struct ethhdr *eth;
-	__u32 zero = 0;
+	__be32 src4 = 0, dst4 = 0;
+	__u32 zero = 0, flags = 0;
 	int rc;
 
 	if (tagged)
 		return STEER_MISS;
-	fl = bpf_map_lookup_elem(&fib_scratch, &zero); /* see maps.h */
-	if (!fl)
+	fs = bpf_map_lookup_elem(&fib_scratch, &zero); /* see maps.h */
+	if (!fs)
 		return STEER_MISS;
+	fl = &fs->fwd;
+	ctx_data(ctx, is_xdp, &data, &data_end);
+	dev = rx_dev(ctx, is_xdp);
+	if (!kernel_would_route(ctx, is_xdp, dev, icfg, data, data_end, l3_off, f,
+				&src4, &dst4))
+		return STEER_STACK;
 	/* Every input the lookup reads without flags, written outright; the
 	 * rest (outputs, and tbid / mark which only flags make it read) may
 	 * hold the previous lookup's answer. */
@@ -155,12 +151,13 @@ fib_steer(void *ctx, bool is_xdp, bool tagged, __u32 ifindex, __u32 l3_off,
 		fl->family = AF_INET;
 		__builtin_memcpy(&fl->ipv4_src, f->src, 4);
 		__builtin_memcpy(&fl->ipv4_dst, f->dst, 4);
+		flags = fib_flags_v4(dev);
 	} else {
 		fl->family = AF_INET6;
 		__builtin_memcpy(fl->ipv6_src, f->src, 16);
 		__builtin_memcpy(fl->ipv6_dst, f->dst, 16);
 	}
-	rc = bpf_fib_lookup(ctx, fl, sizeof(*fl), f->v4 ? fib_flags_v4(ctx, is_xdp) : 0);
+	rc = bpf_fib_lookup(ctx, fl, sizeof(*fl), flags);
 
 	/* NOT_FWDED is a local destination *or* no route at all: the helper
 	 * maps fib_lookup()'s -ENETUNREACH to it too and we cannot tell them
@@ -170,11 +167,16 @@ fib_steer(void *ctx, bool is_xdp, bool tagged, __u32 ifindex, __u32 l3_off,
 		return STEER_LOCAL;
 	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
 		return STEER_TOO_BIG;
+	/* XDP: TC ingress finishes it, reverse-path check included. */
+	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH && is_xdp)
+		return STEER_DEFER;
+	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH)
+		return STEER_MISS;
+	if (f->v4 && !rp_pass(ctx, fs, dev, icfg, src4, dst4, ifindex, fl->ifindex, flags))
+		return STEER_STACK;
 	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH) {
 		struct bpf_redir_neigh nh = {};
 
-		if (is_xdp)
-			return STEER_DEFER;
 		/* TC: the lookup filled in the egress device and the
 		 * gateway; let the neighbour layer resolve it. */
 		if (f->v4) {
@@ -184,23 +186,12 @@ fib_steer(void *ctx, bool is_xdp, bool tagged, __u32 ifindex, __u32 l3_off,
 			nh.nh_family = AF_INET6;
 			__builtin_memcpy(nh.ipv6_nh, fl->ipv6_dst, 16);
 		}
-		data = (void *)(long)((struct __sk_buff *)ctx)->data;
-		data_end = (void *)(long)((struct __sk_buff *)ctx)->data_end;
 		if (ttl_decrement(data, data_end, l3_off, f->v4))
 			return STEER_MISS;
 		*action = bpf_redirect_neigh(fl->ifindex, &nh, sizeof(nh), 0);
 		return STEER_DONE;
 	}
-	if (rc != BPF_FIB_LKUP_RET_SUCCESS)
-		return STEER_MISS;
 
-	if (is_xdp) {
-		data = (void *)(long)((struct xdp_md *)ctx)->data;
-		data_end = (void *)(long)((struct xdp_md *)ctx)->data_end;
-	} else {
-		data = (void *)(long)((struct __sk_buff *)ctx)->data;
-		data_end = (void *)(long)((struct __sk_buff *)ctx)->data_end;
-	}
 	eth = data;
 	if ((void *)(eth + 1) > data_end)
 		return STEER_MISS;

@@ -92,13 +92,16 @@ static __always_inline int fwd_body(void *ctx, bool is_xdp, __u32 l3_off,
 	}
 
 	action = act_pass(is_xdp);
-	switch (fib_steer(ctx, is_xdp, l3_off != sizeof(struct ethhdr), ifindex,
+	switch (fib_steer(ctx, is_xdp, l3_off != sizeof(struct ethhdr), ifindex, icfg,
 			  l3_off, tot_len, &f, &action)) {
 	case STEER_DONE:
 		COUNT(&cnt, fwd_steered);
 		return action;
 	case STEER_DEFER:
 		return ACT_DEFER;
+	case STEER_STACK:
+		COUNT(&cnt, fib_deferred);
+		return act_pass(is_xdp);
 	case STEER_MISS:
 		COUNT(&cnt, fib_miss);
 		return act_pass(is_xdp);

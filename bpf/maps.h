@@ -106,17 +106,39 @@ struct {
 	__type(value, struct mtug_bucket);
 } ptb_bucket SEC(".maps");
 
-/* Scratch space for bpf_fib_lookup()'s 64-byte argument, off the stack:
- * on the stack it pushed the forwarding functions' frames past what the
- * verifier's 512-byte limit allows under a program that has the MSS clamp
- * inlined (see mtuguard.bpf.c).  Per CPU, and safe to share: fib_steer()
- * is never re-entered on a CPU (XDP and TC ingress run in softirq, never
- * nested in each other, and no helper it calls runs another program). */
+/* One answer of the reverse-path lookup (strict.h, rp_pass()): valid for
+ * that device, source, destination and egress while the device's
+ * namespace's route generation is gen. */
+struct rp_cache_entry {
+	__u64 dev;     /* the receiving net_device, as a number; 0 = empty */
+	__u64 addrs;   /* src | dst << 32 (network order words) */
+	__u64 oif_gen; /* oif | gen << 32 */
+	__u32 rev_ifindex; /* the route back's device */
+	__u32 ok;          /* the route back is unicast */
+};
+
+#define RP_CACHE_BITS 8
+
+struct fib_scratch {
+	struct bpf_fib_lookup fwd;
+	struct bpf_fib_lookup rev;
+	struct rp_cache_entry rp_cache[1 << RP_CACHE_BITS];
+};
+
+/* Scratch space for bpf_fib_lookup()'s 64-byte argument, off the stack
+ * (two copies: the lookup out, and the reverse-path lookup, which must not
+ * overwrite its answer): on the stack it pushed the forwarding functions'
+ * frames past what the verifier's 512-byte limit allows under a program
+ * that has the MSS clamp inlined (see mtuguard.bpf.c).  With them, the
+ * reverse-path answers this CPU has looked up (strict.h, rp_pass()).  Per
+ * CPU, and safe to share: fib_steer() is never re-entered on a CPU (XDP
+ * and TC ingress run in softirq, never nested in each other, and no
+ * helper it calls runs another program). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct bpf_fib_lookup);
+	__type(value, struct fib_scratch);
 } fib_scratch SEC(".maps");
 
 /* Where mtuguard_xdp's frames go on to when it passes them on a shared

@@ -397,7 +397,8 @@ static __always_inline int ptb_body(void *ctx, bool is_xdp, enum hook hook,
 
 	if (icfg->ptb_mode == MTUG_PTB_FIB) {
 		action = act_pass(is_xdp);
-		switch (fib_steer(ctx, is_xdp, l3_off != sizeof(struct ethhdr), ifindex, l3_off, tot_len, &f, &action)) {
+		switch (fib_steer(ctx, is_xdp, l3_off != sizeof(struct ethhdr), ifindex, icfg,
+				  l3_off, tot_len, &f, &action)) {
 		case STEER_DONE:
 			COUNT(&cnt, ptb_steered);
 			return action;
@@ -406,6 +407,9 @@ static __always_inline int ptb_body(void *ctx, bool is_xdp, enum hook hook,
 			return act_pass(is_xdp);
 		case STEER_DEFER:
 			return ACT_DEFER;
+		case STEER_STACK:
+			COUNT(&cnt, fib_deferred);
+			return act_pass(is_xdp);
 		default:
 			COUNT(&cnt, fib_miss);
 			return act_pass(is_xdp);

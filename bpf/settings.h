@@ -13,4 +13,10 @@
  * bpf_xdp_get_buff_len() gives the whole frame. */
 const volatile __u32 mtug_xdp_frags = 0;
 
+/* The fib paths read the receiving device (bpf/strict.h, rx_dev()) where
+ * the kernel has bpf_cast_to_kern_ctx().  0: never, as on kernels before
+ * 6.2 (the CLI's copy in iface_cfg stands in): the unit tests' -D, which
+ * runs that path on any kernel. */
+const volatile __u32 mtug_dev_view = 1;
+
 #endif /* MTUG_SETTINGS_H */

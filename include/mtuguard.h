@@ -98,6 +98,13 @@ struct mtug_iface_cfg {
 	__u32 tc_prio;  /* priority of our clsact filters, 0 = none */
 	__u32 slot;     /* this interface's rows in iface_counters, assigned
 			 * by userspace at attach (< MTUG_IFACE_MAX_ENTRIES) */
+	/* What the kernel said about the interface when userspace last wrote
+	 * this entry: its IPv4 rp_filter (the larger of conf/all and its own,
+	 * as the kernel applies it) and its MAC address (6 bytes, then 2
+	 * zero).  The fib paths use them only on kernels where they cannot
+	 * read the device itself (bpf/fib.h, rx_dev()). */
+	__u32 rp_filter;
+	__u8 mac[8];
 };
 
 /*
@@ -317,6 +324,7 @@ struct mtug_bucket {
 	X(ptb_mtu_too_small)  \
 	X(ptb_rate_limited)   \
 	X(fib_miss)           \
+	X(fib_deferred)       \
 	X(fwd_steered)        \
 	X(parse_skipped)      \
 	X(frags_passed)

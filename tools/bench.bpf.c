@@ -8,8 +8,10 @@
  *                XDP_TX / XDP_REDIRECT into it need, with an XDP program or
  *                GRO on; we keep GRO off everywhere).
  *   xdp_wrap     per-packet bench: restores the frame from a template,
- *                optionally bumps the prefix generation (wrap_new_gen), then
- *                tail-calls jmp[0] (mtuguard_xdp or xdp_empty).
+ *                optionally bumps the prefix generation (wrap_new_gen) or
+ *                forgets the reverse-path answer for the frame's IPv4
+ *                addresses (wrap_rp_cold), then tail-calls jmp[0]
+ *                (mtuguard_xdp or xdp_empty).
  *                bpf_prog_test_run with repeat runs a program N times on
  *                the *same* buffer, so without the restore every round
  *                after the first would see an already clamped MSS or a
@@ -58,6 +60,11 @@ __u8 restore_tmpl[BENCH_RESTORE_BIG];
  * never answers and every SYN asks the tries ("cache miss" classes).  The
  * same bump runs in front of xdp_empty, so its cost cancels. */
 __u32 wrap_new_gen;
+/* 1: empty the reverse-path cache's entry for the template's IPv4
+ * addresses (an untagged frame's, at 26 and 30) before every run, so every
+ * forwarded IPv4 frame looks its route back up ("rp cache miss" classes).
+ * The same runs in front of xdp_empty. */
+__u32 wrap_rp_cold;
 
 SEC("xdp")
 int xdp_empty(struct xdp_md *ctx)
@@ -82,6 +89,15 @@ int xdp_wrap(struct xdp_md *ctx)
 
 		if (g)
 			*g = mtug_prefix_gen_next(*g);
+	}
+	if (wrap_rp_cold) {
+		__u32 zero = 0, s, d;
+		struct fib_scratch *fs = bpf_map_lookup_elem(&fib_scratch, &zero);
+
+		__builtin_memcpy(&s, restore_tmpl + 26, 4);
+		__builtin_memcpy(&d, restore_tmpl + 30, 4);
+		if (fs)
+			fs->rp_cache[rp_cache_slot(s, d)].dev = 0;
 	}
 	bpf_tail_call(ctx, &jmp, 0);
 	return XDP_ABORTED; /* the tail call failed: the bench notices */
@@ -297,7 +313,7 @@ static __always_inline int comp_fib_lookup(struct xdp_md *ctx, bool v4, bool dir
 		__builtin_memcpy(fl.ipv6_src, comp_v6[1], 16);
 		__builtin_memcpy(fl.ipv6_dst, comp_v6[0], 16);
 	}
-	return bpf_fib_lookup(ctx, &fl, sizeof(fl), direct ? fib_flags_v4(ctx, true) : 0) ==
+	return bpf_fib_lookup(ctx, &fl, sizeof(fl), direct ? fib_flags_v4(rx_dev(ctx, true)) : 0) ==
 			       BPF_FIB_LKUP_RET_SUCCESS ? XDP_PASS : XDP_DROP;
 }
 
@@ -367,6 +383,7 @@ static __always_inline int ptb_min_body(struct xdp_md *ctx, bool books)
 	__be16 *qports = data + 62;
 	struct mtug_iface_cfg *icfg;
 	struct mtug_global_cfg *gcfg;
+	struct fib_scratch *fs;
 	struct bpf_fib_lookup *fl;
 	struct counts cnt = {};
 	__u32 zero = 0, len, floor = MTUG_PTB_FLOOR_V4;
@@ -396,9 +413,10 @@ static __always_inline int ptb_min_body(struct xdp_md *ctx, bool books)
 	if (q->saddr != iph->daddr || q->ihl != 5 ||
 	    (((__u32)icmp[6] << 8) | icmp[7]) < floor)
 		return XDP_DROP;
-	fl = bpf_map_lookup_elem(&fib_scratch, &zero);
-	if (!fl)
+	fs = bpf_map_lookup_elem(&fib_scratch, &zero);
+	if (!fs)
 		return XDP_DROP;
+	fl = &fs->fwd;
 	fl->family = AF_INET;
 	fl->flowinfo = 0;
 	fl->ifindex = ctx->ingress_ifindex;
@@ -408,7 +426,7 @@ static __always_inline int ptb_min_body(struct xdp_md *ctx, bool books)
 	fl->tot_len = len;
 	fl->ipv4_src = q->daddr;
 	fl->ipv4_dst = q->saddr;
-	if (bpf_fib_lookup(ctx, fl, sizeof(*fl), fib_flags_v4(ctx, true)) !=
+	if (bpf_fib_lookup(ctx, fl, sizeof(*fl), fib_flags_v4(rx_dev(ctx, true))) !=
 	    BPF_FIB_LKUP_RET_SUCCESS)
 		return XDP_PASS;
 	/* packet pointers are void after a helper that may change the frame */

@@ -221,7 +221,9 @@ echo "mtuguard bench: $NPROC CPUs ($CPU), kernel $KERNEL, SRSO: $SRSO, load $LOA
 pkt_ns_up() {
 	P=$TAG-pkt
 	ns_new pkt || return 1
-	ip -n "$P" link add bp0 type veth peer name bp1
+	# bp0 has the address the frames are sent to (bench_pkt.c's mac_a):
+	# fib mode acts only on frames addressed to the interface.
+	ip -n "$P" link add bp0 address 02:00:5e:00:00:01 type veth peer name bp1
 	ip -n "$P" addr add 192.0.2.1/24 dev bp0
 	ip -n "$P" addr add 10.66.0.1/24 dev bp1
 	ip -n "$P" link set bp0 up
@@ -237,6 +239,12 @@ pkt_ns_up() {
 	# one-armed: back out of the ingress (the XDP_TX class)
 	ip -n "$P" route add 10.89.0.0/16 via 192.0.2.9 dev bp0
 	ip -n "$P" neigh add 192.0.2.9 lladdr 02:00:5e:00:00:0a nud permanent dev bp0
+	# the clients, behind a gateway on bp0: the route back to their
+	# source that the reverse-path check looks up
+	ip -n "$P" route add 198.51.100.0/24 via 192.0.2.7 dev bp0
+	ip -n "$P" neigh add 192.0.2.7 lladdr 02:00:5e:00:00:0b nud permanent dev bp0
+	ip -n "$P" -6 route add 2001:db8:100::/48 via 2001:db8:ff::7 dev bp0
+	ip -n "$P" -6 neigh add 2001:db8:ff::7 lladdr 02:00:5e:00:00:0b nud permanent dev bp0
 }
 
 # ---- --ptb-series: the steered IPv4 PTB over N runs, nothing else -------------

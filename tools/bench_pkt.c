@@ -50,6 +50,7 @@
 #include "mtuguard.skel.h"
 #include "../user/datapath.h"
 #include "tools/bench.skel.h"
+#include "../user/iface.h"
 #include "../user/iface_fast.h"
 #include "../user/prefix_filter.h"
 #include "../user/v6_shards.h"
@@ -84,6 +85,7 @@ struct pclass {
 	bool chain;          /* the interface chained (attach --chain) in front
 			      * of xdp_empty: what mtuguard passes goes on to
 			      * it by a tail call */
+	bool rp_cold;        /* the reverse-path cache forgets it every run */
 	__u32 want_ret;
 	const char *want[4]; /* counters that must grow by N; all others 0 */
 	const char *target;  /* which target applies, for the report */
@@ -122,6 +124,19 @@ static struct pclass *add_class(const char *key, const char *label)
 	c->want_ret = XDP_PASS;
 	c->want[0] = "packets";
 	return c;
+}
+
+/* The class added last, again, with the reverse-path cache's entry for it
+ * emptied before every run: the IPv4 fib paths' second lookup. */
+static void add_rp_miss_twin(const char *key, const char *label)
+{
+	struct pclass *prev = &classes[nclasses - 1], *c = add_class(key, label);
+
+	*c = *prev;
+	c->key = key;
+	c->label = label;
+	c->rp_cold = true;
+	c->target = "";
 }
 
 /* The class added last, again, with a new prefix generation before every
@@ -325,6 +340,7 @@ static void build_classes(void)
 	c->want_ret = XDP_REDIRECT;
 	c->want[1] = "fwd_steered";
 	c->target = "";
+	add_rp_miss_twin("tcp_fwd_rp_miss", "TCP forwarded, rp cache miss");
 
 	/* What a router with `ptb forward on` does with a SYN flood. */
 	c = add_class("syn_fwd", "SYN, clamped and forwarded (fib)");
@@ -341,6 +357,7 @@ static void build_classes(void)
 
 	add_ptb_steer("ptb_steer", "PTB steered (fib), 576 B", V4_SERVER, 548,
 		      XDP_REDIRECT, "<= 150 ns");
+	add_rp_miss_twin("ptb_steer_rp_miss", "PTB steered, rp cache miss");
 	add_ptb_steer("ptb_steer_short", "PTB steered (fib), 56 B", V4_SERVER, 28,
 		      XDP_REDIRECT, "<= 150 ns");
 	/* The same, on a one-armed box: the flow's nexthop is behind the
@@ -480,6 +497,7 @@ static void set_iface(__u32 ptb_mode)
 				     .ptb_mode = ptb_mode, .attach = iface_attach };
 	__u32 k = ifindex;
 
+	mg_iface_kernel_view(ifindex, ic.mac, &ic.rp_filter); /* as the CLI writes it */
 	if (bpf_map_update_elem(bpf_map__fd(mt->maps.iface_cfg), &k, &ic, BPF_ANY) ||
 	    mg_iface_fast_put(bpf_map__fd(mt->maps.iface_fast), k, &ic))
 		die("iface_cfg: %s", strerror(errno));
@@ -927,7 +945,8 @@ int main(int argc, char **argv)
 	    bpf_map__reuse_fd(bb->maps.counters, bpf_map__fd(mt->maps.counters)) ||
 	    bpf_map__reuse_fd(bb->maps.iface_counters, bpf_map__fd(mt->maps.iface_counters)) ||
 	    bpf_map__reuse_fd(bb->maps.ptb_bucket, bpf_map__fd(mt->maps.ptb_bucket)) ||
-	    bpf_map__reuse_fd(bb->maps.prefix_sync, bpf_map__fd(mt->maps.prefix_sync)))
+	    bpf_map__reuse_fd(bb->maps.prefix_sync, bpf_map__fd(mt->maps.prefix_sync)) ||
+	    bpf_map__reuse_fd(bb->maps.fib_scratch, bpf_map__fd(mt->maps.fib_scratch)))
 		die("reuse mtuguard maps: %s", strerror(errno));
 	/* A tail call needs caller and callee alike multi-buffer or not:
 	 * the wrappers take mtuguard_xdp's flag. */
@@ -1032,6 +1051,7 @@ int main(int argc, char **argv)
 				if (c->chain)
 					set_chain(true, empty_fd);
 				bb->bss->wrap_new_gen = c->cold;
+				bb->bss->wrap_rp_cold = c->rp_cold;
 				set_restore(&c->f);
 				set_jmp(empty_fd);
 				c->base[r] = run_plain(c, wrap_fd, XDP_PASS);
@@ -1053,6 +1073,7 @@ int main(int argc, char **argv)
 				if (c->chain)
 					set_chain(false, empty_fd);
 				bb->bss->wrap_new_gen = 0;
+				bb->bss->wrap_rp_cold = 0;
 			}
 			/* components, on the big PTB frame (csum512 needs 512 B) */
 			for (int i = 0; i < ncomps; i++) {

@@ -49,10 +49,14 @@ int mg_iface_get(const struct mg_state *st, __u32 ifindex, struct mtug_iface_cfg
 }
 
 int mg_iface_put(const struct mg_state *st, __u32 ifindex,
-		 const struct mtug_iface_cfg *c, __u64 flags)
+		 const struct mtug_iface_cfg *cfg, __u64 flags)
 {
+	struct mtug_iface_cfg copy = *cfg, *c = &copy;
 	int err;
 
+	/* For kernels where the datapath cannot read them itself: the
+	 * interface's MAC and rp_filter as they are now, on every write. */
+	mg_iface_kernel_view(ifindex, c->mac, &c->rp_filter);
 	err = bpf_map_update_elem(st->map[MG_MAP_IFACE_CFG], &ifindex, c, flags);
 	if (err) {
 		err = -errno;

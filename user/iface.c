@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <linux/ethtool.h>
@@ -76,5 +77,46 @@ void mg_iface_driver(const char *name, char *buf, size_t len)
 	ifr.ifr_data = (void *)&info;
 	if (ioctl(fd, SIOCETHTOOL, &ifr) == 0)
 		snprintf(buf, len, "%.*s", (int)sizeof(info.driver), info.driver);
+	close(fd);
+}
+
+/* An integer sysctl under /proc/sys/net/ipv4/conf (this process's network
+ * namespace, whatever /sys is), or -1. */
+static int conf_int(const char *dev, const char *name)
+{
+	char path[96], buf[32];
+	FILE *f;
+	int v = -1;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/%s", dev, name);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	if (fgets(buf, sizeof(buf), f))
+		v = atoi(buf);
+	fclose(f);
+	return v;
+}
+
+void mg_iface_kernel_view(__u32 ifindex, __u8 mac[8], __u32 *rp_filter)
+{
+	char name[IF_NAMESIZE];
+	struct ifreq ifr = {};
+	int fd, all, own;
+
+	memset(mac, 0, 8);
+	*rp_filter = 1;
+	if (mg_ifname(ifindex, name))
+		return;
+	all = conf_int("all", "rp_filter");
+	own = conf_int(name, "rp_filter");
+	if (all >= 0 && own >= 0)
+		*rp_filter = all > own ? all : own;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr) == 0)
+		memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
 	close(fd);
 }

@@ -28,4 +28,12 @@ __u32 mg_iface_link_mtu(const char *name);
 /* The device's driver name (ethtool's) into buf, "" if it cannot be read. */
 void mg_iface_driver(const char *name, char *buf, size_t len);
 
+/* What the datapath's fib paths need to know about the interface and
+ * cannot read from the kernel on every kernel (bpf/strict.h): its MAC
+ * address (mac[6..7] zero) and the IPv4 rp_filter the kernel applies to
+ * it, the larger of conf/all and its own.  What cannot be read is left
+ * at what keeps the datapath strictest: MAC all zero (no frame is for
+ * it), rp_filter 1. */
+void mg_iface_kernel_view(__u32 ifindex, __u8 mac[8], __u32 *rp_filter);
+
 #endif /* MG_IFACE_H */

@@ -38,6 +38,7 @@ static const struct counter_help helps[] = {
 	{ "ptb_mtu_too_small", "PTB messages advertising an MTU below the configured floor." },
 	{ "ptb_rate_limited", "Broadcast clones of PTB messages suppressed by the rate limit." },
 	{ "fib_miss", "FIB lookups without a usable nexthop; the packet went to the stack." },
+	{ "fib_deferred", "Packets fib mode or ptb forward left to the stack because Linux's own forwarding would drop them or not forward them (not addressed to the interface, martian or multicast addresses, IP options, TTL, reverse-path filter)." },
 	{ "fwd_steered", "Ordinary TCP/UDP packets forwarded by FIB lookup (ptb forward on)." },
 	{ "parse_skipped", "Packets not parsed (fragments, AH/ESP, unknown headers), passed untouched (global only, not counted per interface)." },
 	{ "frags_passed", "Multi-buffer XDP frames passed untouched because the part mtuguard must read spans buffers (a PTB message, a forwarded packet)." },

@@ -87,6 +87,20 @@ void cfg_describe(const struct fz_cfg *c, char *buf, size_t len);
 
 /* ---- packets ------------------------------------------------------------- */
 
+/* test_run puts every frame on the namespace's loopback (ifindex 0 / no
+ * ctx), whose address is all zero: the fib paths act only on frames
+ * addressed to it (bpf/strict.h), so most generated frames are. */
+#define FZ_RX_MAC { 0, 0, 0, 0, 0, 0 }
+
+/* Address a frame to the receiving device, unless it is to a group. */
+static inline void fz_to_rx(__u8 *frame, size_t len)
+{
+	static const __u8 rx[6] = FZ_RX_MAC;
+
+	if (len >= 6 && !(frame[0] & 1))
+		memcpy(frame, rx, 6);
+}
+
 enum gen_kind {
 	GEN_STRUCT,   /* random spec through the builder */
 	GEN_FIXTURE,  /* a unit fixture, mutated */
@@ -119,8 +133,10 @@ enum hostile_class {
 
 enum flex_kind {
 	FLEX_NONE,
-	FLEX_PTB_FIB, /* ptb_steered | ptb_local | fib_miss, or nothing (XDP defer) */
-	FLEX_FWD,     /* fwd_steered | fib_miss, or nothing (local, too big, defer) */
+	FLEX_PTB_FIB, /* ptb_steered | ptb_local | fib_miss | fib_deferred (reverse
+		       * path), or nothing (XDP defer) */
+	FLEX_FWD,     /* fwd_steered | fib_miss | fib_deferred (reverse path), or
+		       * nothing (local, too big, defer) */
 	FLEX_BCAST,   /* ptb_broadcast | ptb_rate_limited, or nothing */
 };
 

@@ -62,6 +62,10 @@ static const char *const ns_cmds[] = {
 	"ip -6 route add 2001:db8:97::/48 dev f0",
 	"sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.forwarding=1 "
 	"net.ipv4.conf.lo.forwarding=1 net.ipv6.conf.all.forwarding=1",
+	/* IPv4 settings come from the caller's namespace: no reverse-path
+	 * filter here (routes back exist for the genuine errors' senders). */
+	"sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 "
+	"net.ipv4.conf.lo.rp_filter=0",
 	/* Broadcast mode's bpf_clone_redirect() really sends its clone, on
 	 * loopback here, and this namespace's stack would learn route MTU
 	 * exceptions from those errors, which later pmtu lookups would see.
@@ -102,7 +106,7 @@ struct stats {
 	__u64 batches;
 	/* outcomes seen, all programs */
 	__u64 clamped, unchanged, missing, malformed, skipped;
-	__u64 ptb_valid, ptb_invalid, ptb_small, steered, local, fib_miss, fwd,
+	__u64 ptb_valid, ptb_invalid, ptb_small, steered, local, fib_miss, deferred, fwd,
 	      bcast, ratelim, dropped;
 	__u64 csum_valid_in;       /* runs whose input had valid checksums */
 };
@@ -121,6 +125,7 @@ static void stats_add(const struct mtug_counters *d)
 	st.steered += d->ptb_steered;
 	st.local += d->ptb_local;
 	st.fib_miss += d->fib_miss;
+	st.deferred += d->fib_deferred;
 	st.fwd += d->fwd_steered;
 	st.bcast += d->ptb_broadcast;
 	st.ratelim += d->ptb_rate_limited;
@@ -384,14 +389,16 @@ int main(int argc, char **argv)
 	       (unsigned long long)st.frags_passed);
 	printf("# outcomes: mss clamped %llu, unchanged %llu, missing %llu, malformed %llu; "
 	       "parse skipped %llu; ptb valid %llu, invalid %llu, too small %llu, steered %llu, "
-	       "local %llu, fib_miss %llu, fwd_steered %llu, broadcast %llu, rate limited %llu; "
+	       "local %llu, fib_miss %llu, fib_deferred %llu, fwd_steered %llu, broadcast %llu, "
+	       "rate limited %llu; "
 	       "dropped %llu\n",
 	       (unsigned long long)st.clamped, (unsigned long long)st.unchanged,
 	       (unsigned long long)st.missing, (unsigned long long)st.malformed,
 	       (unsigned long long)st.skipped, (unsigned long long)st.ptb_valid,
 	       (unsigned long long)st.ptb_invalid, (unsigned long long)st.ptb_small,
 	       (unsigned long long)st.steered, (unsigned long long)st.local,
-	       (unsigned long long)st.fib_miss, (unsigned long long)st.fwd,
+	       (unsigned long long)st.fib_miss, (unsigned long long)st.deferred,
+	       (unsigned long long)st.fwd,
 	       (unsigned long long)st.bcast, (unsigned long long)st.ratelim,
 	       (unsigned long long)st.dropped);
 	for (int prog = 0; prog < PROG__COUNT; prog++) {

@@ -685,4 +685,7 @@ void gen_packet(struct rng *r, enum gen_kind kind, struct fz_pkt *out)
 		gen_struct(r, out, false);
 		break;
 	}
+	/* Mostly to the receiving device: the fib paths act on nothing else. */
+	if (rng_pct(r, 90))
+		fz_to_rx(out->data, out->len);
 }

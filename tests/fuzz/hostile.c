@@ -104,6 +104,7 @@ static int build(const struct hpkt *h, struct pkt *p)
 		printf("    builder: %s\n", p->err);
 		return -1;
 	}
+	fz_to_rx(p->data, p->len); /* fib mode acts on nothing else */
 	return 0;
 }
 

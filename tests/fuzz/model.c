@@ -423,6 +423,68 @@ static void mss_model(const struct fz_cfg *c, const __u8 *pkt, size_t first,
 	e->path = "syn: MSS option";
 }
 
+/* ---- never laxer than the kernel (DESIGN.md "ICMP re-hash") ----------------- */
+
+/* IPv4 addresses never forwarded to or from: 0/8, 127/8, 224/3. */
+static bool v4_never(const __u8 *a)
+{
+	return a[0] == 0 || a[0] == 127 || a[0] >= 224;
+}
+
+/* IPv6: multicast, link-local, and the first 80 bits zero (unspecified,
+ * loopback, IPv4-compatible and IPv4-mapped). */
+static bool v6_never(const __u8 *a)
+{
+	static const __u8 zero[10];
+
+	return a[0] == 0xff || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) || !memcmp(a, zero, 10);
+}
+
+/*
+ * What the fib paths must leave to the stack whatever the FIB says: a
+ * frame not addressed to the receiving device's MAC (the fuzzer's
+ * loopback: FZ_RX_MAC), an outer header the kernel would not forward as
+ * it is (IPv4: options, TTL <= 1, a length outside [20, frame], a bad
+ * header checksum; IPv6: hop limit <= 1, a Hop-by-Hop header, a payload
+ * length past the frame), and an address above in the outer header or as
+ * the flow's source (flow_src).  The reverse-path check depends on the
+ * FIB and stays in the flex group.
+ */
+static const char *strict_refuses(const __u8 *pkt, size_t len, const struct parsed *p,
+				  const __u8 *flow_src)
+{
+	static const __u8 rx_mac[6] = FZ_RX_MAC;
+	const __u8 *ip = pkt + p->l3_off;
+	size_t avail = len - p->l3_off;
+
+	if (memcmp(pkt, rx_mac, 6))
+		return "not addressed to the device";
+	if (p->v4) {
+		size_t tot = rd16(ip + 2);
+
+		if (ip[0] != 0x45)
+			return "IPv4 options";
+		if (ip[8] <= 1)
+			return "TTL";
+		if (tot < 20 || tot > avail)
+			return "IPv4 length";
+		if (pkt_fold(pkt_sum16(ip, 20, 0)) != 0xffff)
+			return "IPv4 header checksum";
+		if (v4_never(ip + 12) || v4_never(ip + 16) || v4_never(flow_src))
+			return "IPv4 address";
+		return NULL;
+	}
+	if (ip[7] <= 1)
+		return "hop limit";
+	if (ip[6] == 0)
+		return "Hop-by-Hop header";
+	if (40u + rd16(ip + 4) > avail)
+		return "IPv6 length";
+	if (v6_never(ip + 8) || v6_never(ip + 24) || v6_never(flow_src))
+		return "IPv6 address";
+	return NULL;
+}
+
 static void fwd_model(const struct fz_cfg *c, enum prog_id prog, const __u8 *pkt,
 		      size_t len, size_t first, const struct parsed *p, struct fz_expect *e)
 {
@@ -471,6 +533,12 @@ static void fwd_model(const struct fz_cfg *c, enum prog_id prog, const __u8 *pkt
 		e->cnt.fib_miss = 1;
 		return;
 	}
+	e->path = strict_refuses(pkt, len, p, pkt + p->l3_off + (p->v4 ? 12 : 8));
+	if (e->path) {
+		e->cnt.fib_deferred = 1;
+		return;
+	}
+	e->path = "fwd";
 	e->flex = FLEX_FWD;
 	e->verdicts |= V_BIT(VERDICT_REDIRECT);
 	e->fib_edit = true;
@@ -537,6 +605,13 @@ static void ptb_model(const struct fz_cfg *c, enum prog_id prog, const __u8 *pkt
 		if (p->l3_off != ETH_HLEN) {
 			e->cnt.fib_miss = 1;
 			e->path = "icmp: valid, tagged: fib_miss";
+			return;
+		}
+		/* The flow steered by runs from the quote's destination. */
+		e->path = strict_refuses(pkt, len, p,
+					 pkt + p->l4_off + 8 + (p->v4 ? 16 : 24));
+		if (e->path) {
+			e->cnt.fib_deferred = 1;
 			return;
 		}
 		e->flex = FLEX_PTB_FIB;
@@ -854,13 +929,14 @@ counters:
 	switch (e->flex) {
 	case FLEX_NONE:
 		CMP(ptb_steered) CMP(ptb_local) CMP(fib_miss) CMP(fwd_steered)
-		CMP(ptb_broadcast) CMP(ptb_rate_limited)
+		CMP(ptb_broadcast) CMP(ptb_rate_limited) CMP(fib_deferred)
 		break;
 	case FLEX_PTB_FIB:
+		/* fib_deferred: the reverse-path check, which the FIB decides */
 		CMP(fwd_steered) CMP(ptb_broadcast) CMP(ptb_rate_limited)
-		flex_sum = d->ptb_steered + d->ptb_local + d->fib_miss;
+		flex_sum = d->ptb_steered + d->ptb_local + d->fib_miss + d->fib_deferred;
 		if (flex_sum > 1)
-			why_add(&w, "steered/local/fib_miss moved %llu times",
+			why_add(&w, "steered/local/fib_miss/fib_deferred moved %llu times",
 				(unsigned long long)flex_sum);
 		if ((d->ptb_steered == 1) != redirect)
 			why_add(&w, "ptb_steered +%llu with verdict %s",
@@ -870,16 +946,16 @@ counters:
 		break;
 	case FLEX_FWD:
 		CMP(ptb_steered) CMP(ptb_local) CMP(ptb_broadcast) CMP(ptb_rate_limited)
-		flex_sum = d->fwd_steered + d->fib_miss;
+		flex_sum = d->fwd_steered + d->fib_miss + d->fib_deferred;
 		if (flex_sum > 1)
-			why_add(&w, "fwd_steered/fib_miss moved %llu times",
+			why_add(&w, "fwd_steered/fib_miss/fib_deferred moved %llu times",
 				(unsigned long long)flex_sum);
 		if ((d->fwd_steered == 1) != redirect)
 			why_add(&w, "fwd_steered +%llu with verdict %s",
 				(unsigned long long)d->fwd_steered, redirect ? "REDIRECT" : "not REDIRECT");
 		break;
 	case FLEX_BCAST:
-		CMP(ptb_steered) CMP(ptb_local) CMP(fib_miss) CMP(fwd_steered)
+		CMP(ptb_steered) CMP(ptb_local) CMP(fib_miss) CMP(fwd_steered) CMP(fib_deferred)
 		flex_sum = d->ptb_broadcast + d->ptb_rate_limited;
 		if (flex_sum > 1)
 			why_add(&w, "broadcast/rate_limited moved %llu times",

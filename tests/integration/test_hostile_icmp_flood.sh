@@ -80,7 +80,7 @@ if ! out=$(mtug "$RTR" attach rc 2>&1) || ! mtug "$RTR" ptb mode fib --iface rc 
 	exit 1
 fi
 
-COUNTERS=(ptb_seen ptb_steered ptb_broadcast ptb_invalid ptb_mtu_too_small ptb_rate_limited ptb_local fib_miss)
+COUNTERS=(ptb_seen ptb_steered ptb_broadcast ptb_invalid ptb_mtu_too_small ptb_rate_limited ptb_local fib_miss fib_deferred)
 snap() { # -> "name=value ..." of the counters
 	mtug "$RTR" stats --json 2>/dev/null | python3 -c '
 import json, sys

@@ -68,6 +68,42 @@ static const struct pkt_spec q4_tcp_unreach = Q4_TCP(NS_UNREACH4);
 static const struct pkt_spec q6_tcp_unreach = Q6_TCP(NS_UNREACH6);
 static const struct pkt_spec q4_tcp_noroute = Q4_TCP(NS_NOROUTE4);
 static const struct pkt_spec q6_tcp_noroute = Q6_TCP(NS_NOROUTE6);
+/* A quote of VIP -> client, for the martian cases: the flow it steers
+ * by runs from client to vip. */
+#define Q4_TCP_TO(vip, client) {					\
+	.no_eth = true, .l3 = L3_V4, .l4 = L4_TCP,			\
+	.ip4 = { .src = vip, .dst = client, .frag = PKT_IP_DF },	\
+	.tcp = { .sport = 80, .dport = 40000, .seq = 1, .ack = 1,	\
+		 .flags = TH_ACK | TH_PSH }, PAYLOAD(S64) }
+#define Q6_TCP_TO(vip, client) {					\
+	.no_eth = true, .l3 = L3_V6, .l4 = L4_TCP,			\
+	.ip6 = { .src = vip, .dst = client },				\
+	.tcp = { .sport = 80, .dport = 40000, .seq = 1, .ack = 1,	\
+		 .flags = TH_ACK | TH_PSH }, PAYLOAD(S64) }
+/* The outer destination (the quote's source) martian. */
+static const struct pkt_spec q4_from_lbcast = Q4_TCP_TO("255.255.255.255", CLIENT4);
+static const struct pkt_spec q4_from_mcast = Q4_TCP_TO("224.0.0.251", CLIENT4);
+static const struct pkt_spec q4_from_zero = Q4_TCP_TO("0.0.0.0", CLIENT4);
+static const struct pkt_spec q4_from_loopback = Q4_TCP_TO("127.0.0.1", CLIENT4);
+static const struct pkt_spec q4_from_class_e = Q4_TCP_TO("240.0.0.1", CLIENT4);
+static const struct pkt_spec q6_from_mcast = Q6_TCP_TO("ff0e::1", CLIENT6);
+static const struct pkt_spec q6_from_linklocal = Q6_TCP_TO("fe80::2", CLIENT6);
+static const struct pkt_spec q6_from_loopback = Q6_TCP_TO("::1", CLIENT6);
+static const struct pkt_spec q6_from_mapped = Q6_TCP_TO("::ffff:10.2.2.2", CLIENT6);
+/* The flow's source (the quote's destination) martian. */
+static const struct pkt_spec q4_to_loopback = Q4_TCP_TO(VIP4, "127.0.0.1");
+static const struct pkt_spec q4_to_mcast = Q4_TCP_TO(VIP4, "224.0.0.1");
+static const struct pkt_spec q4_to_zero = Q4_TCP_TO(VIP4, "0.0.0.0");
+static const struct pkt_spec q4_to_lbcast = Q4_TCP_TO(VIP4, "255.255.255.255");
+static const struct pkt_spec q6_to_mcast = Q6_TCP_TO(VIP6, "ff02::1");
+static const struct pkt_spec q6_to_linklocal = Q6_TCP_TO(VIP6, "fe80::1");
+static const struct pkt_spec q6_to_loopback = Q6_TCP_TO(VIP6, "::1");
+static const struct pkt_spec q6_to_unspec = Q6_TCP_TO(VIP6, "::");
+static const struct pkt_spec q6_to_mapped = Q6_TCP_TO(VIP6, "::ffff:10.1.1.1");
+/* A normal quote, for the controls next to them. */
+static const struct pkt_spec q4_short = Q4_TCP_TO(VIP4, CLIENT4);
+static const struct pkt_spec q6_short = Q6_TCP_TO(VIP6, CLIENT6);
+
 /* The quote's source is not the outer destination. */
 static const struct pkt_spec q4_tcp_other = Q4_TCP("10.2.2.3");
 static const struct pkt_spec q6_tcp_other = Q6_TCP("2001:db8:2::3");
@@ -211,6 +247,8 @@ static const struct pkt_spec q6_icmp_ptb = {
 
 #define OUT4(dst_, ...) .l3 = L3_V4, .ip4 = { .src = ROUTER4, .dst = dst_, __VA_ARGS__ }
 #define OUT6(dst_, ...) .l3 = L3_V6, .ip6 = { .src = ROUTER6, .dst = dst_, __VA_ARGS__ }
+#define OUT4S(src_, dst_, ...) .l3 = L3_V4, .ip4 = { .src = src_, .dst = dst_, __VA_ARGS__ }
+#define OUT6S(src_, dst_, ...) .l3 = L3_V6, .ip6 = { .src = src_, .dst = dst_, __VA_ARGS__ }
 /* ICMP type 3 code 4 / ICMPv6 type 2 about `q`, advertising mtu_. */
 #define FN4(q, mtu_, ...) .l4 = L4_ICMP, \
 	.icmp = { .type = 3, .code = 4, .rest = (mtu_), .inner = &(q), __VA_ARGS__ }
@@ -246,6 +284,8 @@ static const struct pkt_spec q6_icmp_ptb = {
 #define C_FIB_MISS   CNT(.ptb_seen = 1, .fib_miss = 1)
 #define C_BROADCAST  CNT(.ptb_seen = 1, .ptb_broadcast = 1)
 #define C_FWD        CNT(.fwd_steered = 1)
+#define C_DEFERRED   CNT(.ptb_seen = 1, .fib_deferred = 1)
+#define C_FWD_DEFERRED CNT(.fib_deferred = 1)
 
 #define PASSES(...)  { .verdict = VERDICT_PASS, .cnt = __VA_ARGS__ }
 #define DROPS(...)   { .verdict = VERDICT_DROP, .cnt = __VA_ARGS__ }
@@ -359,6 +399,12 @@ static const struct expect e_syn_egress_clamps = {
 	.cnt = CNT(.syn_seen = 1, .mss_clamped = 1),
 };
 
+/* Deferred to TC by XDP (neighbour unresolved), then refused there by the
+ * reverse-path check. */
+static const struct expect e_unres_fwd_tc_deferred = PASSES(C_FWD_DEFERRED);
+/* Passed, nothing counted but the packet. */
+static const struct expect e_pass_uncounted = PASSES(C_NONE);
+
 /* Per-program overrides, TC egress always included. */
 #define EGRESS           .exp_on = { [PROG_TC_EGRESS] = &e_egress }
 #define ON_TC_IN(e)      .exp_on = { [PROG_TC_INGRESS] = (e), [PROG_TC_EGRESS] = &e_egress }
@@ -366,6 +412,16 @@ static const struct expect e_syn_egress_clamps = {
 				     [PROG_TC_EGRESS] = &e_egress }
 
 #define FIB     { .ptb_mode = MTUG_PTB_FIB }
+#define FIB_RP(r) { .ptb_mode = MTUG_PTB_FIB, .rp_filter = (r) }
+#define FWD     { .ptb_mode = MTUG_PTB_FIB, .global = { .ptb_forward = 1 } }
+#define FWD_RP(r) { .ptb_mode = MTUG_PTB_FIB, .global = { .ptb_forward = 1 }, .rp_filter = (r) }
+/* TCP data, client -> VIP unless the IP fields say otherwise. */
+#define TCP4(...) .l3 = L3_V4, .l4 = L4_TCP, .ip4 = { __VA_ARGS__ },	\
+	.tcp = { .flags = TH_ACK | TH_PSH, .seq = 7, .ack = 9 }, PAYLOAD(S64)
+#define TCP6(...) .l3 = L3_V6, .l4 = L4_TCP, .ip6 = { __VA_ARGS__ },	\
+	.tcp = { .flags = TH_ACK | TH_PSH, .seq = 7, .ack = 9 }, PAYLOAD(S64)
+#define L2_MCAST4 { 0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb }
+#define L2_MCAST6 { 0x33, 0x33, 0x00, 0x00, 0x00, 0x01 }
 #define BCASTM  { .ptb_mode = MTUG_PTB_BROADCAST }
 #define ALL_ERRORS { .global = { .ptb_all_errors = 1 } }
 #define DROP_INVALID { .global = { .ptb_invalid = MTUG_INVALID_DROP } }
@@ -836,12 +892,13 @@ static const struct fixture fixtures[] = {
 	  .pkt = { OUT6(VIP6), TB6(q6_echo, 1280) }, .exp = STEERED(C_STEERED), EGRESS },
 	{ .name = "v4_fib_steered_inner_udp", .netns = true, .cfg = FIB,
 	  .pkt = { OUT4(VIP4), FN4(q4_udp, 1400) }, .exp = STEERED(C_STEERED), EGRESS },
-	{ .name = "v4_fib_steered_outer_ip_options", .netns = true, .cfg = FIB,
+	/* IP options (Router Alert) and a Hop-by-Hop header: the stack's. */
+	{ .name = "v4_fib_outer_ip_options_deferred", .netns = true, .cfg = FIB,
 	  .pkt = { OUT4(VIP4, IP4_OPTS(148, 4, 0, 0)), FN4(q4_tcp, 1400) },
-	  .exp = STEERED(C_STEERED), EGRESS },
-	{ .name = "v6_fib_steered_outer_hbh", .netns = true, .cfg = FIB,
+	  .exp = PASSES(C_DEFERRED), EGRESS },
+	{ .name = "v6_fib_outer_hbh_deferred", .netns = true, .cfg = FIB,
 	  .pkt = { OUT6(VIP6, .n_ext = 1, .ext = { { IPPROTO_HOPOPTS, 0 } }), TB6(q6_tcp, 1280) },
-	  .exp = STEERED(C_STEERED), EGRESS },
+	  .exp = PASSES(C_DEFERRED), EGRESS },
 	{ .name = "v4_fib_steered_ethernet_padding", .netns = true, .cfg = FIB,
 	  .pkt = { OUT4(VIP4, .tot_len_override = 20 + 8 + 28), FN4(q4_tcp, 1400, .inner_len = 28),
 		   PAYLOAD("\0\0\0\0\0\0") },
@@ -856,9 +913,9 @@ static const struct fixture fixtures[] = {
 	  .pkt = { OUT6(VIP6), ICMPX(1, 4, &q6_tcp) }, .exp = STEERED(C_STEERED), EGRESS },
 	/* TTL 1 would expire on the way out: the stack answers it. */
 	{ .name = "v4_fib_ttl_1", .netns = true, .cfg = FIB,
-	  .pkt = { OUT4(VIP4, .ttl = 1), FN4(q4_tcp, 1400) }, .exp = PASSES(C_FIB_MISS), EGRESS },
+	  .pkt = { OUT4(VIP4, .ttl = 1), FN4(q4_tcp, 1400) }, .exp = PASSES(C_DEFERRED), EGRESS },
 	{ .name = "v6_fib_hop_limit_1", .netns = true, .cfg = FIB,
-	  .pkt = { OUT6(VIP6, .hlim = 1), TB6(q6_tcp, 1280) }, .exp = PASSES(C_FIB_MISS), EGRESS },
+	  .pkt = { OUT6(VIP6, .hlim = 1), TB6(q6_tcp, 1280) }, .exp = PASSES(C_DEFERRED), EGRESS },
 	/* Never steered unless valid. */
 	{ .name = "v4_fib_invalid_checksum", .netns = true, .cfg = FIB,
 	  .pkt = { OUT4(VIP4), FN4(q4_tcp, 1400, .csum_delta = 1) },
@@ -961,11 +1018,11 @@ static const struct fixture fixtures[] = {
 	  .cfg = { .ptb_mode = MTUG_PTB_FIB, .global = { .ptb_forward = 1 } },
 	  .pkt = { .l3 = L3_V4, .l4 = L4_UDP, PAYLOAD(S64) },
 	  .exp = STEERED(C_FWD), EGRESS },
-	{ .name = "v4_fwd_ip_options", .netns = true,
+	{ .name = "v4_fwd_ip_options_deferred", .netns = true,
 	  .cfg = { .ptb_mode = MTUG_PTB_FIB, .global = { .ptb_forward = 1 } },
 	  .pkt = { .l3 = L3_V4, .l4 = L4_TCP, .ip4 = { IP4_OPTS(148, 4, 0, 0) },
 		   .tcp = { .flags = TH_ACK }, PAYLOAD(S64) },
-	  .exp = STEERED(C_FWD), EGRESS },
+	  .exp = PASSES(C_FWD_DEFERRED), EGRESS },
 	/* Larger than mtg_out's MTU (1500): the stack sends the Frag Needed. */
 	{ .name = "v4_fwd_too_big", .netns = true,
 	  .cfg = { .ptb_mode = MTUG_PTB_FIB, .global = { .ptb_forward = 1 } },
@@ -1021,7 +1078,268 @@ static const struct fixture fixtures[] = {
 	  .cfg = { .ptb_mode = MTUG_PTB_FIB, .global = { .ptb_forward = 1 } },
 	  .pkt = { .l3 = L3_V4, .l4 = L4_TCP, .ip4 = { .ttl = 1 }, .tcp = { .flags = TH_ACK },
 		   PAYLOAD(S64) },
+	  .exp = PASSES(C_FWD_DEFERRED), EGRESS },
+
+	/* ==== never laxer than the kernel (bpf/strict.h) =========================
+	 * What Linux's own forwarding would drop or not forward goes to the
+	 * stack, counted fib_deferred: PTBs (their outer header and the flow
+	 * they steer by) and `ptb forward on` alike, XDP and TC. */
+	/* -- L2: not addressed to the interface (PACKET_OTHERHOST), or to
+	 * broadcast / multicast: ip_rcv() / ip_forward() never forward it. */
+	{ .name = "v4_fib_l2_otherhost", .netns = true, .cfg = FIB,
+	  .pkt = { .eth_dst = { 0x02, 0, 0, 0, 0, 0x99 }, PTB4 },
+	  .exp = PASSES(C_DEFERRED), EGRESS },
+	{ .name = "v4_fib_l2_broadcast", .netns = true, .cfg = FIB,
+	  .pkt = { .eth_dst = BCAST, PTB4 }, .exp = PASSES(C_DEFERRED), EGRESS },
+	{ .name = "v4_fib_l2_multicast", .netns = true, .cfg = FIB,
+	  .pkt = { .eth_dst = L2_MCAST4, PTB4 }, .exp = PASSES(C_DEFERRED), EGRESS },
+	{ .name = "v6_fib_l2_otherhost", .netns = true, .cfg = FIB,
+	  .pkt = { .eth_dst = { 0x02, 0, 0, 0, 0, 0x99 }, PTB6 },
+	  .exp = PASSES(C_DEFERRED), EGRESS },
+	{ .name = "v6_fib_l2_multicast", .netns = true, .cfg = FIB,
+	  .pkt = { .eth_dst = L2_MCAST6, PTB6 }, .exp = PASSES(C_DEFERRED), EGRESS },
+	/* One bit off the interface's address, at each end of it. */
+	{ .name = "v4_fib_l2_first_byte_off", .netns = true, .cfg = FIB,
+	  .pkt = { .eth_dst = { 0x06, 0, 0, 0, 0, 0x02 }, PTB4 },
+	  .exp = PASSES(C_DEFERRED), EGRESS },
+	{ .name = "v4_fib_l2_last_byte_off", .netns = true, .cfg = FIB,
+	  .pkt = { .eth_dst = { 0x02, 0, 0, 0, 0, 0x03 }, PTB4 },
+	  .exp = PASSES(C_DEFERRED), EGRESS },
+
+	/* -- IPv4 outer destination (= the quote's source): limited
+	 * broadcast, multicast, zero, loopback, class E. */
+	{ .name = "v4_fib_outer_dst_limited_broadcast", .netns = true, .cfg = FIB,
+	  .pkt = { OUT4("255.255.255.255"), FN4(q4_from_lbcast, 1400) },
+	  .exp = PASSES(C_DEFERRED), EGRESS },
+	{ .name = "v4_fib_outer_dst_multicast", .netns = true, .cfg = FIB,
+	  .pkt = { OUT4("224.0.0.251"), FN4(q4_from_mcast, 1400) },
+	  .exp = PASSES(C_DEFERRED), EGRESS },
+	{ .name = "v4_fib_outer_dst_zero", .netns = true, .cfg = FIB,
+	  .pkt = { OUT4("0.0.0.0"), FN4(q4_from_zero, 1400) },
+	  .exp = PASSES(C_DEFERRED), EGRESS },
+	{ .name = "v4_fib_outer_dst_loopback", .netns = true, .cfg = FIB,
+	  .pkt = { OUT4("127.0.0.1"), FN4(q4_from_loopback, 1400) },
+	  .exp = PASSES(C_DEFERRED), EGRESS },
+	{ .name = "v4_fib_outer_dst_class_e", .netns = true, .cfg = FIB,
+	  .pkt = { OUT4("240.0.0.1"), FN4(q4_from_class_e, 1400) },
+	  .exp = PASSES(C_DEFERRED), EGRESS },
+	/* -- IPv4 outer source (the sender of the error). */
+	{ .name = "v4_fib_outer_src_loopback", .netns = true, .cfg = FIB,
+	  .pkt = { OUT4S("127.0.0.1", VIP4), FN4(q4_tcp, 1400) },
+	  .exp = PASSES(C_DEFERRED), EGRESS },
+	{ .name = "v4_fib_outer_src_zero", .netns = true, .cfg = FIB,
+	  .pkt = { OUT4S("0.0.0.0", VIP4), FN4(q4_tcp, 1400) },
+	  .exp = PASSES(C_DEFERRED), EGRESS },
+	{ .name = "v4_fib_outer_src_multicast", .netns = true, .cfg = FIB,
+	  .pkt = { OUT4S("224.0.0.1", VIP4), FN4(q4_tcp, 1400) },
+	  .exp = PASSES(C_DEFERRED), EGRESS },
+	{ .name = "v4_fib_outer_src_limited_broadcast", .netns = true, .cfg = FIB,
+	  .pkt = { OUT4S("255.255.255.255", VIP4), FN4(q4_tcp, 1400) },
+	  .exp = PASSES(C_DEFERRED), EGRESS },
+	/* The router's own addresses as the source: martian for the kernel,
+	 * whatever rp_filter says (the reverse lookup finds a local route). */
+	{ .name = "v4_fib_outer_src_local_ingress_address", .netns = true, .cfg = FIB,
+	  .pkt = { OUT4S("192.0.2.1", VIP4), FN4(q4_tcp, 1400) },
+	  .exp = PASSES(C_DEFERRED), EGRESS },
+	{ .name = "v4_fib_outer_src_local_lo_address", .netns = true, .cfg = FIB,
+	  .pkt = { OUT4S(NS_LOCAL4, VIP4), FN4(q4_tcp, 1400) },
+	  .exp = PASSES(C_DEFERRED), EGRESS },
+	/* -- the flow the error steers by: its source (the quote's
+	 * destination) martian. */
+	{ .name = "v4_fib_flow_src_loopback", .netns = true, .cfg = FIB,
+	  .pkt = { OUT4(VIP4), FN4(q4_to_loopback, 1400) }, .exp = PASSES(C_DEFERRED), EGRESS },
+	{ .name = "v4_fib_flow_src_multicast", .netns = true, .cfg = FIB,
+	  .pkt = { OUT4(VIP4), FN4(q4_to_mcast, 1400) }, .exp = PASSES(C_DEFERRED), EGRESS },
+	{ .name = "v4_fib_flow_src_zero", .netns = true, .cfg = FIB,
+	  .pkt = { OUT4(VIP4), FN4(q4_to_zero, 1400) }, .exp = PASSES(C_DEFERRED), EGRESS },
+	{ .name = "v4_fib_flow_src_limited_broadcast", .netns = true, .cfg = FIB,
+	  .pkt = { OUT4(VIP4), FN4(q4_to_lbcast, 1400) }, .exp = PASSES(C_DEFERRED), EGRESS },
+	{ .name = "v4_fib_flow_control", .netns = true, .cfg = FIB,
+	  .pkt = { OUT4(VIP4), FN4(q4_short, 1400) }, .exp = STEERED(C_STEERED), EGRESS },
+	/* -- the outer IPv4 header: a source route, a bad header checksum. */
+	{ .name = "v4_fib_outer_lsrr", .netns = true, .cfg = FIB,
+	  .pkt = { OUT4(VIP4, IP4_OPTS(131, 7, 4, 10, 2, 2, 2)), FN4(q4_tcp, 1400) },
+	  .exp = PASSES(C_DEFERRED), EGRESS },
+	{ .name = "v4_fib_outer_bad_ip_checksum", .netns = true, .cfg = FIB,
+	  .pkt = { OUT4(VIP4, .csum_delta = 1), FN4(q4_tcp, 1400) },
+	  .exp = PASSES(C_DEFERRED), EGRESS },
+	/* -- reverse-path filtering of the error's sender.  ROUTER4 is on
+	 * mtg_in's subnet, NS_FAR4 routed out of mtg_out. */
+	{ .name = "v4_fib_rp_strict_sender_on_ingress", .netns = true, .cfg = FIB_RP(1),
+	  .pkt = { PTB4 }, .exp = STEERED(C_STEERED), EGRESS },
+	{ .name = "v4_fib_rp_strict_sender_elsewhere", .netns = true, .cfg = FIB_RP(1),
+	  .pkt = { OUT4S(NS_FAR4, VIP4), FN4(q4_tcp, 1400) },
+	  .exp = PASSES(C_DEFERRED), EGRESS },
+	{ .name = "v4_fib_rp_loose_sender_elsewhere", .netns = true, .cfg = FIB_RP(2),
+	  .pkt = { OUT4S(NS_FAR4, VIP4), FN4(q4_tcp, 1400) },
+	  .exp = STEERED(C_STEERED), EGRESS },
+	{ .name = "v4_fib_rp_off_sender_elsewhere", .netns = true, .cfg = FIB_RP(0),
+	  .pkt = { OUT4S(NS_FAR4, VIP4), FN4(q4_tcp, 1400) },
+	  .exp = STEERED(C_STEERED), EGRESS },
+	{ .name = "v4_fib_rp_loose_sender_no_route", .netns = true, .cfg = FIB_RP(2),
+	  .pkt = { OUT4S(NS_NOROUTE4, VIP4), FN4(q4_tcp, 1400) },
+	  .exp = PASSES(C_DEFERRED), EGRESS },
+	{ .name = "v4_fib_rp_loose_sender_blackhole", .netns = true, .cfg = FIB_RP(2),
+	  .pkt = { OUT4S(NS_BLACKHOLE4, VIP4), FN4(q4_tcp, 1400) },
+	  .exp = PASSES(C_DEFERRED), EGRESS },
+	/* rp_filter off: the kernel forwards from a source it has no route
+	 * to; the helper cannot tell that from a local source: deferred. */
+	{ .name = "v4_fib_rp_off_sender_no_route", .netns = true, .cfg = FIB_RP(0),
+	  .pkt = { OUT4S(NS_NOROUTE4, VIP4), FN4(q4_tcp, 1400) },
+	  .exp = PASSES(C_DEFERRED), EGRESS },
+
+	/* -- IPv6: multicast, link-local, loopback, unspecified and
+	 * IPv4-mapped addresses. */
+	{ .name = "v6_fib_outer_src_multicast", .netns = true, .cfg = FIB,
+	  .pkt = { OUT6S("ff02::1", VIP6), TB6(q6_tcp, 1280) }, .exp = PASSES(C_DEFERRED), EGRESS },
+	{ .name = "v6_fib_outer_src_link_local", .netns = true, .cfg = FIB,
+	  .pkt = { OUT6S("fe80::1", VIP6), TB6(q6_tcp, 1280) }, .exp = PASSES(C_DEFERRED), EGRESS },
+	{ .name = "v6_fib_outer_src_link_local_febf", .netns = true, .cfg = FIB,
+	  .pkt = { OUT6S("febf::1", VIP6), TB6(q6_tcp, 1280) }, .exp = PASSES(C_DEFERRED), EGRESS },
+	{ .name = "v6_fib_outer_src_loopback", .netns = true, .cfg = FIB,
+	  .pkt = { OUT6S("::1", VIP6), TB6(q6_tcp, 1280) }, .exp = PASSES(C_DEFERRED), EGRESS },
+	{ .name = "v6_fib_outer_src_unspecified", .netns = true, .cfg = FIB,
+	  .pkt = { OUT6S("::", VIP6), TB6(q6_tcp, 1280) }, .exp = PASSES(C_DEFERRED), EGRESS },
+	{ .name = "v6_fib_outer_src_v4_mapped", .netns = true, .cfg = FIB,
+	  .pkt = { OUT6S("::ffff:192.0.2.254", VIP6), TB6(q6_tcp, 1280) },
+	  .exp = PASSES(C_DEFERRED), EGRESS },
+	/* fec0::/10 (site-local, deprecated) is forwarded like any other. */
+	{ .name = "v6_fib_outer_src_fec0_steered", .netns = true, .cfg = FIB,
+	  .pkt = { OUT6S("fec0::1", VIP6), TB6(q6_tcp, 1280) }, .exp = STEERED(C_STEERED), EGRESS },
+	{ .name = "v6_fib_outer_dst_multicast", .netns = true, .cfg = FIB,
+	  .pkt = { OUT6("ff0e::1"), TB6(q6_from_mcast, 1280) }, .exp = PASSES(C_DEFERRED), EGRESS },
+	{ .name = "v6_fib_outer_dst_link_local", .netns = true, .cfg = FIB,
+	  .pkt = { OUT6("fe80::2"), TB6(q6_from_linklocal, 1280) },
+	  .exp = PASSES(C_DEFERRED), EGRESS },
+	{ .name = "v6_fib_outer_dst_loopback", .netns = true, .cfg = FIB,
+	  .pkt = { OUT6("::1"), TB6(q6_from_loopback, 1280) }, .exp = PASSES(C_DEFERRED), EGRESS },
+	{ .name = "v6_fib_outer_dst_v4_mapped", .netns = true, .cfg = FIB,
+	  .pkt = { OUT6("::ffff:10.2.2.2"), TB6(q6_from_mapped, 1280) },
+	  .exp = PASSES(C_DEFERRED), EGRESS },
+	{ .name = "v6_fib_flow_src_multicast", .netns = true, .cfg = FIB,
+	  .pkt = { OUT6(VIP6), TB6(q6_to_mcast, 1280) }, .exp = PASSES(C_DEFERRED), EGRESS },
+	{ .name = "v6_fib_flow_src_link_local", .netns = true, .cfg = FIB,
+	  .pkt = { OUT6(VIP6), TB6(q6_to_linklocal, 1280) }, .exp = PASSES(C_DEFERRED), EGRESS },
+	{ .name = "v6_fib_flow_src_loopback", .netns = true, .cfg = FIB,
+	  .pkt = { OUT6(VIP6), TB6(q6_to_loopback, 1280) }, .exp = PASSES(C_DEFERRED), EGRESS },
+	{ .name = "v6_fib_flow_src_unspecified", .netns = true, .cfg = FIB,
+	  .pkt = { OUT6(VIP6), TB6(q6_to_unspec, 1280) }, .exp = PASSES(C_DEFERRED), EGRESS },
+	{ .name = "v6_fib_flow_src_v4_mapped", .netns = true, .cfg = FIB,
+	  .pkt = { OUT6(VIP6), TB6(q6_to_mapped, 1280) }, .exp = PASSES(C_DEFERRED), EGRESS },
+	{ .name = "v6_fib_flow_control", .netns = true, .cfg = FIB,
+	  .pkt = { OUT6(VIP6), TB6(q6_short, 1280) }, .exp = STEERED(C_STEERED), EGRESS },
+	/* IPv6 has no reverse-path filter (and forwards from local
+	 * sources): a sender without a route back is steered. */
+	{ .name = "v6_fib_sender_no_route_steered", .netns = true, .cfg = FIB_RP(1),
+	  .pkt = { OUT6S(NS_NOROUTE6, VIP6), TB6(q6_tcp, 1280) },
+	  .exp = STEERED(C_STEERED), EGRESS },
+
+	/* -- `ptb forward on`: the same rules for ordinary TCP / UDP. */
+	{ .name = "v4_fwd_l2_otherhost", .netns = true, .cfg = FWD,
+	  .pkt = { .eth_dst = { 0x02, 0, 0, 0, 0, 0x99 }, TCP4() },
+	  .exp = PASSES(C_FWD_DEFERRED), EGRESS },
+	{ .name = "v4_fwd_l2_broadcast", .netns = true, .cfg = FWD,
+	  .pkt = { .eth_dst = BCAST, TCP4() }, .exp = PASSES(C_FWD_DEFERRED), EGRESS },
+	{ .name = "v6_fwd_l2_multicast", .netns = true, .cfg = FWD,
+	  .pkt = { .eth_dst = L2_MCAST6, TCP6() }, .exp = PASSES(C_FWD_DEFERRED), EGRESS },
+	{ .name = "v4_fwd_dst_limited_broadcast", .netns = true, .cfg = FWD,
+	  .pkt = { TCP4(.dst = "255.255.255.255") }, .exp = PASSES(C_FWD_DEFERRED), EGRESS },
+	{ .name = "v4_fwd_dst_multicast", .netns = true, .cfg = FWD,
+	  .pkt = { TCP4(.dst = "224.0.0.251") }, .exp = PASSES(C_FWD_DEFERRED), EGRESS },
+	{ .name = "v4_fwd_dst_zero", .netns = true, .cfg = FWD,
+	  .pkt = { TCP4(.dst = "0.0.0.0") }, .exp = PASSES(C_FWD_DEFERRED), EGRESS },
+	{ .name = "v4_fwd_dst_loopback", .netns = true, .cfg = FWD,
+	  .pkt = { TCP4(.dst = "127.0.0.1") }, .exp = PASSES(C_FWD_DEFERRED), EGRESS },
+	{ .name = "v4_fwd_src_loopback", .netns = true, .cfg = FWD,
+	  .pkt = { TCP4(.src = "127.0.0.1") }, .exp = PASSES(C_FWD_DEFERRED), EGRESS },
+	{ .name = "v4_fwd_src_zero", .netns = true, .cfg = FWD,
+	  .pkt = { TCP4(.src = "0.0.0.0") }, .exp = PASSES(C_FWD_DEFERRED), EGRESS },
+	{ .name = "v4_fwd_src_multicast", .netns = true, .cfg = FWD,
+	  .pkt = { TCP4(.src = "224.0.0.1") }, .exp = PASSES(C_FWD_DEFERRED), EGRESS },
+	{ .name = "v4_fwd_src_limited_broadcast", .netns = true, .cfg = FWD,
+	  .pkt = { TCP4(.src = "255.255.255.255") }, .exp = PASSES(C_FWD_DEFERRED), EGRESS },
+	{ .name = "v4_fwd_src_local_ingress_address", .netns = true, .cfg = FWD,
+	  .pkt = { TCP4(.src = "192.0.2.1") }, .exp = PASSES(C_FWD_DEFERRED), EGRESS },
+	{ .name = "v4_fwd_src_local_other_address", .netns = true, .cfg = FWD,
+	  .pkt = { TCP4(.src = "198.51.100.1") }, .exp = PASSES(C_FWD_DEFERRED), EGRESS },
+	{ .name = "v4_fwd_src_local_lo_address", .netns = true, .cfg = FWD,
+	  .pkt = { TCP4(.src = NS_LOCAL4) }, .exp = PASSES(C_FWD_DEFERRED), EGRESS },
+	{ .name = "v4_fwd_lsrr", .netns = true, .cfg = FWD,
+	  .pkt = { TCP4(IP4_OPTS(131, 7, 4, 10, 2, 2, 2)) }, .exp = PASSES(C_FWD_DEFERRED), EGRESS },
+	{ .name = "v4_fwd_bad_ip_checksum", .netns = true, .cfg = FWD,
+	  .pkt = { TCP4(.csum_delta = 0x100) }, .exp = PASSES(C_FWD_DEFERRED), EGRESS },
+	/* 20 + 20 + 64 bytes in the frame.  XDP passes a packet longer than
+	 * its first buffer before the lookup (fwd.h), uncounted. */
+	{ .name = "v4_fwd_ip_len_past_frame", .netns = true, .cfg = FWD,
+	  .pkt = { TCP4(.tot_len_override = 20 + 20 + 64 + 1) }, .exp = PASSES(C_FWD_DEFERRED),
+	  ON_XDP_TC(&e_pass_uncounted, NULL) },
+	{ .name = "v4_fwd_ip_len_under_header", .netns = true, .cfg = FWD,
+	  .pkt = { TCP4(.tot_len_override = 19) }, .exp = PASSES(C_FWD_DEFERRED), EGRESS },
+	{ .name = "v4_fwd_ip_len_whole_frame", .netns = true, .cfg = FWD,
+	  .pkt = { TCP4(.tot_len_override = 20 + 20 + 64) }, .exp = STEERED(C_FWD), EGRESS },
+	{ .name = "v4_fwd_rp_strict_client", .netns = true, .cfg = FWD_RP(1),
+	  .pkt = { TCP4() }, .exp = STEERED(C_FWD), EGRESS },
+	{ .name = "v4_fwd_rp_strict_src_elsewhere", .netns = true, .cfg = FWD_RP(1),
+	  .pkt = { TCP4(.src = NS_FAR4) }, .exp = PASSES(C_FWD_DEFERRED), EGRESS },
+	{ .name = "v4_fwd_rp_loose_src_elsewhere", .netns = true, .cfg = FWD_RP(2),
+	  .pkt = { TCP4(.src = NS_FAR4) }, .exp = STEERED(C_FWD), EGRESS },
+	{ .name = "v4_fwd_rp_off_src_elsewhere", .netns = true, .cfg = FWD_RP(0),
+	  .pkt = { TCP4(.src = NS_FAR4) }, .exp = STEERED(C_FWD), EGRESS },
+	{ .name = "v4_fwd_rp_loose_src_no_route", .netns = true, .cfg = FWD_RP(2),
+	  .pkt = { TCP4(.src = NS_NOROUTE4) }, .exp = PASSES(C_FWD_DEFERRED), EGRESS },
+	{ .name = "v4_fwd_rp_loose_src_blackhole", .netns = true, .cfg = FWD_RP(2),
+	  .pkt = { TCP4(.src = NS_BLACKHOLE4) }, .exp = PASSES(C_FWD_DEFERRED), EGRESS },
+	{ .name = "v4_fwd_rp_off_src_no_route", .netns = true, .cfg = FWD_RP(0),
+	  .pkt = { TCP4(.src = NS_NOROUTE4) }, .exp = PASSES(C_FWD_DEFERRED), EGRESS },
+	/* conf/all/rp_filter counts as much as the device's own. */
+	{ .name = "v4_fwd_rp_strict_one_armed", .netns = true, .cfg = FWD_RP(1),
+	  .pkt = { TCP4(.dst = NS_ONEARM4) }, .exp = STEERED_TX(C_FWD),
+	  ON_TC_IN(&e_onearm_fwd_tc) },
+	/* XDP hands an unresolved neighbour to TC, which checks the source. */
+	{ .name = "v4_fwd_rp_strict_unresolved_neighbour", .netns = true, .cfg = FWD_RP(1),
+	  .pkt = { TCP4(.src = NS_FAR4, .dst = NS_UNRES4) },
+	  .exp = { .verdict = VERDICT_PASS, .cnt = C_NONE, .xdp_meta = META_DEFER },
+	  ON_TC_IN(&e_unres_fwd_tc_deferred) },
+	{ .name = "v4_fwd_udp_src_multicast", .netns = true, .cfg = FWD,
+	  .pkt = { .l3 = L3_V4, .l4 = L4_UDP, .ip4 = { .src = "224.0.0.9" }, PAYLOAD(S64) },
+	  .exp = PASSES(C_FWD_DEFERRED), EGRESS },
+	{ .name = "v6_fwd_src_multicast", .netns = true, .cfg = FWD,
+	  .pkt = { TCP6(.src = "ff02::1") }, .exp = PASSES(C_FWD_DEFERRED), EGRESS },
+	{ .name = "v6_fwd_src_link_local", .netns = true, .cfg = FWD,
+	  .pkt = { TCP6(.src = "fe80::1") }, .exp = PASSES(C_FWD_DEFERRED), EGRESS },
+	{ .name = "v6_fwd_src_loopback", .netns = true, .cfg = FWD,
+	  .pkt = { TCP6(.src = "::1") }, .exp = PASSES(C_FWD_DEFERRED), EGRESS },
+	{ .name = "v6_fwd_src_unspecified", .netns = true, .cfg = FWD,
+	  .pkt = { TCP6(.src = "::") }, .exp = PASSES(C_FWD_DEFERRED), EGRESS },
+	{ .name = "v6_fwd_src_v4_mapped", .netns = true, .cfg = FWD,
+	  .pkt = { TCP6(.src = "::ffff:10.1.1.1") }, .exp = PASSES(C_FWD_DEFERRED), EGRESS },
+	{ .name = "v6_fwd_dst_multicast", .netns = true, .cfg = FWD,
+	  .pkt = { TCP6(.dst = "ff0e::1") }, .exp = PASSES(C_FWD_DEFERRED), EGRESS },
+	{ .name = "v6_fwd_dst_link_local", .netns = true, .cfg = FWD,
+	  .pkt = { TCP6(.dst = "fe80::2") }, .exp = PASSES(C_FWD_DEFERRED), EGRESS },
+	{ .name = "v6_fwd_dst_loopback", .netns = true, .cfg = FWD,
+	  .pkt = { TCP6(.dst = "::1") }, .exp = PASSES(C_FWD_DEFERRED), EGRESS },
+	{ .name = "v6_fwd_dst_v4_mapped", .netns = true, .cfg = FWD,
+	  .pkt = { TCP6(.dst = "::ffff:10.2.2.2") }, .exp = PASSES(C_FWD_DEFERRED), EGRESS },
+	{ .name = "v6_fwd_hop_limit_1", .netns = true, .cfg = FWD,
+	  .pkt = { TCP6(.hlim = 1) }, .exp = PASSES(C_FWD_DEFERRED), EGRESS },
+	{ .name = "v6_fwd_hbh", .netns = true, .cfg = FWD,
+	  .pkt = { TCP6(.n_ext = 1, .ext = { { IPPROTO_HOPOPTS, 0 } }) },
+	  .exp = PASSES(C_FWD_DEFERRED), EGRESS },
+	/* A Destination Options header is the destination's business. */
+	{ .name = "v6_fwd_dstopts_steered", .netns = true, .cfg = FWD,
+	  .pkt = { TCP6(.n_ext = 1, .ext = { { IPPROTO_DSTOPTS, 0 } }) },
+	  .exp = STEERED(C_FWD), EGRESS },
+	{ .name = "v6_fwd_payload_len_past_frame", .netns = true, .cfg = FWD,
+	  .pkt = { TCP6(.plen_override = 20 + 64 + 1) }, .exp = PASSES(C_FWD_DEFERRED),
+	  ON_XDP_TC(&e_pass_uncounted, NULL) },
+	{ .name = "v6_fwd_src_no_route_steered", .netns = true, .cfg = FWD_RP(1),
+	  .pkt = { TCP6(.src = NS_NOROUTE6) }, .exp = STEERED(C_FWD), EGRESS },
+	/* VLAN-tagged frames stay the fib_miss they were. */
+	{ .name = "v4_fwd_vlan_src_multicast", .netns = true, .cfg = FWD,
+	  .pkt = { .vlan = { Q_TAG }, TCP4(.src = "224.0.0.1") },
 	  .exp = PASSES(CNT(.fib_miss = 1)), EGRESS },
+
 
 	/* ==== broadcast mode (TC ingress; private namespace) ===================
 	 * XDP leaves the PTB to TC ingress, untouched and uncounted. */

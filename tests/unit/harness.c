@@ -19,6 +19,7 @@
 #include "mtuguard.skel.h"
 #include "../../user/datapath.h"
 #include "harness.h"
+#include "../../user/iface.h"
 #include "../../user/iface_fast.h"
 #include "../../user/prefix_filter.h"
 #include "../../user/kfeatures.h"
@@ -64,6 +65,8 @@ static bool xdp_refuses_ctx(int prog_fd)
 	return !bpf_prog_test_run_opts(prog_fd, &opts);
 }
 
+bool harness_no_dev_view;
+
 int harness_open(struct harness *h)
 {
 	int err;
@@ -84,6 +87,7 @@ int harness_open(struct harness *h)
 		return -1;
 	}
 	err = mg_datapath_prepare(h->skel);
+	h->skel->rodata->mtug_dev_view = !harness_no_dev_view;
 	if (!err)
 		err = mtuguard_bpf__load(h->skel);
 	if (err) {
@@ -181,7 +185,11 @@ int harness_reset(struct harness *h)
 
 	    map_zero(bpf_map__fd(s->maps.global_cfg), sizeof(struct mtug_global_cfg), 1) ||
 	    map_zero(bpf_map__fd(s->maps.counters), sizeof(struct mtug_counters), h->ncpus) ||
-	    map_zero(bpf_map__fd(s->maps.ptb_bucket), sizeof(struct mtug_bucket), h->ncpus))
+	    map_zero(bpf_map__fd(s->maps.ptb_bucket), sizeof(struct mtug_bucket), h->ncpus) ||
+	    /* the kept reverse-path answers too: no case (or program) may
+	     * lean on what an earlier one looked up */
+	    map_zero(bpf_map__fd(s->maps.fib_scratch), bpf_map__value_size(s->maps.fib_scratch),
+		     h->ncpus))
 		return -1;
 	return 0;
 }
@@ -228,6 +236,24 @@ int harness_add_prefix(struct harness *h, const struct mtu_prefix *mp)
 	}
 }
 
+/* The device's own IPv4 rp_filter (conf/all stays 0, netns.c). */
+static int set_rp_filter(__u32 ifindex, __u32 v)
+{
+	char name[IF_NAMESIZE], path[96];
+	FILE *f;
+	int err;
+
+	if (!if_indextoname(ifindex, name))
+		return -1;
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/rp_filter", name);
+	f = fopen(path, "we");
+	if (!f)
+		return -1;
+	err = fprintf(f, "%u\n", v) < 0;
+	err |= fclose(f) != 0;
+	return err ? -1 : 0;
+}
+
 int harness_apply_cfg(struct harness *h, const struct cfg_spec *c, __u32 ifindex)
 {
 	__u32 zero = 0;
@@ -241,6 +267,13 @@ int harness_apply_cfg(struct harness *h, const struct cfg_spec *c, __u32 ifindex
 		};
 
 		int fast_fd = bpf_map__fd(h->skel->maps.iface_fast);
+
+		/* Only a private namespace's device (netns fixtures, the
+		 * fuzzer's): never the caller's loopback. */
+		if (ifindex != LOOPBACK_IFINDEX && set_rp_filter(ifindex, c->rp_filter))
+			return -1;
+		/* As the CLI writes them (mg_iface_put). */
+		mg_iface_kernel_view(ifindex, ic.mac, &ic.rp_filter);
 
 		if (bpf_map_update_elem(bpf_map__fd(h->skel->maps.iface_cfg),
 					&ifindex, &ic, BPF_ANY))

@@ -69,6 +69,8 @@ struct cfg_spec {
 				 * behind XDP) */
 	struct mtug_global_cfg global;
 	struct mtu_prefix prefix[8]; /* ends at the first NULL .prefix */
+	__u32 rp_filter;        /* netns fixtures: the ingress device's IPv4
+				 * rp_filter (conf/all is 0) */
 };
 
 struct expect {
@@ -165,7 +167,12 @@ struct mtuguard_bpf;
  *   NS_NOROUTE4 / NS_NOROUTE6: no route at all (there is no default);
  *   NS_JUMBO4 / NS_JUMBO6 prefixes via a gateway with a PERMANENT
  *     neighbour entry (NS_GW_JUMBO_MAC) out of mtg_jumbo (NS_JUMBO_MAC,
- *     MTU 9000).
+ *     MTU 9000);
+ *   PKT_DEF_V4_SRC's / PKT_DEF_V6_SRC's prefixes (the clients) via a
+ *     resolved gateway out of mtg_in: a route back to their source;
+ *   NS_FAR4's prefix via the gateway out of mtg_out (a source strict
+ *     rp_filter refuses on mtg_in), NS_BLACKHOLE4 a blackhole route;
+ *   conf/all/rp_filter 0, mtg_in's own the fixture's (cfg_spec.rp_filter).
  */
 #define NS_OUT_MAC  { 0x02, 0x00, 0x00, 0x00, 0x0b, 0x01 }
 #define NS_GW_MAC   { 0x02, 0x00, 0x00, 0x00, 0x0c, 0x02 }
@@ -188,6 +195,8 @@ struct mtuguard_bpf;
 #define NS_GW_JUMBO_MAC { 0x02, 0x00, 0x00, 0x00, 0x0c, 0x05 }
 #define NS_JUMBO4   "10.5.5.5"
 #define NS_JUMBO6   "2001:db8:5::5"
+#define NS_FAR4      "10.8.8.8"
+#define NS_BLACKHOLE4 "10.6.6.6"
 
 struct harness_netns {
 	int state;          /* 0 = not yet, 1 = ready, -1 = setup failed */
@@ -214,9 +223,14 @@ int netns_enter(struct harness *h);
 int netns_leave(struct harness *h);
 void netns_close(struct harness *h);
 
+/* Set before harness_open(): load the datapath as on kernels before 6.2,
+ * where it cannot read the receiving device (bpf/settings.h,
+ * mtug_dev_view). */
+extern bool harness_no_dev_view;
 int harness_open(struct harness *h);
 void harness_close(struct harness *h);
-/* Empty every map (tries, iface_cfg, global_cfg, counters, bucket). */
+/* Empty every map (tries, iface_cfg, global_cfg, counters, bucket, the
+ * fib paths' scratch and kept reverse-path answers). */
 int harness_reset(struct harness *h);
 /* iface_cfg goes to ifindex. */
 int harness_apply_cfg(struct harness *h, const struct cfg_spec *c, __u32 ifindex);
@@ -264,6 +278,8 @@ const char *prog_name(enum prog_id prog);
 
 /* prefix_cache.c: the cache's contract, through the programs. */
 void prefix_cache_tests_run(struct harness *h, const char *filter, int *pass, int *fail);
+/* rp_cache.c: the reverse-path check as the routes change. */
+void rp_cache_tests_run(struct harness *h, const char *filter, int *pass, int *fail);
 
 /* ---- independent checks --------------------------------------------------- */
 

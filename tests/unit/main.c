@@ -2,7 +2,7 @@
 /*
  * main.c - the unit test runner.
  *
- *   build/unit_tests [-v] [FILTER]
+ *   build/unit_tests [-v] [-D] [FILTER]
  *
  * Runs every fixture of every table through every program it names and
  * prints one line per case and program:
@@ -12,7 +12,10 @@
  *                                    cannot run multi-buffer frames on a
  *                                    kernel without multi-buffer XDP)
  * FILTER is a substring of "<prog>/<fixture>" (e.g. "xdp/", "v6_", "lpm").
- * -v hex dumps every case, not only the failing ones.  Needs root.
+ * -v hex dumps every case, not only the failing ones.  -D loads the
+ * datapath as on kernels before 6.2: the fib paths do not read the
+ * receiving device but use what the CLI recorded in iface_cfg (the
+ * harness writes it as the CLI does).  Needs root.
  * Before the fixtures run the harness's own checks (selftest.c, names
  * selftest/...) and tests of the loader's pure helpers (user_helpers.c,
  * names user/...).
@@ -54,13 +57,16 @@ int main(int argc, char **argv)
 	int pass = 0, fail = 0, skip = 0, opt;
 	bool verbose = false;
 
-	while ((opt = getopt(argc, argv, "vh")) != -1) {
+	while ((opt = getopt(argc, argv, "vDh")) != -1) {
 		switch (opt) {
 		case 'v':
 			verbose = true;
 			break;
+		case 'D':
+			harness_no_dev_view = true;
+			break;
 		default:
-			fprintf(stderr, "usage: %s [-v] [FILTER]\n", argv[0]);
+			fprintf(stderr, "usage: %s [-v] [-D] [FILTER]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -82,6 +88,7 @@ int main(int argc, char **argv)
 	}
 	h.verbose = verbose;
 	prefix_cache_tests_run(&h, filter, &pass, &fail);
+	rp_cache_tests_run(&h, filter, &pass, &fail);
 
 	for (size_t s = 0; s < sizeof(sets) / sizeof(sets[0]); s++) {
 		for (size_t i = 0; i < sets[s]->n; i++) {

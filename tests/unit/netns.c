@@ -72,6 +72,17 @@ static const char *const setup_cmds[] = {
 	"ip route add unreachable 10.66.0.0/16",
 	"ip -6 route add unreachable 2001:db8:66::/48",
 	/* NS_NOROUTE*: nothing */
+	/* the clients (PKT_DEF_V*_SRC) behind a resolved gateway on the
+	 * ingress side: the route back the reverse-path check wants */
+	"ip neigh replace 192.0.2.5 lladdr 02:00:00:00:0c:06 dev " NS_IN_DEV " nud permanent",
+	"ip -6 neigh replace 2001:db8:f0::5 lladdr 02:00:00:00:0c:06 dev " NS_IN_DEV
+	" nud permanent",
+	"ip route add 10.1.1.0/24 via 192.0.2.5 dev " NS_IN_DEV,
+	"ip -6 route add 2001:db8:1::/64 via 2001:db8:f0::5 dev " NS_IN_DEV,
+	/* sources routed out of the other side (strict rp_filter refuses
+	 * them on the ingress), sources with a blackhole route */
+	"ip route add 10.8.8.0/24 via 198.51.100.2 dev " NS_OUT_DEV,
+	"ip route add blackhole " NS_BLACKHOLE4 "/32",
 };
 
 static const char *const sysctls[][2] = {
@@ -79,6 +90,10 @@ static const char *const sysctls[][2] = {
 	{ "/proc/sys/net/ipv6/conf/all/forwarding", "1" },
 	{ "/proc/sys/net/ipv6/conf/default/forwarding", "1" },
 	{ "/proc/sys/net/ipv6/conf/default/accept_dad", "0" },
+	/* IPv4 settings are inherited from the caller's namespace: rp_filter
+	 * is each fixture's (cfg_spec.rp_filter on the ingress device). */
+	{ "/proc/sys/net/ipv4/conf/all/rp_filter", "0" },
+	{ "/proc/sys/net/ipv4/conf/default/rp_filter", "0" },
 };
 
 static int write_file(const char *path, const char *val)
