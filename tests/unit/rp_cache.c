@@ -139,6 +139,11 @@ void rp_cache_tests_run(struct harness *h, const char *filter, int *pass, int *f
 		snprintf(name, sizeof(name), "%s/rp_follows_routing", prog_name(progs[i]));
 		if (filter && !strstr(name, filter))
 			continue;
+		if (progs[i] == PROG_XDP && h->xdp_no_ctx) {
+			printf("SKIP: %s (this kernel's test_run takes no struct xdp_md (5.15+), "
+			       "and the steps need the ingress interface)\n", name);
+			continue;
+		}
 		if (netns_enter(h)) {
 			report_plain(name, false, h->ns.err, filter, pass, fail);
 			continue;
