@@ -102,7 +102,8 @@ static int probe_fib_route_mtu(void)
 
 /* What bpf/fib.h's fib_flags_v4() tests before it takes the direct
  * lookup: the kfunc (6.2) and the fields it reads (CONFIG_NET_NS,
- * CONFIG_IP_MULTIPLE_TABLES). */
+ * CONFIG_IP_MULTIPLE_TABLES).  bpf/strict.h reads the device through the
+ * same kfunc (its address from dev_addr_shadow, 5.17). */
 static int probe_fib_direct(void)
 {
 	return find(kernel_btf(), "bpf_cast_to_kern_ctx", BTF_KIND_FUNC) &&
@@ -146,7 +147,9 @@ static const struct mg_kfeature_info table[MG_KF_NR] = {
 		"the route MTU from bpf_fib_lookup (mtu source pmtu)", "5.11",
 		probe_fib_route_mtu },
 	[MG_KF_FIB_DIRECT] = { "fib_direct",
-		"the direct IPv4 FIB lookup (a faster ptb mode fib, ptb forward)", "6.2",
+		"the receiving device read per packet (ptb mode fib, ptb forward: the direct "
+		"IPv4 FIB lookup; the MAC, rp_filter and kept route-back answers of their "
+		"checks)", "6.2",
 		probe_fib_direct },
 	[MG_KF_XDP_FRAGS] = { "xdp_frags",
 		"multi-buffer XDP (frames larger than a page)", "5.18",
