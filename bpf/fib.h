@@ -16,6 +16,7 @@
 
 #include "act.h"
 #include "csum.h"
+#include "pkt.h"
 
 struct flow {
 	__u32 v4;     /* 1 = IPv4 (addresses in the first 4 bytes) */
@@ -34,6 +35,8 @@ enum steer_result {
 	STEER_TOO_BIG,  /* does not fit the egress MTU: the stack answers */
 	STEER_STACK,    /* the kernel would not forward it as it is (strict.h):
 			 * the stack's, counted fib_deferred */
+	STEER_FRAGS,    /* XDP: a multi-buffer frame for a device that cannot
+			 * send one: the stack's, counted frags_passed */
 };
 
 #include "strict.h"
@@ -174,6 +177,19 @@ fib_steer(void *ctx, bool is_xdp, bool tagged, __u32 ifindex,
 		return STEER_MISS;
 	if (f->v4 && !rp_pass(ctx, fs, dev, icfg, src4, dst4, ifindex, fl->ifindex, flags))
 		return STEER_STACK;
+	/* The kernel drops a multi-buffer frame that XDP redirects (or sends
+	 * back out with XDP_TX) to a device that does not transmit them; the
+	 * stack forwards it anywhere.  What the device can do is what
+	 * userspace read when it last wrote the device's iface_cfg entry: a
+	 * device mtuguard is not attached to has none, and gets no such
+	 * frame from XDP. */
+	if (is_xdp && xdp_multi_buffer(ctx, data, data_end)) {
+		const struct mtug_iface_cfg *out =
+			fl->ifindex == ifindex ? icfg : iface_cfg_get(fl->ifindex);
+
+		if (!out || !(out->xdp_features & MTUG_XDP_ACT_NDO_XMIT_SG))
+			return STEER_FRAGS;
+	}
 	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH) {
 		struct bpf_redir_neigh nh = {};
 

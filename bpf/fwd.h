@@ -57,15 +57,14 @@ static __always_inline int fwd_body(void *ctx, bool is_xdp, __u32 l3_off,
 		__builtin_memcpy(f.dst, &ip6h->daddr, 16);
 		tot_len = sizeof(*ip6h) + bpf_ntohs(ip6h->payload_len);
 	}
-	/* XDP redirects only a packet it holds whole in the first buffer: a
-	 * multi-buffer frame (jumbo data) may be headed for a device that
-	 * cannot send one, and the stack forwards it just as well.  A frame
-	 * shorter than its IP length goes to the stack too, which drops it. */
-	if (is_xdp && l3_off + tot_len > (__u32)(data_end - data)) {
-		if (xdp_spans_buffers(ctx, l3_off + tot_len))
-			COUNT(&cnt, frags_passed);
+	/* A frame shorter than its IP length goes to the stack, which drops
+	 * it.  A jumbo packet past XDP's first buffer is whole in the frame's
+	 * later buffers: fib_steer() redirects it only to a device that takes
+	 * multi-buffer frames.  Its headers are in the first buffer
+	 * (the parser checked), and only those are read or written. */
+	if (is_xdp && l3_off + tot_len > (__u32)(data_end - data) &&
+	    !xdp_spans_buffers(ctx, l3_off + tot_len))
 		return act_pass(is_xdp);
-	}
 	ports = data + l4_off;
 	if ((void *)(ports + 2) > data_end)
 		return act_pass(is_xdp);
@@ -101,6 +100,9 @@ static __always_inline int fwd_body(void *ctx, bool is_xdp, __u32 l3_off,
 		return ACT_DEFER;
 	case STEER_STACK:
 		COUNT(&cnt, fib_deferred);
+		return act_pass(is_xdp);
+	case STEER_FRAGS:
+		COUNT(&cnt, frags_passed);
 		return act_pass(is_xdp);
 	case STEER_MISS:
 		COUNT(&cnt, fib_miss);

@@ -410,6 +410,9 @@ static __always_inline int ptb_body(void *ctx, bool is_xdp, enum hook hook,
 		case STEER_STACK:
 			COUNT(&cnt, fib_deferred);
 			return act_pass(is_xdp);
+		case STEER_FRAGS:
+			COUNT(&cnt, frags_passed);
+			return act_pass(is_xdp);
 		default:
 			COUNT(&cnt, fib_miss);
 			return act_pass(is_xdp);

@@ -118,18 +118,18 @@ static __always_inline bool v6_martian(const void *a)
  * The outer IPv4 header as the kernel forwards it without more ado: no
  * options (IHL 5: every option, source routes and router alert first,
  * needs the stack), a TTL that survives the hop (ip_forward() answers
- * Time Exceeded at 1), a total length between the header's and the
- * frame's (ip_rcv_core() drops the rest) and a right header checksum.
- * avail: the bytes from the IP header to the end of the frame.
+ * Time Exceeded at 1), a total length no shorter than the header
+ * (ip_rcv_core() drops the rest; the caller checks that the frame holds
+ * it) and a right header checksum.
  */
-static __always_inline bool v4_hdr_ok(const struct iphdr *iph, __u32 avail)
+static __always_inline bool v4_hdr_ok(const struct iphdr *iph)
 {
 	const __u32 *w = (const void *)iph;
 	__u32 len = bpf_ntohs(iph->tot_len);
 	__u64 s;
 
 	if (((const __u8 *)iph)[0] != 0x45 || iph->ttl <= 1 ||
-	    len < sizeof(*iph) || len > avail)
+	    len < sizeof(*iph))
 		return false;
 	/* Summed as raw words (RFC 1071 2.B: the order does not matter). */
 	s = (__u64)w[0] + w[1] + w[2] + w[3] + w[4];
@@ -138,13 +138,13 @@ static __always_inline bool v4_hdr_ok(const struct iphdr *iph, __u32 avail)
 	return csum_fold32((__u32)s) == 0xffff;
 }
 
-/* IPv6: a hop limit that survives the hop, no Hop-by-Hop header (every
+/* IPv6: a hop limit that survives the hop and no Hop-by-Hop header (every
  * router reads it: router alert, jumbograms, options whose type says
- * drop) and a payload length within the frame (ipv6_rcv()). */
-static __always_inline bool v6_hdr_ok(const struct ipv6hdr *ip6h, __u32 avail)
+ * drop).  The caller checks that the frame holds the payload length
+ * (ipv6_rcv()). */
+static __always_inline bool v6_hdr_ok(const struct ipv6hdr *ip6h)
 {
-	return ip6h->hop_limit > 1 && ip6h->nexthdr != IPPROTO_HOPOPTS &&
-	       sizeof(*ip6h) + bpf_ntohs(ip6h->payload_len) <= avail;
+	return ip6h->hop_limit > 1 && ip6h->nexthdr != IPPROTO_HOPOPTS;
 }
 
 /*
@@ -159,16 +159,15 @@ static __always_inline bool kernel_would_route(void *ctx, bool is_xdp, struct ne
 					       const struct flow *f, __be32 *src4, __be32 *dst4)
 {
 	struct ethhdr *eth = data;
-	__u32 avail;
 
 	if ((void *)(eth + 1) > data_end || !l2_to_us(ctx, is_xdp, dev, icfg, eth))
 		return false;
-	avail = (is_xdp ? (__u32)(data_end - data) : ((struct __sk_buff *)ctx)->len) - l3_off;
 	l3_off &= CSUM_OFF_MASK;
 	if (f->v4) {
 		struct iphdr *iph = data + l3_off;
 
-		if ((void *)(iph + 1) > data_end || !v4_hdr_ok(iph, avail) ||
+		if ((void *)(iph + 1) > data_end || !v4_hdr_ok(iph) ||
+		    !frame_holds(ctx, is_xdp, data, data_end, l3_off + bpf_ntohs(iph->tot_len)) ||
 		    v4_martian(&iph->saddr) || v4_martian(f->src) || v4_martian(f->dst))
 			return false;
 		*src4 = iph->saddr;
@@ -177,7 +176,9 @@ static __always_inline bool kernel_would_route(void *ctx, bool is_xdp, struct ne
 	} else {
 		struct ipv6hdr *ip6h = data + l3_off;
 
-		return (void *)(ip6h + 1) <= data_end && v6_hdr_ok(ip6h, avail) &&
+		return (void *)(ip6h + 1) <= data_end && v6_hdr_ok(ip6h) &&
+		       frame_holds(ctx, is_xdp, data, data_end,
+				   l3_off + sizeof(*ip6h) + bpf_ntohs(ip6h->payload_len)) &&
 		       !v6_martian(&ip6h->saddr) && !v6_martian(f->src) && !v6_martian(f->dst);
 	}
 }

@@ -105,7 +105,18 @@ struct mtug_iface_cfg {
 	 * read the device itself (bpf/fib.h, rx_dev()). */
 	__u32 rp_filter;
 	__u8 mac[8];
+	/* The device's XDP features as the kernel's netdev netlink family
+	 * gave them at that write (NETDEV_XDP_ACT_* bits; 0 where the kernel
+	 * does not tell, before 6.3).  XDP redirects a multi-buffer frame
+	 * only to a device that has MTUG_XDP_ACT_NDO_XMIT_SG: the kernel
+	 * drops one sent to any other. */
+	__u32 xdp_features;
 };
+
+/* NETDEV_XDP_ACT_NDO_XMIT_SG of <linux/netdev.h> (6.3+; the build's
+ * headers may be older): the device transmits multi-buffer frames that XDP
+ * redirects to it. */
+#define MTUG_XDP_ACT_NDO_XMIT_SG 64
 
 /*
  * iface_fast: ARRAY of MTUG_IFACE_FAST_ENTRIES, a direct-mapped copy of

@@ -226,6 +226,10 @@ pkt_ns_up() {
 	ip -n "$P" link add bp0 address 02:00:5e:00:00:01 type veth peer name bp1
 	ip -n "$P" addr add 192.0.2.1/24 dev bp0
 	ip -n "$P" addr add 10.66.0.1/24 dev bp1
+	# A jumbo link out, so that the 9000-byte forwarded class finds its
+	# route and goes to the stack only because bp1 is not recorded as
+	# transmitting multi-buffer frames from XDP.
+	ip -n "$P" link set bp1 mtu 9000
 	ip -n "$P" link set bp0 up
 	ip -n "$P" link set bp1 up
 	ip -n "$P" addr add 2001:db8:ff::1/64 dev bp0 nodad

@@ -390,7 +390,9 @@ static void build_classes(void)
 
 	/* Jumbo frames: a 9000-byte TCP segment, in more than one buffer
 	 * (test_run builds the fragments), passes untouched; with `ptb
-	 * forward on` XDP leaves it to the stack (frags_passed). */
+	 * forward on` XDP looks its route up (out of bp1, MTU 9000) and
+	 * leaves it to the stack, bp1 not being recorded as transmitting
+	 * multi-buffer frames (frags_passed). */
 	if (!frags)
 		return;
 	c = add_class("tcp_9000", "TCP data, 9000 B (multi-buffer)");
@@ -497,7 +499,7 @@ static void set_iface(__u32 ptb_mode)
 				     .ptb_mode = ptb_mode, .attach = iface_attach };
 	__u32 k = ifindex;
 
-	mg_iface_kernel_view(ifindex, ic.mac, &ic.rp_filter); /* as the CLI writes it */
+	mg_iface_kernel_view(ifindex, &ic); /* as the CLI writes it */
 	if (bpf_map_update_elem(bpf_map__fd(mt->maps.iface_cfg), &k, &ic, BPF_ANY) ||
 	    mg_iface_fast_put(bpf_map__fd(mt->maps.iface_fast), k, &ic))
 		die("iface_cfg: %s", strerror(errno));

@@ -56,7 +56,7 @@ int mg_iface_put(const struct mg_state *st, __u32 ifindex,
 
 	/* For kernels where the datapath cannot read them itself: the
 	 * interface's MAC and rp_filter as they are now, on every write. */
-	mg_iface_kernel_view(ifindex, c->mac, &c->rp_filter);
+	mg_iface_kernel_view(ifindex, c);
 	err = bpf_map_update_elem(st->map[MG_MAP_IFACE_CFG], &ifindex, c, flags);
 	if (err) {
 		err = -errno;

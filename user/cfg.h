@@ -19,8 +19,8 @@ int mg_global_put(const struct mg_state *st, const struct mtug_global_cfg *g);
 /* -ENOENT (not printed) when the interface has no entry. */
 int mg_iface_get(const struct mg_state *st, __u32 ifindex, struct mtug_iface_cfg *c);
 /* flags: BPF_ANY, BPF_NOEXIST or BPF_EXIST.  The entry's mac and
- * rp_filter are written as the kernel has them now (mg_iface_kernel_view),
- * whatever c holds. */
+ * rp_filter and xdp_features are written as the kernel has them now
+ * (mg_iface_kernel_view), whatever c holds. */
 int mg_iface_put(const struct mg_state *st, __u32 ifindex,
 		 const struct mtug_iface_cfg *c, __u64 flags);
 int mg_iface_del(const struct mg_state *st, __u32 ifindex);

@@ -11,6 +11,7 @@
 #include <linux/sockios.h>
 
 #include "iface.h"
+#include "netdev.h"
 #include "log.h"
 
 __u32 mg_ifname_index(const char *name)
@@ -98,25 +99,27 @@ static int conf_int(const char *dev, const char *name)
 	return v;
 }
 
-void mg_iface_kernel_view(__u32 ifindex, __u8 mac[8], __u32 *rp_filter)
+void mg_iface_kernel_view(__u32 ifindex, struct mtug_iface_cfg *c)
 {
 	char name[IF_NAMESIZE];
 	struct ifreq ifr = {};
 	int fd, all, own;
 
-	memset(mac, 0, 8);
-	*rp_filter = 1;
+	memset(c->mac, 0, sizeof(c->mac));
+	c->rp_filter = 1;
+	/* 0 before 6.3, where the kernel does not say. */
+	mg_netdev_xdp_features(ifindex, &c->xdp_features);
 	if (mg_ifname(ifindex, name))
 		return;
 	all = conf_int("all", "rp_filter");
 	own = conf_int(name, "rp_filter");
 	if (all >= 0 && own >= 0)
-		*rp_filter = all > own ? all : own;
+		c->rp_filter = all > own ? all : own;
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return;
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
 	if (ioctl(fd, SIOCGIFHWADDR, &ifr) == 0)
-		memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+		memcpy(c->mac, ifr.ifr_hwaddr.sa_data, 6);
 	close(fd);
 }

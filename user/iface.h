@@ -10,6 +10,8 @@
 #include <net/if.h>
 #include <linux/types.h>
 
+#include "mtuguard.h"
+
 /* Name to ifindex, or 0 if there is no such device (nothing printed). */
 __u32 mg_ifname_index(const char *name);
 
@@ -28,12 +30,13 @@ __u32 mg_iface_link_mtu(const char *name);
 /* The device's driver name (ethtool's) into buf, "" if it cannot be read. */
 void mg_iface_driver(const char *name, char *buf, size_t len);
 
-/* What the datapath's fib paths need to know about the interface and
- * cannot read from the kernel on every kernel (bpf/strict.h): its MAC
- * address (mac[6..7] zero) and the IPv4 rp_filter the kernel applies to
- * it, the larger of conf/all and its own.  What cannot be read is left
- * at what keeps the datapath strictest: MAC all zero (no frame is for
- * it), rp_filter 1. */
-void mg_iface_kernel_view(__u32 ifindex, __u8 mac[8], __u32 *rp_filter);
+/* What the datapath needs to know about the device and cannot read from
+ * the kernel on every kernel, into c's kernel-view fields (bpf/strict.h,
+ * bpf/fib.h): its MAC address (mac[6..7] zero), the IPv4 rp_filter the
+ * kernel applies to it (the larger of conf/all and its own) and its XDP
+ * features.  What cannot be read is left at what keeps the datapath
+ * strictest: MAC all zero (no frame is for it), rp_filter 1, no XDP
+ * features (no multi-buffer frame is redirected to it). */
+void mg_iface_kernel_view(__u32 ifindex, struct mtug_iface_cfg *c);
 
 #endif /* MG_IFACE_H */

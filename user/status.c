@@ -164,7 +164,7 @@ static void print_text(const struct mg_state *st, const struct mtug_global_cfg *
 		}
 		share_text(&v[i], share, sizeof(share));
 		printf("  %s (ifindex %u)%s%s: xdp %s prog %u%s%s, tc (%s) ingress %s egress %s, "
-		       "mss %s, ptb %s, ptb mode %s, mtu %s, link mtu %u\n",
+		       "mss %s, ptb %s, ptb mode %s, mtu %s, link mtu %u, xdp xmit-sg %s\n",
 		       v[i].name, v[i].ifindex, v[i].exists ? "" : " [device gone]", note,
 		       v[i].xdp_mode, v[i].xdp_prog_id,
 		       v[i].xdp_attached ? "" : " (not attached!)", share,
@@ -172,7 +172,8 @@ static void print_text(const struct mg_state *st, const struct mtug_global_cfg *
 		       v[i].tc_ingress ? "yes" : "no", v[i].tc_egress ? "yes" : "no",
 		       v[i].cfg.features & MTUG_F_MSS ? "on" : "off",
 		       v[i].cfg.features & MTUG_F_PTB ? "on" : "off",
-		       ptb_mode_name(v[i].cfg.ptb_mode), mtu, v[i].link_mtu);
+		       ptb_mode_name(v[i].cfg.ptb_mode), mtu, v[i].link_mtu,
+		       v[i].cfg.xdp_features & MTUG_XDP_ACT_NDO_XMIT_SG ? "yes" : "no");
 	}
 }
 
@@ -234,6 +235,9 @@ static void print_json(const struct mg_state *st, const struct mtug_global_cfg *
 		mg_json_str(&j, "ptb_mode", ptb_mode_name(v[i].cfg.ptb_mode));
 		mg_json_u64_or_null(&j, "mtu", v[i].cfg.mtu);
 		mg_json_u64(&j, "link_mtu", v[i].link_mtu);
+		/* As read at the entry's last write: XDP redirects multi-buffer
+		 * frames to the interface only when true. */
+		mg_json_bool(&j, "xdp_xmit_sg", v[i].cfg.xdp_features & MTUG_XDP_ACT_NDO_XMIT_SG);
 		mg_json_obj_end(&j);
 	}
 	mg_json_arr_end(&j);

@@ -153,6 +153,10 @@ struct fz_expect {
 	unsigned verdicts;          /* V_BIT(enum verdict) */
 	struct mtug_counters cnt;   /* exact deltas, flex group aside */
 	enum flex_kind flex;
+	/* XDP, a multi-buffer frame in a fib flex group: never redirected
+	 * (no device of the fuzzer's is recorded as transmitting one), and
+	 * frags_passed is one more outcome of the group */
+	bool flex_frags;
 	/* MSS clamp: every MSS option the receiver's walk reaches (mss_at[],
 	 * offsets of the values) is lowered to the same target, one of
 	 * targets[] (0: no clamp), and never raised */

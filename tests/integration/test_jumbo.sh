@@ -33,9 +33,14 @@
 #   jumbo/jumbo_frames_seen        frames over 8000 bytes reached srv
 #   jumbo/fwd_on, jumbo/fwd_*      `ptb mode fib` and `ptb forward on` on rtr,
 #                                  then the same transfers and checks again
-#   jumbo/fwd_frags_passed_and_steered  XDP left jumbo segments to the stack
-#                                  (frags_passed) and redirected short ones
-#                                  (fwd_steered)
+#   jumbo/fwd_jumbo_redirected_by_xdp  every interface records that its veth
+#                                  transmits multi-buffer frames (6.3+): XDP
+#                                  redirected the jumbo segments too, none
+#                                  went to the stack (frags_passed +0)
+#   jumbo/fwd_unattached_egress_*  rs detached: jumbo segments towards srv
+#                                  go to the stack (frags_passed), short
+#                                  ones are still redirected, the transfers
+#                                  stay byte-exact
 #   jumbo/detach
 # On a kernel without multi-buffer XDP: `attach` on an MTU-9000 veth fails
 # with one line naming the MTU and --mode generic, leaves nothing attached,
@@ -53,6 +58,14 @@ if ! mtug_ready; then
 	fail jumbo/setup "$MTUG_BIN not built"
 	exit 1
 fi
+
+# kernel_at_least MAJOR MINOR
+kernel_at_least() {
+	local M m
+	IFS=. read -r M m _ <<<"$(uname -r)"
+	m=${m%%[!0-9]*}
+	[ "$M" -gt "$1" ] || { [ "$M" -eq "$1" ] && [ "${m:-0}" -ge "$2" ]; }
+}
 
 # Multi-buffer XDP: the helper and the load flag came together, in 5.18.
 frags_supported() {
@@ -301,7 +314,9 @@ phase ""
 
 # ---- ptb mode fib, ptb forward on ---------------------------------------------------
 
-# XDP_REDIRECT into a veth needs NAPI on the receiving peer: GRO on.
+# XDP_REDIRECT into a veth needs NAPI on the receiving peer: GRO on.  With
+# it the veth transmits multi-buffer frames too (NETDEV_XDP_ACT_NDO_XMIT_SG),
+# which `ptb mode fib` (rewriting every interface's entry) records.
 for a in "$CLI eth0" "$SRV eth0" "$R2 rl"; do
 	read -r ns dev <<<"$a"
 	nsx "$ns" ethtool -K "$dev" gro on >/dev/null 2>&1
@@ -311,17 +326,60 @@ if out=$(mtug "$RTR" ptb mode fib 2>&1) && out=$(mtug "$RTR" ptb forward on 2>&1
 else
 	fail jumbo/fwd_on "$out"
 fi
+# The kernel tells XDP features from 6.3 on; before, nothing is recorded
+# and every multi-buffer frame goes to the stack.
+SG=$(mtug "$RTR" status --json 2>/dev/null | python3 -c '
+import json, sys
+print(" ".join(i["name"] for i in json.load(sys.stdin)["interfaces"] if i["xdp_xmit_sg"]))')
+log "interfaces recorded as transmitting multi-buffer frames: ${SG:-none}"
 F0=$(mtug_counter "$RTR" frags_passed)
 S0=$(mtug_counter "$RTR" fwd_steered)
 phase fwd_
 F1=$(mtug_counter "$RTR" frags_passed)
 S1=$(mtug_counter "$RTR" fwd_steered)
 log "ptb forward on: frags_passed +$((F1 - F0)), fwd_steered +$((S1 - S0))"
-if [ "$((F1 - F0))" -gt 0 ] && [ "$((S1 - S0))" -gt 0 ]; then
-	pass jumbo/fwd_frags_passed_and_steered
+case " $SG " in
+*" rc "*) has_rc=1 ;;
+*) has_rc=0 ;;
+esac
+case "$has_rc $SG " in
+"1 "*" rs "*)
+	# Every jumbo segment (about 930 per 8 MB) crossed by XDP_REDIRECT.
+	if [ "$((F1 - F0))" = 0 ] && [ "$((S1 - S0))" -gt 3000 ]; then
+		pass jumbo/fwd_jumbo_redirected_by_xdp
+	else
+		fail jumbo/fwd_jumbo_redirected_by_xdp "frags_passed +$((F1 - F0)) (want 0), fwd_steered +$((S1 - S0)) (want > 3000)"
+		DIAG=1
+	fi ;;
+*)
+	if kernel_at_least 6 3; then
+		fail jumbo/fwd_jumbo_redirected_by_xdp "rc and rs not recorded as transmitting multi-buffer frames: '${SG}'"
+	elif [ "$((F1 - F0))" -gt 0 ] && [ "$((S1 - S0))" -gt 0 ]; then
+		pass jumbo/fwd_jumbo_to_stack_before_6_3
+	else
+		fail jumbo/fwd_jumbo_to_stack_before_6_3 "frags_passed +$((F1 - F0)), fwd_steered +$((S1 - S0)), want both > 0"
+	fi ;;
+esac
+
+# A device mtuguard is not attached to: nothing says it takes multi-buffer
+# frames, so XDP hands them to the stack, which forwards them; short ones
+# are still redirected.  Nothing is lost.
+if out=$(mtug "$RTR" detach rs 2>&1); then
+	F0=$(mtug_counter "$RTR" frags_passed)
+	S0=$(mtug_counter "$RTR" fwd_steered)
+	transfer "jumbo/fwd_unattached_egress_v4_srv" $SRV4
+	transfer "jumbo/fwd_unattached_egress_v6_srv" $SRV6
+	F1=$(mtug_counter "$RTR" frags_passed)
+	S1=$(mtug_counter "$RTR" fwd_steered)
+	log "egress rs not attached: frags_passed +$((F1 - F0)), fwd_steered +$((S1 - S0))"
+	if [ "$((F1 - F0))" -gt 1000 ] && [ "$((S1 - S0))" -gt 0 ]; then
+		pass jumbo/fwd_unattached_egress_jumbo_to_stack
+	else
+		fail jumbo/fwd_unattached_egress_jumbo_to_stack "frags_passed +$((F1 - F0)) (want > 1000), fwd_steered +$((S1 - S0)) (want > 0)"
+		DIAG=1
+	fi
 else
-	fail jumbo/fwd_frags_passed_and_steered "frags_passed +$((F1 - F0)), fwd_steered +$((S1 - S0)), want both > 0"
-	DIAG=1
+	fail jumbo/fwd_unattached_egress "detach rs: $out"
 fi
 
 if out=$(mtug "$RTR" detach --all 2>&1); then

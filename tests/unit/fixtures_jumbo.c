@@ -43,6 +43,10 @@
 
 #define ACK4(n, ...) { .l3 = L3_V4, .ip4 = { __VA_ARGS__ }, .l4 = L4_TCP, \
 	.tcp = { .flags = TH_ACK | TH_PSH, .seq = 7, .ack = 9 }, .fill = TCP4_FRAME(n) }
+/* n bytes of frame, then t bytes after the IP packet. */
+#define ACK4_TRAILER(n, t, ...) { .l3 = L3_V4, .ip4 = { __VA_ARGS__ }, .l4 = L4_TCP, \
+	.tcp = { .flags = TH_ACK | TH_PSH, .seq = 7, .ack = 9 }, .fill = TCP4_FRAME(n), \
+	.trailer = (t) }
 #define ACK6(n, ...) { .l3 = L3_V6, .ip6 = { __VA_ARGS__ }, .l4 = L4_TCP, \
 	.tcp = { .flags = TH_ACK | TH_PSH, .seq = 7, .ack = 9 }, .fill = TCP6_FRAME(n) }
 #define SYN4(n, ...) { .l3 = L3_V4, .l4 = L4_TCP, \
@@ -133,6 +137,8 @@ static const struct pkt_spec q6_1002_jumbo = QUOTE6(NS_JUMBO6, 1002);
 static const struct pkt_spec q6_100 = QUOTE6(PKT_DEF_V6_DST, 100);
 /* A PTB as usual: 568 bytes, in the first buffer. */
 static const struct pkt_spec q4_540 = QUOTE4(PKT_DEF_V4_DST, 540);
+/* The same from a VIP behind mtg_jumbo. */
+static const struct pkt_spec q4_540_jumbo = QUOTE4(NS_JUMBO4, 540);
 
 #define FN4(q) .l4 = L4_ICMP, .icmp = { .type = 3, .code = 4, .rest = 1400, .inner = &(q) }
 #define TB6(q, ...) .l4 = L4_ICMP, \
@@ -145,6 +151,14 @@ static const struct pkt_spec q4_540 = QUOTE4(PKT_DEF_V4_DST, 540);
 
 #define DROP_INVALID { .global = { .ptb_invalid = MTUG_INVALID_DROP } }
 #define FWD_ON { .ptb_mode = MTUG_PTB_FIB, .global = { .ptb_forward = 1, .default_mtu = 1400 } }
+/* The same, with mtuguard on mtg_jumbo too, whose driver does (SG) or
+ * does not (NO_SG: plain XDP transmits only) send multi-buffer frames. */
+#define XMIT        4  /* NETDEV_XDP_ACT_NDO_XMIT */
+#define FWD_ON_SG { .ptb_mode = MTUG_PTB_FIB, .jumbo_attached = true, \
+	.jumbo_xdp_features = XMIT | MTUG_XDP_ACT_NDO_XMIT_SG, \
+	.global = { .ptb_forward = 1, .default_mtu = 1400 } }
+#define FWD_ON_NO_SG { .ptb_mode = MTUG_PTB_FIB, .jumbo_attached = true, \
+	.jumbo_xdp_features = XMIT, .global = { .ptb_forward = 1, .default_mtu = 1400 } }
 
 /* TC: a valid PTB, steered out of mtg_jumbo. */
 static const struct expect e_ptb_via_jumbo = VIA_JUMBO(CNT(.ptb_seen = 1, .ptb_steered = 1));
@@ -315,8 +329,10 @@ static const struct fixture fixtures[] = {
 	/* Whole in the first buffer: redirected, by XDP too. */
 	{ .name = "jumbo_v4_fwd_tcp_frame_3000", .netns = true, .cfg = FWD_ON,
 	  .pkt = ACK4(3000, .dst = NS_JUMBO4), .exp = VIA_JUMBO(C_FWD), EGRESS },
-	/* Longer than the first buffer: XDP leaves it to the stack, which
-	 * forwards it; TC ingress (no XDP in front) redirects it. */
+	/* Longer than the first buffer, for a device mtuguard is not attached
+	 * to (so nothing says it takes multi-buffer frames): XDP leaves it to
+	 * the stack, which forwards it; TC ingress (no XDP in front)
+	 * redirects it. */
 	{ .name = "jumbo_v4_fwd_tcp_frame_3600", .netns = true, .cfg = FWD_ON,
 	  .pkt = ACK4(3600, .dst = NS_JUMBO4), .exp = PASSES(C_FRAGS),
 	  .exp_on = { [PROG_TC_INGRESS] = &e_tc_fwd_jumbo, [PROG_TC_EGRESS] = &e_egress } },
@@ -330,9 +346,51 @@ static const struct fixture fixtures[] = {
 	{ .name = "jumbo_v4_fwd_udp_9000", .progs = ON_XDP, .netns = true, .cfg = FWD_ON,
 	  .pkt = { .l3 = L3_V4, .ip4 = { .dst = NS_JUMBO4 }, .l4 = L4_UDP, .fill = 9000 - 28 },
 	  .exp = PASSES(C_FRAGS) },
-	/* Behind the 1500-byte mtg_out: the same for XDP. */
+	/* Behind the 1500-byte mtg_out: too big for the route, the stack
+	 * answers. */
 	{ .name = "jumbo_v4_fwd_tcp_9000_small_egress", .progs = ON_XDP, .netns = true,
-	  .cfg = FWD_ON, .pkt = ACK4(9014), .exp = PASSES(C_FRAGS) },
+	  .cfg = FWD_ON, .pkt = ACK4(9014), .exp = PASSES(C_NONE) },
+	/* For a device that sends multi-buffer frames: redirected by XDP,
+	 * every buffer as it came but the MACs and the TTL. */
+	{ .name = "jumbo_v4_fwd_tcp_9000_to_sg_device", .progs = ON_XDP, .netns = true,
+	  .cfg = FWD_ON_SG, .pkt = ACK4(9014, .dst = NS_JUMBO4), .exp = VIA_JUMBO(C_FWD) },
+	{ .name = "jumbo_v6_fwd_tcp_9000_to_sg_device", .progs = ON_XDP, .netns = true,
+	  .cfg = FWD_ON_SG, .pkt = ACK6(9014, .dst = NS_JUMBO6), .exp = VIA_JUMBO(C_FWD) },
+	{ .name = "jumbo_v4_fwd_udp_9000_to_sg_device", .progs = ON_XDP, .netns = true,
+	  .cfg = FWD_ON_SG,
+	  .pkt = { .l3 = L3_V4, .ip4 = { .dst = NS_JUMBO4 }, .l4 = L4_UDP, .fill = 9000 - 28 },
+	  .exp = VIA_JUMBO(C_FWD) },
+	{ .name = "jumbo_v4_fwd_tcp_frame_3600_to_sg_device", .progs = ON_XDP, .netns = true,
+	  .cfg = FWD_ON_SG, .pkt = ACK4(3600, .dst = NS_JUMBO4), .exp = VIA_JUMBO(C_FWD) },
+	/* For one whose XDP transmit takes single buffers only: the stack's. */
+	{ .name = "jumbo_v4_fwd_tcp_9000_to_no_sg_device", .progs = ON_XDP, .netns = true,
+	  .cfg = FWD_ON_NO_SG, .pkt = ACK4(9014, .dst = NS_JUMBO4), .exp = PASSES(C_FRAGS) },
+	{ .name = "jumbo_v6_fwd_tcp_9000_to_no_sg_device", .progs = ON_XDP, .netns = true,
+	  .cfg = FWD_ON_NO_SG, .pkt = ACK6(9014, .dst = NS_JUMBO6), .exp = PASSES(C_FRAGS) },
+	/* The IP packet fits the first buffer, the frame does not (trailing
+	 * bytes in a second buffer): still a multi-buffer frame. */
+	{ .name = "jumbo_v4_fwd_tcp_3000_trailer_1000", .progs = ON_XDP, .netns = true,
+	  .cfg = FWD_ON, .pkt = ACK4_TRAILER(3000, 1000, .dst = NS_JUMBO4),
+	  .exp = PASSES(C_FRAGS) },
+	{ .name = "jumbo_v4_fwd_tcp_3000_trailer_1000_to_no_sg_device", .progs = ON_XDP,
+	  .netns = true, .cfg = FWD_ON_NO_SG,
+	  .pkt = ACK4_TRAILER(3000, 1000, .dst = NS_JUMBO4), .exp = PASSES(C_FRAGS) },
+	{ .name = "jumbo_v4_fwd_tcp_3000_trailer_1000_to_sg_device", .progs = ON_XDP,
+	  .netns = true, .cfg = FWD_ON_SG,
+	  .pkt = ACK4_TRAILER(3000, 1000, .dst = NS_JUMBO4), .exp = VIA_JUMBO(C_FWD) },
+	/* A PTB about a flow behind mtg_jumbo, in a frame with trailing bytes
+	 * in a second buffer: steered only to a device that takes it. */
+	{ .name = "jumbo_v4_ptb_fib_trailer_3000", .progs = ON_XDP, .netns = true,
+	  .cfg = { .ptb_mode = MTUG_PTB_FIB },
+	  .pkt = { .l3 = L3_V4, .ip4 = { .src = ROUTER4, .dst = NS_JUMBO4 }, FN4(q4_540_jumbo),
+		   .trailer = 3000 },
+	  .exp = PASSES(C_PTB_FRAGS) },
+	{ .name = "jumbo_v4_ptb_fib_trailer_3000_to_sg_device", .progs = ON_XDP, .netns = true,
+	  .cfg = { .ptb_mode = MTUG_PTB_FIB, .jumbo_attached = true,
+		   .jumbo_xdp_features = XMIT | MTUG_XDP_ACT_NDO_XMIT_SG },
+	  .pkt = { .l3 = L3_V4, .ip4 = { .src = ROUTER4, .dst = NS_JUMBO4 }, FN4(q4_540_jumbo),
+		   .trailer = 3000 },
+	  .exp = VIA_JUMBO(CNT(.ptb_seen = 1, .ptb_steered = 1)) },
 	/* A SYN with 8 KB of data: clamped, then left to the stack. */
 	{ .name = "jumbo_v4_fwd_syn_8000_bytes_of_data", .progs = ON_XDP, .netns = true,
 	  .cfg = FWD_ON,

@@ -273,7 +273,7 @@ int harness_apply_cfg(struct harness *h, const struct cfg_spec *c, __u32 ifindex
 		if (ifindex != LOOPBACK_IFINDEX && set_rp_filter(ifindex, c->rp_filter))
 			return -1;
 		/* As the CLI writes them (mg_iface_put). */
-		mg_iface_kernel_view(ifindex, ic.mac, &ic.rp_filter);
+		mg_iface_kernel_view(ifindex, &ic);
 
 		if (bpf_map_update_elem(bpf_map__fd(h->skel->maps.iface_cfg),
 					&ifindex, &ic, BPF_ANY))
@@ -294,6 +294,15 @@ int harness_apply_cfg(struct harness *h, const struct cfg_spec *c, __u32 ifindex
 			if (bpf_map_update_elem(fast_fd, &idx, &decoy, BPF_ANY))
 				return -1;
 		}
+	}
+	if (c->jumbo_attached) {
+		struct mtug_iface_cfg jc = { .features = MTUG_F_MSS | MTUG_F_PTB };
+
+		mg_iface_kernel_view(h->ns.jumbo_ifindex, &jc);
+		jc.xdp_features = c->jumbo_xdp_features;
+		if (bpf_map_update_elem(bpf_map__fd(h->skel->maps.iface_cfg),
+					&h->ns.jumbo_ifindex, &jc, BPF_ANY))
+			return -1;
 	}
 	if (bpf_map_update_elem(bpf_map__fd(h->skel->maps.global_cfg), &zero,
 				&c->global, BPF_ANY))

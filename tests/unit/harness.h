@@ -71,6 +71,11 @@ struct cfg_spec {
 	struct mtu_prefix prefix[8]; /* ends at the first NULL .prefix */
 	__u32 rp_filter;        /* netns fixtures: the ingress device's IPv4
 				 * rp_filter (conf/all is 0) */
+	/* netns fixtures: an iface_cfg entry for mtg_jumbo as well, as if
+	 * mtuguard were attached there, whose kernel view says these XDP
+	 * features (NETDEV_XDP_ACT_* bits) instead of the veth's own. */
+	bool jumbo_attached;
+	__u32 jumbo_xdp_features;
 };
 
 struct expect {
@@ -203,6 +208,7 @@ struct harness_netns {
 	int orig_fd;        /* the namespace we came from */
 	int test_fd;        /* the private one (keeps it alive) */
 	__u32 in_ifindex;   /* mtg_in */
+	__u32 jumbo_ifindex; /* mtg_jumbo */
 	char err[256];      /* why setup failed */
 };
 

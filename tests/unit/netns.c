@@ -162,8 +162,9 @@ static int netns_setup(struct harness *h)
 		if (run_cmd(ns, setup_cmds[i]))
 			goto back;
 	ns->in_ifindex = if_nametoindex(NS_IN_DEV);
-	if (!ns->in_ifindex) {
-		snprintf(ns->err, sizeof(ns->err), "if_nametoindex(%s): %s", NS_IN_DEV,
+	ns->jumbo_ifindex = if_nametoindex("mtg_jumbo");
+	if (!ns->in_ifindex || !ns->jumbo_ifindex) {
+		snprintf(ns->err, sizeof(ns->err), "if_nametoindex(%s, mtg_jumbo): %s", NS_IN_DEV,
 			 strerror(errno));
 		goto back;
 	}

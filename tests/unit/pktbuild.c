@@ -499,5 +499,7 @@ int pkt_build(struct pkt *p, const struct pkt_spec *s)
 		return -1;
 	if (s->truncate)
 		pkt_truncate(p, s->truncate);
+	if (s->trailer && grow(p, s->trailer) < 0)
+		return -1;
 	return 0;
 }

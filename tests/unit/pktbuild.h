@@ -217,6 +217,8 @@ struct pkt_spec {
 	__u16 fill;                /* then this many bytes of text ("0123...
 				    * cdef" over and over): large frames */
 	__u16 truncate;            /* cut the finished frame to this length, 0 = keep */
+	__u16 trailer;             /* then this many zero bytes after the IP
+				    * packet, in no length field (L2 padding) */
 };
 
 int pkt_build(struct pkt *p, const struct pkt_spec *s);
