@@ -39,6 +39,9 @@ BPF_CFLAGS := -g -O2 --target=bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 
 BPF_OBJ   := $(BUILD)/mtuguard.bpf.o
 SKEL      := $(BUILD)/mtuguard.skel.h
+# The CLI's other BPF object: what follows mtuguard in a root array.
+ROOT_NEXT_OBJ  := $(BUILD)/root_next.bpf.o
+ROOT_NEXT_SKEL := $(BUILD)/root_next.skel.h
 USER_SRCS := $(wildcard user/*.c)
 USER_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(USER_SRCS))
 # Everything in user/ but main.c is a library the tests link too.
@@ -56,7 +59,7 @@ TOOL_BINS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 # really includes which is in its dependency file (-MMD), so a change to the
 # BPF side recompiles only the few files that include the skeleton.
 VERSION_H := $(BUILD)/version.h
-GEN_HDRS  := $(SKEL) $(VERSION_H)
+GEN_HDRS  := $(SKEL) $(ROOT_NEXT_SKEL) $(VERSION_H)
 
 # A recipe that fails leaves no half-written target behind.
 .DELETE_ON_ERROR:
@@ -79,6 +82,14 @@ $(BPF_OBJ): bpf/mtuguard.bpf.c | $(BUILD)
 $(SKEL): $(BPF_OBJ)
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name mtuguard_bpf > $@.tmp && mv $@.tmp $@
+
+$(ROOT_NEXT_OBJ): bpf/root_next.bpf.c | $(BUILD)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(ROOT_NEXT_SKEL): $(ROOT_NEXT_OBJ)
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name root_next_bpf > $@.tmp && mv $@.tmp $@
 
 # The version `mtuguard --version` prints (tools/version.sh: git describe
 # in a git checkout, the VERSION file otherwise); rewritten only when it

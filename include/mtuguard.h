@@ -113,6 +113,10 @@ struct mtug_iface_cfg {
 	__u32 xdp_features;
 };
 
+/* attach --root-array: how many slots after mtuguard's the program that
+ * follows it (bpf/root_next.bpf.c) tries, at most. */
+#define MTUG_ROOT_NEXT_MAX 32
+
 /* NETDEV_XDP_ACT_NDO_XMIT_SG of <linux/netdev.h> (6.3+; the build's
  * headers may be older): the device transmits multi-buffer frames that XDP
  * redirects to it. */

@@ -6,6 +6,8 @@
  *
  *   xdp_count[_mb]  an XDP program that counts, then redirects to the
  *                   ifindex in redirect_to[0] if one is set, else passes
+ *   xdp_count_late_mb  counts in a counter of its own and passes: a
+ *                   program put into a root array's slot later
  *   xdp_root_mb     shaped like katran's xdp_root: tries the slots of
  *                   root_array in order, runs the first one filled, and
  *                   passes (counted) when none is
@@ -21,7 +23,7 @@
 
 #define ROOT_SLOTS 4
 
-enum { C_XDP, C_ROOT_EMPTY, C_NR };
+enum { C_XDP, C_ROOT_EMPTY, C_LATE, C_NR };
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -72,6 +74,13 @@ SEC("xdp.frags")
 int xdp_count_mb(struct xdp_md *ctx)
 {
 	return xdp_count_run();
+}
+
+SEC("xdp.frags")
+int xdp_count_late_mb(struct xdp_md *ctx)
+{
+	count(C_LATE);
+	return XDP_PASS;
 }
 
 static __always_inline int xdp_root_run(struct xdp_md *ctx)

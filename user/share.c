@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 
 #include "args.h"
 #include "cfg.h"
@@ -18,6 +19,7 @@
 #include "log.h"
 #include "pin.h"
 #include "share.h"
+#include "root_next.skel.h"
 
 int mg_share_root_parse(const char *arg, struct mg_share_req *req)
 {
@@ -251,14 +253,42 @@ static __u32 slot_id(int map_fd, __u32 i)
 	return id;
 }
 
+/* Load the program that follows mtuguard in the root array m (bpf/
+ * root_next.bpf.c): it tries n slots from first, and is multi-buffer or
+ * not as frags says.  Its fd, or a negative errno: -EINVAL when the
+ * kernel refuses it for the array's kind (libbpf's words only with -v). */
+static int root_next_load(int m, __u32 first, __u32 n, bool frags)
+{
+	struct root_next_bpf *skel;
+	int fd, err;
+
+	skel = root_next_bpf__open();
+	if (!skel)
+		return -errno;
+	skel->rodata->first_slot = first;
+	skel->rodata->n_slots = n < MTUG_ROOT_NEXT_MAX ? n : MTUG_ROOT_NEXT_MAX;
+	err = bpf_map__reuse_fd(skel->maps.root_array, m);
+	if (!err && frags)
+		err = bpf_program__set_flags(skel->progs.mtuguard_root_next,
+					     BPF_F_XDP_HAS_FRAGS);
+	if (!err)
+		err = root_next_bpf__load(skel);
+	fd = err ? err : dup(bpf_program__fd(skel->progs.mtuguard_root_next));
+	if (fd < 0 && !err)
+		fd = -errno;
+	root_next_bpf__destroy(skel);
+	return fd;
+}
+
 int mg_share_root(const struct mg_state *st, __u32 ifindex,
 		  struct mtug_iface_cfg *cfg, const struct mg_share_req *req)
 {
 	struct bpf_map_info info = {};
 	struct variant v = {};
-	__u32 len = sizeof(info), slot = cfg->slot, id, i;
+	__u32 len = sizeof(info), slot = cfg->slot, id;
 	char name[320], nb[IF_NAMESIZE], who[64], into[PATH_MAX + 32];
-	int m, fd, err;
+	bool sb = !mg_xdp_frags_supported();
+	int m, next = -1, fd, err;
 
 	mg_ifname_str(ifindex, nb);
 	m = req->root_fd >= 0 ? dup(req->root_fd) : bpf_obj_get(req->root);
@@ -281,41 +311,43 @@ int mg_share_root(const struct mg_state *st, __u32 ifindex,
 		err = -EBUSY;
 		goto out;
 	}
+	snprintf(into, sizeof(into), "%s (slot %u)", req->root, req->pos);
 	snprintf(name, sizeof(name), "%s/root_%u_%u", MG_PIN_LINKS, ifindex, req->pos);
 	err = pin_at(m, st->dir, name);
 	if (err)
 		goto out;
-	/* What the root would run next if our slot were empty: the first
-	 * filled slot after ours. */
-	for (i = req->pos + 1; i < info.max_entries && !(id = slot_id(m, i)); i++)
-		;
-	if (!(id && i < info.max_entries))
-		err = variant_get(st, false, &v);
-	else {
-		/* It is of the root's kind: it picks our variant. */
-		mg_xdp_prog_str(id, who, sizeof(who));
-		fd = bpf_prog_get_fd_by_id(id);
-		if (fd < 0) {
-			err = -errno;
-			mg_err("cannot open %s: %s", who, strerror(errno));
-			goto out;
-		}
-		err = chain_fill(st, slot, fd, who, nb, &v);
-		close(fd);
+	/* What mtuguard passes goes on to the slots after its own, tried at
+	 * every frame.  The program that tries them is of the array's kind
+	 * (the kernel refuses it otherwise), and picks mtuguard's. */
+	next = sb ? -EINVAL : root_next_load(m, req->pos + 1,
+					     info.max_entries - req->pos - 1, true);
+	if (next == -EINVAL) {
+		if (!sb)
+			mg_dbg("%s is single-buffer: mtuguard's single-buffer XDP program", into);
+		sb = true;
+		next = root_next_load(m, req->pos + 1, info.max_entries - req->pos - 1, false);
 	}
+	if (next < 0) {
+		err = next;
+		if (err == -EINVAL)
+			refused_line("the program that follows mtuguard's", into, nb);
+		else
+			mg_err("cannot load the program that follows mtuguard's in %s: %s",
+			       into, strerror(-err));
+		goto out;
+	}
+	err = variant_get(st, sb, &v);
 	if (err)
 		goto out;
-	snprintf(into, sizeof(into), "%s (slot %u)", req->root, req->pos);
+	/* The way on first, then the way in. */
+	if (bpf_map_update_elem(v.chain, &slot, &next, BPF_ANY)) {
+		err = -errno;
+		mg_err("cannot put the program that follows it into mtuguard's chain: %s",
+		       strerror(errno));
+		goto out;
+	}
 	fd = v.prog;
 	err = bpf_map_update_elem(m, &req->pos, &fd, BPF_ANY) ? -errno : 0;
-	if (err == -EINVAL && !v.sb && !id && mg_xdp_frags_supported()) {
-		variant_close(&v);
-		err = variant_get(st, true, &v);
-		if (err)
-			goto out;
-		fd = v.prog;
-		err = bpf_map_update_elem(m, &req->pos, &fd, BPF_ANY) ? -errno : 0;
-	}
 	if (err == -EINVAL)
 		refused_line("mtuguard's XDP program", into, nb);
 	else if (err)
@@ -323,6 +355,8 @@ int mg_share_root(const struct mg_state *st, __u32 ifindex,
 	if (!err)
 		err = record(st, ifindex, cfg, &v);
 out:
+	if (next >= 0)
+		close(next);
 	variant_close(&v);
 	close(m);
 	return err;
@@ -478,8 +512,23 @@ void mg_share_view(const struct mg_state *st, __u32 ifindex,
 	    !root_pin(st->dir, ifindex, name, sizeof(name), &v->pos))
 		return;
 	fd = open_pin(st->dir, name, path, sizeof(path));
+	if (fd < 0)
+		return;
+	mg_obj_id(fd, &v->root_map_id);
+	/* What the frames mtuguard passes go on to now: the first filled
+	 * slot after its own (the chain holds the program that looks). */
+	v->next_id = 0;
+	v->next_name[0] = '\0';
+	for (__u32 i = v->pos + 1; i - v->pos <= MTUG_ROOT_NEXT_MAX && !v->next_id; i++)
+		if (bpf_map_lookup_elem(fd, &i, &v->next_id))
+			v->next_id = 0;
+	close(fd);
+	fd = v->next_id ? bpf_prog_get_fd_by_id(v->next_id) : -1;
 	if (fd >= 0) {
-		mg_obj_id(fd, &v->root_map_id);
+		memset(&info, 0, sizeof(info));
+		len = sizeof(info);
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len))
+			memcpy(v->next_name, info.name, sizeof(v->next_name) - 1);
 		close(fd);
 	}
 }

@@ -26,8 +26,11 @@
 #               refused in one line.
 #   root        xdp_root_mb (katran's xdp_root shape) on b0, xdp_count_mb
 #               in slot 1 of its array: mtuguard in slot 0 clamps, and
-#               what it passes reaches the counting program; detach
-#               empties slot 0, and the root runs slot 1 directly again.
+#               what it passes reaches the counting program; slot 1
+#               emptied and xdp_count_late_mb put into slot 3 while
+#               attached: what mtuguard passes reaches it at once (status
+#               names it); detach empties slot 0, and the root runs slot 1
+#               directly again.
 #   crash       `attach b0 --chain` and `detach b0` killed with SIGKILL at
 #               random points (ITER rounds): the hook always holds the
 #               filter's program or mtuguard's with the chain filled, and
@@ -88,6 +91,7 @@ for e in d if isinstance(d, list) else [d]:
     print(v)' 2>/dev/null
 }
 own_count() { bpftool -j map lookup pinned "$OWN/maps/counts" key 0 0 0 0 2>/dev/null | le_val; }
+late_count() { bpftool -j map lookup pinned "$OWN/maps/counts" key 2 0 0 0 2>/dev/null | le_val; }
 # chain_ids: the programs in mtuguard's chain arrays (both kinds)
 chain_ids() {
 	local m
@@ -368,6 +372,30 @@ section_root() {
 	else
 		fail "share_xdp/root/slot 1 counts what mtuguard passes" "$before -> $after"
 	fi
+	# The root's slots change while mtuguard is attached.
+	local lid lb la
+	lid=$(prog_id "$OWN/xdp_count_late_mb")
+	if bpftool map delete pinned "$OWN/maps/root_array" key 1 0 0 0 >/dev/null 2>&1 &&
+	   bpftool map update pinned "$OWN/maps/root_array" key 3 0 0 0 \
+		value pinned "$OWN/xdp_count_late_mb" >/dev/null 2>&1; then
+		lb=$(late_count)
+		before=$(own_count)
+		clamp_check "share_xdp/root/SYN clamped, slots changed" 8005
+		la=$(late_count)
+		after=$(own_count)
+		st=$(status_chain)
+		if [ "${la:-0}" -gt "${lb:-0}" ] && [ "${after:-0}" = "${before:-0}" ] &&
+		   [ "${st##* }" = "$lid" ]; then
+			pass "share_xdp/root/a slot filled while attached runs next at once ($lb -> $la, status: $st)"
+		else
+			fail "share_xdp/root/a slot filled while attached runs next at once" "slot 3 $lb -> $la, emptied slot 1 $before -> $after, status '$st' (want id $lid)"
+		fi
+	else
+		fail "share_xdp/root/a slot filled while attached runs next at once" "cannot move slot 1 to slot 3"
+	fi
+	bpftool map delete pinned "$OWN/maps/root_array" key 3 0 0 0 >/dev/null 2>&1
+	bpftool map update pinned "$OWN/maps/root_array" key 1 0 0 0 \
+		value pinned "$OWN/xdp_count_mb" >/dev/null 2>&1
 	out=$(mtug "$B" detach b0 2>&1) || fail "share_xdp/root/detach" "$out"
 	slot0=$(bpftool -j map lookup pinned "$OWN/maps/root_array" key 0 0 0 0 2>/dev/null | le_val)
 	before=$(own_count)
