@@ -27,6 +27,8 @@
 #include <string.h>
 #include <bpf/libbpf.h>
 #include "mtuguard.skel.h"
+#include "mtuguard.h"
+#include "root_next.skel.h"
 #include "../user/datapath.h"
 
 #define LOG_STATS 4 /* BPF_LOG_STATS */
@@ -131,6 +133,48 @@ static int load_one(const char *name, int verbose)
 	return err ? -1 : 0;
 }
 
+/* The program that follows mtuguard in a root array (attach --root-array),
+ * at its largest: every slot it may try, of the kind the datapath is. */
+static int load_root_next(int verbose)
+{
+	const char *name = "mtuguard_root_next";
+	struct root_next_bpf *skel;
+	char stats[512], err_line[512];
+	int err;
+
+	skel = root_next_bpf__open();
+	if (!skel) {
+		printf("%s: FAILED (cannot open the object: %s)\n", name, strerror(errno));
+		return -1;
+	}
+	skel->rodata->first_slot = 1;
+	skel->rodata->n_slots = MTUG_ROOT_NEXT_MAX;
+	err = bpf_map__set_max_entries(skel->maps.root_array, MTUG_ROOT_NEXT_MAX + 1);
+	if (!err && mg_xdp_frags_supported())
+		err = bpf_program__set_flags(skel->progs.mtuguard_root_next,
+					     BPF_F_XDP_HAS_FRAGS);
+	vlog[0] = '\0';
+	if (!err)
+		err = bpf_program__set_log_level(skel->progs.mtuguard_root_next, LOG_STATS) ?:
+		      bpf_program__set_log_buf(skel->progs.mtuguard_root_next, vlog,
+					       sizeof(vlog)) ?:
+		      root_next_bpf__load(skel);
+	stats_line(vlog, stats, sizeof(stats));
+	if (err) {
+		error_line(vlog, err_line, sizeof(err_line));
+		printf("%s: FAILED (%s): %s%s%s\n", name, strerror(-err),
+		       err_line[0] ? err_line : "no verifier message",
+		       stats[0] ? "; " : "", stats);
+	} else {
+		printf("%s: %s\n", name, stats[0] ? stats : "loaded, no statistics in the log");
+	}
+	if (verbose)
+		printf("--- %s: verifier log\n%s--- end\n", name, vlog);
+	fflush(stdout);
+	root_next_bpf__destroy(skel);
+	return err ? -1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct mtuguard_bpf *skel;
@@ -179,5 +223,7 @@ int main(int argc, char **argv)
 		free(names[i]);
 	}
 	free(names);
+	if (load_root_next(verbose))
+		failed = 1;
 	return failed;
 }
