@@ -86,8 +86,8 @@ static __always_inline int process(void *ctx, void *data, void *data_end,
 		 * PTB's budget (make bench) and the verifier has the
 		 * headroom on every kernel.  TC: a global function. */
 		if (is_xdp)
-			return ptb_body(ctx, true, HOOK_XDP, l3_off, l4_off, l3_proto,
-					((struct xdp_md *)ctx)->ingress_ifindex, false, false);
+			return ptb_body(ctx, HOOK_XDP, l3_off, l4_off, l3_proto,
+					((struct xdp_md *)ctx)->ingress_ifindex, false);
 		return mtug_ptb_tc(ctx, l3_off, l4_off, l3_proto,
 				   flags & RUN_DEFERRED);
 	}

@@ -26,12 +26,6 @@
 /* Not a real verdict: XDP turns it into "tag the frame for TC and pass". */
 #define ACT_DEFER 0x100
 
-enum ptb_check {
-	PTB_OK,
-	PTB_INVALID,
-	PTB_TOO_SMALL,
-};
-
 /* clang 14 emits a call for __builtin_memcmp on BPF: compare by copying
  * into locals (constant-size __builtin_memcpy is inlined), one u32 for
  * IPv4, two u64 for IPv6.  v4 is a constant at every call. */
@@ -250,54 +244,42 @@ static __always_inline int ptb_broadcast(struct __sk_buff *skb,
 	return TC_ACT_OK;
 }
 
+/* An ICMP error as ptb_check() found it, for ptb_act(). */
+struct ptb_msg {
+	struct flow f;   /* the flow it is about: the quote, reversed */
+	__u32 l3_off;    /* outer IP header (masked) */
+	__u32 tot_len;   /* outer IP length */
+};
+
+/* What ptb_check() makes of a frame that parsed as ICMP. */
+enum ptb_result {
+	PTB_STEER,     /* a valid error we act on: ptb_act() */
+	PTB_LEAVE,     /* not ours, or not readable here: pass it untouched */
+	PTB_INVALID,   /* fails validation */
+	PTB_TOO_SMALL, /* valid, but advertises an MTU under the floor */
+};
+
 /*
- * Handle one ICMP / ICMPv6 packet.  l3_off / l4_off come from the parser;
- * `deferred` is set when XDP already validated and counted this packet and
- * hands it to TC ingress only for the neighbour resolution; `count_packet`
- * when the caller did not count it in `packets` (XDP's plain IPv4 path).
+ * Validate one ICMP / ICMPv6 error: the outer header, the ICMP header, the
+ * checksum over the whole message, the quote (outer destination == inner
+ * source) and the advertised MTU against the floor.  Counts ptb_seen (not
+ * when `deferred`: XDP did) and what it passes for multi-buffer reasons.
+ * data / data_end: the packet, linear for TC (the caller pulled it).
  */
-static __always_inline int ptb_body(void *ctx, bool is_xdp, enum hook hook,
-				    __u32 l3_off, __u32 l4_off, __u32 l3_proto,
-				    __u32 ifindex, bool deferred, bool count_packet)
+static __always_inline enum ptb_result
+ptb_check(void *ctx, enum hook hook, const struct mtug_iface_cfg *icfg,
+	  const struct mtug_global_cfg *gcfg, struct counts *cnt, void *data, void *data_end,
+	  __u32 l3_off, __u32 l4_off, __u32 v4, bool deferred, struct ptb_msg *m)
 {
-	struct mtug_iface_cfg *icfg;
-	struct mtug_global_cfg *gcfg;
-	struct counts cnt;
-	void *data, *data_end;
+	bool is_xdp = hook == HOOK_XDP;
+	__u32 pkt_len = data_end - data, msg_end, mtu, floor, seed = 0;
 	__u8 outer_dst[16] = {};
-	struct flow f = {};
-	__u32 v4 = l3_proto == ETH_P_IP;
-	__u32 msg_end, tot_len, mtu, floor, seed = 0, pkt_len;
 	__u8 type, code;
-	int check = PTB_OK, action, csum;
+	int csum;
 
-	icfg = iface_cfg_get(ifindex);
-	gcfg = global_cfg_get();
-	if (!counts_get(&cnt, icfg, v4))
-		return act_pass(is_xdp);
-	/* XDP's path for plain IPv4 frames comes here straight, not
-	 * through process(): the packet is counted here, from the same
-	 * lookup (and before the interface is known to be configured). */
-	if (count_packet)
-		cnt.all->packets++;
-	if (!icfg || !gcfg || !(icfg->features & MTUG_F_PTB))
-		return act_pass(is_xdp);
-
-	if (is_xdp) {
-		data = (void *)(long)((struct xdp_md *)ctx)->data;
-		data_end = (void *)(long)((struct xdp_md *)ctx)->data_end;
-	} else {
-		/* The checksum covers the whole message: make it linear. */
-		struct __sk_buff *skb = ctx;
-
-		if (bpf_skb_pull_data(skb, skb->len))
-			return act_pass(is_xdp);
-		data = (void *)(long)skb->data;
-		data_end = (void *)(long)skb->data_end;
-	}
-	pkt_len = data_end - data;
 	l3_off &= PTB_OFF_MASK;
 	l4_off &= PTB_OFF_MASK;
+	m->l3_off = l3_off;
 
 	/* Outer header: destination and where the message ends (Ethernet
 	 * padding after the IP datagram is not part of it). */
@@ -305,19 +287,18 @@ static __always_inline int ptb_body(void *ctx, bool is_xdp, enum hook hook,
 		struct iphdr *iph = data + l3_off;
 
 		if ((void *)(iph + 1) > data_end)
-			return act_pass(is_xdp);
+			return PTB_LEAVE;
 		__builtin_memcpy(outer_dst, &iph->daddr, 4);
-		tot_len = bpf_ntohs(iph->tot_len);
-		msg_end = l3_off + tot_len;
+		m->tot_len = bpf_ntohs(iph->tot_len);
 	} else {
 		struct ipv6hdr *ip6h = data + l3_off;
 
 		if ((void *)(ip6h + 1) > data_end)
-			return act_pass(is_xdp);
+			return PTB_LEAVE;
 		__builtin_memcpy(outer_dst, &ip6h->daddr, 16);
-		tot_len = sizeof(*ip6h) + bpf_ntohs(ip6h->payload_len);
-		msg_end = l3_off + tot_len;
+		m->tot_len = sizeof(*ip6h) + bpf_ntohs(ip6h->payload_len);
 	}
+	msg_end = l3_off + m->tot_len;
 
 	{
 		__u8 *ih = data + l4_off;
@@ -326,21 +307,21 @@ static __always_inline int ptb_body(void *ctx, bool is_xdp, enum hook hook,
 		 * is not read, as a TCP header there is not. */
 		if (is_xdp && (void *)(ih + 8) > data_end &&
 		    xdp_spans_buffers(ctx, l4_off + 8)) {
-			cnt.all->parse_skipped++;
-			return act_pass(is_xdp);
+			cnt->all->parse_skipped++;
+			return PTB_LEAVE;
 		}
 		if ((void *)(ih + 2) > data_end)
-			return act_pass(is_xdp); /* not even a type: not ours */
+			return PTB_LEAVE; /* not even a type: not ours */
 		type = ih[0];
 		code = ih[1];
 		if (!ptb_wanted(v4, type, code, gcfg->ptb_all_errors))
-			return act_pass(is_xdp);
+			return PTB_LEAVE;
 		/* In broadcast mode only TC ingress acts (it alone can
 		 * clone); XDP leaves the packet alone, uncounted, for it. */
 		if (icfg->ptb_mode == MTUG_PTB_BROADCAST && hook != HOOK_TC_INGRESS)
-			return act_pass(is_xdp);
+			return PTB_LEAVE;
 		if (!deferred)
-			COUNT(&cnt, ptb_seen);
+			COUNT(cnt, ptb_seen);
 		/* XDP, multi-buffer: a message that runs past the first
 		 * buffer is passed untouched and counted, if it is no
 		 * longer than the messages we check (a real PTB, 576 / 1280
@@ -349,11 +330,11 @@ static __always_inline int ptb_body(void *ctx, bool is_xdp, enum hook hook,
 		 * and in a single buffer: its length says so. */
 		if (is_xdp && msg_end > pkt_len && msg_end - l4_off <= CSUM_MAX_LEN &&
 		    xdp_spans_buffers(ctx, msg_end)) {
-			COUNT(&cnt, frags_passed);
-			return act_pass(is_xdp);
+			COUNT(cnt, frags_passed);
+			return PTB_LEAVE;
 		}
 		if ((void *)(ih + 8) > data_end)
-			goto invalid;
+			return PTB_INVALID;
 		if (v4)
 			mtu = ((__u32)ih[6] << 8) | ih[7];
 		else
@@ -362,7 +343,7 @@ static __always_inline int ptb_body(void *ctx, bool is_xdp, enum hook hook,
 	}
 
 	if (msg_end > pkt_len || msg_end < l4_off + 8)
-		goto invalid;
+		return PTB_INVALID;
 
 	/* ICMPv6 checksums cover a pseudo-header (ipv6hdr's addresses are
 	 * 4-byte aligned by type, as l4_pseudo_fold() reads them). */
@@ -370,77 +351,113 @@ static __always_inline int ptb_body(void *ctx, bool is_xdp, enum hook hook,
 		struct ipv6hdr *ip6h = data + l3_off;
 
 		if ((void *)(ip6h + 1) > data_end)
-			goto invalid;
+			return PTB_INVALID;
 		seed = l4_pseudo_fold((const __u8 *)&ip6h->saddr, (const __u8 *)&ip6h->daddr,
 				      0, msg_end - l4_off, IPPROTO_ICMPV6);
 	}
 	csum = csum_region(data, data_end, l4_off, msg_end - l4_off, seed);
 	if (csum != 0xffff)
-		goto invalid;
+		return PTB_INVALID;
 
-	if (ptb_parse_quote(data, data_end, l4_off + 8, msg_end, v4, outer_dst, &f))
-		goto invalid;
+	if (ptb_parse_quote(data, data_end, l4_off + 8, msg_end, v4, outer_dst, &m->f))
+		return PTB_INVALID;
 
 	if ((v4 && type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED) ||
 	    (!v4 && type == ICMPV6_PKT_TOOBIG)) {
 		if (mtu == 0)
-			goto invalid;
+			return PTB_INVALID;
 		if (v4)
 			floor = gcfg->ptb_min_mtu_v4 ? gcfg->ptb_min_mtu_v4 : MTUG_PTB_FLOOR_V4;
 		else
 			floor = gcfg->ptb_min_mtu_v6 ? gcfg->ptb_min_mtu_v6 : MTUG_PTB_FLOOR_V6;
-		if (mtu < floor) {
-			check = PTB_TOO_SMALL;
-			goto bad;
-		}
+		if (mtu < floor)
+			return PTB_TOO_SMALL;
 	}
+	return PTB_STEER;
+}
+
+/* Act on a valid error as the interface's PTB mode says. */
+static __always_inline int ptb_act(void *ctx, enum hook hook, const struct mtug_iface_cfg *icfg,
+				   struct mtug_global_cfg *gcfg, struct counts *cnt,
+				   __u32 ifindex, const struct ptb_msg *m)
+{
+	bool is_xdp = hook == HOOK_XDP;
+	int action;
 
 	if (icfg->ptb_mode == MTUG_PTB_FIB) {
 		action = act_pass(is_xdp);
-		switch (fib_steer(ctx, is_xdp, l3_off != sizeof(struct ethhdr), ifindex, icfg,
-				  l3_off, tot_len, &f, &action)) {
+		switch (fib_steer(ctx, is_xdp, m->l3_off != sizeof(struct ethhdr), ifindex, icfg,
+				  m->l3_off, m->tot_len, &m->f, &action)) {
 		case STEER_DONE:
-			COUNT(&cnt, ptb_steered);
+			COUNT(cnt, ptb_steered);
 			return action;
 		case STEER_LOCAL:
-			COUNT(&cnt, ptb_local);
+			COUNT(cnt, ptb_local);
 			return act_pass(is_xdp);
 		case STEER_DEFER:
 			return ACT_DEFER;
 		case STEER_STACK:
-			COUNT(&cnt, fib_deferred);
+			COUNT(cnt, fib_deferred);
 			return act_pass(is_xdp);
 		case STEER_FRAGS:
-			COUNT(&cnt, frags_passed);
+			COUNT(cnt, frags_passed);
 			return act_pass(is_xdp);
 		default:
-			COUNT(&cnt, fib_miss);
+			COUNT(cnt, fib_miss);
 			return act_pass(is_xdp);
 		}
 	}
 	if (icfg->ptb_mode == MTUG_PTB_BROADCAST && !is_xdp)
-		return ptb_broadcast(ctx, &cnt, gcfg, ifindex);
+		return ptb_broadcast(ctx, cnt, gcfg, ifindex);
 	return act_pass(is_xdp);
+}
 
-invalid:
-	check = PTB_INVALID;
-bad:
+/*
+ * Handle one ICMP / ICMPv6 packet.  l3_off / l4_off come from the parser;
+ * `deferred` is set when XDP already validated and counted this packet and
+ * hands it to TC ingress only for the neighbour resolution.
+ */
+static __always_inline int ptb_body(void *ctx, enum hook hook, __u32 l3_off, __u32 l4_off,
+				    __u32 l3_proto, __u32 ifindex, bool deferred)
+{
+	bool is_xdp = hook == HOOK_XDP;
+	struct mtug_iface_cfg *icfg;
+	struct mtug_global_cfg *gcfg;
+	struct counts cnt;
+	struct ptb_msg m = {};
+	void *data, *data_end;
+	__u32 v4 = l3_proto == ETH_P_IP;
+	enum ptb_result r;
+
+	icfg = iface_cfg_get(ifindex);
+	gcfg = global_cfg_get();
+	if (!counts_get(&cnt, icfg, v4) || !icfg || !gcfg || !(icfg->features & MTUG_F_PTB))
+		return act_pass(is_xdp);
+	/* TC: the checksum covers the whole message: make it linear. */
+	if (!is_xdp && bpf_skb_pull_data(ctx, ((struct __sk_buff *)ctx)->len))
+		return act_pass(is_xdp);
+	ctx_data(ctx, is_xdp, &data, &data_end);
+
+	r = ptb_check(ctx, hook, icfg, gcfg, &cnt, data, data_end, l3_off, l4_off, v4,
+		      deferred, &m);
+	if (r == PTB_STEER)
+		return ptb_act(ctx, hook, icfg, gcfg, &cnt, ifindex, &m);
+	if (r == PTB_LEAVE)
+		return act_pass(is_xdp);
 	if (!deferred) {
-		if (check == PTB_TOO_SMALL)
+		if (r == PTB_TOO_SMALL)
 			COUNT(&cnt, ptb_mtu_too_small);
 		else
 			COUNT(&cnt, ptb_invalid);
 	}
-	if (gcfg->ptb_invalid == MTUG_INVALID_DROP)
-		return act_drop(is_xdp);
-	return act_pass(is_xdp);
+	return gcfg->ptb_invalid == MTUG_INVALID_DROP ? act_drop(is_xdp) : act_pass(is_xdp);
 }
 
 __noinline int mtug_ptb_tc(struct __sk_buff *skb, __u32 l3_off, __u32 l4_off,
 			   __u32 l3_proto, __u32 deferred)
 {
-	return ptb_body(skb, false, HOOK_TC_INGRESS, l3_off, l4_off, l3_proto,
-			skb->ifindex, deferred, false);
+	return ptb_body(skb, HOOK_TC_INGRESS, l3_off, l4_off, l3_proto, skb->ifindex,
+			deferred);
 }
 
 #endif /* MTUG_PTB_H */
