@@ -7,6 +7,7 @@
 #ifndef MTUG_ACT_H
 #define MTUG_ACT_H
 
+#include "proto.h"
 #include "settings.h"
 
 enum hook {

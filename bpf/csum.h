@@ -6,6 +6,8 @@
 #ifndef MTUG_CSUM_H
 #define MTUG_CSUM_H
 
+#include <bpf/bpf_endian.h>
+
 static __always_inline __u16 csum_fold32(__u32 sum)
 {
 	sum = (sum & 0xffff) + (sum >> 16);

@@ -12,20 +12,15 @@
 #ifndef MTUG_FIB_H
 #define MTUG_FIB_H
 
+#include <bpf/bpf_endian.h>
 #include <bpf/bpf_core_read.h>
 
 #include "act.h"
 #include "csum.h"
+#include "flow.h"
 #include "pkt.h"
+#include "strict.h"
 
-struct flow {
-	__u32 v4;     /* 1 = IPv4 (addresses in the first 4 bytes) */
-	__u32 proto;
-	__be16 sport;
-	__be16 dport;
-	__u8 src[16];
-	__u8 dst[16];
-};
 
 enum steer_result {
 	STEER_DONE,     /* redirected: return *action */
@@ -39,7 +34,6 @@ enum steer_result {
 			 * send one: the stack's, counted frags_passed */
 };
 
-#include "strict.h"
 
 /* Decrement the TTL / hop limit in place.  Returns -1 when it would expire
  * (the stack must answer with Time Exceeded). */

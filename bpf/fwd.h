@@ -9,6 +9,8 @@
 #ifndef MTUG_FWD_H
 #define MTUG_FWD_H
 
+#include <bpf/bpf_endian.h>
+
 #include "fib.h"
 #include "ptb.h"
 
@@ -29,13 +31,7 @@ static __always_inline int fwd_body(void *ctx, bool is_xdp, __u32 l3_off,
 	    !(icfg->features & MTUG_F_PTB) ||
 	    icfg->ptb_mode != MTUG_PTB_FIB)
 		return act_pass(is_xdp);
-	if (is_xdp) {
-		data = (void *)(long)((struct xdp_md *)ctx)->data;
-		data_end = (void *)(long)((struct xdp_md *)ctx)->data_end;
-	} else {
-		data = (void *)(long)((struct __sk_buff *)ctx)->data;
-		data_end = (void *)(long)((struct __sk_buff *)ctx)->data_end;
-	}
+	ctx_data(ctx, is_xdp, &data, &data_end);
 	l3_off &= PTB_OFF_MASK;
 	l4_off &= PTB_OFF_MASK;
 	f.proto = l4_proto;

@@ -9,6 +9,7 @@
 #ifndef MTUG_MSS_H
 #define MTUG_MSS_H
 
+#include <bpf/bpf_endian.h>
 #include <bpf/bpf_core_read.h>
 
 #include "act.h"

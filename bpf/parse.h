@@ -9,6 +9,8 @@
 #ifndef MTUG_PARSE_H
 #define MTUG_PARSE_H
 
+#include <bpf/bpf_endian.h>
+
 #include "proto.h"
 
 struct cursor {

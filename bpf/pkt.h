@@ -7,7 +7,10 @@
 #ifndef MTUG_PKT_H
 #define MTUG_PKT_H
 
+#include <bpf/bpf_endian.h>
+
 #include "mtuguard.h"
+#include "maps.h"
 
 /* The interface's configuration: its iface_fast entry when the tag names
  * it (an inlined array access), else the iface_cfg hash (a collision in

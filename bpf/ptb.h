@@ -18,6 +18,8 @@
 #ifndef MTUG_PTB_H
 #define MTUG_PTB_H
 
+#include <bpf/bpf_endian.h>
+
 #include "act.h"
 #include "fib.h"
 

@@ -19,9 +19,13 @@
 #ifndef MTUG_STRICT_H
 #define MTUG_STRICT_H
 
+#include <bpf/bpf_endian.h>
 #include <bpf/bpf_core_read.h>
 
+#include "act.h"
 #include "csum.h"
+#include "flow.h"
+#include "pkt.h"
 #include "settings.h"
 
 #define PACKET_HOST 0

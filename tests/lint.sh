@@ -1,6 +1,7 @@
 #!/bin/bash
 # lint.sh - shellcheck on every shell script of the tree: the tests, the
-# tools, CI, the bash completion.  One PASS or FAIL line per script, the
+# tools, CI, the bash completion; then tests/headers.sh (every header
+# compiles on its own).  One PASS or FAIL line per script, the
 # findings under a FAIL.  A script is shell if it is named *.sh, starts
 # with a sh/bash #! line, or carries a "# shellcheck shell=" directive.
 #
@@ -52,4 +53,6 @@ for f in "${files[@]}"; do
 		printf '%s\n' "$mine" | sed 's/^/    /'
 	fi
 done
+# And the C side's lint: every header compiles on its own.
+tests/headers.sh
 exit 0
