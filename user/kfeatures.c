@@ -123,6 +123,13 @@ static int probe_xdp_frags(void)
 	return r;
 }
 
+/* Each device's XDP abilities (net_device.xdp_features, told through the
+ * netdev netlink family: user/netdev.c) came in 6.3. */
+static int probe_xdp_features(void)
+{
+	return struct_has("net_device", BTF_KIND_STRUCT, "xdp_features");
+}
+
 static int probe_tcx(void)
 {
 	return enum_has("bpf_attach_type", "BPF_TCX_INGRESS");
@@ -154,6 +161,10 @@ static const struct mg_kfeature_info table[MG_KF_NR] = {
 	[MG_KF_XDP_FRAGS] = { "xdp_frags",
 		"multi-buffer XDP (frames larger than a page)", "5.18",
 		probe_xdp_frags },
+	[MG_KF_XDP_FEATURES] = { "xdp_features",
+		"each device's XDP abilities (multi-buffer frames redirected from XDP to "
+		"devices that send them)", "6.3",
+		probe_xdp_features },
 	[MG_KF_TCX] = { "tcx",
 		"TC programs attached through TCX links", "6.6",
 		probe_tcx },

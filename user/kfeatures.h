@@ -18,6 +18,7 @@ enum mg_kfeature {
 	MG_KF_FIB_ROUTE_MTU, /* bpf_fib_lookup reports the route MTU */
 	MG_KF_FIB_DIRECT,    /* the direct IPv4 FIB lookup */
 	MG_KF_XDP_FRAGS,     /* multi-buffer XDP */
+	MG_KF_XDP_FEATURES,  /* devices' XDP abilities, told by the kernel */
 	MG_KF_TCX,           /* TCX links */
 	MG_KF_V6_SHARDS,     /* one RCU wait per batched map-in-map write */
 	MG_KF_NR,

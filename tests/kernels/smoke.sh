@@ -17,7 +17,7 @@
 #                      for each optional facility, available exactly when the
 #                      kernel is at least the version it came with upstream
 #                      (fib_route_mtu 5.11, fib_direct 6.2, xdp_frags 5.18,
-#                      tcx 6.6, v6_shards 6.8; Debian's packages backport
+#                      xdp_features 6.3, tcx 6.6, v6_shards 6.8; Debian's packages backport
 #                      none); prints "kernel-facilities: ..."
 #   smoke/pmtu         `mtu source pmtu` works from 5.11 on; before, it and
 #                      an apply file with mtu-source pmtu are refused with
@@ -120,7 +120,7 @@ fi
 res=$(mtug "$RTR" status --json 2>&1 | python3 -c '
 import json, os, sys
 want = {"fib_route_mtu": "5.11", "fib_direct": "6.2", "xdp_frags": "5.18",
-        "tcx": "6.6", "v6_shards": "6.8"}
+        "xdp_features": "6.3", "tcx": "6.6", "v6_shards": "6.8"}
 rel = os.uname().release
 ver = lambda s: tuple(int(x) for x in s.split("-")[0].split("+")[0].split(".")[:2])
 try:
