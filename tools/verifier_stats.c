@@ -82,11 +82,29 @@ static void stats_line(const char *log, char *out, size_t n)
 	snprintf(out, n, "%.*s", (int)len, s);
 }
 
+/* One program's line from its load's result and verifier log (vlog). */
+static void report(const char *name, int err, int verbose)
+{
+	char stats[512], err_line[512];
+
+	stats_line(vlog, stats, sizeof(stats));
+	if (err) {
+		error_line(vlog, err_line, sizeof(err_line));
+		printf("%s: FAILED (%s): %s%s%s\n", name, strerror(-err),
+		       err_line[0] ? err_line : "no verifier message",
+		       stats[0] ? "; " : "", stats);
+	} else {
+		printf("%s: %s\n", name, stats[0] ? stats : "loaded, no statistics in the log");
+	}
+	if (verbose)
+		printf("--- %s: verifier log\n%s--- end\n", name, vlog);
+	fflush(stdout);
+}
+
 static int load_one(const char *name, int verbose)
 {
 	struct mtuguard_bpf *skel;
 	struct bpf_program *prog, *me = NULL;
-	char stats[512], err_line[512];
 	int err;
 
 	skel = mtuguard_bpf__open();
@@ -117,18 +135,7 @@ static int load_one(const char *name, int verbose)
 	bpf_program__set_log_level(me, LOG_STATS);
 	bpf_program__set_log_buf(me, vlog, sizeof(vlog));
 	err = mtuguard_bpf__load(skel);
-	stats_line(vlog, stats, sizeof(stats));
-	if (err) {
-		error_line(vlog, err_line, sizeof(err_line));
-		printf("%s: FAILED (%s): %s%s%s\n", name, strerror(-err),
-		       err_line[0] ? err_line : "no verifier message",
-		       stats[0] ? "; " : "", stats);
-	} else {
-		printf("%s: %s\n", name, stats[0] ? stats : "loaded, no statistics in the log");
-	}
-	if (verbose)
-		printf("--- %s: verifier log\n%s--- end\n", name, vlog);
-	fflush(stdout);
+	report(name, err, verbose);
 	mtuguard_bpf__destroy(skel);
 	return err ? -1 : 0;
 }
@@ -139,7 +146,6 @@ static int load_root_next(int verbose)
 {
 	const char *name = "mtuguard_root_next";
 	struct root_next_bpf *skel;
-	char stats[512], err_line[512];
 	int err;
 
 	skel = root_next_bpf__open();
@@ -159,18 +165,7 @@ static int load_root_next(int verbose)
 		      bpf_program__set_log_buf(skel->progs.mtuguard_root_next, vlog,
 					       sizeof(vlog)) ?:
 		      root_next_bpf__load(skel);
-	stats_line(vlog, stats, sizeof(stats));
-	if (err) {
-		error_line(vlog, err_line, sizeof(err_line));
-		printf("%s: FAILED (%s): %s%s%s\n", name, strerror(-err),
-		       err_line[0] ? err_line : "no verifier message",
-		       stats[0] ? "; " : "", stats);
-	} else {
-		printf("%s: %s\n", name, stats[0] ? stats : "loaded, no statistics in the log");
-	}
-	if (verbose)
-		printf("--- %s: verifier log\n%s--- end\n", name, vlog);
-	fflush(stdout);
+	report(name, err, verbose);
 	root_next_bpf__destroy(skel);
 	return err ? -1 : 0;
 }

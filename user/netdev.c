@@ -73,6 +73,17 @@ static struct nlattr *find_attr(struct nlattr *a, int len, __u16 type)
 	return NULL;
 }
 
+/* Copy the value of attribute `type` (size bytes at least) into out. */
+static int get_attr(struct nlattr *attrs, int len, __u16 type, void *out, size_t size)
+{
+	struct nlattr *a = find_attr(attrs, len, type);
+
+	if (!a || a->nla_len < NLA_HDRLEN + size)
+		return -EBADMSG;
+	memcpy(out, (char *)a + NLA_HDRLEN, size);
+	return 0;
+}
+
 static void req_init(struct nl_req *r, __u16 type, __u8 cmd, __u32 seq)
 {
 	memset(r, 0, sizeof(*r));
@@ -87,7 +98,7 @@ static void req_init(struct nl_req *r, __u16 type, __u8 cmd, __u32 seq)
 int mg_netdev_xdp_features(__u32 ifindex, __u32 *features)
 {
 	char buf[NL_BUF] __attribute__((aligned(NLMSG_ALIGNTO)));
-	struct nlattr *attrs, *a;
+	struct nlattr *attrs;
 	struct nl_req r;
 	__u16 family;
 	__u64 v;
@@ -103,27 +114,18 @@ int mg_netdev_xdp_features(__u32 ifindex, __u32 *features)
 	err = transact(fd, &r, buf, &attrs, &len);
 	if (err == -ENOENT)
 		err = -EOPNOTSUPP; /* no such family: a kernel before 6.3 */
+	if (!err)
+		err = get_attr(attrs, len, CTRL_ATTR_FAMILY_ID, &family, sizeof(family));
 	if (err)
 		goto out;
-	a = find_attr(attrs, len, CTRL_ATTR_FAMILY_ID);
-	if (!a || a->nla_len < NLA_HDRLEN + sizeof(family)) {
-		err = -EBADMSG;
-		goto out;
-	}
-	memcpy(&family, (char *)a + NLA_HDRLEN, sizeof(family));
 
 	req_init(&r, family, NETDEV_CMD_DEV_GET, 2);
 	put_attr(&r, NETDEV_A_DEV_IFINDEX, &ifindex, sizeof(ifindex));
 	err = transact(fd, &r, buf, &attrs, &len);
-	if (err)
-		goto out;
-	a = find_attr(attrs, len, NETDEV_A_DEV_XDP_FEATURES);
-	if (!a || a->nla_len < NLA_HDRLEN + sizeof(v)) {
-		err = -EBADMSG;
-		goto out;
-	}
-	memcpy(&v, (char *)a + NLA_HDRLEN, sizeof(v));
-	*features = (__u32)v;
+	if (!err)
+		err = get_attr(attrs, len, NETDEV_A_DEV_XDP_FEATURES, &v, sizeof(v));
+	if (!err)
+		*features = (__u32)v;
 out:
 	close(fd);
 	return err;
