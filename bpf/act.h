@@ -68,5 +68,9 @@ static __always_inline bool xdp_multi_buffer(void *ctx, void *data, void *data_e
  * front of the frame: XDP cannot resolve a neighbour, TC can
  * (bpf_redirect_neigh).  The magic keeps foreign metadata from matching. */
 #define MTUG_META_DEFER 0x4d544744 /* "MTGD" */
+/* The same for an ICMP error XDP cannot check (multi-buffer: the message
+ * runs past the first buffer): XDP counted it seen, TC ingress, which
+ * makes the message linear, validates it whole and steers it. */
+#define MTUG_META_CHECK 0x4d544743 /* "MTGC" */
 
 #endif /* MTUG_ACT_H */

@@ -39,15 +39,16 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define MTUG_TC_PULL_LEN 256
 
 enum run_flags {
-	RUN_DEFERRED  = 1, /* XDP counted it already; finish the steering */
+	RUN_DEFERRED  = 1, /* XDP counted and checked it; finish the steering */
 	RUN_ICMP_ONLY = 2, /* behind XDP in broadcast mode: ICMP only */
+	RUN_CHECK     = 4, /* XDP counted it seen; check it and steer it */
 };
 
 static __always_inline int process(void *ctx, void *data, void *data_end,
 				   enum hook hook, __u32 flags)
 {
 	bool is_xdp = hook == HOOK_XDP;
-	bool quiet = flags & (RUN_DEFERRED | RUN_ICMP_ONLY);
+	bool quiet = flags & (RUN_DEFERRED | RUN_ICMP_ONLY | RUN_CHECK);
 	struct mtug_global_cfg *gcfg;
 	struct cursor c = { .pos = data, .end = data_end };
 	struct mtug_counters *cnt;
@@ -87,11 +88,12 @@ static __always_inline int process(void *ctx, void *data, void *data_end,
 		 * headroom on every kernel.  TC: a global function. */
 		if (is_xdp)
 			return ptb_body(ctx, HOOK_XDP, l3_off, l4_off, l3_proto,
-					((struct xdp_md *)ctx)->ingress_ifindex, false);
+					((struct xdp_md *)ctx)->ingress_ifindex, PTB_FRESH);
 		return mtug_ptb_tc(ctx, l3_off, l4_off, l3_proto,
-				   flags & RUN_DEFERRED);
+				   flags & RUN_DEFERRED ? PTB_CHECKED :
+				   flags & RUN_CHECK ? PTB_SEEN : PTB_FRESH);
 	}
-	if (flags & RUN_ICMP_ONLY)
+	if (flags & (RUN_ICMP_ONLY | RUN_CHECK))
 		return act_pass(is_xdp);
 
 	if (proto == IPPROTO_TCP) {
@@ -130,9 +132,11 @@ skip:
 	return act_pass(is_xdp);
 }
 
-/* Tag the frame for TC ingress (see MTUG_META_DEFER) and pass it.  If the
- * driver has no metadata room the kernel forwards it by its own choice. */
-static __always_inline int xdp_defer(struct xdp_md *ctx)
+/* Tag the frame for TC ingress (MTUG_META_DEFER or MTUG_META_CHECK) and
+ * pass it.  If the driver has no metadata room the frame goes untagged:
+ * TC ingress behind XDP leaves it alone, and the kernel forwards it by its
+ * own choice. */
+static __always_inline int xdp_defer(struct xdp_md *ctx, __u32 tag)
 {
 	void *data, *meta;
 
@@ -142,7 +146,7 @@ static __always_inline int xdp_defer(struct xdp_md *ctx)
 	meta = (void *)(long)ctx->data_meta;
 	if (meta + sizeof(__u32) > data)
 		return XDP_PASS;
-	*(__u32 *)meta = MTUG_META_DEFER;
+	*(__u32 *)meta = tag;
 	return XDP_PASS;
 }
 
@@ -165,7 +169,9 @@ static __always_inline int xdp_run(struct xdp_md *ctx, bool chain)
 	act = process(ctx, (void *)(long)ctx->data, (void *)(long)ctx->data_end, HOOK_XDP, 0);
 	/* Deferred frames go on too: the metadata for TC stays with them. */
 	if (act == ACT_DEFER)
-		act = xdp_defer(ctx);
+		act = xdp_defer(ctx, MTUG_META_DEFER);
+	else if (act == ACT_DEFER_CHECK)
+		act = xdp_defer(ctx, MTUG_META_CHECK);
 	return chain && act == XDP_PASS ? xdp_next(ctx) : act;
 }
 
@@ -204,8 +210,8 @@ static __always_inline int tc_run(struct __sk_buff *skb, enum hook hook, __u32 f
 		data_end = (void *)(long)skb->data_end;
 	}
 	act = process(skb, data, data_end, hook, flags);
-	/* ACT_DEFER cannot come out of TC (it resolves neighbours itself). */
-	return tc_verdict(act == ACT_DEFER ? TC_ACT_OK : act);
+	/* ACT_DEFER* cannot come out of TC (it does what they defer). */
+	return tc_verdict(act == ACT_DEFER || act == ACT_DEFER_CHECK ? TC_ACT_OK : act);
 }
 
 SEC("tc")
@@ -227,6 +233,8 @@ int mtuguard_tc_ingress(struct __sk_buff *skb)
 		bpf_set_hash_invalid(skb);
 	if (meta + sizeof(__u32) <= data && *(__u32 *)meta == MTUG_META_DEFER)
 		flags = RUN_DEFERRED;
+	else if (meta + sizeof(__u32) <= data && *(__u32 *)meta == MTUG_META_CHECK)
+		flags = RUN_CHECK;
 	else if (icfg->attach & (MTUG_A_XDP_NATIVE | MTUG_A_XDP_GENERIC)) {
 		/* XDP did the ingress work already. */
 		if (icfg->ptb_mode != MTUG_PTB_BROADCAST)

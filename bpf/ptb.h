@@ -25,8 +25,18 @@
 
 #define PTB_OFF_MASK       CSUM_OFF_MASK
 
-/* Not a real verdict: XDP turns it into "tag the frame for TC and pass". */
-#define ACT_DEFER 0x100
+/* Not real verdicts: XDP turns them into "tag the frame for TC and pass"
+ * (MTUG_META_DEFER, MTUG_META_CHECK). */
+#define ACT_DEFER       0x100
+#define ACT_DEFER_CHECK 0x101
+
+/* ptb_body()'s `deferred`: what XDP did already with a frame TC ingress
+ * finishes. */
+enum ptb_deferred {
+	PTB_FRESH,   /* nothing: count and check it all */
+	PTB_CHECKED, /* counted and validated: only the neighbour is left */
+	PTB_SEEN,    /* counted as seen only: validate and steer it */
+};
 
 /* clang 14 emits a call for __builtin_memcmp on BPF: compare by copying
  * into locals (constant-size __builtin_memcpy is inlined), one u32 for
@@ -259,6 +269,7 @@ enum ptb_result {
 	PTB_LEAVE,     /* not ours, or not readable here: pass it untouched */
 	PTB_INVALID,   /* fails validation */
 	PTB_TOO_SMALL, /* valid, but advertises an MTU under the floor */
+	PTB_TO_TC,     /* XDP cannot read it all: TC ingress checks it */
 };
 
 /*
@@ -271,7 +282,7 @@ enum ptb_result {
 static __always_inline enum ptb_result
 ptb_check(void *ctx, enum hook hook, const struct mtug_iface_cfg *icfg,
 	  const struct mtug_global_cfg *gcfg, struct counts *cnt, void *data, void *data_end,
-	  __u32 l3_off, __u32 l4_off, __u32 v4, bool deferred, struct ptb_msg *m)
+	  __u32 l3_off, __u32 l4_off, __u32 v4, __u32 deferred, struct ptb_msg *m)
 {
 	bool is_xdp = hook == HOOK_XDP;
 	__u32 pkt_len = data_end - data, msg_end, mtu, floor, seed = 0;
@@ -322,16 +333,20 @@ ptb_check(void *ctx, enum hook hook, const struct mtug_iface_cfg *icfg,
 		 * clone); XDP leaves the packet alone, uncounted, for it. */
 		if (icfg->ptb_mode == MTUG_PTB_BROADCAST && hook != HOOK_TC_INGRESS)
 			return PTB_LEAVE;
-		if (!deferred)
+		if (deferred == PTB_FRESH)
 			COUNT(cnt, ptb_seen);
 		/* XDP, multi-buffer: a message that runs past the first
-		 * buffer is passed untouched and counted, if it is no
-		 * longer than the messages we check (a real PTB, 576 / 1280
-		 * bytes, spans buffers only behind kilobytes of headers).
-		 * A longer one is invalid however it is buffered, as in TC
-		 * and in a single buffer: its length says so. */
+		 * buffer (a real PTB, 576 / 1280 bytes, does only behind
+		 * kilobytes of headers), if it is no longer than the
+		 * messages we check, goes to TC ingress in fib mode, which
+		 * validates it whole and steers it; in the other modes it
+		 * is passed untouched and counted.  A longer one is invalid
+		 * however it is buffered, as in TC and in a single buffer:
+		 * its length says so. */
 		if (is_xdp && msg_end > pkt_len && msg_end - l4_off <= CSUM_MAX_LEN &&
 		    xdp_spans_buffers(ctx, msg_end)) {
+			if (icfg->ptb_mode == MTUG_PTB_FIB)
+				return PTB_TO_TC;
 			COUNT(cnt, frags_passed);
 			return PTB_LEAVE;
 		}
@@ -416,11 +431,11 @@ static __always_inline int ptb_act(void *ctx, enum hook hook, const struct mtug_
 
 /*
  * Handle one ICMP / ICMPv6 packet.  l3_off / l4_off come from the parser;
- * `deferred` is set when XDP already validated and counted this packet and
- * hands it to TC ingress only for the neighbour resolution.
+ * `deferred` (enum ptb_deferred) says what XDP did already with a frame it
+ * handed to TC ingress.
  */
 static __always_inline int ptb_body(void *ctx, enum hook hook, __u32 l3_off, __u32 l4_off,
-				    __u32 l3_proto, __u32 ifindex, bool deferred)
+				    __u32 l3_proto, __u32 ifindex, __u32 deferred)
 {
 	bool is_xdp = hook == HOOK_XDP;
 	struct mtug_iface_cfg *icfg;
@@ -446,7 +461,9 @@ static __always_inline int ptb_body(void *ctx, enum hook hook, __u32 l3_off, __u
 		return ptb_act(ctx, hook, icfg, gcfg, &cnt, ifindex, &m);
 	if (r == PTB_LEAVE)
 		return act_pass(is_xdp);
-	if (!deferred) {
+	if (r == PTB_TO_TC)
+		return ACT_DEFER_CHECK;
+	if (deferred != PTB_CHECKED) {
 		if (r == PTB_TOO_SMALL)
 			COUNT(&cnt, ptb_mtu_too_small);
 		else

@@ -110,8 +110,8 @@ bool mg_attach_needs_ingress(const struct mtug_iface_cfg *cfg)
 	/* Behind XDP the TC ingress program works only in fib mode (it
 	 * clears the skb hash and finishes the frames XDP deferred for
 	 * neighbour resolution) and broadcast mode (it clones); anywhere
-	 * else it returns at once, but the clsact hook still costs ~100 ns
-	 * a packet.  Without XDP it would do the whole ingress job. */
+	 * else it returns at once, but the hook still costs something on
+	 * every packet.  Without XDP it would do the whole ingress job. */
 	return cfg->ptb_mode == MTUG_PTB_FIB || cfg->ptb_mode == MTUG_PTB_BROADCAST ||
 	       !(cfg->attach & XDP_BITS);
 }

@@ -157,6 +157,8 @@ struct fz_expect {
 	 * (no device of the fuzzer's is recorded as transmitting one), and
 	 * frags_passed is one more outcome of the group */
 	bool flex_frags;
+	/* XDP: the frame goes to TC ingress tagged MTUG_META_CHECK */
+	bool meta_check;
 	/* MSS clamp: every MSS option the receiver's walk reaches (mss_at[],
 	 * offsets of the values) is lowered to the same target, one of
 	 * targets[] (0: no clamp), and never raised */

@@ -30,6 +30,7 @@
 
 #define ETH_HLEN 14
 #define FZ_META_DEFER 0x4d544744 /* bpf/act.h MTUG_META_DEFER, "MTGD" */
+#define FZ_META_CHECK 0x4d544743 /* bpf/act.h MTUG_META_CHECK, "MTGC" */
 
 static __u16 rd16(const __u8 *b)
 {
@@ -588,11 +589,17 @@ static void ptb_model(const struct fz_cfg *c, enum prog_id prog, const __u8 *pkt
 	}
 	e->cnt.ptb_seen = 1;
 	/* XDP: a message past the first buffer, of a length that is
-	 * checked, in the frame: passed untouched, counted (ptb.h).  Longer
-	 * than that it is invalid however it is buffered. */
+	 * checked, in the frame: tagged for TC ingress in fib mode, else
+	 * passed untouched and counted (ptb.h).  Longer than that it is
+	 * invalid however it is buffered. */
 	msg_end = p->l3_off + (p->v4 ? rd16(pkt + p->l3_off + 2) : 40u + rd16(pkt + p->l3_off + 4));
 	if (prog == PROG_XDP && msg_end > first && msg_end - p->l4_off <= PTB_MAX_MSG &&
 	    msg_end <= len) {
+		if (s->ptb_mode == MTUG_PTB_FIB) {
+			e->meta_check = true;
+			e->path = "icmp: message past the first buffer, to TC";
+			return;
+		}
 		e->cnt.frags_passed = 1;
 		e->path = "icmp: message past the first buffer, passed";
 		return;
@@ -973,9 +980,19 @@ counters:
 		break;
 	}
 #undef CMP
-	/* Metadata: only XDP's "defer to TC" tag, only when a fib lookup
+	/* Metadata: XDP's "check it" tag exactly where the model says (a
+	 * message past the first buffer in fib mode: passed, only seen
+	 * counted); else only the "defer to TC" tag, only when a fib lookup
 	 * found no neighbour (nothing counted, passed). */
-	if (r->meta_len) {
+	if (e->meta_check) {
+		__u32 meta = 0;
+
+		if (r->meta_len >= 4)
+			memcpy(&meta, r->out + r->meta_len - 4, 4);
+		if (r->meta_len != 4 || meta != FZ_META_CHECK || redirect)
+			why_add(&w, "XDP metadata %u bytes (0x%08x), want the check tag",
+				r->meta_len, meta);
+	} else if (r->meta_len) {
 		__u32 meta = 0;
 
 		if (r->meta_len >= 4)

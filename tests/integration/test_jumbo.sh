@@ -37,6 +37,10 @@
 #                                  transmits multi-buffer frames (6.3+): XDP
 #                                  redirected the jumbo segments too, none
 #                                  went to the stack (frags_passed +0)
+#   jumbo/ptb_across_buffers_*     a 3600-byte PTB (2.5 KB of Destination
+#                                  Options) in fib mode: XDP hands it to TC
+#                                  ingress, which checks it whole and steers
+#                                  it to srv; with a bad checksum, invalid
 #   jumbo/fwd_unattached_egress_*  rs detached: jumbo segments towards srv
 #                                  go to the stack (frags_passed), short
 #                                  ones are still redirected, the transfers
@@ -360,6 +364,72 @@ case "$has_rc $SG " in
 		fail jumbo/fwd_jumbo_to_stack_before_6_3 "frags_passed +$((F1 - F0)), fwd_steered +$((S1 - S0)), want both > 0"
 	fi ;;
 esac
+
+# A Packet Too Big behind 2.5 KB of Destination Options: 3600 bytes, its
+# message past the first buffer XDP gets.  In fib mode XDP hands it to TC
+# ingress, which checks it whole and steers it (to srv, the flow's server);
+# with a bad checksum TC counts it invalid.  Never steered unchecked.
+# send_big_ptb BAD_CSUM: one such frame from cli to rc
+send_big_ptb() {
+	nsx "$CLI" python3 - "$(ip -n "$RTR" -j link show rc | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["address"])')" \
+		"$(ip -n "$CLI" -j link show eth0 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["address"])')" \
+		"$CLI6" "$SRV6" "$1" <<'PY'
+import socket, struct, sys
+dmac, smac, cli, srv, bad = sys.argv[1:6]
+A = lambda a: socket.inet_pton(socket.AF_INET6, a)
+def csum(b):
+    if len(b) % 2: b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16: s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+def dstopts(nxt, units):      # (units + 1) * 8 bytes of PadN options
+    body, rem = b"", (units + 1) * 8 - 2
+    while rem >= 2:
+        n = min(rem, 257) - (1 if rem - min(rem, 257) == 1 else 0)
+        body += bytes([1, n - 2]) + bytes(n - 2)
+        rem -= n
+    return bytes([nxt, units]) + body + bytes(rem)  # a Pad1 if one is left
+# the quoted packet: srv -> cli, TCP, 1002 bytes
+tcp = struct.pack("!HHIIBBHHH", 80, 40000, 1, 1, 0x50, 0x10, 65535, 0, 0) + bytes(942)
+quote = struct.pack("!IHBB", 6 << 28, len(tcp), 6, 64) + A(srv) + A(cli) + tcp
+icmp = struct.pack("!BBHI", 2, 0, 0, 1280) + quote
+c = csum(A(cli) + A(srv) + struct.pack("!IxxxB", len(icmp), 58) + icmp)
+if bad == "1": c ^= 1
+icmp = icmp[:2] + struct.pack("!H", c) + icmp[4:]
+ext = dstopts(60, 255) + dstopts(58, 60)
+ip6 = struct.pack("!IHBB", 6 << 28, len(ext) + len(icmp), 60, 64) + A(cli) + A(srv)
+frame = bytes.fromhex(dmac.replace(":", "")) + bytes.fromhex(smac.replace(":", "")) + b"\x86\xdd" + ip6 + ext + icmp
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("eth0", 0))
+s.send(frame)
+print(len(frame))
+PY
+}
+P0=$(mtug_counter "$RTR" ptb_steered)
+I0=$(mtug_counter "$RTR" ptb_invalid)
+cap_start "$SRV" eth0 "$MTUG_TMP/bigptb.txt" "ip6 and greater 3500"; D6=$BG_PID
+len=$(send_big_ptb 0)
+wait_until 3 test "$(mtug_counter "$RTR" ptb_steered)" -gt "$P0"
+cap_stop "$D6"
+P1=$(mtug_counter "$RTR" ptb_steered)
+got=$(grep -ci 'packet too big' "$MTUG_TMP/bigptb.txt")
+log "a $len-byte PTB: ptb_steered +$((P1 - P0)), $got such frames at srv"
+if [ "$((P1 - P0))" = 1 ] && [ "$got" -ge 1 ]; then
+	pass jumbo/ptb_across_buffers_checked_and_steered
+else
+	fail jumbo/ptb_across_buffers_checked_and_steered "ptb_steered +$((P1 - P0)) (want 1), $got frames over 3500 bytes at srv"
+	DIAG=1
+fi
+send_big_ptb 1 >/dev/null
+wait_until 3 test "$(mtug_counter "$RTR" ptb_invalid)" -gt "$I0"
+I1=$(mtug_counter "$RTR" ptb_invalid)
+P2=$(mtug_counter "$RTR" ptb_steered)
+if [ "$((I1 - I0))" = 1 ] && [ "$P2" = "$P1" ]; then
+	pass jumbo/ptb_across_buffers_bad_csum_invalid
+else
+	fail jumbo/ptb_across_buffers_bad_csum_invalid "ptb_invalid +$((I1 - I0)) (want 1), ptb_steered +$((P2 - P1)) (want 0)"
+	DIAG=1
+fi
 
 # A device mtuguard is not attached to: nothing says it takes multi-buffer
 # frames, so XDP hands them to the stack, which forwards them; short ones

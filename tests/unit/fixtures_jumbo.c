@@ -64,6 +64,10 @@
 #define C_PTB_FRAGS  CNT(.ptb_seen = 1, .frags_passed = 1)
 #define C_FWD        CNT(.fwd_steered = 1)
 
+/* bpf/act.h's MTUG_META_CHECK ("MTGC"): XDP hands TC ingress an ICMP
+ * error it cannot check in its first buffer. */
+#define META_CHECK 0x4d544743
+
 #define PASSES(...)  { .verdict = VERDICT_PASS, .cnt = __VA_ARGS__ }
 #define DROPS(...)   { .verdict = VERDICT_DROP, .cnt = __VA_ARGS__ }
 #define CLAMPED(at, v, ...) { .verdict = VERDICT_PASS, CLAMP_AT(at, v), .cnt = __VA_ARGS__ }
@@ -164,6 +168,7 @@ static const struct pkt_spec q4_540_jumbo = QUOTE4(NS_JUMBO4, 540);
 static const struct expect e_ptb_via_jumbo = VIA_JUMBO(CNT(.ptb_seen = 1, .ptb_steered = 1));
 static const struct expect e_tc_seen = PASSES(C_SEEN);
 static const struct expect e_tc_invalid_drop = DROPS(C_INVALID);
+static const struct expect e_tc_invalid = PASSES(C_INVALID);
 static const struct expect e_tc_fwd_jumbo = VIA_JUMBO(C_FWD);
 static const struct expect e_tc_clamped6 = CLAMPED(0, MSS6, C_CLAMPED);
 
@@ -272,14 +277,22 @@ static const struct fixture fixtures[] = {
 		   TB6(q6_1002, .csum_delta = 1) },
 	  .exp = PASSES(C_PTB_FRAGS), .exp_on = { [PROG_TC_INGRESS] = &e_tc_invalid_drop,
 						  [PROG_TC_EGRESS] = &e_egress } },
-	/* fib mode: XDP leaves it to the stack, TC ingress (no XDP in front)
-	 * steers it out of the jumbo link. */
+	/* fib mode: XDP counts it seen and tags it for TC ingress, which
+	 * validates it whole and steers it out of the jumbo link (as TC
+	 * alone, without XDP in front, does here). */
 	{ .name = "jumbo_v6_ptb_across_buffers_fib", .netns = true,
 	  .cfg = { .ptb_mode = MTUG_PTB_FIB },
 	  .pkt = { .l3 = L3_V6, .ip6 = { .src = ROUTER6, .dst = NS_JUMBO6, BIG_DST_EXT },
 		   TB6(q6_1002_jumbo) },
-	  .exp = PASSES(C_PTB_FRAGS), .exp_on = { [PROG_TC_INGRESS] = &e_ptb_via_jumbo,
-						  [PROG_TC_EGRESS] = &e_egress } },
+	  .exp = { .verdict = VERDICT_PASS, .cnt = C_SEEN, .xdp_meta = META_CHECK },
+	  .exp_on = { [PROG_TC_INGRESS] = &e_ptb_via_jumbo, [PROG_TC_EGRESS] = &e_egress } },
+	/* The same with a bad checksum: XDP cannot tell, TC finds it. */
+	{ .name = "jumbo_v6_ptb_across_buffers_fib_bad_csum", .netns = true,
+	  .cfg = { .ptb_mode = MTUG_PTB_FIB },
+	  .pkt = { .l3 = L3_V6, .ip6 = { .src = ROUTER6, .dst = NS_JUMBO6, BIG_DST_EXT },
+		   TB6(q6_1002_jumbo, .csum_delta = 1) },
+	  .exp = { .verdict = VERDICT_PASS, .cnt = C_SEEN, .xdp_meta = META_CHECK },
+	  .exp_on = { [PROG_TC_INGRESS] = &e_tc_invalid, [PROG_TC_EGRESS] = &e_egress } },
 	/* The ICMP header past the first buffer, or across its end: XDP
 	 * cannot read it, leaves the frame untouched and counts it; TC,
 	 * linear, finds a valid PTB. */
