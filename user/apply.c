@@ -739,6 +739,8 @@ static void finish(struct applier *a, int err)
 	if (a->j) {
 		mg_json_arr_end(a->j);
 		mg_json_str(a->j, "result", result);
+		/* What failed, in this document rather than in a second. */
+		mg_log_json_errors(a->j);
 		mg_json_obj_end(a->j);
 	} else if (!err && !a->changes) {
 		printf("no change\n");
