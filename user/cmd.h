@@ -9,11 +9,33 @@
 #define MG_CMD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct mg_ctx {
 	const char *pin_dir; /* absolute, no trailing slash */
 	bool json;           /* --json */
 };
+
+/* One entry of a command table: main.c's commands, and the subcommands of
+ * mtu and ptb.  usage: a command's usage text (main.c prints it); NULL
+ * for a subcommand, whose usage is its command's. */
+struct mg_cmd {
+	const char *name;
+	int (*run)(const struct mg_ctx *ctx, int argc, char **argv);
+	const char *usage;
+};
+
+/* The entry of table[0..n) called name, or NULL. */
+const struct mg_cmd *mg_cmd_find(const struct mg_cmd *table, size_t n,
+				 const char *name);
+
+/*
+ * A command with subcommands: run the entry of table named argv[0] with
+ * the words after it.  No word or an unknown one is a usage error that
+ * lists the table's names: "CMD: missing subcommand (add, del, ...)".
+ */
+int mg_cmd_dispatch(const struct mg_ctx *ctx, const char *cmd,
+		    const struct mg_cmd *table, size_t n, int argc, char **argv);
 
 int mg_cmd_attach(const struct mg_ctx *ctx, int argc, char **argv);
 int mg_cmd_detach(const struct mg_ctx *ctx, int argc, char **argv);

@@ -46,13 +46,7 @@ static int cmd_version(const struct mg_ctx *ctx, int argc, char **argv)
 	return print_version(ctx->json);
 }
 
-struct command {
-	const char *name;
-	int (*run)(const struct mg_ctx *ctx, int argc, char **argv);
-	const char *usage;
-};
-
-static const struct command commands[] = {
+static const struct mg_cmd commands[] = {
 	{ "attach", mg_cmd_attach,
 	  "mtuguard attach IFACE [--mode native|generic] [--no-egress] [--chain | --root-array ARRAY:POS]\n"
 	  "  Attach XDP (native by default) and the TC programs (TCX links, or\n"
@@ -157,16 +151,6 @@ static void usage_all(FILE *f)
 	      "Exit status: 0 ok, 1 failure, 2 usage error.\n", f);
 }
 
-static const struct command *find_command(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < NCOMMANDS; i++)
-		if (!strcmp(commands[i].name, name))
-			return &commands[i];
-	return NULL;
-}
-
 /*
  * Pull the global options out of argv (in place), leaving the command and
  * its own words.  Returns the new argc, or -MG_EUSAGE.
@@ -248,7 +232,7 @@ static int run(int argc, char **argv)
 {
 	static char pin_dir[PATH_MAX];
 	struct mg_ctx ctx = { .pin_dir = pin_dir };
-	const struct command *cmd;
+	const struct mg_cmd *cmd;
 	const char *dir = NULL;
 	bool help = false, version = false;
 	int verbose = 0, err;
@@ -279,7 +263,7 @@ static int run(int argc, char **argv)
 		mg_err("unknown option '%s' (try 'mtuguard --help')", argv[1]);
 		return EXIT_USAGE;
 	}
-	cmd = find_command(argv[1]);
+	cmd = mg_cmd_find(commands, NCOMMANDS, argv[1]);
 	if (!cmd) {
 		mg_err("unknown command '%s' (try 'mtuguard --help')", argv[1]);
 		return EXIT_USAGE;

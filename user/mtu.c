@@ -57,14 +57,16 @@ static int positional(const char *cmd, int argc, char **argv, char **pos,
 	return err;
 }
 
-static int cmd_add(int argc, char **argv, struct mg_state *st, const char *dir)
+static int cmd_add(const struct mg_ctx *ctx, int argc, char **argv)
 {
 	static const char *const names[] = { "PREFIX", "MTU" };
 	struct mg_prefix p;
+	struct mg_state st;
 	char *pos[argc + 1];
 	__u32 mtu;
 	int err;
 
+	mg_state_init(&st);
 	err = positional("mtu add", argc, argv, pos, 2, names);
 	if (!err)
 		err = parse_prefix("mtu add", pos[0], &p);
@@ -72,57 +74,64 @@ static int cmd_add(int argc, char **argv, struct mg_state *st, const char *dir)
 		err = parse_mtu("mtu add", p.family == AF_INET ? "IPv4 MTU" : "IPv6 MTU",
 				pos[1], mg_prefix_mtu_min(p.family), false, &mtu);
 	if (!err)
-		err = mg_state_open(st, dir, MG_STATE_LOCK | MG_STATE_ANY_NETNS, -1);
+		err = mg_state_open(&st, ctx->pin_dir, MG_STATE_LOCK | MG_STATE_ANY_NETNS, -1);
 	if (err)
-		return err;
+		goto out;
 	/* Adding an existing prefix replaces its MTU. */
-	err = mg_prefix_put(st, &p, mtu);
+	err = mg_prefix_put(&st, &p, mtu);
 	if (err)
 		mg_err("mtu add: cannot store %s: %s%s", pos[0], strerror(-err),
 		       err == -ENOSPC ? " (table full)" : "");
 	else
-		mg_prefix_settle(st);
+		mg_prefix_settle(&st);
+out:
+	mg_state_close(&st);
 	return err;
 }
 
-static int cmd_del(int argc, char **argv, struct mg_state *st, const char *dir)
+static int cmd_del(const struct mg_ctx *ctx, int argc, char **argv)
 {
 	static const char *const names[] = { "PREFIX" };
 	struct mg_prefix p;
+	struct mg_state st;
 	char *pos[argc + 1];
 	int err;
 
+	mg_state_init(&st);
 	err = positional("mtu del", argc, argv, pos, 1, names);
 	if (!err)
 		err = parse_prefix("mtu del", pos[0], &p);
 	if (!err)
-		err = mg_state_open(st, dir, MG_STATE_LOCK | MG_STATE_ANY_NETNS, -1);
+		err = mg_state_open(&st, ctx->pin_dir, MG_STATE_LOCK | MG_STATE_ANY_NETNS, -1);
 	if (err)
-		return err;
-	err = mg_prefix_del(st, &p);
+		goto out;
+	err = mg_prefix_del(&st, &p);
 	if (err == -ENOENT)
 		mg_err("mtu del: no such prefix %s", pos[0]);
 	else if (err)
 		mg_err("mtu del: cannot delete %s: %s", pos[0], strerror(-err));
 	else
-		mg_prefix_filter_sync(st, &p);
+		mg_prefix_filter_sync(&st, &p);
+out:
+	mg_state_close(&st);
 	return err;
 }
 
-static int cmd_list(int argc, char **argv, struct mg_state *st,
-		    const struct mg_ctx *ctx)
+static int cmd_list(const struct mg_ctx *ctx, int argc, char **argv)
 {
 	char buf[MG_PREFIX_STRLEN], *pos[argc + 1];
 	struct mg_config_prefix *list = NULL;
+	struct mg_state st;
 	size_t n = 0, i;
 	struct mg_json j;
 	int err;
 
+	mg_state_init(&st);
 	err = positional("mtu list", argc, argv, pos, 0, NULL);
 	if (!err)
-		err = mg_state_open(st, ctx->pin_dir, MG_STATE_ANY_NETNS, -1);
+		err = mg_state_open(&st, ctx->pin_dir, MG_STATE_ANY_NETNS, -1);
 	if (!err)
-		err = mg_prefix_list(st, "mtu list", &list, &n);
+		err = mg_prefix_list(&st, "mtu list", &list, &n);
 	if (err)
 		goto out;
 
@@ -149,64 +158,76 @@ static int cmd_list(int argc, char **argv, struct mg_state *st,
 	}
 out:
 	free(list);
+	mg_state_close(&st);
 	return err;
 }
 
-static int cmd_default(int argc, char **argv, struct mg_state *st, const char *dir)
+static int cmd_default(const struct mg_ctx *ctx, int argc, char **argv)
 {
 	static const char *const names[] = { "MTU (or none)" };
 	struct mtug_global_cfg g;
+	struct mg_state st;
 	char *pos[argc + 1];
 	__u32 mtu;
 	int err;
 
+	mg_state_init(&st);
 	err = positional("mtu default", argc, argv, pos, 1, names);
 	if (!err)
 		err = parse_mtu("mtu default", "MTU", pos[0], MTUG_V4_MTU_MIN, true, &mtu);
 	if (!err)
-		err = mg_state_open(st, dir, MG_STATE_LOCK | MG_STATE_ANY_NETNS, -1);
+		err = mg_state_open(&st, ctx->pin_dir, MG_STATE_LOCK | MG_STATE_ANY_NETNS, -1);
 	if (!err)
-		err = mg_global_get(st, &g);
-	if (err)
-		return err;
-	g.default_mtu = mtu;
-	return mg_global_put(st, &g);
+		err = mg_global_get(&st, &g);
+	if (!err) {
+		g.default_mtu = mtu;
+		err = mg_global_put(&st, &g);
+	}
+	mg_state_close(&st);
+	return err;
 }
 
-static int cmd_iface(int argc, char **argv, struct mg_state *st, const char *dir)
+static int cmd_iface(const struct mg_ctx *ctx, int argc, char **argv)
 {
 	static const char *const names[] = { "IFACE", "MTU (or none)" };
 	struct mtug_iface_cfg c;
+	struct mg_state st;
 	char *pos[argc + 1];
 	__u32 mtu, ifindex;
 	int err;
 
+	mg_state_init(&st);
 	err = positional("mtu iface", argc, argv, pos, 2, names);
 	if (!err)
 		err = parse_mtu("mtu iface", "MTU", pos[1], MTUG_V4_MTU_MIN, true, &mtu);
 	if (!err)
-		err = mg_state_open(st, dir, MG_STATE_LOCK, -1);
+		err = mg_state_open(&st, ctx->pin_dir, MG_STATE_LOCK, -1);
 	if (err)
-		return err;
+		goto out;
 	/* Resolves the name and insists it is attached. */
-	err = mg_iface_targets(st, pos[0], &ifindex, 1);
+	err = mg_iface_targets(&st, pos[0], &ifindex, 1);
 	if (err < 0)
-		return err;
-	err = mg_iface_get(st, ifindex, &c);
+		goto out;
+	err = mg_iface_get(&st, ifindex, &c);
 	if (err)
-		return err;
+		goto out;
 	c.mtu = mtu;
-	return mg_iface_put(st, ifindex, &c, BPF_EXIST);
+	err = mg_iface_put(&st, ifindex, &c, BPF_EXIST);
+out:
+	mg_state_close(&st);
+	return err;
 }
 
-static int cmd_source(int argc, char **argv, struct mg_state *st, const char *dir)
+static int cmd_source(const struct mg_ctx *ctx, int argc, char **argv)
 {
 	static const char *const names[] = { "map or pmtu" };
 	static const char *const words[] = { "map", "pmtu", NULL };
 	struct mtug_global_cfg g;
+	struct mg_state st;
 	char *pos[argc + 1];
 	int err, w = 0;
 
+	mg_state_init(&st);
 	err = positional("mtu source", argc, argv, pos, 1, names);
 	if (!err && (w = mg_parse_word(pos[0], words)) < 0)
 		err = mg_usage("mtu source: unknown source '%s' (map or pmtu)", pos[0]);
@@ -215,44 +236,28 @@ static int cmd_source(int argc, char **argv, struct mg_state *st, const char *di
 	if (!err && w == 1)
 		err = mg_kfeature_require(MG_KF_FIB_ROUTE_MTU, "mtu source pmtu");
 	if (!err)
-		err = mg_state_open(st, dir, MG_STATE_LOCK | MG_STATE_ANY_NETNS, -1);
+		err = mg_state_open(&st, ctx->pin_dir, MG_STATE_LOCK | MG_STATE_ANY_NETNS, -1);
 	if (!err)
-		err = mg_global_get(st, &g);
-	if (err)
-		return err;
-	g.mtu_source = w == 1 ? MTUG_SRC_PMTU : MTUG_SRC_MAP;
-	return mg_global_put(st, &g);
+		err = mg_global_get(&st, &g);
+	if (!err) {
+		g.mtu_source = w == 1 ? MTUG_SRC_PMTU : MTUG_SRC_MAP;
+		err = mg_global_put(&st, &g);
+	}
+	mg_state_close(&st);
+	return err;
 }
+
+static const struct mg_cmd subcommands[] = {
+	{ "add", cmd_add },
+	{ "del", cmd_del },
+	{ "list", cmd_list },
+	{ "default", cmd_default },
+	{ "iface", cmd_iface },
+	{ "source", cmd_source },
+};
 
 int mg_cmd_mtu(const struct mg_ctx *ctx, int argc, char **argv)
 {
-	struct mg_state st;
-	const char *sub;
-	int err;
-
-	if (argc < 1)
-		return mg_usage("mtu: missing subcommand (add, del, list, default, "
-				"iface, source)");
-	sub = argv[0];
-	argc--;
-	argv++;
-	mg_state_init(&st);
-
-	if (!strcmp(sub, "add"))
-		err = cmd_add(argc, argv, &st, ctx->pin_dir);
-	else if (!strcmp(sub, "del"))
-		err = cmd_del(argc, argv, &st, ctx->pin_dir);
-	else if (!strcmp(sub, "list"))
-		err = cmd_list(argc, argv, &st, ctx);
-	else if (!strcmp(sub, "default"))
-		err = cmd_default(argc, argv, &st, ctx->pin_dir);
-	else if (!strcmp(sub, "iface"))
-		err = cmd_iface(argc, argv, &st, ctx->pin_dir);
-	else if (!strcmp(sub, "source"))
-		err = cmd_source(argc, argv, &st, ctx->pin_dir);
-	else
-		err = mg_usage("mtu: unknown subcommand '%s' (add, del, list, "
-			       "default, iface, source)", sub);
-	mg_state_close(&st);
-	return err;
+	return mg_cmd_dispatch(ctx, "mtu", subcommands,
+			       sizeof(subcommands) / sizeof(subcommands[0]), argc, argv);
 }

@@ -10,7 +10,6 @@
  *   ptb invalid pass|drop                        (global_cfg)
  */
 #include <stddef.h>
-#include <string.h>
 
 #include "mtuguard.h"
 #include "args.h"
@@ -138,32 +137,35 @@ static int cmd_word(const struct mg_ctx *ctx, const char *cmd, int argc,
 	return set_global(ctx, off, w, off, w);
 }
 
+static int cmd_forward(const struct mg_ctx *ctx, int argc, char **argv)
+{
+	return cmd_word(ctx, "ptb forward", argc, argv, onoff, "on or off",
+			offsetof(struct mtug_global_cfg, ptb_forward));
+}
+
+static int cmd_errors(const struct mg_ctx *ctx, int argc, char **argv)
+{
+	return cmd_word(ctx, "ptb errors", argc, argv, errs, "frag or all",
+			offsetof(struct mtug_global_cfg, ptb_all_errors));
+}
+
+static int cmd_invalid(const struct mg_ctx *ctx, int argc, char **argv)
+{
+	return cmd_word(ctx, "ptb invalid", argc, argv, invalid, "pass or drop",
+			offsetof(struct mtug_global_cfg, ptb_invalid));
+}
+
+static const struct mg_cmd subcommands[] = {
+	{ "mode", cmd_mode },
+	{ "min-mtu", cmd_min_mtu },
+	{ "rate", cmd_rate },
+	{ "forward", cmd_forward },
+	{ "errors", cmd_errors },
+	{ "invalid", cmd_invalid },
+};
+
 int mg_cmd_ptb(const struct mg_ctx *ctx, int argc, char **argv)
 {
-	const char *sub;
-
-	if (argc < 1)
-		return mg_usage("ptb: missing subcommand (mode, min-mtu, rate, "
-				"forward, errors, invalid)");
-	sub = argv[0];
-	argc--;
-	argv++;
-	if (!strcmp(sub, "mode"))
-		return cmd_mode(ctx, argc, argv);
-	if (!strcmp(sub, "min-mtu"))
-		return cmd_min_mtu(ctx, argc, argv);
-	if (!strcmp(sub, "rate"))
-		return cmd_rate(ctx, argc, argv);
-	if (!strcmp(sub, "forward"))
-		return cmd_word(ctx, "ptb forward", argc, argv, onoff, "on or off",
-				offsetof(struct mtug_global_cfg, ptb_forward));
-	if (!strcmp(sub, "errors"))
-		return cmd_word(ctx, "ptb errors", argc, argv, errs, "frag or all",
-				offsetof(struct mtug_global_cfg, ptb_all_errors));
-	if (!strcmp(sub, "invalid"))
-		return cmd_word(ctx, "ptb invalid", argc, argv, invalid,
-				"pass or drop",
-				offsetof(struct mtug_global_cfg, ptb_invalid));
-	return mg_usage("ptb: unknown subcommand '%s' (mode, min-mtu, rate, "
-			"forward, errors, invalid)", sub);
+	return mg_cmd_dispatch(ctx, "ptb", subcommands,
+			       sizeof(subcommands) / sizeof(subcommands[0]), argc, argv);
 }
