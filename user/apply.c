@@ -42,6 +42,7 @@
 #include "iface.h"
 #include "json.h"
 #include "kfeatures.h"
+#include "lifecycle.h"
 #include "log.h"
 #include "share.h"
 #include "pin.h"
@@ -871,7 +872,7 @@ int mg_cmd_apply(const struct mg_ctx *ctx, int argc, char **argv)
 	else if (want.n_ifaces)
 		err = mg_state_acquire(ctx->pin_dir, &st);
 	else if (present)
-		err = mg_state_open(&st, ctx->pin_dir, MG_STATE_PROGS | MG_STATE_LOCK, -1);
+		err = mg_state_edit(&st, ctx->pin_dir, MG_STATE_PROGS);
 	if (err)
 		goto out;
 	present = st.map[MG_MAP_GLOBAL_CFG] >= 0;

@@ -16,6 +16,7 @@
 #include "counters.h"
 #include "detach.h"
 #include "iface.h"
+#include "lifecycle.h"
 #include "log.h"
 #include "pin.h"
 #include "share.h"
@@ -605,51 +606,6 @@ static void describe(const struct mg_state *st, const struct attach_args *a,
 	       mg_attach_tc_str(cfg->attach),
 	       cfg->attach & TC_BITS ? (cfg->attach & MTUG_A_TCX ? " (tcx)" : " (clsact)") : "",
 	       cfg->attach & MTUG_A_OWN_CLSACT ? " (clsact created)" : "");
-}
-
-/* Retries when a concurrent last detach removed the directory meanwhile,
- * or after removing the leftovers of an interrupted first attach. */
-int mg_state_acquire(const char *dir, struct mg_state *st)
-{
-	struct mg_pin_prep prep;
-	int err, lock_fd, tries;
-
-	for (tries = 0; tries < 5; tries++) {
-		err = mg_pin_dir_prepare(dir, &prep);
-		if (err)
-			return err;
-		lock_fd = mg_pin_lock(dir);
-		if (lock_fd == -EAGAIN)
-			continue;
-		if (lock_fd < 0) {
-			mg_pin_dir_undo(dir, &prep);
-			return lock_fd;
-		}
-		/* Pins without the marker: removed with the pin dir, then
-		 * start over from nothing. */
-		err = mg_state_settle(dir);
-		if (err > 0) {
-			mg_note("removed the leftovers of an interrupted attach in %s",
-				dir);
-			mg_pin_unlock(lock_fd);
-			continue;
-		}
-		if (!err)
-			err = mg_state_complete(dir);
-		if (!err) {
-			err = mg_state_create(dir);
-			if (err)
-				mg_state_unpin_all(dir);
-		}
-		if (err < 0) {
-			mg_pin_dir_undo(dir, &prep);
-			mg_pin_unlock(lock_fd);
-			return err;
-		}
-		return mg_state_open(st, dir, MG_STATE_PROGS, lock_fd);
-	}
-	mg_err("%s keeps disappearing (a concurrent detach?)", dir);
-	return -EBUSY;
 }
 
 int mg_cmd_attach(const struct mg_ctx *ctx, int argc, char **argv)

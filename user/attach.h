@@ -17,14 +17,6 @@
 struct mg_share_req;
 
 /*
- * Make sure the pin dir and the state in it exist (the first attach loads
- * and pins the BPF object), and open it with its programs, holding the pin
- * dir lock.  Release it with mg_state_release(), which also removes state
- * that ends up with no interface.
- */
-int mg_state_acquire(const char *dir, struct mg_state *st);
-
-/*
  * Attach XDP (generic or native) and the TC filters (ingress if the PTB
  * mode needs it, egress if asked) to ifindex, which must not be attached
  * yet.  cfg gives the initial features, MTU and PTB mode; its attach

@@ -58,7 +58,7 @@ int mg_prefix_filter_sync(const struct mg_state *st, const struct mg_prefix *p);
  * warning. */
 void mg_prefix_settle(const struct mg_state *st);
 
-/* With the pin dir lock (mg_state_open does it): if a CLI stopped in the
+/* With the pin dir lock (mg_state_repair does it): if a CLI stopped in the
  * middle of a prefix change (prefix_sync marked), rebuild mtu_v6_shards
  * from mtu_v6 and bump the prefix generation.  Prints what fails. */
 int mg_prefix_copy_sync(const struct mg_state *st);

@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "detach.h"
 #include "iface.h"
+#include "lifecycle.h"
 #include "log.h"
 #include "pin.h"
 #include "share.h"
@@ -98,26 +99,6 @@ int mg_detach_iface(const struct mg_state *st, __u32 ifindex,
 	return err ?: e;
 }
 
-int mg_state_release(struct mg_state *st)
-{
-	__u32 one;
-	int n;
-
-	n = mg_iface_list(st, &one, 1);
-	mg_state_close_fds(st);
-	if (n != 0) {
-		mg_state_close(st);
-		return 0;
-	}
-	/* Still holding the lock, so no other CLI run can start using the
-	 * state we take apart; one waiting for it sees the directory gone. */
-	mg_state_unpin_all(st->dir);
-	mg_pin_dir_remove(st->dir);
-	mg_dbg("last interface detached: removed %s", st->dir);
-	mg_state_close(st);
-	return 1;
-}
-
 /*
  * The interface `detach NAME` means: a device of that name, else "if<N>"
  * for an attached interface whose device is gone, the name status and
@@ -167,7 +148,7 @@ int mg_cmd_detach(const struct mg_ctx *ctx, int argc, char **argv)
 			return err;
 	}
 
-	err = mg_state_open(&st, ctx->pin_dir, MG_STATE_PROGS | MG_STATE_LOCK, -1);
+	err = mg_state_edit(&st, ctx->pin_dir, MG_STATE_PROGS);
 	if (err)
 		return err;
 	if (all) {

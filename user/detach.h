@@ -20,11 +20,4 @@
 int mg_detach_iface(const struct mg_state *st, __u32 ifindex,
 		    struct mtug_iface_cfg *cfg);
 
-/*
- * With no interface left, unpin every map and program and remove the pin
- * directory (unmounting a bpffs mtuguard mounted).  Closes st either way.
- * Returns 1 if it tore the state down, 0 if interfaces remain.
- */
-int mg_state_release(struct mg_state *st);
-
 #endif /* MG_DETACH_H */

@@ -15,6 +15,7 @@
 #include "args.h"
 #include "attach.h"
 #include "cfg.h"
+#include "lifecycle.h"
 #include "log.h"
 #include "sig.h"
 
@@ -72,7 +73,7 @@ int mg_iface_word_cmd(const struct mg_ctx *ctx, const struct mg_iface_word *w,
 		return mg_usage("%s: unknown %s '%s' (%s)", w->cmd, w->kind, pos[0],
 				w->choices);
 
-	err = mg_state_open(&st, ctx->pin_dir, w->state_flags | MG_STATE_LOCK, -1);
+	err = mg_state_edit(&st, ctx->pin_dir, w->state_flags);
 	if (err)
 		return err;
 	n = mg_iface_targets(&st, iface, list, MTUG_IFACE_MAX_ENTRIES);

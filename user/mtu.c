@@ -17,6 +17,7 @@
 #include "cmd.h"
 #include "json.h"
 #include "kfeatures.h"
+#include "lifecycle.h"
 #include "log.h"
 #include "prefix.h"
 #include "state.h"
@@ -74,7 +75,7 @@ static int cmd_add(const struct mg_ctx *ctx, int argc, char **argv)
 		err = parse_mtu("mtu add", p.family == AF_INET ? "IPv4 MTU" : "IPv6 MTU",
 				pos[1], mg_prefix_mtu_min(p.family), false, &mtu);
 	if (!err)
-		err = mg_state_open(&st, ctx->pin_dir, MG_STATE_LOCK | MG_STATE_ANY_NETNS, -1);
+		err = mg_state_edit(&st, ctx->pin_dir, MG_STATE_ANY_NETNS);
 	if (err)
 		goto out;
 	/* Adding an existing prefix replaces its MTU. */
@@ -102,7 +103,7 @@ static int cmd_del(const struct mg_ctx *ctx, int argc, char **argv)
 	if (!err)
 		err = parse_prefix("mtu del", pos[0], &p);
 	if (!err)
-		err = mg_state_open(&st, ctx->pin_dir, MG_STATE_LOCK | MG_STATE_ANY_NETNS, -1);
+		err = mg_state_edit(&st, ctx->pin_dir, MG_STATE_ANY_NETNS);
 	if (err)
 		goto out;
 	err = mg_prefix_del(&st, &p);
@@ -176,7 +177,7 @@ static int cmd_default(const struct mg_ctx *ctx, int argc, char **argv)
 	if (!err)
 		err = parse_mtu("mtu default", "MTU", pos[0], MTUG_V4_MTU_MIN, true, &mtu);
 	if (!err)
-		err = mg_state_open(&st, ctx->pin_dir, MG_STATE_LOCK | MG_STATE_ANY_NETNS, -1);
+		err = mg_state_edit(&st, ctx->pin_dir, MG_STATE_ANY_NETNS);
 	if (!err)
 		err = mg_global_get(&st, &g);
 	if (!err) {
@@ -201,7 +202,7 @@ static int cmd_iface(const struct mg_ctx *ctx, int argc, char **argv)
 	if (!err)
 		err = parse_mtu("mtu iface", "MTU", pos[1], MTUG_V4_MTU_MIN, true, &mtu);
 	if (!err)
-		err = mg_state_open(&st, ctx->pin_dir, MG_STATE_LOCK, -1);
+		err = mg_state_edit(&st, ctx->pin_dir, 0);
 	if (err)
 		goto out;
 	/* Resolves the name and insists it is attached. */
@@ -236,7 +237,7 @@ static int cmd_source(const struct mg_ctx *ctx, int argc, char **argv)
 	if (!err && w == 1)
 		err = mg_kfeature_require(MG_KF_FIB_ROUTE_MTU, "mtu source pmtu");
 	if (!err)
-		err = mg_state_open(&st, ctx->pin_dir, MG_STATE_LOCK | MG_STATE_ANY_NETNS, -1);
+		err = mg_state_edit(&st, ctx->pin_dir, MG_STATE_ANY_NETNS);
 	if (!err)
 		err = mg_global_get(&st, &g);
 	if (!err) {

@@ -17,6 +17,7 @@
 #include "cfg.h"
 #include "cmd.h"
 #include "iface_cmd.h"
+#include "lifecycle.h"
 #include "log.h"
 
 static const char *const onoff[] = { "off", "on", NULL };
@@ -59,7 +60,7 @@ static int set_global(const struct mg_ctx *ctx, size_t off1, __u32 v1,
 	struct mg_state st;
 	int err;
 
-	err = mg_state_open(&st, ctx->pin_dir, MG_STATE_LOCK | MG_STATE_ANY_NETNS, -1);
+	err = mg_state_edit(&st, ctx->pin_dir, MG_STATE_ANY_NETNS);
 	if (err)
 		return err;
 	err = mg_global_get(&st, &g);

@@ -16,6 +16,7 @@
 #include "cfg.h"
 #include "datapath.h"
 #include "iface.h"
+#include "lifecycle.h"
 #include "log.h"
 #include "pin.h"
 #include "share.h"

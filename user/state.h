@@ -6,18 +6,16 @@
  * later CLI run opens the pins (bpf_obj_get), so there is only ever one copy
  * of each map per pin directory.
  *
- * Crash safety: the first attach pins every map and program, THEN makes
- * the marker <pin-dir>/state_complete, and only then attaches anything;
- * the last detach removes the marker first, then the pins.  So pins
- * without the marker are always the leftovers of a first attach (or a
- * last detach) killed part-way, with nothing attached through them: the
- * next CLI run that finds them removes them under the pin dir lock
- * (mg_state_settle) and goes on as if there were no state.
+ * This file only finds and opens a state, and changes nothing in it: how
+ * a state is made, repaired and taken down is lifecycle.h.  A state is
+ * whole when its marker <pin-dir>/state_complete is there (the first
+ * attach makes it after every pin, the last detach removes it first).
  */
 #ifndef MG_STATE_H
 #define MG_STATE_H
 
 #include <limits.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <linux/types.h>
 
@@ -75,30 +73,18 @@ int mg_state_find(const char *dir);
  * negative errno (printed). */
 int mg_state_complete(const char *dir);
 
-/*
- * With the pin dir lock held: make an incomplete state whole or remove
- * it.  Every pin there without the marker (a build before the marker) is
- * adopted: 0.  Only some: every pin, the links and the pin dir are
- * removed: 1 (nothing printed).  Complete or absent: 0.  Or a negative
- * errno (printed).
- */
-int mg_state_settle(const char *dir);
-
-/* mg_state_settle() for a command that holds no lock: takes it, and
- * prints "removed the leftovers of an interrupted attach in DIR" when it
- * removed some.  Returns the same; a pin dir that cannot be examined is an
- * error (printed). */
-int mg_state_recover(const char *dir);
-
 /* All fds -1: safe to mg_state_close() without opening. */
 void mg_state_init(struct mg_state *st);
 
 /*
- * Open the pins.  With no state at all prints "not attached" and returns
- * -ENOENT (a state that cannot be examined is another error, printed); so it does after removing an incomplete state (under the lock,
- * mg_state_settle(), saying so on the same line); a pinned map whose layout does not match this binary is an
- * error too (a stale pin dir from another version).  lock_fd: an already
- * held lock to adopt (or -1; MG_STATE_LOCK takes one).
+ * Open the pins; never changes them (a command that changes the state
+ * opens it with mg_state_edit(), lifecycle.h, which repairs it).  With no
+ * state at all prints "not attached" and returns -ENOENT (a state that
+ * cannot be examined is another error, printed); so it does for an
+ * incomplete state (judged under the lock: a first attach holds it until
+ * its state is whole).  A pinned map whose layout does not match this
+ * binary is an error too (a stale pin dir from another version).
+ * lock_fd: an already held lock to adopt (or -1; MG_STATE_LOCK takes one).
  */
 int mg_state_open(struct mg_state *st, const char *dir, unsigned int flags,
 		  int lock_fd);
@@ -106,32 +92,9 @@ void mg_state_close(struct mg_state *st);
 /* Close the map and program fds but keep the lock. */
 void mg_state_close_fds(struct mg_state *st);
 
-/* Load the BPF object and pin its maps and programs in dir (first
- * attach).  Pins that already exist are reused, not replaced. */
-int mg_state_create(const char *dir);
-
-/*
- * The XDP program of a shared hook (mtuguard_xdp_chain, share.h) and the
- * program array it goes on through: loaded on first need with the state's
- * maps, multi-buffer (frags) or not.  Of the kind of the state's XDP
- * program: pinned as prog_xdp_chain, with the state's xdp_chain.  Single-
- * buffer where the state's is multi-buffer (a shared hook whose other
- * program is single-buffer): prog_xdp_chain_sb, with a chain array of its
- * own, xdp_chain_sb (a program array takes the kind of the first program
- * that uses it).  Its fds into *prog_fd and
- * *chain_fd (close them), or a negative errno (printed).  With create
- * false, -ENOENT (not printed) if it is not there.
- */
-#define MG_PIN_PROG_XDP_CHAIN    "prog_xdp_chain"
-#define MG_PIN_PROG_XDP_CHAIN_SB "prog_xdp_chain_sb"
-#define MG_PIN_CHAIN_SB          "xdp_chain_sb"
-int mg_state_xdp_chain(const char *dir, bool frags, bool create, int *prog_fd,
-		       int *chain_fd);
-
-/* Remove the marker, then unpin every map and program, any XDP link left
- * (detached) and the links dir (last detach, a failed first attach, or
- * leftovers).  Best effort. */
-void mg_state_unpin_all(const char *dir);
+/* The fd of the pinned object dir/name (its path into path); -ENOENT (not
+ * printed) if it is not there, other errors printed. */
+int mg_state_pin_get(const char *dir, const char *name, char *path, size_t len);
 
 /* Kernel id of a BPF object fd (program or map or link). */
 int mg_obj_id(int fd, __u32 *id);

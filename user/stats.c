@@ -26,6 +26,7 @@
 #include "cmd.h"
 #include "counters.h"
 #include "json.h"
+#include "lifecycle.h"
 #include "log.h"
 #include "prom.h"
 #include "state.h"
@@ -339,7 +340,8 @@ int mg_cmd_stats(const struct mg_ctx *ctx, int argc, char **argv)
 	}
 	/* --reset under the lock: two at once would both print the same
 	 * counts, then both clear them. */
-	err = mg_state_open(&st, ctx->pin_dir, do_reset ? MG_STATE_LOCK : 0, -1);
+	err = do_reset ? mg_state_edit(&st, ctx->pin_dir, 0) :
+			 mg_state_open(&st, ctx->pin_dir, 0, -1);
 	if (err)
 		goto out;
 	if (sec) {

@@ -18,6 +18,7 @@
 #include "iface.h"
 #include "json.h"
 #include "kfeatures.h"
+#include "lifecycle.h"
 #include "log.h"
 #include "pin.h"
 #include "share.h"
