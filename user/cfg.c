@@ -23,7 +23,7 @@ int mg_global_get(const struct mg_state *st, struct mtug_global_cfg *g)
 	err = bpf_map_lookup_elem(st->map[MG_MAP_GLOBAL_CFG], &key, g);
 	if (err) {
 		err = -errno;
-		mg_err("cannot read %s: %s", MTUG_MAP_GLOBAL_CFG, strerror(errno));
+		mg_err("cannot read %s: %s", mg_map_name(MG_MAP_GLOBAL_CFG), strerror(errno));
 	}
 	return err;
 }
@@ -36,7 +36,7 @@ int mg_global_put(const struct mg_state *st, const struct mtug_global_cfg *g)
 	err = bpf_map_update_elem(st->map[MG_MAP_GLOBAL_CFG], &key, g, BPF_ANY);
 	if (err) {
 		err = -errno;
-		mg_err("cannot update %s: %s", MTUG_MAP_GLOBAL_CFG, strerror(errno));
+		mg_err("cannot update %s: %s", mg_map_name(MG_MAP_GLOBAL_CFG), strerror(errno));
 	}
 	return err;
 }
@@ -60,14 +60,14 @@ int mg_iface_put(const struct mg_state *st, __u32 ifindex,
 	err = bpf_map_update_elem(st->map[MG_MAP_IFACE_CFG], &ifindex, c, flags);
 	if (err) {
 		err = -errno;
-		mg_err("cannot update %s[%u]: %s", MTUG_MAP_IFACE_CFG, ifindex,
+		mg_err("cannot update %s[%u]: %s", mg_map_name(MG_MAP_IFACE_CFG), ifindex,
 		       strerror(errno));
 		return err;
 	}
 	/* iface_cfg is the authority; the datapath's copy follows it. */
 	err = mg_iface_fast_put(st->map[MG_MAP_IFACE_FAST], ifindex, c);
 	if (err)
-		mg_err("cannot update %s for ifindex %u: %s", MTUG_MAP_IFACE_FAST,
+		mg_err("cannot update %s for ifindex %u: %s", mg_map_name(MG_MAP_IFACE_FAST),
 		       ifindex, strerror(-err));
 	return err;
 }
@@ -81,14 +81,14 @@ int mg_iface_del(const struct mg_state *st, __u32 ifindex)
 	err = mg_iface_fast_del(st->map[MG_MAP_IFACE_FAST],
 				st->map[MG_MAP_IFACE_CFG], ifindex);
 	if (err) {
-		mg_err("cannot update %s for ifindex %u: %s", MTUG_MAP_IFACE_FAST,
+		mg_err("cannot update %s for ifindex %u: %s", mg_map_name(MG_MAP_IFACE_FAST),
 		       ifindex, strerror(-err));
 		return err;
 	}
 	err = bpf_map_delete_elem(st->map[MG_MAP_IFACE_CFG], &ifindex);
 	if (err && errno != ENOENT) {
 		err = -errno;
-		mg_err("cannot delete %s[%u]: %s", MTUG_MAP_IFACE_CFG, ifindex,
+		mg_err("cannot delete %s[%u]: %s", mg_map_name(MG_MAP_IFACE_CFG), ifindex,
 		       strerror(errno));
 		return err;
 	}
@@ -116,7 +116,7 @@ int mg_iface_list(const struct mg_state *st, __u32 *out, int max)
 	if (n < max && errno != ENOENT) {
 		int err = -errno;
 
-		mg_err("cannot walk %s: %s", MTUG_MAP_IFACE_CFG, strerror(errno));
+		mg_err("cannot walk %s: %s", mg_map_name(MG_MAP_IFACE_CFG), strerror(errno));
 		return err;
 	}
 	qsort(out, n, sizeof(*out), cmp_u32);
@@ -200,14 +200,14 @@ static int prefix_change(const struct mg_state *st, enum mg_map_id map, const vo
 			    mg_shards_del(st->map[MG_MAP_V6_SHARDS], k, sharded);
 		if (err) {
 			mg_err("cannot update %s (the next command rebuilds it): %s",
-			       MTUG_MAP_V6_SHARDS, strerror(-err));
+			       mg_map_name(MG_MAP_V6_SHARDS), strerror(-err));
 			return err;
 		}
 	}
 	err = gen_bump(st);
 	if (err) {
 		mg_err("cannot bump the prefix generation in %s (the next command "
-		       "does): %s", MTUG_MAP_SYNC, strerror(-err));
+		       "does): %s", mg_map_name(MG_MAP_SYNC), strerror(-err));
 		return err;
 	}
 	return sync_mark(st, 0);
@@ -246,7 +246,7 @@ int mg_prefix_copy_sync(const struct mg_state *st)
 
 	if (bpf_map_lookup_elem(st->map[MG_MAP_SYNC], &k, &mark)) {
 		err = -errno;
-		mg_err("cannot read %s: %s", MTUG_MAP_SYNC, strerror(errno));
+		mg_err("cannot read %s: %s", mg_map_name(MG_MAP_SYNC), strerror(errno));
 		return err;
 	}
 	if (!mark)
@@ -259,10 +259,10 @@ int mg_prefix_copy_sync(const struct mg_state *st)
 		err = sync_mark(st, 0);
 	if (err)
 		mg_err("cannot bring %s and the prefix generation in line with the "
-		       "tries: %s", MTUG_MAP_V6_SHARDS, strerror(-err));
+		       "tries: %s", mg_map_name(MG_MAP_V6_SHARDS), strerror(-err));
 	else
 		mg_dbg("rebuilt %s and bumped the prefix generation after an "
-		       "interrupted prefix change", MTUG_MAP_V6_SHARDS);
+		       "interrupted prefix change", mg_map_name(MG_MAP_V6_SHARDS));
 	return err;
 }
 
@@ -283,15 +283,16 @@ void mg_prefix_settle(const struct mg_state *st)
 	if (n < 0) {
 		mg_warn("cannot give IPv6 prefixes tries of their own in %s (they "
 			"stay in its short trie, with the same answers): %s",
-			MTUG_MAP_V6_SHARDS, strerror(-n));
+			mg_map_name(MG_MAP_V6_SHARDS), strerror(-n));
 		return;
 	}
 	err = sync_mark(st, 0);
 	if (err)
 		mg_warn("cannot clear the mark in %s (the next command checks "
-			"%s again): %s", MTUG_MAP_SYNC, MTUG_MAP_V6_SHARDS, strerror(-err));
+			"%s again): %s", mg_map_name(MG_MAP_SYNC),
+			mg_map_name(MG_MAP_V6_SHARDS), strerror(-err));
 	else if (n)
-		mg_dbg("made %d tries in %s", n, MTUG_MAP_V6_SHARDS);
+		mg_dbg("made %d tries in %s", n, mg_map_name(MG_MAP_V6_SHARDS));
 }
 
 int mg_prefix_filter_sync(const struct mg_state *st, const struct mg_prefix *p)
@@ -305,7 +306,7 @@ int mg_prefix_filter_sync(const struct mg_state *st, const struct mg_prefix *p)
 	 * stale bits only cost lookups that find nothing. */
 	if (err)
 		mg_warn("cannot recompute %s (stale bits stay set): %s",
-			MTUG_MAP_FILTER, strerror(-err));
+			mg_map_name(MG_MAP_FILTER), strerror(-err));
 	return err;
 }
 

@@ -113,7 +113,7 @@ int mg_iface_slot_zero(const struct mg_state *st, __u32 slot)
 	for (row = slot * 2; !err && row <= slot * 2 + MTUG_FAM_V6; row++) {
 		if (bpf_map_update_elem(fd, &row, zero, BPF_ANY)) {
 			err = -errno;
-			mg_err("cannot zero %s[%u]: %s", MTUG_MAP_IFACE_CNT, row,
+			mg_err("cannot zero %s[%u]: %s", mg_map_name(MG_MAP_IFACE_CNT), row,
 			       strerror(errno));
 		}
 	}
@@ -142,7 +142,7 @@ static int read_iface(const struct mg_state *st, const char *cmd, __u32 ifindex,
 		if (bpf_map_lookup_elem(st->map[MG_MAP_IFACE_CNT], &row, buf)) {
 			int err = -errno;
 
-			mg_err("%s: cannot read %s[%u]: %s", cmd, MTUG_MAP_IFACE_CNT,
+			mg_err("%s: cannot read %s[%u]: %s", cmd, mg_map_name(MG_MAP_IFACE_CNT),
 			       row, strerror(errno));
 			return err;
 		}

@@ -113,8 +113,8 @@ int mg_state_repair(const struct mg_state *st)
 
 	err = mg_iface_fast_sync(st->map[MG_MAP_IFACE_FAST], st->map[MG_MAP_IFACE_CFG]);
 	if (err) {
-		mg_err("cannot bring %s in line with %s: %s", MTUG_MAP_IFACE_FAST,
-		       MTUG_MAP_IFACE_CFG, strerror(-err));
+		mg_err("cannot bring %s in line with %s: %s", mg_map_name(MG_MAP_IFACE_FAST),
+		       mg_map_name(MG_MAP_IFACE_CFG), strerror(-err));
 		return err;
 	}
 	return mg_prefix_copy_sync(st);
@@ -244,7 +244,7 @@ int mg_state_xdp_chain(const char *dir, bool frags, bool create, int *prog_fd,
 {
 	bool own = frags == mg_xdp_frags_supported(); /* the state's kind */
 	const char *prog_pin = own ? MG_PIN_PROG_XDP_CHAIN : MG_PIN_PROG_XDP_CHAIN_SB;
-	const char *chain_pin = own ? MTUG_MAP_CHAIN : MG_PIN_CHAIN_SB;
+	const char *chain_pin = own ? mg_map_name(MG_MAP_CHAIN) : MG_PIN_CHAIN_SB;
 	struct mtuguard_bpf *skel;
 	struct bpf_map *map;
 	char path[PATH_MAX];

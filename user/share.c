@@ -421,7 +421,8 @@ int mg_share_detach(const struct mg_state *st, __u32 ifindex,
 	/* Last: nothing leads through our program into the slot any more. */
 	if (bpf_map_delete_elem(st->map[MG_MAP_CHAIN], &slot) && errno != ENOENT) {
 		err = -errno;
-		mg_err("cannot empty slot %u of %s: %s", slot, MTUG_MAP_CHAIN, strerror(errno));
+		mg_err("cannot empty slot %u of %s: %s", slot, mg_map_name(MG_MAP_CHAIN),
+		       strerror(errno));
 	}
 	if (!mg_state_xdp_chain(st->dir, false, false, &p, &c)) {
 		bpf_map_delete_elem(c, &slot);

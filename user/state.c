@@ -13,47 +13,30 @@
 #include "pin.h"
 #include "state.h"
 
-struct map_desc {
-	const char *name;
-	__u32 type, key_size, value_size;
-	__u32 max_entries; /* 0: any */
+/* Checked against what is pinned, so that a pin dir left by another
+ * build is reported instead of misread. */
+#define MTUG_VALUE(T) sizeof(T)
+#define MTUG_INNER(T) sizeof(__u32) /* a map id */
+#define MG_MAP_DESC_(ID, NAME, TYPE, KEY, VALUE, MAX_ENTRIES, FLAGS) \
+	[MG_MAP_##ID] = { #NAME, BPF_MAP_TYPE_##TYPE, sizeof(KEY), VALUE,   \
+			  MAX_ENTRIES, FLAGS },
+static const struct mg_map_desc maps[MG_MAP_NR] = {
+	MTUG_MAPS(MG_MAP_DESC_)
 };
-
-/* Names from include/mtuguard.h; sizes checked against what is pinned so a
- * pin dir left by another build is reported instead of misread. */
-static const struct map_desc maps[MG_MAP_NR] = {
-	[MG_MAP_MTU_V4] = { MTUG_MAP_MTU_V4, BPF_MAP_TYPE_LPM_TRIE,
-			    sizeof(struct mtug_lpm_v4_key), sizeof(struct mtug_mtu_val) },
-	[MG_MAP_MTU_V6] = { MTUG_MAP_MTU_V6, BPF_MAP_TYPE_LPM_TRIE,
-			    sizeof(struct mtug_lpm_v6_key), sizeof(struct mtug_mtu_val) },
-	[MG_MAP_IFACE_CFG] = { MTUG_MAP_IFACE_CFG, BPF_MAP_TYPE_HASH,
-			       sizeof(__u32), sizeof(struct mtug_iface_cfg) },
-	[MG_MAP_GLOBAL_CFG] = { MTUG_MAP_GLOBAL_CFG, BPF_MAP_TYPE_ARRAY,
-				sizeof(__u32), sizeof(struct mtug_global_cfg) },
-	[MG_MAP_COUNTERS] = { MTUG_MAP_COUNTERS, BPF_MAP_TYPE_PERCPU_ARRAY,
-			      sizeof(__u32), sizeof(struct mtug_counters) },
-	[MG_MAP_BUCKET] = { MTUG_MAP_BUCKET, BPF_MAP_TYPE_PERCPU_ARRAY,
-			    sizeof(__u32), sizeof(struct mtug_bucket) },
-	[MG_MAP_IFACE_CNT] = { MTUG_MAP_IFACE_CNT, BPF_MAP_TYPE_PERCPU_ARRAY,
-			       sizeof(__u32), sizeof(struct mtug_counters) },
-	[MG_MAP_IFACE_FAST] = { MTUG_MAP_IFACE_FAST, BPF_MAP_TYPE_ARRAY,
-				sizeof(__u32), sizeof(struct mtug_iface_fast) },
-	[MG_MAP_FILTER] = { MTUG_MAP_FILTER, BPF_MAP_TYPE_ARRAY,
-			    sizeof(__u32), sizeof(__u64) },
-	[MG_MAP_V6_SHARDS] = { MTUG_MAP_V6_SHARDS, BPF_MAP_TYPE_ARRAY_OF_MAPS,
-			       sizeof(__u32), sizeof(__u32) },
-	[MG_MAP_SYNC] = { MTUG_MAP_SYNC, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u32), 2 },
-	[MG_MAP_CACHE] = { MTUG_MAP_CACHE, BPF_MAP_TYPE_PERCPU_ARRAY,
-			   sizeof(__u32), sizeof(struct mtug_prefix_cache) },
-	[MG_MAP_CHAIN] = { MTUG_MAP_CHAIN, BPF_MAP_TYPE_PROG_ARRAY,
-			   sizeof(__u32), sizeof(__u32), MTUG_IFACE_MAX_ENTRIES },
-};
+#undef MG_MAP_DESC_
+#undef MTUG_INNER
+#undef MTUG_VALUE
 
 static const char *const prog_pins[MG_PROG_NR] = {
 	[MG_PROG_XDP] = "prog_xdp",
 	[MG_PROG_TC_INGRESS] = "prog_tc_ingress",
 	[MG_PROG_TC_EGRESS] = "prog_tc_egress",
 };
+
+const struct mg_map_desc *mg_map_desc(enum mg_map_id id)
+{
+	return &maps[id];
+}
 
 const char *mg_map_name(enum mg_map_id id)
 {
@@ -113,7 +96,7 @@ int mg_obj_id(int fd, __u32 *id)
 	return 0;
 }
 
-static int check_map(int fd, const struct map_desc *d, const char *path)
+static int check_map(int fd, const struct mg_map_desc *d, const char *path)
 {
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
@@ -125,13 +108,13 @@ static int check_map(int fd, const struct map_desc *d, const char *path)
 		return err;
 	}
 	if (info.type != d->type || info.key_size != d->key_size ||
-	    info.value_size != d->value_size ||
-	    (d->max_entries && info.max_entries != d->max_entries)) {
+	    info.value_size != d->value_size || info.max_entries != d->max_entries ||
+	    info.map_flags != d->flags) {
 		mg_err("%s does not match this mtuguard (type %u key %u value %u "
-		       "entries %u, want %u/%u/%u/%u): stale pin directory from another "
-		       "build?", path, info.type, info.key_size, info.value_size,
-		       info.max_entries, d->type, d->key_size, d->value_size,
-		       d->max_entries);
+		       "entries %u flags %#x, want %u/%u/%u/%u/%#x): stale pin directory "
+		       "from another build?", path, info.type, info.key_size,
+		       info.value_size, info.max_entries, info.map_flags, d->type,
+		       d->key_size, d->value_size, d->max_entries, d->flags);
 		return -EINVAL;
 	}
 	return 0;

@@ -19,22 +19,15 @@
 #include <stdbool.h>
 #include <linux/types.h>
 
+#include "mtuguard.h"
+
+/* MG_MAP_<ID> for every map of MTUG_MAPS (mtuguard.h), in its order. */
+#define MG_MAP_ID_(ID, ...) MG_MAP_##ID,
 enum mg_map_id {
-	MG_MAP_MTU_V4,
-	MG_MAP_MTU_V6,
-	MG_MAP_IFACE_CFG,
-	MG_MAP_GLOBAL_CFG,
-	MG_MAP_COUNTERS,
-	MG_MAP_BUCKET,
-	MG_MAP_IFACE_CNT,
-	MG_MAP_IFACE_FAST,
-	MG_MAP_FILTER,
-	MG_MAP_V6_SHARDS,
-	MG_MAP_SYNC,
-	MG_MAP_CACHE,
-	MG_MAP_CHAIN,
+	MTUG_MAPS(MG_MAP_ID_)
 	MG_MAP_NR,
 };
+#undef MG_MAP_ID_
 
 enum mg_prog_id {
 	MG_PROG_XDP,
@@ -57,6 +50,14 @@ struct mg_state {
 	int prog[MG_PROG_NR]; /* -1 unless opened with MG_STATE_PROGS */
 	int lock_fd;          /* -1 unless MG_STATE_LOCK */
 };
+
+/* What a pinned map must be, from MTUG_MAPS: its pin name (relative to
+ * the pin dir, and its name in the BPF object), type, sizes and flags. */
+struct mg_map_desc {
+	const char *name;
+	__u32 type, key_size, value_size, max_entries, flags;
+};
+const struct mg_map_desc *mg_map_desc(enum mg_map_id id);
 
 /* Pinned name of a map or program, relative to the pin dir. */
 const char *mg_map_name(enum mg_map_id id);

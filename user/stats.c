@@ -63,7 +63,7 @@ static int snap_read(int fd, struct snap *s)
 	if (bpf_map_lookup_elem(fd, &key, s->percpu)) {
 		int err = -errno;
 
-		mg_err("stats: cannot read %s: %s", MTUG_MAP_COUNTERS, strerror(errno));
+		mg_err("stats: cannot read %s: %s", mg_map_name(MG_MAP_COUNTERS), strerror(errno));
 		return err;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &s->at);
@@ -244,7 +244,7 @@ static int reset(const struct mg_state *st, int ncpu)
 	/* A per-CPU update writes every CPU's copy at once. */
 	if (bpf_map_update_elem(st->map[MG_MAP_COUNTERS], &key, zero, BPF_ANY)) {
 		err = -errno;
-		mg_err("stats: cannot reset %s: %s", MTUG_MAP_COUNTERS, strerror(errno));
+		mg_err("stats: cannot reset %s: %s", mg_map_name(MG_MAP_COUNTERS), strerror(errno));
 	}
 	free(zero);
 	return err ?: mg_iface_counters_reset(st);
