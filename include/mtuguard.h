@@ -226,7 +226,7 @@ static inline __u32 mtug_filter_addr_bit(__u32 v4, const __u8 *a)
  *   A slot may hold no trie (the lookup takes it as empty): the CLI makes
  *   tries only as prefixes need them, and a /32-or-longer prefix whose
  *   shard has none lives in the short trie, which keeps the lookup the
- *   longest match (user/v6_shards.c).
+ *   longest match (user/lib/v6_shards.c).
  * Why: a trie lookup walks one node per level, and 100,000 IPv6 prefixes
  * are about 17 levels deep: the two lookups of a SYN cost 85 ns more than
  * with 1 prefix (make bench, "2 LPM lookups, IPv6").  8,192 shards hold
@@ -371,7 +371,7 @@ enum mtug_family_row {
  *
  *   X(ID, NAME, TYPE, KEY, VALUE, MAX_ENTRIES, FLAGS)
  *
- * ID      userspace's index, MG_MAP_<ID> (user/state.h)
+ * ID      userspace's index, MG_MAP_<ID> (user/lib/state.h)
  * NAME    the map in the BPF object, and its pin in the pin directory
  * TYPE    BPF_MAP_TYPE_<TYPE>
  * KEY     the key's type
@@ -380,7 +380,7 @@ enum mtug_family_row {
  *         (__u32).  Whoever expands the table defines both.
  *
  * bpf/maps.h defines the maps from it (BTF-defined, so that `bpftool map
- * dump` prints field names), user/state.c the layout it checks every
+ * dump` prints field names), user/lib/state.c the layout it checks every
  * pinned map against, and a unit test compares the BPF object with it.
  * Maps the datapath keeps to itself (fib_scratch) are not here.
  */

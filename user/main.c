@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "args.h"
-#include "cmd.h"
+#include "cmd/cmd.h"
 #include "log.h"
 #include "pin.h"
 #include "version.h" /* generated: MG_VERSION */

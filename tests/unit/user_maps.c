@@ -3,7 +3,7 @@
  * user_maps.c - the one table of maps (MTUG_MAPS, mtuguard.h) against the
  * BPF object: every map of the table is in the object by its name, with
  * the type, key and value sizes, max_entries and flags that the loader
- * checks pinned maps against (user/state.c); and the object has no map
+ * checks pinned maps against (user/lib/state.c); and the object has no map
  * beyond the table but its own scratch space and libbpf's internal ones,
  * so a map defined by hand in bpf/maps.h, or a table entry that says
  * something else than the definition, fails here.  Only opens the object
@@ -15,7 +15,7 @@
 
 #include <bpf/libbpf.h>
 
-#include "../../user/state.h"
+#include "../../user/lib/state.h"
 #include "harness.h"
 #include "mtuguard.skel.h"
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * iface_cmd.c - `CMD WORD [--iface IFACE]` over one or every attached
+ * iface_word.c - `CMD WORD [--iface IFACE]` over one or every attached
  * interface: arguments fully checked before the state is opened, then each
  * entry read, changed by the command and stored under the pin dir lock.
  * A failure on one interface puts back every one changed so far, itself
@@ -11,10 +11,10 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "iface_cmd.h"
+#include "iface_word.h"
 #include "args.h"
 #include "attach.h"
-#include "cfg.h"
+#include "config_maps.h"
 #include "lifecycle.h"
 #include "log.h"
 #include "sig.h"

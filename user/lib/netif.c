@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* iface.c - see iface.h. */
+/* netif.c - see netif.h. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,8 +10,8 @@
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
 
-#include "iface.h"
-#include "netdev.h"
+#include "netif.h"
+#include "netdev_genl.h"
 #include "log.h"
 
 __u32 mg_ifname_index(const char *name)

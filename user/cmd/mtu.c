@@ -13,8 +13,8 @@
 
 #include "mtuguard.h"
 #include "args.h"
-#include "cfg.h"
 #include "cmd.h"
+#include "config_maps.h"
 #include "json.h"
 #include "kfeatures.h"
 #include "lifecycle.h"

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * iface.h - network interfaces by name and index, in the network namespace
+ * netif.h - network interfaces by name and index, in the network namespace
  * the CLI runs in.
  */
-#ifndef MG_IFACE_H
-#define MG_IFACE_H
+#ifndef MG_NETIF_H
+#define MG_NETIF_H
 
 #include <stddef.h>
 #include <net/if.h>
@@ -39,4 +39,4 @@ void mg_iface_driver(const char *name, char *buf, size_t len);
  * features (no multi-buffer frame is redirected to it). */
 void mg_iface_kernel_view(__u32 ifindex, struct mtug_iface_cfg *c);
 
-#endif /* MG_IFACE_H */
+#endif /* MG_NETIF_H */

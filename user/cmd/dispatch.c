@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* cmd.c - see cmd.h. */
+/* dispatch.c - the command tables' lookup and dispatch (cmd.h). */
 #include <stdio.h>
 #include <string.h>
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * config.h - mtuguard's declarative configuration file (`apply -f FILE`,
+ * config_file.h - mtuguard's declarative configuration file (`apply -f FILE`,
  * `show-config`): the parser, a pure function over a buffer, and the
  * writer.  No BPF, no system calls, nothing printed: safe to unit-test and
  * to fuzz.
@@ -33,8 +33,8 @@
  * key may appear once (once per block inside a block), every interface and
  * every prefix once.
  */
-#ifndef MG_CONFIG_H
-#define MG_CONFIG_H
+#ifndef MG_CONFIG_FILE_H
+#define MG_CONFIG_FILE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -107,4 +107,4 @@ const char *mg_config_ptb_mode_name(__u32 mode);
 /* "native", "generic" or "none" from the attach bits of an iface_cfg. */
 const char *mg_config_xdp_mode_name(__u32 attach);
 
-#endif /* MG_CONFIG_H */
+#endif /* MG_CONFIG_FILE_H */

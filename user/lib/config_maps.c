@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* cfg.c - see cfg.h. */
+/* config_maps.c - see config_maps.h. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,8 +7,8 @@
 
 #include <bpf/bpf.h>
 
-#include "cfg.h"
-#include "iface.h"
+#include "config_maps.h"
+#include "netif.h"
 #include "iface_fast.h"
 #include "kfeatures.h"
 #include "prefix_filter.h"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * config.c - see config.h.
+ * config_file.c - see config_file.h.
  *
  * A lexer turns the buffer into words and the four separators '{' '}' ';'
  * and newline; a statement is the words up to a separator.  Top-level
@@ -15,7 +15,7 @@
 #include <sys/socket.h>
 
 #include "args.h"
-#include "config.h"
+#include "config_file.h"
 
 #define MAX_WORDS 8 /* longest statement: "ptb min-mtu V4 V6" */
 

@@ -2,7 +2,7 @@
 /*
  * apply.c - `mtuguard apply -f FILE [--dry-run]` and `mtuguard show-config`.
  *
- * apply reads the whole file, parses and validates it (config.c), resolves
+ * apply reads the whole file, parses and validates it (config_file.c), resolves
  * every interface name, and only then takes the pin dir lock and brings the
  * running state to match: interfaces attached or updated (XDP mode, egress
  * filter, settings), global settings, prefixes (deletions first, so that
@@ -35,11 +35,11 @@
 #include "mtuguard.h"
 #include "args.h"
 #include "attach.h"
-#include "cfg.h"
+#include "config_maps.h"
 #include "cmd.h"
-#include "config.h"
+#include "config_file.h"
 #include "detach.h"
-#include "iface.h"
+#include "netif.h"
 #include "json.h"
 #include "kfeatures.h"
 #include "lifecycle.h"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* netdev.c - see netdev.h.  Two requests on one generic-netlink socket:
+/* netdev_genl.c - see netdev_genl.h.  Two requests on one generic-netlink socket:
  * the family's id by name (CTRL_CMD_GETFAMILY), then DEV_GET for the
  * device.  The constants are <linux/netdev.h>'s, spelled out here because
  * the build's kernel headers may predate the family. */
@@ -10,7 +10,7 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
-#include "netdev.h"
+#include "netdev_genl.h"
 
 #define NETDEV_FAMILY_NAME        "netdev"
 #define NETDEV_CMD_DEV_GET        1

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * cmd.h - the CLI's commands.  main.c parses the global options, then
+ * cmd.h - the CLI's commands, one file each in user/cmd/ (apply.c holds
+ * show-config too, feature.c enable and disable).  main.c parses the global options, then
  * calls one of these with the words after the command name.  Each returns
  * 0, a negative errno (runtime failure, exit 1) or -MG_EUSAGE (exit 2),
  * having printed its one error line itself.

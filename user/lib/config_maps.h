@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * cfg.h - read and write the configuration maps (global_cfg, iface_cfg).
- * Errors are printed here; they are runtime failures of the map calls.
+ * config_maps.h - read and write the configuration maps: global_cfg,
+ * iface_cfg, and the MTU prefix tries with the datapath's copies of them
+ * (prefix_filter, mtu_v6_shards, prefix_sync).  Errors are printed here; they are runtime failures of the map calls.
  */
-#ifndef MG_CFG_H
-#define MG_CFG_H
+#ifndef MG_CONFIG_MAPS_H
+#define MG_CONFIG_MAPS_H
 
 #include <linux/bpf.h> /* BPF_ANY, BPF_NOEXIST, BPF_EXIST */
 
 #include "mtuguard.h"
-#include "config.h"
+#include "config_file.h"
 #include "prefix.h"
 #include "state.h"
 
@@ -76,4 +77,4 @@ __u32 mg_global_min_mtu_v4(const struct mtug_global_cfg *g);
 __u32 mg_global_min_mtu_v6(const struct mtug_global_cfg *g);
 __u32 mg_global_rate(const struct mtug_global_cfg *g);
 
-#endif /* MG_CFG_H */
+#endif /* MG_CONFIG_MAPS_H */

@@ -16,7 +16,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "iface.h"
+#include "netif.h"
 #include "kfeatures.h"
 #include "log.h"
 #include "pin.h"

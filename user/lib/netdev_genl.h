@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * netdev.h - the kernel's netdev generic-netlink family (6.3+): what a
+ * netdev_genl.h - the kernel's netdev generic-netlink family (6.3+): what a
  * device's driver can do with XDP frames.
  */
-#ifndef MG_NETDEV_H
-#define MG_NETDEV_H
+#ifndef MG_NETDEV_GENL_H
+#define MG_NETDEV_GENL_H
 
 #include <linux/types.h>
 
@@ -13,4 +13,4 @@
  * when the query fails; *features is 0 then.  Prints nothing. */
 int mg_netdev_xdp_features(__u32 ifindex, __u32 *features);
 
-#endif /* MG_NETDEV_H */
+#endif /* MG_NETDEV_GENL_H */

@@ -14,9 +14,9 @@
 #include "mtuguard.h"
 #include "args.h"
 #include "attach.h"
-#include "cfg.h"
 #include "cmd.h"
-#include "iface_cmd.h"
+#include "config_maps.h"
+#include "iface_word.h"
 #include "lifecycle.h"
 #include "log.h"
 

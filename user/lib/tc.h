@@ -27,7 +27,7 @@
 
 /* 1 if a clsact qdisc is on ifindex, 0 if not (or the device is gone),
  * or a negative errno (printed).  Asked before creating one, so that the
- * ownership can be recorded before the qdisc exists (see attach.c). */
+ * ownership can be recorded before the qdisc exists (see lib/attach.c). */
 int mg_tc_clsact_exists(__u32 ifindex);
 
 /* Create the clsact qdisc; *created tells whether it was not there. */

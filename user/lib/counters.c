@@ -7,9 +7,9 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "cfg.h"
+#include "config_maps.h"
 #include "counters.h"
-#include "iface.h"
+#include "netif.h"
 #include "log.h"
 
 const char *const mg_counter_names[] = {

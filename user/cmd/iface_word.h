@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * iface_cmd.h - the shape every `CMD WORD [--iface IFACE]` command shares
+ * iface_word.h - the shape every `CMD WORD [--iface IFACE]` command shares
  * (enable/disable mss|ptb, ptb mode ...): parse, pick WORD from a list,
  * then change the entry of the named attached interface, or of every one.
  */
-#ifndef MG_IFACE_CMD_H
-#define MG_IFACE_CMD_H
+#ifndef MG_IFACE_WORD_H
+#define MG_IFACE_WORD_H
 
 #include "mtuguard.h"
 #include "cmd.h"
@@ -30,4 +30,4 @@ struct mg_iface_word {
 int mg_iface_word_cmd(const struct mg_ctx *ctx, const struct mg_iface_word *w,
 		      int argc, char **argv);
 
-#endif /* MG_IFACE_CMD_H */
+#endif /* MG_IFACE_WORD_H */

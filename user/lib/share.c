@@ -13,9 +13,9 @@
 #include <bpf/libbpf.h>
 
 #include "args.h"
-#include "cfg.h"
+#include "config_maps.h"
 #include "datapath.h"
-#include "iface.h"
+#include "netif.h"
 #include "lifecycle.h"
 #include "log.h"
 #include "pin.h"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * prom.h - `mtuguard stats --prometheus | --textfile PATH`: the Prometheus
+ * prometheus.h - `mtuguard stats --prometheus | --textfile PATH`: the Prometheus
  * text exposition format (version 0.0.4).
  *
  * What is there, and only that:
@@ -20,8 +20,8 @@
  * Not attached: only mtuguard_up 0, so a textfile never keeps stale
  * counters.
  */
-#ifndef MG_PROM_H
-#define MG_PROM_H
+#ifndef MG_PROMETHEUS_H
+#define MG_PROMETHEUS_H
 
 #include <stdio.h>
 #include <linux/types.h>
@@ -48,4 +48,4 @@ int mg_prom_write(FILE *f, const struct mg_state *st,
 int mg_prom_textfile(const char *path, const struct mg_state *st,
 		     const struct mg_prom_counters *c);
 
-#endif /* MG_PROM_H */
+#endif /* MG_PROMETHEUS_H */

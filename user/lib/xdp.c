@@ -12,7 +12,7 @@
 #include <bpf/libbpf.h>
 
 #include "datapath.h"
-#include "iface.h"
+#include "netif.h"
 #include "log.h"
 #include "pin.h"
 #include "xdp.h"

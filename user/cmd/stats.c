@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * stats.c - `mtuguard stats [--json] [--per-cpu] [--watch SECONDS] [--reset]`
- * and `mtuguard stats --prometheus | --textfile PATH` (prom.c).
+ * and `mtuguard stats --prometheus | --textfile PATH` (lib/prometheus.c).
  *
  * The counters map is a PERCPU_ARRAY with one struct mtug_counters; a
  * lookup returns one copy per possible CPU, which we sum.  Beside that
@@ -28,7 +28,7 @@
 #include "json.h"
 #include "lifecycle.h"
 #include "log.h"
-#include "prom.h"
+#include "prometheus.h"
 #include "state.h"
 
 #define STATS_WATCH_MAX 86400

@@ -12,12 +12,12 @@
 #include <bpf/libbpf.h>
 
 #include "mtuguard.h"
-#include "mtuguard.skel.h"
-#include "cfg.h"
+#include "config_maps.h"
 #include "datapath.h"
 #include "iface_fast.h"
 #include "lifecycle.h"
 #include "log.h"
+#include "mtuguard.skel.h"
 #include "owner.h"
 #include "pin.h"
 #include "tc.h"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* prom.c - see prom.h. */
+/* prometheus.c - see prometheus.h. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -9,12 +9,12 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
-#include "cfg.h"
-#include "config.h"
-#include "iface.h"
+#include "config_maps.h"
+#include "config_file.h"
+#include "netif.h"
 #include "json.h"
 #include "log.h"
-#include "prom.h"
+#include "prometheus.h"
 
 struct counter_help {
 	const char *name;

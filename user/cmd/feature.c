@@ -5,8 +5,8 @@
  * the change is live at once, without a re-attach.
  */
 #include "mtuguard.h"
-#include "cfg.h"
-#include "iface_cmd.h"
+#include "config_maps.h"
+#include "iface_word.h"
 
 static int flip(const struct mg_state *st, __u32 ifindex,
 		struct mtug_iface_cfg *c, int word, void *arg)
