@@ -32,7 +32,7 @@ LIBBPF_CFLAGS := $(shell pkg-config --cflags libbpf 2>/dev/null)
 LIBBPF_LIBS   := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz
 
 CFLAGS   ?= -O2 -g
-MG_CFLAGS := -Wall -Werror -MMD -MP -Iinclude -I$(BUILD) $(LIBBPF_CFLAGS) -D_GNU_SOURCE
+MG_CFLAGS := -Wall -Werror -MMD -MP -Iinclude -Iuser/lib -I$(BUILD) $(LIBBPF_CFLAGS) -D_GNU_SOURCE
 ALL_CFLAGS = $(MG_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 BPF_CFLAGS := -g -O2 --target=bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	      -MMD -MP -Iinclude -Ivmlinux -Ibpf
@@ -42,7 +42,8 @@ SKEL      := $(BUILD)/mtuguard.skel.h
 # The CLI's other BPF object: what follows mtuguard in a root array.
 ROOT_NEXT_OBJ  := $(BUILD)/root_next.bpf.o
 ROOT_NEXT_SKEL := $(BUILD)/root_next.skel.h
-USER_SRCS := $(wildcard user/*.c)
+# user/main.c, the commands (user/cmd/) and what they build on (user/lib/).
+USER_SRCS := $(wildcard user/*.c user/cmd/*.c user/lib/*.c)
 USER_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(USER_SRCS))
 # Everything in user/ but main.c is a library the tests link too.
 LIB_OBJS  := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))

@@ -1,29 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * maps.h - every map of the datapath, BTF-defined so that
- * `bpftool map dump pinned <pin-dir>/<name>` prints field names.
- * The loader pins them by these names under the pin directory.
+ * `bpftool map dump pinned <pin-dir>/<name>` prints field names.  Those
+ * the loader pins (by these names, under the pin directory) come from the
+ * one table of them, MTUG_MAPS in mtuguard.h; the datapath's own scratch
+ * space (fib_scratch) is defined below.
  */
 #ifndef MTUG_MAPS_H
 #define MTUG_MAPS_H
 
 #include "mtuguard.h"
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__uint(map_flags, BPF_F_NO_PREALLOC); /* required for LPM tries */
-	__uint(max_entries, MTUG_LPM_MAX_ENTRIES);
-	__type(key, struct mtug_lpm_v4_key);
-	__type(value, struct mtug_mtu_val);
-} mtu_v4 SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__uint(max_entries, MTUG_LPM_MAX_ENTRIES);
-	__type(key, struct mtug_lpm_v6_key);
-	__type(value, struct mtug_mtu_val);
-} mtu_v6 SEC(".maps");
 
 /* The inner tries of mtu_v6_shards (created by the CLI as prefixes need
  * them; a slot without one is empty). */
@@ -35,76 +21,24 @@ struct mtu_v6_shard {
 	__type(value, struct mtug_mtu_val);
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
-	__uint(max_entries, MTUG_V6_SHARDS + 1);
-	__type(key, __u32); /* mtug_v6_prefix_slot() */
-	__array(values, struct mtu_v6_shard);
-} mtu_v6_shards SEC(".maps");
+/* The columns of MTUG_MAPS as BTF map definitions.  BPF_F_NO_PREALLOC is
+ * what LPM tries require; 0 elsewhere is the default. */
+#define MTUG_VALUE(T) __type(value, T);
+#define MTUG_INNER(T) __array(values, T);
+#define MTUG_BPF_MAP(ID, NAME, TYPE, KEY, VALUE, MAX_ENTRIES, FLAGS) \
+	struct {                                                     \
+		__uint(type, BPF_MAP_TYPE_##TYPE);                   \
+		__uint(map_flags, FLAGS);                            \
+		__uint(max_entries, MAX_ENTRIES);                    \
+		__type(key, KEY);                                    \
+		VALUE                                                \
+	} NAME SEC(".maps");
 
-/* The CLI's mark and the prefix generation (see mtuguard.h). */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 2);
-	__type(key, __u32);
-	__type(value, __u32);
-} prefix_sync SEC(".maps");
+MTUG_MAPS(MTUG_BPF_MAP)
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, MTUG_PREFIX_CACHE_ENTRIES);
-	__type(key, __u32);
-	__type(value, struct mtug_prefix_cache);
-} prefix_cache SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, MTUG_FILTER_WORDS);
-	__type(key, __u32);
-	__type(value, __u64); /* see struct comment in mtuguard.h */
-} prefix_filter SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, MTUG_IFACE_MAX_ENTRIES);
-	__type(key, __u32); /* ifindex */
-	__type(value, struct mtug_iface_cfg);
-} iface_cfg SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, MTUG_IFACE_FAST_ENTRIES);
-	__type(key, __u32); /* mtug_iface_fast_idx(ifindex) */
-	__type(value, struct mtug_iface_fast);
-} iface_fast SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct mtug_global_cfg);
-} global_cfg SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct mtug_counters);
-} counters SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, MTUG_IFACE_COUNTER_ROWS);
-	__type(key, __u32); /* slot * 2 + enum mtug_family_row */
-	__type(value, struct mtug_counters);
-} iface_counters SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct mtug_bucket);
-} ptb_bucket SEC(".maps");
+#undef MTUG_BPF_MAP
+#undef MTUG_INNER
+#undef MTUG_VALUE
 
 /* One answer of the reverse-path lookup (strict.h, rp_pass()): valid for
  * that device, source, destination and egress while the device's
@@ -140,16 +74,5 @@ struct {
 	__type(key, __u32);
 	__type(value, struct fib_scratch);
 } fib_scratch SEC(".maps");
-
-/* Where mtuguard_xdp's frames go on to when it passes them on a shared
- * hook (MTUG_A_CHAIN, MTUG_A_ROOT): the program it took the hook from, or
- * the one after its slot in a root program array; index: the interface's
- * slot.  Filled by the CLI; an empty slot means XDP_PASS. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
-	__uint(max_entries, MTUG_IFACE_MAX_ENTRIES);
-	__type(key, __u32);
-	__type(value, __u32);
-} xdp_chain SEC(".maps");
 
 #endif /* MTUG_MAPS_H */

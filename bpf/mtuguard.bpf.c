@@ -5,7 +5,7 @@
  *
  *   mtuguard_xdp         ingress, at the driver hook: everything.
  *   mtuguard_xdp_chain   the same, going on to the program it shares the
- *                        hook with for what it passes (user/share.h).
+ *                        hook with for what it passes (user/lib/share.h).
  *   mtuguard_tc_egress   egress: the MSS clamp (what XDP cannot see).
  *   mtuguard_tc_ingress  behind XDP it only does what XDP cannot: broadcast
  *                        mode (cloning) and the frames XDP deferred to it
@@ -181,7 +181,7 @@ int mtuguard_xdp(struct xdp_md *ctx)
 	return xdp_run(ctx, false);
 }
 
-/* The same on a shared hook (user/share.h), a program of its own: a tail
+/* The same on a shared hook (user/lib/share.h), a program of its own: a tail
  * call anywhere in a program makes the JIT carry the tail call count
  * through every bpf-to-bpf call of it, which the hook's sole owner need
  * not pay.  Loaded by the CLI only when a hook is shared. */

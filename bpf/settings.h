@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * settings.h - what the loader decides about the running kernel before
- * load (user/datapath.c), as read-only globals: the verifier sees their
+ * load (user/lib/datapath.c), as read-only globals: the verifier sees their
  * values, so the code behind a facility the kernel lacks is dead code to
  * it and never checked against helpers that kernel does not have.
  */

@@ -226,7 +226,7 @@ static inline __u32 mtug_filter_addr_bit(__u32 v4, const __u8 *a)
  *   A slot may hold no trie (the lookup takes it as empty): the CLI makes
  *   tries only as prefixes need them, and a /32-or-longer prefix whose
  *   shard has none lives in the short trie, which keeps the lookup the
- *   longest match (user/v6_shards.c).
+ *   longest match (user/lib/v6_shards.c).
  * Why: a trie lookup walks one node per level, and 100,000 IPv6 prefixes
  * are about 17 levels deep: the two lookups of a SYN cost 85 ns more than
  * with 1 prefix (make bench, "2 LPM lookups, IPv6").  8,192 shards hold
@@ -365,19 +365,55 @@ enum mtug_family_row {
 };
 #define MTUG_IFACE_COUNTER_ROWS (MTUG_IFACE_MAX_ENTRIES * 2)
 
-/* Pinned names, relative to the pin directory. */
-#define MTUG_MAP_CHAIN      "xdp_chain"
-#define MTUG_MAP_MTU_V4     "mtu_v4"
-#define MTUG_MAP_MTU_V6     "mtu_v6"
-#define MTUG_MAP_IFACE_CFG  "iface_cfg"
-#define MTUG_MAP_GLOBAL_CFG "global_cfg"
-#define MTUG_MAP_COUNTERS   "counters"
-#define MTUG_MAP_BUCKET     "ptb_bucket"
-#define MTUG_MAP_IFACE_CNT  "iface_counters"
-#define MTUG_MAP_IFACE_FAST "iface_fast"
-#define MTUG_MAP_FILTER     "prefix_filter"
-#define MTUG_MAP_V6_SHARDS  "mtu_v6_shards"
-#define MTUG_MAP_SYNC       "prefix_sync"
-#define MTUG_MAP_CACHE      "prefix_cache"
+/*
+ * The maps of the datapath that the CLI pins and opens, each described
+ * once, here:
+ *
+ *   X(ID, NAME, TYPE, KEY, VALUE, MAX_ENTRIES, FLAGS)
+ *
+ * ID      userspace's index, MG_MAP_<ID> (user/lib/state.h)
+ * NAME    the map in the BPF object, and its pin in the pin directory
+ * TYPE    BPF_MAP_TYPE_<TYPE>
+ * KEY     the key's type
+ * VALUE   MTUG_VALUE(type), or for a map of maps MTUG_INNER(struct): the
+ *         inner map's BTF definition (bpf/maps.h); userspace sees a map id
+ *         (__u32).  Whoever expands the table defines both.
+ *
+ * bpf/maps.h defines the maps from it (BTF-defined, so that `bpftool map
+ * dump` prints field names), user/lib/state.c the layout it checks every
+ * pinned map against, and a unit test compares the BPF object with it.
+ * Maps the datapath keeps to itself (fib_scratch) are not here.
+ */
+#define MTUG_MAPS(X)                                                                     \
+	X(MTU_V4, mtu_v4, LPM_TRIE, struct mtug_lpm_v4_key,                              \
+	  MTUG_VALUE(struct mtug_mtu_val), MTUG_LPM_MAX_ENTRIES, BPF_F_NO_PREALLOC)      \
+	X(MTU_V6, mtu_v6, LPM_TRIE, struct mtug_lpm_v6_key,                              \
+	  MTUG_VALUE(struct mtug_mtu_val), MTUG_LPM_MAX_ENTRIES, BPF_F_NO_PREALLOC)      \
+	/* key: mtug_v6_prefix_slot() */                                                 \
+	X(V6_SHARDS, mtu_v6_shards, ARRAY_OF_MAPS, __u32,                                \
+	  MTUG_INNER(struct mtu_v6_shard), MTUG_V6_SHARDS + 1, 0)                        \
+	/* the CLI's mark and the prefix generation (prefix_cache above) */              \
+	X(SYNC, prefix_sync, ARRAY, __u32, MTUG_VALUE(__u32), 2, 0)                      \
+	X(CACHE, prefix_cache, PERCPU_ARRAY, __u32,                                      \
+	  MTUG_VALUE(struct mtug_prefix_cache), MTUG_PREFIX_CACHE_ENTRIES, 0)            \
+	X(FILTER, prefix_filter, ARRAY, __u32, MTUG_VALUE(__u64), MTUG_FILTER_WORDS, 0)  \
+	/* key: ifindex */                                                               \
+	X(IFACE_CFG, iface_cfg, HASH, __u32,                                             \
+	  MTUG_VALUE(struct mtug_iface_cfg), MTUG_IFACE_MAX_ENTRIES, 0)                  \
+	/* key: mtug_iface_fast_idx(ifindex) */                                          \
+	X(IFACE_FAST, iface_fast, ARRAY, __u32,                                          \
+	  MTUG_VALUE(struct mtug_iface_fast), MTUG_IFACE_FAST_ENTRIES, 0)                \
+	X(GLOBAL_CFG, global_cfg, ARRAY, __u32, MTUG_VALUE(struct mtug_global_cfg), 1, 0) \
+	X(COUNTERS, counters, PERCPU_ARRAY, __u32, MTUG_VALUE(struct mtug_counters), 1, 0) \
+	/* key: slot * 2 + enum mtug_family_row */                                       \
+	X(IFACE_CNT, iface_counters, PERCPU_ARRAY, __u32,                                \
+	  MTUG_VALUE(struct mtug_counters), MTUG_IFACE_COUNTER_ROWS, 0)                  \
+	X(BUCKET, ptb_bucket, PERCPU_ARRAY, __u32, MTUG_VALUE(struct mtug_bucket), 1, 0) \
+	/* Where mtuguard_xdp's frames go on to when it passes them on a */             \
+	/* shared hook (MTUG_A_CHAIN, MTUG_A_ROOT): the program it took the */           \
+	/* hook from, or the one after its slot in a root program array; */             \
+	/* index: the interface's slot.  Filled by the CLI; an empty slot */            \
+	/* means XDP_PASS. */                                                            \
+	X(CHAIN, xdp_chain, PROG_ARRAY, __u32, MTUG_VALUE(__u32), MTUG_IFACE_MAX_ENTRIES, 0)
 
 #endif /* MTUGUARD_H */

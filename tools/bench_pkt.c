@@ -48,12 +48,12 @@
 
 #include "bench_common.h"
 #include "mtuguard.skel.h"
-#include "../user/datapath.h"
+#include "../user/lib/datapath.h"
 #include "tools/bench.skel.h"
-#include "../user/iface.h"
-#include "../user/iface_fast.h"
-#include "../user/prefix_filter.h"
-#include "../user/v6_shards.h"
+#include "../user/lib/netif.h"
+#include "../user/lib/iface_fast.h"
+#include "../user/lib/prefix_filter.h"
+#include "../user/lib/v6_shards.h"
 
 #define MAX_CLASSES 24
 #define MAX_ROUNDS  64

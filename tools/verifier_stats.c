@@ -29,7 +29,7 @@
 #include "mtuguard.skel.h"
 #include "mtuguard.h"
 #include "root_next.skel.h"
-#include "../user/datapath.h"
+#include "../user/lib/datapath.h"
 
 #define LOG_STATS 4 /* BPF_LOG_STATS */
 #define LOG_SIZE (1 << 20)

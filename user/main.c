@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "args.h"
-#include "cmd.h"
+#include "cmd/cmd.h"
 #include "log.h"
 #include "pin.h"
 #include "version.h" /* generated: MG_VERSION */
@@ -46,13 +46,7 @@ static int cmd_version(const struct mg_ctx *ctx, int argc, char **argv)
 	return print_version(ctx->json);
 }
 
-struct command {
-	const char *name;
-	int (*run)(const struct mg_ctx *ctx, int argc, char **argv);
-	const char *usage;
-};
-
-static const struct command commands[] = {
+static const struct mg_cmd commands[] = {
 	{ "attach", mg_cmd_attach,
 	  "mtuguard attach IFACE [--mode native|generic] [--no-egress] [--chain | --root-array ARRAY:POS]\n"
 	  "  Attach XDP (native by default) and the TC programs (TCX links, or\n"
@@ -113,7 +107,7 @@ static const struct command commands[] = {
 	  "  detach every one: refused unless --allow-empty.\n"
 	  "  With --json: {\"dry_run\", \"changes\": [lines], \"result\"}, the\n"
 	  "  result one of applied, no change, dry run, rolled back or rollback\n"
-	  "  incomplete.\n" },
+	  "  incomplete, and \"error\" when it failed.\n" },
 	{ "show-config", mg_cmd_show_config,
 	  "mtuguard show-config\n"
 	  "  The running state in apply's file format: 'mtuguard show-config |\n"
@@ -150,20 +144,11 @@ static void usage_all(FILE *f)
 	      "                 the pin directory (default "
 	      MG_STR(MG_LOCK_TIMEOUT_DEFAULT) ", 0: do not wait)\n"
 	      "  -v, --verbose  show libbpf's messages (-vv: debug too)\n"
-	      "  -j, --json     machine-readable output where data is printed\n"
+	      "  -j, --json     machine-readable output where data is printed, and\n"
+	      "                 errors as {\"error\": ...} on stdout\n"
 	      "  -h, --help     this help, or a command's: mtuguard COMMAND -h\n"
 	      "  --version      print the version\n"
 	      "Exit status: 0 ok, 1 failure, 2 usage error.\n", f);
-}
-
-static const struct command *find_command(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < NCOMMANDS; i++)
-		if (!strcmp(commands[i].name, name))
-			return &commands[i];
-	return NULL;
 }
 
 /*
@@ -223,17 +208,35 @@ static int take_globals(int argc, char **argv, struct mg_ctx *ctx,
 	return n;
 }
 
-int main(int argc, char **argv)
+/*
+ * --json or -j anywhere among the global options, looked for before any of
+ * them is parsed: an error in the others is then JSON too.  The values of
+ * --pin-dir and --lock-timeout are skipped (a pin dir named "-j" is not
+ * --json).
+ */
+static bool wants_json(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--pin-dir") || !strcmp(argv[i], "--lock-timeout"))
+			i++;
+		else if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
+			return true;
+	}
+	return false;
+}
+
+/* Everything but the exit: the exit status. */
+static int run(int argc, char **argv)
 {
 	static char pin_dir[PATH_MAX];
 	struct mg_ctx ctx = { .pin_dir = pin_dir };
-	const struct command *cmd;
+	const struct mg_cmd *cmd;
 	const char *dir = NULL;
 	bool help = false, version = false;
 	int verbose = 0, err;
 
-	/* Unbuffered errors, line-buffered data: --watch output is live. */
-	setvbuf(stdout, NULL, _IOLBF, 0);
 	argc = take_globals(argc, argv, &ctx, &dir, &help, &version, &verbose);
 	if (argc < 0)
 		return EXIT_USAGE;
@@ -260,7 +263,7 @@ int main(int argc, char **argv)
 		mg_err("unknown option '%s' (try 'mtuguard --help')", argv[1]);
 		return EXIT_USAGE;
 	}
-	cmd = find_command(argv[1]);
+	cmd = mg_cmd_find(commands, NCOMMANDS, argv[1]);
 	if (!cmd) {
 		mg_err("unknown command '%s' (try 'mtuguard --help')", argv[1]);
 		return EXIT_USAGE;
@@ -284,4 +287,16 @@ int main(int argc, char **argv)
 	if (err == -MG_EUSAGE)
 		return EXIT_USAGE;
 	return err ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+int main(int argc, char **argv)
+{
+	int status;
+
+	/* Unbuffered errors, line-buffered data: --watch output is live. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	mg_log_set_json(wants_json(argc, argv));
+	status = run(argc, argv);
+	mg_log_flush(); /* --json: the errors, as {"error": ...} */
+	return status;
 }

@@ -33,7 +33,7 @@ all: $(BUILD)/fuzz_datapath
 # main() left out) compiled here with the sanitizers and the fuzzer's
 # coverage; the linker takes from it only what the target uses.
 LF_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=undefined
-LF_CFLAGS := -g -O1 $(LF_SAN) -Iinclude -Iuser -I$(BUILD) $(LIBBPF_CFLAGS) -D_GNU_SOURCE
+LF_CFLAGS := -g -O1 $(LF_SAN) -Iinclude -Iuser/lib -I$(BUILD) $(LIBBPF_CFLAGS) -D_GNU_SOURCE
 LF_NAMES  := $(patsubst tests/fuzz/lf_%.c,%,$(wildcard tests/fuzz/lf_*.c))
 LF_BINS   := $(patsubst %,$(BUILD)/fuzz/lf_%,$(LF_NAMES))
 LF_LIB_OBJS := $(patsubst %.c,$(BUILD)/fuzz/%.o,$(filter-out user/main.c,$(USER_SRCS)))

@@ -33,7 +33,7 @@
 #include <unistd.h>
 
 #include "fuzz.h"
-#include "../../user/datapath.h"
+#include "../../user/lib/datapath.h"
 
 /* Route MTUs ns_setup() creates (and the veth's 1500): what a pmtu lookup
  * may find.  The model allows any of them to win (see model.c). */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * lf_config.c - libFuzzer target: the configuration file parser
- * (user/config.c, `mtuguard apply -f`).
+ * (user/lib/config_file.c, `mtuguard apply -f`).
  *
  * Properties, for any bytes:
  *  - no crash, no leak, no sanitizer report;
@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
+#include "config_file.h"
 
 static char *write_cfg(const struct mg_config *c, size_t *len)
 {

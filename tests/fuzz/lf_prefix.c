@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * lf_prefix.c - libFuzzer target: mg_prefix_parse() (user/prefix.c).
+ * lf_prefix.c - libFuzzer target: mg_prefix_parse() (user/lib/prefix.c).
  *
  * Properties, for any input bytes (as a C string):
  *  - no crash, no sanitizer report, returns 0 or -EINVAL;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * lf_u32.c - libFuzzer target: mg_parse_u32() (user/args.c), the number
+ * lf_u32.c - libFuzzer target: mg_parse_u32() (user/lib/args.c), the number
  * parser behind every MTU, rate and prefix length on the command line.
  *
  * Input: 4 bytes min, 4 bytes max, then the word.  Property: the result

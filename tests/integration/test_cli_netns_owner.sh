@@ -4,7 +4,7 @@
 # The state keys interfaces by ifindex, which means something only in its
 # own network namespace; a bpffs is shared by every network namespace of a
 # mount namespace (here: `ip netns exec` keeps the host bpffs lib.sh mounts).
-# So the state records the namespace that made it (user/owner.h), and:
+# So the state records the namespace that made it (user/lib/owner.h), and:
 #   - every command from another namespace that reads or writes interfaces
 #     is refused with one line, exit 1, and changes nothing (A's
 #     interfaces, pins and settings as they were);

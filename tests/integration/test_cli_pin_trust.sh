@@ -202,9 +202,10 @@ fi
 # ---- 5. a state that cannot be read ------------------------------------------------------
 
 # readers NAME RUNNER...: every reading command through RUNNER (a prefix
-# command) fails with one line and prints no false answer.
+# command) fails with one line (with --json: {"error": ...} on stdout,
+# nothing on stderr) and prints no false answer.
 readers() {
-	local name=$1 cmd bad=""; shift
+	local name=$1 cmd bad="" one; shift
 	local tf=$MTUG_TMP/tf/m.prom
 	for cmd in "status" "status --json" "show-config" "stats" "stats --json" \
 		"stats --prometheus" "stats --textfile $tf" "mtu list"; do
@@ -212,7 +213,14 @@ readers() {
 		"$@" $cmd >"$MTUG_TMP/out" 2>"$MTUG_TMP/err"
 		RC=$?
 		ERR=$(cat "$MTUG_TMP/err")
-		if [ "$RC" = 0 ] || [ "$(lines "$ERR")" != 1 ] ||
+		one=1
+		if [[ $cmd == *--json* ]]; then
+			[ -z "$ERR" ] && [ "$(wc -l <"$MTUG_TMP/out")" = 1 ] &&
+				grep -q '^{"error":' "$MTUG_TMP/out" || one=0
+		else
+			[ "$(lines "$ERR")" = 1 ] || one=0
+		fi
+		if [ "$RC" = 0 ] || [ "$one" != 1 ] ||
 			grep -qE 'not attached|mtuguard_up|default-mtu|"attached"' \
 				"$MTUG_TMP/out" "$MTUG_TMP/err" ||
 			[ -e "$tf" ]; then

@@ -343,7 +343,14 @@ for args in "--prometheus --json" "--prometheus --per-cpu" "--prometheus --watch
 	# shellcheck disable=SC2086 # $args is several options
 	mtug "$A" stats $args >"$D/out" 2>"$D/err"
 	rc=$?
-	if [ "$rc" != 2 ] || [ "$(wc -l <"$D/err")" != 1 ] || [ -s "$D/out" ]; then
+	# With --json the one line is {"error": ...} on stdout instead.
+	if [[ $args == *--json* ]]; then
+		bad=$([ -s "$D/err" ] || ! grep -qx '{"error":.*}' "$D/out" ||
+			[ "$(wc -l <"$D/out")" != 1 ] && echo 1)
+	else
+		bad=$([ "$(wc -l <"$D/err")" != 1 ] || [ -s "$D/out" ] && echo 1)
+	fi
+	if [ "$rc" != 2 ] || [ -n "$bad" ]; then
 		ok=0
 		log "stats $args: rc $rc, $(cat "$D/err")"
 	fi

@@ -17,13 +17,13 @@
 #include <bpf/libbpf.h>
 
 #include "mtuguard.skel.h"
-#include "../../user/datapath.h"
+#include "../../user/lib/datapath.h"
 #include "harness.h"
-#include "../../user/iface.h"
-#include "../../user/iface_fast.h"
-#include "../../user/prefix_filter.h"
-#include "../../user/kfeatures.h"
-#include "../../user/v6_shards.h"
+#include "../../user/lib/netif.h"
+#include "../../user/lib/iface_fast.h"
+#include "../../user/lib/prefix_filter.h"
+#include "../../user/lib/kfeatures.h"
+#include "../../user/lib/v6_shards.h"
 
 #define LOOPBACK_IFINDEX 1
 

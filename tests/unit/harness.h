@@ -143,6 +143,8 @@ void prefix_filter_tests_run(const char *filter, int *pass, int *fail);
 void v6_shards_tests_run(const char *filter, int *pass, int *fail);
 /* The kernel facility table (user_kfeatures.c). */
 void kfeatures_tests_run(const char *filter, int *pass, int *fail);
+/* The table of maps against the BPF object (user_maps.c). */
+void maps_tests_run(const char *filter, int *pass, int *fail);
 /* The configuration file parser and writer (user_config.c). */
 void config_tests_run(const char *filter, int *pass, int *fail);
 /* Their PASS/FAIL line, when name contains filter (or filter is NULL). */

@@ -81,6 +81,7 @@ int main(int argc, char **argv)
 	v6_shards_tests_run(filter, &pass, &fail);
 	kfeatures_tests_run(filter, &pass, &fail);
 	config_tests_run(filter, &pass, &fail);
+	maps_tests_run(filter, &pass, &fail);
 
 	if (harness_open(&h)) {
 		printf("FAIL: unit/setup (cannot load build/mtuguard.bpf.o; root needed)\n");

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * user_config.c - unit tests of the configuration file parser and writer
- * (user/config.c, `mtuguard apply` / `show-config`): no BPF, no root.
+ * (user/lib/config_file.c, `mtuguard apply` / `show-config`): no BPF, no root.
  * Names user/config/...
  *
  *  - good files: parsed, then written back (mg_config_write) and compared
@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../user/config.h"
+#include "../../user/lib/config_file.h"
 #include "harness.h"
 
 #define DEFAULTS \

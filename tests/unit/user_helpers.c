@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * user_helpers.c - unit tests of the loader's pure helpers (user/prefix.c,
- * user/args.c): no BPF, no root.  One PASS/FAIL line per table row, named
+ * user_helpers.c - unit tests of the loader's pure helpers (user/lib/prefix.c,
+ * user/lib/args.c): no BPF, no root.  One PASS/FAIL line per table row, named
  * user/<helper>(<input>).
  */
 #include <arpa/inet.h>
@@ -11,9 +11,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "../../user/args.h"
-#include "../../user/json.h"
-#include "../../user/prefix.h"
+#include "../../user/lib/args.h"
+#include "../../user/lib/json.h"
+#include "../../user/lib/prefix.h"
 #include "harness.h"
 
 struct prefix_case {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * user_iface_fast.c - unit tests of user/iface_fast.c on real maps of the
+ * user_iface_fast.c - unit tests of user/lib/iface_fast.c on real maps of the
  * datapath's types: the direct-mapped copy must always agree with the
  * iface_cfg hash (same entry or empty), through collisions, deletes with
  * promotion, and a resync after a copy was left behind.
@@ -12,7 +12,7 @@
 
 #include <bpf/bpf.h>
 
-#include "../../user/iface_fast.h"
+#include "../../user/lib/iface_fast.h"
 #include "harness.h"
 
 #define N MTUG_IFACE_FAST_ENTRIES

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * user_kfeatures.c - unit tests of user/kfeatures.c: the table is whole
+ * user_kfeatures.c - unit tests of user/lib/kfeatures.c: the table is whole
  * (a name, what it gives, a version, a probe per facility), the version
  * parser, the refusal line word for word, and each probe of the running
  * kernel against the version the table names: the kernels this project
@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../user/kfeatures.h"
+#include "../../user/lib/kfeatures.h"
 #include "harness.h"
 
 struct version_case {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * user_prefix_filter.c - unit tests of user/prefix_filter.c on real maps of
+ * user_prefix_filter.c - unit tests of user/lib/prefix_filter.c on real maps of
  * the datapath's types.  The bitmap must never miss a block some prefix
  * touches (the datapath would skip a lookup that finds it) and must hold
  * exactly those blocks (for these probes, which no hash collides) after
@@ -16,8 +16,8 @@
 
 #include <bpf/bpf.h>
 
-#include "../../user/prefix.h"
-#include "../../user/prefix_filter.h"
+#include "../../user/lib/prefix.h"
+#include "../../user/lib/prefix_filter.h"
 #include "harness.h"
 
 struct fmaps {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * user_v6_shards.c - unit tests of user/v6_shards.c on real maps of the
+ * user_v6_shards.c - unit tests of user/lib/v6_shards.c on real maps of the
  * datapath's types.  A new prefix goes to the trie of its slot if that
  * slot has one, else (or not sharded) to the short trie; mg_shards_compact() gives the
  * short trie's /32-or-longer prefixes tries of their own (and drops copies
@@ -19,9 +19,9 @@
 
 #include <bpf/bpf.h>
 
-#include "../../user/kfeatures.h"
-#include "../../user/prefix.h"
-#include "../../user/v6_shards.h"
+#include "../../user/lib/kfeatures.h"
+#include "../../user/lib/prefix.h"
+#include "../../user/lib/v6_shards.h"
 #include "harness.h"
 
 struct smaps {
