@@ -11,7 +11,8 @@
 #   check        unit, the CLI tests (test_cli_*) and lint (make check)
 #   unit         build/unit_tests (the filter is its case filter)
 #   integration  tests/integration/test_*.sh
-#   cli          tests/integration/test_cli_*.sh
+#   cli          tests/integration/test_cli_*.sh, four at a time
+#                (CLI_JOBS=N to change it)
 #   lint         shellcheck on the shell tests and tools (tests/lint.sh)
 #
 # Every test runs under a timeout: the number in a "# timeout: SECONDS"
@@ -111,6 +112,27 @@ run_scripts() { # glob
 	done
 }
 
+# run_parallel GLOB JOBS: as run_scripts, JOBS at a time (each test has
+# its own namespaces, bpffs and pin dir), results in the scripts' order.
+run_parallel() {
+	local t n i names=() limits=()
+	for t in $1; do
+		[ -e "$t" ] || continue
+		n=$(basename "$t" .sh)
+		if [ -n "$filter" ] && [[ "$n" != *"$filter"* ]]; then
+			continue
+		fi
+		names+=("$n")
+		limits+=("$(timeout_of "$t" 300)")
+		start "$n" "${limits[-1]}" "$t"
+		if [ "${#names[@]}" -ge "$2" ]; then
+			for i in "${!names[@]}"; do finish "${names[i]}" "${limits[i]}"; done
+			names=() limits=()
+		fi
+	done
+	for i in "${!names[@]}"; do finish "${names[i]}" "${limits[i]}"; done
+}
+
 # Lint needs only the CPU, the tests mostly wait on the kernel: lint runs
 # beside them and is reported last.
 lint_limit=${TEST_TIMEOUT:-120}
@@ -124,7 +146,8 @@ all|check|unit)
 esac
 case $what in
 all|integration) run_scripts 'tests/integration/test_*.sh' ;;
-check|cli) run_scripts 'tests/integration/test_cli_*.sh' ;;
+# The CLI tests mostly wait on the kernel (RCU, netlink): several at once.
+check|cli) run_parallel 'tests/integration/test_cli_*.sh' "${CLI_JOBS:-4}" ;;
 esac
 case $what in
 all|check|lint) finish lint "$lint_limit" ;;
