@@ -767,10 +767,13 @@ static void random_hostile(struct harness *h, enum hcfg k, enum prog_id prog, in
 				snprintf(first, sizeof(first), "%s steered, model: %s", fp.desc, why);
 			hexline(stdout, "    steered forged: ", fp.data, fp.len);
 		} else if (d.frags_passed || (d.parse_skipped && prog == PROG_XDP &&
-						fp.len > harness_xdp_buf_len())) {
+						fp.len > harness_xdp_buf_len()) ||
+			   (res.meta_len == 4 && !memcmp(res.out, "CGTM", 4))) {
 			/* XDP, a message or ICMP header across the first
 			 * buffer's end: passed untouched, neither valid nor
-			 * invalid. */
+			 * invalid; in fib mode a message so placed goes to
+			 * TC ingress to be checked, tagged MTUG_META_CHECK
+			 * (little-endian "MTGC" in front of the frame). */
 			frags++;
 			if (prog != PROG_XDP || fp.len <= harness_xdp_buf_len() ||
 			    res.retval != 2 || d.ptb_invalid || d.ptb_mtu_too_small ||
