@@ -211,19 +211,25 @@ static __always_inline __u32 mss_target_mtu(void *ctx, __u32 ifindex,
  * segment as it would leave, which verifies exactly when the segment as
  * it came did (the update is RFC 1624's).
  */
-static __always_inline bool xdp_csum_partial(void *data, void *data_end, __u32 l4_off,
-					     __u32 tcp_len, const struct ends *e, __u16 field,
-					     __u32 adj)
+/* The rare half of xdp_csum_partial(): the segment's full sum.  A global
+ * function: the blocks are verified once, not once for every way the walk
+ * ends, and stay out of the clamp's code. */
+__noinline int mtug_tcp_sum_xdp(struct xdp_md *ctx, __u32 l4_off, __u32 len, __u32 seed)
+{
+	return csum_region((void *)(long)ctx->data, (void *)(long)ctx->data_end, l4_off, len,
+			   seed);
+}
+
+static __always_inline bool xdp_csum_partial(void *ctx, __u32 l4_off, __u32 tcp_len,
+					     const struct ends *e, __u16 field, __u32 adj)
 {
 	__u16 ph = l4_pseudo_fold(e->src.addr, e->dst.addr, e->v4, tcp_len, IPPROTO_TCP);
-	int full;
 
 	if (bpf_htons(field) != ph)
 		return false;
 	/* csum_region sums raw memory: seed it with the pseudo-header sum,
 	 * in the same (memory) order. */
-	full = csum_region(data, data_end, l4_off, tcp_len, ph + adj);
-	return full != 0xffff;
+	return mtug_tcp_sum_xdp(ctx, l4_off, tcp_len, ph + adj) != 0xffff;
 }
 
 /*
@@ -420,7 +426,7 @@ done:
 		if ((void *)(tcph + 1) > data_end)
 			return res;
 		field = bpf_ntohs(tcph->check);
-		if (!xdp_csum_partial(data, data_end, l4_off, tcp_len, e, field,
+		if (!xdp_csum_partial(ctx, l4_off, tcp_len, e, field,
 				      bpf_htons(hc) + bpf_htons((__u16)~field)))
 			tcph->check = bpf_htons(hc);
 	}
