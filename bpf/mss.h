@@ -204,12 +204,13 @@ static __always_inline __u32 mss_target_mtu(void *ctx, __u32 ifindex,
  * checksum matches 1 time in 65536, a partial one always.  TC never needs
  * this: bpf_l4_csum_replace() knows ip_summed.
  *
- * Asked once the new MSS values are written, with the checksum field
- * (field, host order) still as it came: only a clamp pays for it, after
- * the walk.  adj (memory order) is what storing the updated checksum
- * would add to the sum (new minus field); with it the sum is that of the
- * segment as it would leave, which verifies exactly when the segment as
- * it came did (the update is RFC 1624's).
+ * field is the checksum field as it came (host order).  The common
+ * layouts (mss_only_first) ask once the new MSS value is written, so that
+ * only a clamp pays for the test: adj (memory order) is then what storing
+ * the updated checksum would add to the sum (new minus field), and with it
+ * the sum is that of the segment as it would leave, which verifies exactly
+ * when the segment as it came did (the update is RFC 1624's).  The full
+ * walk asks before it writes anything (adj 0).
  */
 /* The rare half of xdp_csum_partial(): the segment's full sum.  A global
  * function: the blocks are verified once, not once for every way the walk
@@ -351,7 +352,8 @@ static __always_inline int mss_walk(void *ctx, bool is_xdp, __u32 l4_off, __u32 
 	void *data, *data_end;
 	struct tcphdr *tcph;
 	__u32 next = 0, res = 0, old;
-	__u16 hc = 0, field;
+	bool partial = false;
+	__u16 hc = 0;
 	__u8 *o;
 
 	l4_off &= MTUG_L4_OFF_MASK;
@@ -371,10 +373,22 @@ static __always_inline int mss_walk(void *ctx, bool is_xdp, __u32 l4_off, __u32 
 		if (!target || old <= target)
 			return res;
 		res |= MSS_WALK_CLAMPED;
-		if (!mss_store(ctx, is_xdp, o, l4_off, 0, old, target, &hc))
+		if (!mss_store(ctx, is_xdp, o, l4_off, 0, old, target, &hc) || !is_xdp)
 			return res;
-		goto done;
+		/* XDP: the partial test once the MSS is written, so that it
+		 * costs only a clamp (see xdp_csum_partial). */
+		tcph = data + l4_off;
+		if ((void *)(tcph + 1) > data_end)
+			return res;
+		if (!xdp_csum_partial(ctx, l4_off, tcp_len, e, bpf_ntohs(tcph->check),
+				      bpf_htons(hc) + bpf_htons((__u16)~bpf_ntohs(tcph->check))))
+			tcph->check = bpf_htons(hc);
+		return res;
 	}
+	/* The walk decides it before anything is written: made at its end,
+	 * the test would be verified once for every way the walk ends. */
+	if (is_xdp && target)
+		partial = xdp_csum_partial(ctx, l4_off, tcp_len, e, hc, 0);
 #pragma unroll
 	for (__u32 pos = 0; pos < TCP_MAX_OPTLEN; pos++) {
 		__u32 kind, len;
@@ -421,14 +435,11 @@ malformed:
 done:
 	/* XDP: the checksum of every change so far, however the walk ended,
 	 * unless the segment is a partial one. */
-	if (is_xdp && (res & MSS_WALK_CLAMPED)) {
+	if (is_xdp && (res & MSS_WALK_CLAMPED) && !partial) {
 		tcph = data + l4_off;
 		if ((void *)(tcph + 1) > data_end)
 			return res;
-		field = bpf_ntohs(tcph->check);
-		if (!xdp_csum_partial(ctx, l4_off, tcp_len, e, field,
-				      bpf_htons(hc) + bpf_htons((__u16)~field)))
-			tcph->check = bpf_htons(hc);
+		tcph->check = bpf_htons(hc);
 	}
 	return res;
 }
