@@ -83,19 +83,15 @@ static __always_inline int ttl_decrement(void *data, void *data_end,
  * IPv6 always takes the full lookup: there the local table is never merged
  * and fib6_lookup() tries it before main, which the direct lookup skips.
  *
- * dev is rx_dev()'s (NULL: the full lookup).  A NULL namespace is tested
- * for: it keeps the full lookup rather than read zeros as "no rules".
+ * net is rx_net()'s (NULL, the device unreadable or its namespace read as
+ * NULL: the full lookup, rather than read zeros as "no rules").
  */
-static __always_inline __u32 fib_flags_v4(struct net_device *dev)
+static __always_inline __u32 fib_flags_v4(struct net *net)
 {
-	struct net *net;
-
-	if (!dev || !bpf_core_field_exists(possible_net_t, net) ||
-	    !bpf_core_field_exists(struct netns_ipv4, fib_has_custom_rules) ||
+	if (!net || !bpf_core_field_exists(struct netns_ipv4, fib_has_custom_rules) ||
 	    !bpf_core_field_exists(struct netns_ipv4, fib_default))
 		return 0;
-	net = dev->nd_net.net;
-	if (!net || net->ipv4.fib_has_custom_rules || net->ipv4.fib_default)
+	if (net->ipv4.fib_has_custom_rules || net->ipv4.fib_default)
 		return 0;
 	return BPF_FIB_LOOKUP_DIRECT;
 }
@@ -118,6 +114,7 @@ fib_steer(void *ctx, bool is_xdp, bool tagged, __u32 ifindex,
 	struct fib_scratch *fs;
 	struct bpf_fib_lookup *fl;
 	struct net_device *dev;
+	struct net *net;
 	void *data, *data_end;
 	struct ethhdr *eth;
 	__be32 src4 = 0, dst4 = 0;
@@ -132,6 +129,7 @@ fib_steer(void *ctx, bool is_xdp, bool tagged, __u32 ifindex,
 	fl = &fs->fwd;
 	ctx_data(ctx, is_xdp, &data, &data_end);
 	dev = rx_dev(ctx, is_xdp);
+	net = rx_net(dev);
 	if (!kernel_would_route(ctx, is_xdp, dev, icfg, data, data_end, l3_off, f,
 				&src4, &dst4))
 		return STEER_STACK;
@@ -148,7 +146,7 @@ fib_steer(void *ctx, bool is_xdp, bool tagged, __u32 ifindex,
 		fl->family = AF_INET;
 		__builtin_memcpy(&fl->ipv4_src, f->src, 4);
 		__builtin_memcpy(&fl->ipv4_dst, f->dst, 4);
-		flags = fib_flags_v4(dev);
+		flags = fib_flags_v4(net);
 	} else {
 		fl->family = AF_INET6;
 		__builtin_memcpy(fl->ipv6_src, f->src, 16);
@@ -169,7 +167,8 @@ fib_steer(void *ctx, bool is_xdp, bool tagged, __u32 ifindex,
 		return STEER_DEFER;
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH)
 		return STEER_MISS;
-	if (f->v4 && !rp_pass(ctx, fs, dev, icfg, src4, dst4, ifindex, fl->ifindex, flags))
+	if (f->v4 && !rp_pass(ctx, fs, dev, net, icfg, src4, dst4, ifindex,
+				   fl->ifindex, flags))
 		return STEER_STACK;
 	/* The kernel drops a multi-buffer frame that XDP redirects (or sends
 	 * back out with XDP_TX) to a device that does not transmit them; the

@@ -25,119 +25,6 @@
 #define MSS_WALK_CLAMPED   2 /* ... and at least one was lowered */
 #define MSS_WALK_MALFORMED 4 /* the walk ended on a bad length */
 
-/*
- * Walk the TCP options as the receiver does (Linux tcp_parse_options, and
- * other stacks alike) and lower every MSS option of length 4 it reaches to
- * target (0: lower nothing, only report).  The receiver stops at EOL and at
- * an option whose length is under 2 or runs past the option area, steps
- * over every other option by its length (an MSS option whose length is not
- * 4 included) and takes the last MSS option of length 4: so every one the
- * walk reaches is clamped, and nothing it does not reach is touched.
- *
- * Works on the packet in place; the parser already checked that the whole
- * TCP header, options included, is in the linear data (parse_tcp).  XDP
- * updates the checksum incrementally, once at the end, unless `partial`
- * (see xdp_csum_partial); TC stores each value and fixes the checksum with
- * bpf_l4_csum_replace(), re-deriving the packet pointers after each.
- *
- * Part of the clamp, a global function per hook: verified once, not once
- * per parser path.
- *
- * Unrolled over the 40 byte positions of the option area, each position
- * either the start of an option (pos == next) or not: every read is at a
- * constant offset from the option area, and the verifier's states at a
- * position differ only in where the next option starts.  A loop over the
- * options instead (off += len) leaves each verifier its own way to lose
- * the bound: 6.1 gives up on the sequence of branches, 6.18 stops pruning
- * once the loop counter and off are both tracked exactly.
- *
- * optlen <= 40 (doff is four bits) is not tested here on purpose: with
- * that bound known, the tests against optlen become decidable for the
- * verifier whenever next is a constant, which only adds states.  The
- * positions bound the walk, and data_end every read, whatever optlen says.
- */
-static __always_inline int mss_walk(void *ctx, bool is_xdp, __u32 l4_off, __u32 optlen,
-				    __u32 target, __u32 partial)
-{
-	void *data, *data_end;
-	struct tcphdr *tcph;
-	__u32 next = 0, res = 0;
-	__u16 hc = 0;
-
-	l4_off &= MTUG_L4_OFF_MASK;
-	ctx_data(ctx, is_xdp, &data, &data_end);
-	if (is_xdp) {
-		tcph = data + l4_off;
-		if ((void *)(tcph + 1) > data_end)
-			return MSS_WALK_MALFORMED;
-		hc = bpf_ntohs(tcph->check);
-	}
-#pragma unroll
-	for (__u32 pos = 0; pos < TCP_MAX_OPTLEN; pos++) {
-		__u32 val_off, old, kind, len;
-		__u8 *p;
-
-		if (pos != next)
-			continue; /* inside the option that started before */
-		if (pos >= optlen)
-			break;
-		p = data + ((l4_off + sizeof(*tcph) + pos) & MTUG_L4_OFF_MASK);
-		if ((void *)(p + 1) > data_end)
-			goto malformed;
-		kind = p[0];
-		if (kind == TCPOPT_EOL)
-			break;
-		if (kind == TCPOPT_NOP) {
-			next = pos + 1;
-			continue;
-		}
-		if (pos + 2 > optlen || (void *)(p + 2) > data_end)
-			goto malformed;
-		len = p[1];
-		if (len < 2 || pos + len > optlen)
-			goto malformed;
-		next = pos + len;
-		if (kind != TCPOPT_MSS || len != TCPOLEN_MSS)
-			continue;
-		if ((void *)(p + TCPOLEN_MSS) > data_end)
-			goto malformed;
-		res |= MSS_WALK_SEEN;
-		old = ((__u32)p[2] << 8) | p[3];
-		if (!target || old <= target)
-			continue;
-		res |= MSS_WALK_CLAMPED;
-		val_off = sizeof(*tcph) + pos + 2;
-		if (is_xdp) {
-			p[2] = target >> 8;
-			p[3] = target & 0xff;
-			hc = csum_update16(hc, csum_word_at(old, val_off),
-					   csum_word_at(target, val_off));
-		} else {
-			__be16 nv = bpf_htons(target);
-
-			if (bpf_skb_store_bytes(ctx, l4_off + val_off, &nv, 2, 0) ||
-			    bpf_l4_csum_replace(ctx, l4_off + offsetof(struct tcphdr, check),
-						bpf_htons(csum_word_at(old, val_off)),
-						bpf_htons(csum_word_at(target, val_off)), 2))
-				return res;
-			/* Both helpers invalidate the packet pointers. */
-			ctx_data(ctx, false, &data, &data_end);
-		}
-	}
-	goto done;
-malformed:
-	res |= MSS_WALK_MALFORMED;
-done:
-	/* XDP: the checksum of every change so far, however the walk ended. */
-	if (is_xdp && (res & MSS_WALK_CLAMPED) && !partial) {
-		tcph = data + l4_off;
-		if ((void *)(tcph + 1) > data_end)
-			return res;
-		tcph->check = bpf_htons(hc);
-	}
-	return res;
-}
-
 static __always_inline void mtu_min(__u32 *cur, __u32 v)
 {
 	if (v && (!*cur || v < *cur))
@@ -316,21 +203,245 @@ static __always_inline __u32 mss_target_mtu(void *ctx, __u32 ifindex,
  * TCP Fast Open SYN) counts as partial when its field matches: a complete
  * checksum matches 1 time in 65536, a partial one always.  TC never needs
  * this: bpf_l4_csum_replace() knows ip_summed.
- * Called before anything is written.
+ *
+ * field is the checksum field as it came (host order).  The common
+ * layouts (mss_only_first) ask once the new MSS value is written, so that
+ * only a clamp pays for the test: adj (memory order) is then what storing
+ * the updated checksum would add to the sum (new minus field), and with it
+ * the sum is that of the segment as it would leave, which verifies exactly
+ * when the segment as it came did (the update is RFC 1624's).  The full
+ * walk asks before it writes anything (adj 0).
  */
-static __always_inline bool xdp_csum_partial(void *ctx, void *data, void *data_end,
-					     __u32 l4_off, __u32 tcp_len,
-					     const struct ends *e, __u16 field)
+/* The rare half of xdp_csum_partial(): the segment's full sum.  A global
+ * function: the blocks are verified once, not once for every way the walk
+ * ends, and stay out of the clamp's code. */
+__noinline int mtug_tcp_sum_xdp(struct xdp_md *ctx, __u32 l4_off, __u32 len, __u32 seed)
+{
+	return csum_region((void *)(long)ctx->data, (void *)(long)ctx->data_end, l4_off, len,
+			   seed);
+}
+
+static __always_inline bool xdp_csum_partial(void *ctx, __u32 l4_off, __u32 tcp_len,
+					     const struct ends *e, __u16 field, __u32 adj)
 {
 	__u16 ph = l4_pseudo_fold(e->src.addr, e->dst.addr, e->v4, tcp_len, IPPROTO_TCP);
-	int full;
 
 	if (bpf_htons(field) != ph)
 		return false;
 	/* csum_region sums raw memory: seed it with the pseudo-header sum,
 	 * in the same (memory) order. */
-	full = csum_region(data, data_end, l4_off, tcp_len, ph);
-	return full != 0xffff;
+	return mtug_tcp_sum_xdp(ctx, l4_off, tcp_len, ph + adj) != 0xffff;
+}
+
+/*
+ * The layouts every common stack sends (Linux with and without
+ * timestamps, Windows, macOS, FreeBSD: MSS first, then SACK permitted,
+ * timestamps, window scale, NOPs and EOLs in a few fixed arrangements),
+ * recognised a 32-bit word at a time: true when the option area is one of
+ * them, so that the receiver's walk (below) would step from the MSS option
+ * at offset 0 over options none of which is an MSS option and end at the
+ * end of the area or at an EOL.  Then the first option is the only MSS
+ * option the receiver reads.  Each recognised word is whole options
+ * (lengths 2, 3, 4 and 10, each inside the words it spans), so the walk's
+ * positions coincide with the words'.  Anything else is left to the full
+ * walk: false only costs the words read so far.  Writes nothing.
+ */
+static __always_inline bool mss_only_first(const __u8 *o, void *data_end, __u32 optlen)
+{
+	/* In words, and opaque: tested against the copy, the verifier's
+	 * bounds on optlen itself stay as they were, and each way out of
+	 * here would otherwise enter the full walk with bounds of its own. */
+	__u32 words = optlen >> 2, next = 1;
+
+	barrier_var(words);
+	if ((void *)(o + 4) > data_end ||
+	    (*(const __u32 *)o & bpf_htonl(0xffff0000)) != bpf_htonl(0x02040000))
+		return false;
+#pragma unroll
+	for (__u32 w = 1; w < TCP_MAX_OPTLEN / 4; w++) {
+		const __u32 *p = (const __u32 *)(o + 4 * w);
+		__u32 v;
+
+		if (w != next)
+			continue;
+		if (w >= words)
+			return true;
+		if ((void *)(p + 1) > data_end)
+			return false;
+		v = *p;
+		if (v == bpf_htonl(0x0402080a) || v == bpf_htonl(0x0101080a)) {
+			/* SACK permitted or two NOPs, then timestamps (10) */
+			if (w + 3 > words)
+				return false;
+			next = w + 3;
+		} else if ((v & bpf_htonl(0xffffff00)) == bpf_htonl(0x01030300) ||
+			   v == bpf_htonl(0x01010402) || v == bpf_htonl(0x01010101)) {
+			/* NOP and window scale; two NOPs and SACK permitted;
+			 * four NOPs */
+			next = w + 1;
+		} else {
+			/* EOL, or SACK permitted and EOL: the receiver stops */
+			return (v & bpf_htonl(0xff000000)) == 0 ||
+			       (v & bpf_htonl(0xffffff00)) == bpf_htonl(0x04020000);
+		}
+	}
+	return true;
+}
+
+/* Lower the MSS option at p (option-area offset pos, value old) to target.
+ * XDP: the bytes, and *hc the checksum to store at the end.  TC: the
+ * helpers, which invalidate every packet pointer (the caller re-derives
+ * them); false when one of them fails. */
+static __always_inline bool mss_store(void *ctx, bool is_xdp, __u8 *p, __u32 l4_off,
+				      __u32 pos, __u32 old, __u32 target, __u16 *hc)
+{
+	__u32 val_off = sizeof(struct tcphdr) + pos + 2;
+	__be16 nv;
+
+	if (is_xdp) {
+		p[2] = target >> 8;
+		p[3] = target & 0xff;
+		*hc = csum_update16(*hc, csum_word_at(old, val_off), csum_word_at(target, val_off));
+		return true;
+	}
+	nv = bpf_htons(target);
+	return !bpf_skb_store_bytes(ctx, l4_off + val_off, &nv, 2, 0) &&
+	       !bpf_l4_csum_replace(ctx, l4_off + offsetof(struct tcphdr, check),
+				    bpf_htons(csum_word_at(old, val_off)),
+				    bpf_htons(csum_word_at(target, val_off)), 2);
+}
+
+/*
+ * Walk the TCP options as the receiver does (Linux tcp_parse_options, and
+ * other stacks alike) and lower every MSS option of length 4 it reaches to
+ * target (0: lower nothing, only report).  The receiver stops at EOL and at
+ * an option whose length is under 2 or runs past the option area, steps
+ * over every other option by its length (an MSS option whose length is not
+ * 4 included) and takes the last MSS option of length 4: so every one the
+ * walk reaches is clamped, and nothing it does not reach is touched.
+ *
+ * Works on the packet in place; the parser already checked that the whole
+ * TCP header, options included, is in the linear data (parse_tcp).  XDP
+ * updates the checksum incrementally, once at the end, unless the segment
+ * is a partial one (xdp_csum_partial(), from tcp_len and the ends e); TC
+ * stores each value and fixes the checksum with bpf_l4_csum_replace(),
+ * re-deriving the packet pointers after each.
+ *
+ * Part of the clamp, a global function per hook: verified once, not once
+ * per parser path.
+ *
+ * The common layouts first (mss_only_first): a few word compares instead
+ * of the walk's branches at every position.
+ *
+ * Unrolled over the 40 byte positions of the option area, each position
+ * either the start of an option (pos == next) or not: every read is at a
+ * constant offset from the option area, and the verifier's states at a
+ * position differ only in where the next option starts.  A loop over the
+ * options instead (off += len) leaves each verifier its own way to lose
+ * the bound: 6.1 gives up on the sequence of branches, 6.18 stops pruning
+ * once the loop counter and off are both tracked exactly.
+ *
+ * optlen <= 40 (doff is four bits) is not tested here on purpose: with
+ * that bound known, the tests against optlen become decidable for the
+ * verifier whenever next is a constant, which only adds states.  The
+ * positions bound the walk, and data_end every read, whatever optlen says.
+ */
+static __always_inline int mss_walk(void *ctx, bool is_xdp, __u32 l4_off, __u32 optlen,
+				    __u32 target, __u32 tcp_len, const struct ends *e)
+{
+	void *data, *data_end;
+	struct tcphdr *tcph;
+	__u32 next = 0, res = 0, old;
+	bool partial = false;
+	__u16 hc = 0;
+	__u8 *o;
+
+	l4_off &= MTUG_L4_OFF_MASK;
+	ctx_data(ctx, is_xdp, &data, &data_end);
+	if (is_xdp) {
+		tcph = data + l4_off;
+		if ((void *)(tcph + 1) > data_end)
+			return MSS_WALK_MALFORMED;
+		hc = bpf_ntohs(tcph->check);
+	}
+	o = data + ((l4_off + sizeof(*tcph)) & MTUG_L4_OFF_MASK);
+	if (mss_only_first(o, data_end, optlen)) {
+		if ((void *)(o + TCPOLEN_MSS) > data_end)
+			return MSS_WALK_MALFORMED;
+		res = MSS_WALK_SEEN;
+		old = ((__u32)o[2] << 8) | o[3];
+		if (!target || old <= target)
+			return res;
+		res |= MSS_WALK_CLAMPED;
+		if (!mss_store(ctx, is_xdp, o, l4_off, 0, old, target, &hc) || !is_xdp)
+			return res;
+		/* XDP: the partial test once the MSS is written, so that it
+		 * costs only a clamp (see xdp_csum_partial). */
+		tcph = data + l4_off;
+		if ((void *)(tcph + 1) > data_end)
+			return res;
+		if (!xdp_csum_partial(ctx, l4_off, tcp_len, e, bpf_ntohs(tcph->check),
+				      bpf_htons(hc) + bpf_htons((__u16)~bpf_ntohs(tcph->check))))
+			tcph->check = bpf_htons(hc);
+		return res;
+	}
+	/* The walk decides it before anything is written: made at its end,
+	 * the test would be verified once for every way the walk ends. */
+	if (is_xdp && target)
+		partial = xdp_csum_partial(ctx, l4_off, tcp_len, e, hc, 0);
+#pragma unroll
+	for (__u32 pos = 0; pos < TCP_MAX_OPTLEN; pos++) {
+		__u32 kind, len;
+		__u8 *p;
+
+		if (pos != next)
+			continue; /* inside the option that started before */
+		if (pos >= optlen)
+			break;
+		p = data + ((l4_off + sizeof(*tcph) + pos) & MTUG_L4_OFF_MASK);
+		if ((void *)(p + 1) > data_end)
+			goto malformed;
+		kind = p[0];
+		if (kind == TCPOPT_EOL)
+			break;
+		if (kind == TCPOPT_NOP) {
+			next = pos + 1;
+			continue;
+		}
+		if (pos + 2 > optlen || (void *)(p + 2) > data_end)
+			goto malformed;
+		len = p[1];
+		if (len < 2 || pos + len > optlen)
+			goto malformed;
+		next = pos + len;
+		if (kind != TCPOPT_MSS || len != TCPOLEN_MSS)
+			continue;
+		if ((void *)(p + TCPOLEN_MSS) > data_end)
+			goto malformed;
+		res |= MSS_WALK_SEEN;
+		old = ((__u32)p[2] << 8) | p[3];
+		if (!target || old <= target)
+			continue;
+		res |= MSS_WALK_CLAMPED;
+		if (!mss_store(ctx, is_xdp, p, l4_off, pos, old, target, &hc))
+			return res;
+		/* TC: both helpers invalidate the packet pointers. */
+		if (!is_xdp)
+			ctx_data(ctx, false, &data, &data_end);
+	}
+	goto done;
+malformed:
+	res |= MSS_WALK_MALFORMED;
+done:
+	/* XDP: the checksum of every change so far, however the walk ended,
+	 * unless the segment is a partial one. */
+	if (is_xdp && (res & MSS_WALK_CLAMPED) && !partial) {
+		tcph = data + l4_off;
+		if ((void *)(tcph + 1) > data_end)
+			return res;
+		tcph->check = bpf_htons(hc);
+	}
+	return res;
 }
 
 /*
@@ -351,7 +462,6 @@ static __always_inline int mss_clamp(void *ctx, void *data, void *data_end,
 	struct tcphdr *tcph;
 	struct ends e = {};
 	__u32 overhead, mtu, target, optlen, tcp_len;
-	bool partial;
 	int res;
 
 	icfg = iface_cfg_get(ifindex);
@@ -406,14 +516,7 @@ static __always_inline int mss_clamp(void *ctx, void *data, void *data_end,
 	mtu = mss_target_mtu(ctx, ifindex, &e, icfg, gcfg);
 	overhead = e.v4 ? MTUG_V4_MSS_OVERHEAD : MTUG_V6_MSS_OVERHEAD;
 	target = mtu > overhead ? mtu - overhead : 0;
-	if (is_xdp) {
-		/* Decided before anything is written. */
-		partial = target && xdp_csum_partial(ctx, data, data_end, l4_off, tcp_len,
-						     &e, bpf_ntohs(tcph->check));
-		res = mss_walk(ctx, true, l4_off, optlen, target, partial);
-	} else {
-		res = mss_walk(ctx, false, l4_off, optlen, target, 0);
-	}
+	res = mss_walk(ctx, is_xdp, l4_off, optlen, target, tcp_len, &e);
 	if (res & MSS_WALK_MALFORMED)
 		COUNT(&cnt, mss_malformed);
 	if (!(res & MSS_WALK_SEEN)) {

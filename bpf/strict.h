@@ -53,6 +53,16 @@ static __always_inline struct net_device *rx_dev(void *ctx, bool is_xdp)
 	return ((struct sk_buff *)bpf_cast_to_kern_ctx(ctx))->dev;
 }
 
+/* The receiving device's namespace, read once per frame for everything
+ * that needs it (fib_flags_v4(), the reverse-path check and its cache),
+ * or NULL where the device cannot be read. */
+static __always_inline struct net *rx_net(struct net_device *dev)
+{
+	if (!dev || !bpf_core_field_exists(possible_net_t, net))
+		return NULL;
+	return dev->nd_net.net;
+}
+
 /*
  * L2: ip_rcv() drops PACKET_OTHERHOST, ip_forward() and ip6_forward()
  * anything but PACKET_HOST (broadcast and multicast destinations go to
@@ -75,11 +85,15 @@ static __always_inline bool l2_to_us(void *ctx, bool is_xdp, struct net_device *
 		__u64 v;
 	} mask = { .b = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
 	const __u64 m = mask.v;
+	const __u64 *dst = (const __u64 *)eth->h_dest;
 	__u64 a;
 
 	if (!is_xdp)
 		return ((struct __sk_buff *)ctx)->pkt_type == PACKET_HOST;
-	a = *(const __u64 *)eth->h_dest & m;
+	/* Opaque: knowing the Ethernet header 2-byte aligned, the compiler
+	 * reads the 6 bytes as three 16-bit loads and joins them. */
+	barrier_var(dst);
+	a = *dst & m;
 	if (dev && bpf_core_field_exists(dev->dev_addr_shadow))
 		return a == (*(const __u64 *)dev->dev_addr_shadow & m);
 	return a == (*(const __u64 *)icfg->mac & m);
@@ -129,11 +143,12 @@ static __always_inline bool v6_martian(const void *a)
 static __always_inline bool v4_hdr_ok(const struct iphdr *iph)
 {
 	const __u32 *w = (const void *)iph;
-	__u32 len = bpf_ntohs(iph->tot_len);
+	/* The fields from the words the checksum reads anyway: version and
+	 * IHL, total length; TTL. */
+	__u32 h0 = bpf_ntohl(w[0]), h2 = bpf_ntohl(w[2]), len = h0 & 0xffff;
 	__u64 s;
 
-	if (((const __u8 *)iph)[0] != 0x45 || iph->ttl <= 1 ||
-	    len < sizeof(*iph))
+	if ((h0 >> 24) != 0x45 || (h2 >> 24) <= 1 || len < sizeof(*iph))
 		return false;
 	/* Summed as raw words (RFC 1071 2.B: the order does not matter). */
 	s = (__u64)w[0] + w[1] + w[2] + w[3] + w[4];
@@ -194,17 +209,15 @@ static __always_inline bool kernel_would_route(void *ctx, bool is_xdp, struct ne
  * takes effect at once; else what the CLI recorded.  A device without
  * IPv4 configuration is treated as strict.
  */
-static __always_inline __u32 rx_rp_filter(struct net_device *dev,
+static __always_inline __u32 rx_rp_filter(struct net_device *dev, struct net *net,
 					  const struct mtug_iface_cfg *icfg)
 {
 	struct in_device *idev;
-	struct net *net;
 	int own, all;
 
 	if (!dev || !bpf_core_field_exists(possible_net_t, net))
 		return icfg->rp_filter;
 	idev = dev->ip_ptr;
-	net = dev->nd_net.net;
 	if (!idev || !net)
 		return 1;
 	own = idev->cnf.data[IPV4_DEVCONF_RP_FILTER - 1];
@@ -248,8 +261,8 @@ static __always_inline __u32 rp_cache_slot(__be32 src, __be32 dst)
 }
 
 static __always_inline bool rp_pass(void *ctx, struct fib_scratch *fs, struct net_device *dev,
-				    const struct mtug_iface_cfg *icfg, __be32 src, __be32 dst,
-				    __u32 iif, __u32 oif, __u32 flags)
+				    struct net *net, const struct mtug_iface_cfg *icfg,
+				    __be32 src, __be32 dst, __u32 iif, __u32 oif, __u32 flags)
 {
 	struct bpf_fib_lookup *rev = &fs->rev;
 	struct rp_cache_entry *e = NULL;
@@ -257,12 +270,13 @@ static __always_inline bool rp_pass(void *ctx, struct fib_scratch *fs, struct ne
 	__u32 ok, rev_if;
 	int rc;
 
-	if (dev && flags == BPF_FIB_LOOKUP_DIRECT &&
+	if (dev && net && flags == BPF_FIB_LOOKUP_DIRECT &&
 	    bpf_core_field_exists(struct netns_ipv4, rt_genid)) {
 		e = &fs->rp_cache[rp_cache_slot(src, dst)];
-		oif_gen = oif | (__u64)(__u32)dev->nd_net.net->ipv4.rt_genid.counter << 32;
+		oif_gen = oif | (__u64)(__u32)net->ipv4.rt_genid.counter << 32;
 		if (e->dev == (__u64)dev && e->addrs == addrs && e->oif_gen == oif_gen)
-			return e->ok && (e->rev_ifindex == iif || rx_rp_filter(dev, icfg) != 1);
+			return e->ok &&
+			       (e->rev_ifindex == iif || rx_rp_filter(dev, net, icfg) != 1);
 	}
 	rev->family = AF_INET;
 	rev->flowinfo = 0;
@@ -291,7 +305,7 @@ static __always_inline bool rp_pass(void *ctx, struct fib_scratch *fs, struct ne
 	}
 	/* The rp_filter only matters for a route back through another
 	 * interface: read then. */
-	return ok && (rev_if == iif || rx_rp_filter(dev, icfg) != 1);
+	return ok && (rev_if == iif || rx_rp_filter(dev, net, icfg) != 1);
 }
 
 #endif /* MTUG_STRICT_H */

@@ -313,7 +313,7 @@ static __always_inline int comp_fib_lookup(struct xdp_md *ctx, bool v4, bool dir
 		__builtin_memcpy(fl.ipv6_src, comp_v6[1], 16);
 		__builtin_memcpy(fl.ipv6_dst, comp_v6[0], 16);
 	}
-	return bpf_fib_lookup(ctx, &fl, sizeof(fl), direct ? fib_flags_v4(rx_dev(ctx, true)) : 0) ==
+	return bpf_fib_lookup(ctx, &fl, sizeof(fl), direct ? fib_flags_v4(rx_net(rx_dev(ctx, true))) : 0) ==
 			       BPF_FIB_LKUP_RET_SUCCESS ? XDP_PASS : XDP_DROP;
 }
 
@@ -426,7 +426,7 @@ static __always_inline int ptb_min_body(struct xdp_md *ctx, bool books)
 	fl->tot_len = len;
 	fl->ipv4_src = q->daddr;
 	fl->ipv4_dst = q->saddr;
-	if (bpf_fib_lookup(ctx, fl, sizeof(*fl), fib_flags_v4(rx_dev(ctx, true))) !=
+	if (bpf_fib_lookup(ctx, fl, sizeof(*fl), fib_flags_v4(rx_net(rx_dev(ctx, true)))) !=
 	    BPF_FIB_LKUP_RET_SUCCESS)
 		return XDP_PASS;
 	/* packet pointers are void after a helper that may change the frame */

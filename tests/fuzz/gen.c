@@ -185,13 +185,55 @@ void cfg_describe(const struct fz_cfg *c, char *buf, size_t len)
 static const __u16 mss_vals[] = { 0, 1, 88, 536, 1200, 1220, 1240, 1260, 1340, 1360,
 				  1380, 1400, 1440, 1452, 1460, 8960, 65535 };
 
-/* Append random options to o (at most 40 bytes); returns the length. */
+/* The layouts common stacks send, MSS first (the datapath reads these by
+ * whole words, the rest byte by byte): 'M' the MSS value, 'T' a timestamp
+ * byte, 'W' a window scale; random values, so that a timestamp can hold
+ * what looks like an MSS option. */
+#define LAYOUT(s) { s, sizeof(s) - 1 }
+static const struct {
+	const char *b;
+	size_t n;
+} stack_layouts[] = {
+	LAYOUT("\x02\x04MM\x04\x02\x08\x0aTTTTTTTT\x01\x03\x03W"), /* Linux */
+	LAYOUT("\x02\x04MM\x04\x02\x08\x0aTTTTTTTT"),                 /* Linux, no WS */
+	LAYOUT("\x02\x04MM\x01\x01\x04\x02\x01\x03\x03W"),             /* Linux, no TS */
+	LAYOUT("\x02\x04MM\x01\x03\x03W\x01\x01\x04\x02"),             /* Windows */
+	LAYOUT("\x02\x04MM\x01\x03\x03W\x01\x01\x08\x0aTTTTTTTT\x04\x02\x00\x00"), /* macOS */
+	LAYOUT("\x02\x04MM\x01\x03\x03W\x04\x02\x08\x0aTTTTTTTT"),     /* FreeBSD */
+	LAYOUT("\x02\x04MM\x01\x01\x01\x01"),
+	LAYOUT("\x02\x04MM"),
+};
+#undef LAYOUT
+
+/* Append random options to o (at most 40 bytes); returns the length.
+ * One in eight start with a common stack's layout, maybe cut short, which
+ * the random options after it (if any) may extend or break. */
 static __u8 rand_tcp_opts(struct rng *r, __u8 *o)
 {
 	__u8 n = 0, limit = (__u8)rng_range(r, 0, 40);
 
 	if (rng_pct(r, 15))
 		limit = 40;
+	if (rng_pct(r, 12)) {
+		__u32 k = rng_below(r, sizeof(stack_layouts) / sizeof(stack_layouts[0]));
+		const char *l = stack_layouts[k].b;
+		__u16 v = rng_pct(r, 85) ? PICK(r, mss_vals) : (__u16)rng_next(r);
+
+		for (size_t i = 0; i < stack_layouts[k].n; i++) {
+			char c = l[i];
+
+			o[n++] = c == 'M' ? (i == 2 ? v >> 8 : v & 0xff) :
+				 c == 'T' ? (__u8)rng_next(r) :
+				 c == 'W' ? (__u8)rng_below(r, 15) : (__u8)c;
+		}
+		/* Cut short: an option that runs past the area. */
+		if (rng_pct(r, 25))
+			n = (__u8)rng_range(r, 4, n);
+		if (rng_pct(r, 50))
+			return n;
+		if (limit < n)
+			limit = n + (__u8)rng_below(r, 40 - n + 1);
+	}
 	while (n < limit) {
 		__u8 room = limit - n;
 		__u32 k = rng_below(r, 100);

@@ -213,6 +213,35 @@ static const struct fixture fixtures[] = {
 	{ .name = "v4_mss_then_eol_then_mss",
 	  .pkt = { TCP4(.flags = TH_SYN, TCP_OPTS(TO_MSS(1460), TO_EOL, TO_MSS(9000), 0, 0, 0)) },
 	  .cfg = DEF_CFG, .exp = CLAMPED(0, MSS4) },
+	/* The common stacks' layouts are read a word at a time (mss.h,
+	 * mss_only_first): what follows one, or breaks it, is still read as
+	 * the receiver reads it. */
+	{ .name = "v4_linux_opts_then_mss",
+	  .pkt = { TCP4(.flags = TH_SYN, TCP_OPTS(LINUX_OPTS, TO_MSS(9000))) },
+	  .cfg = DEF_CFG, .exp = { .verdict = VERDICT_PASS, CLAMP_AT2(0, 20, MSS4),
+				   .cnt = C_CLAMPED } },
+	{ .name = "v6_windows_opts_mss_for_sackok",
+	  .pkt = { TCP6(.flags = TH_SYN, TCP_OPTS(TO_MSS(1460), TO_NOP, TO_WS(8), TO_MSS(9000))) },
+	  .cfg = DEF_CFG, .exp = { .verdict = VERDICT_PASS, CLAMP_AT2(0, 8, MSS6),
+				   .cnt = C_CLAMPED } },
+	/* An MSS option inside the timestamps' value is no option. */
+	{ .name = "v4_linux_opts_mss_inside_ts",
+	  .pkt = { TCP4(.flags = TH_SYN, TCP_OPTS(TO_MSS(1460), TO_SACKOK, TO_TS(0x02042328, 0x02042328),
+						 TO_NOP, TO_WS(7))) },
+	  .cfg = DEF_CFG, .exp = CLAMPED(0, MSS4) },
+	/* macOS: ends in SACK permitted and EOL; nothing after it is read. */
+	{ .name = "v4_macos_opts_eol_then_mss",
+	  .pkt = { TCP4(.flags = TH_SYN, TCP_OPTS(TO_MSS(1460), TO_NOP, TO_WS(6), TO_NOP, TO_NOP,
+						 TO_TS(1, 0), TO_SACKOK, TO_EOL, TO_EOL,
+						 TO_MSS(9000))) },
+	  .cfg = DEF_CFG, .exp = CLAMPED(0, MSS4) },
+	/* Timestamps running past the option area: the receiver has read the
+	 * MSS option by then (clamped) and stops there (malformed). */
+	{ .name = "v4_linux_opts_ts_cut",
+	  .pkt = { TCP4(.flags = TH_SYN, TCP_OPTS(TO_MSS(1460), TO_SACKOK, 8, 10, 0, 0, 0, 0)) },
+	  .cfg = DEF_CFG, .exp = { .verdict = VERDICT_PASS, CLAMP_AT(0, MSS4),
+				   .cnt = CNT(.syn_seen = 1, .mss_clamped = 1,
+					      .mss_malformed = 1) } },
 	/* Length under 2 or past the option area: malformed, even with a
 	 * good MSS option behind it. */
 	{ .name = "v4_opt_len_0",
@@ -324,6 +353,18 @@ static const struct fixture fixtures[] = {
 	{ .name = "v6_xdp_csum_partial_odd", .progs = ON_XDP,
 	  .pkt = { TCP6(.flags = TH_SYN, TCP_OPTS(TO_NOP, TO_MSS(1460), 0, 0, 0),
 			.csum_partial = 1) },
+	  .cfg = DEF_CFG, .exp = CLAMPED(1, MSS6) },
+	/* A complete checksum that happens to equal the pseudo-header sum
+	 * (seq chosen for that): the full sum verifies, so it is no partial
+	 * segment and the field is updated.  XDP sums it after writing the
+	 * MSS, so these check that sum against the segment as it came: one
+	 * of the common layouts, and one the full walk reads. */
+	{ .name = "v4_csum_equals_pseudo",
+	  .pkt = { TCP4(.flags = TH_SYN, .seq = 0x7e3f, TCP_OPTS(LINUX_OPTS)) },
+	  .cfg = DEF_CFG, .exp = CLAMPED(0, MSS4) },
+	{ .name = "v6_csum_equals_pseudo_odd",
+	  .pkt = { TCP6(.flags = TH_SYN, .seq = 0x883f,
+			TCP_OPTS(TO_NOP, TO_MSS(1460), 0, 0, 0)) },
 	  .cfg = DEF_CFG, .exp = CLAMPED(1, MSS6) },
 
 	/* ---- TCP header that does not parse ---------------------------------- */
