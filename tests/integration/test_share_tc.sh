@@ -71,20 +71,17 @@ import socket, sys
 socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=5).close()' "$2" "$3"
 }
 
-# count DIR: the other program's counter (pinned under DIR/maps).
+# count DIR: the other program's counter (pinned under DIR/maps).  Parsed
+# in the shell: a python3 per reading costs seconds in the kernel matrix's
+# qemu guests.
 count() {
 	bpftool -j map lookup pinned "$1/maps/counts" key 0 0 0 0 2>/dev/null |
-		python3 -c '
-import json, sys
-v = json.load(sys.stdin)["value"]
-print(v if isinstance(v, int) else int.from_bytes(bytes(int(b, 16) for b in v), "little"))' \
-		2>/dev/null
+		sed -n 's/.*"formatted":{"key":0,"value":\([0-9]*\)}.*/\1/p'
 }
 
 # prog_id PIN: the id of a pinned program.
 prog_id() {
-	bpftool -j prog show pinned "$1" 2>/dev/null |
-		python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])' 2>/dev/null
+	bpftool -j prog show pinned "$1" 2>/dev/null | sed -n 's/^{"id":\([0-9]*\),.*/\1/p'
 }
 
 # other_load NAME: load share_tc.bpf.o into $MTUG_BPFFS/NAME (prog, maps).
@@ -114,7 +111,9 @@ traffic() {
 ours_on_hooks() {
 	local f t nf ours_in ours_eg
 	f=$(tc -n "$B" filter show dev b0 ingress; tc -n "$B" filter show dev b0 egress)
-	t=$(nsx "$B" python3 "$TCX_PY" ids b0 ingress 2>/dev/null)/$(nsx "$B" python3 "$TCX_PY" ids b0 egress 2>/dev/null)
+	t=/
+	[ "$has_tcx" = 1 ] &&
+		t=$(nsx "$B" python3 "$TCX_PY" ids b0 ingress)/$(nsx "$B" python3 "$TCX_PY" ids b0 egress)
 	nf=$(echo "$f" | grep -c 'handle 0x6d67 .*mtuguard_tc_')
 	ours_in=$(prog_id "$MTUG_PIN_DIR/prog_tc_ingress")
 	ours_eg=$(prog_id "$MTUG_PIN_DIR/prog_tc_egress")

@@ -119,7 +119,14 @@ run() {
 	cat "$MTUG_TMP/$name.behind" "$MTUG_TMP/$name.back" >"$MTUG_TMP/$name.tokens"
 }
 
-counter() { mtug_counter "$RTR" "$1"; }
+# counters: "fwd_steered ptb_steered fib_deferred" from one stats read.
+counters() {
+	mtug "$RTR" stats --json 2>/dev/null | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+d = d.get("counters", d.get("total", d))
+print(*(int(d.get(k, 0)) for k in ("fwd_steered", "ptb_steered", "fib_deferred")))'
+}
 
 if ! setup; then
 	fail "strict/setup" "topology"
@@ -129,9 +136,10 @@ fi
 RTR_MAC=$(mac_of "$RTR" rc)
 SND_MAC=$(mac_of "$SND" eth0)
 
-N_FWD=$("${CORPUS[@]}" list | awk '$2 == "fwd"' | wc -l)
-N_PTB=$("${CORPUS[@]}" list | awk '$2 == "ptb"' | wc -l)
-N_STRICT=$("${CORPUS[@]}" list | awk '$2 == "strict"' | wc -l)
+"${CORPUS[@]}" list >"$MTUG_TMP/list" || { fail "strict/setup" "corpus list"; exit 1; }
+N_FWD=$(awk '$2 == "fwd"' "$MTUG_TMP/list" | wc -l)
+N_PTB=$(awk '$2 == "ptb"' "$MTUG_TMP/list" | wc -l)
+N_STRICT=$(awk '$2 == "strict"' "$MTUG_TMP/list" | wc -l)
 
 # 1. Linux alone.
 run kernel 1 || exit 1
@@ -152,15 +160,15 @@ for e in json.load(sys.stdin):
     v = e["formatted"]["value"]
     if e["formatted"]["key"] == int(sys.argv[1]):
         print("%s %d" % (":".join("%02x" % b for b in v["mac"][:6]), v["rp_filter"]))
-' "$(ip -n "$RTR" -j link show rc | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["ifindex"])')")
+' "$(nsx "$RTR" cat /sys/class/net/rc/ifindex)")
 if [ "$rec" = "$RTR_MAC 1" ]; then
 	pass "strict/recorded (iface_cfg of rc: mac $RTR_MAC, rp_filter 1)"
 else
 	fail "strict/recorded" "iface_cfg of rc holds '$rec', want '$RTR_MAC 1'"
 fi
-s0=$(counter fwd_steered) p0=$(counter ptb_steered) d0=$(counter fib_deferred)
+read -r s0 p0 d0 < <(counters)
 run mtuguard 2 || exit 1
-s1=$(counter fwd_steered) p1=$(counter ptb_steered) d1=$(counter fib_deferred)
+read -r s1 p1 d1 < <(counters)
 
 "${CORPUS[@]}" compare "$MTUG_TMP/kernel.tokens" "$MTUG_TMP/mtuguard.tokens"
 cmp_rc=$?
