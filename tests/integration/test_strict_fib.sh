@@ -166,9 +166,9 @@ if [ "$rec" = "$RTR_MAC 1" ]; then
 else
 	fail "strict/recorded" "iface_cfg of rc holds '$rec', want '$RTR_MAC 1'"
 fi
-read -r s0 p0 d0 < <(counters)
+read -r s0 p0 d0 <<<"$(counters)"
 run mtuguard 2 || exit 1
-read -r s1 p1 d1 < <(counters)
+read -r s1 p1 d1 <<<"$(counters)"
 
 "${CORPUS[@]}" compare "$MTUG_TMP/kernel.tokens" "$MTUG_TMP/mtuguard.tokens"
 cmp_rc=$?
