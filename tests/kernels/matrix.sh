@@ -12,14 +12,14 @@
 # and at the end "N passed, N failed, N skipped" over the kernels.
 #
 # Usage: tests/kernels/matrix.sh [SERIES...]   (default: 5.10 6.1 6.12)
-# Environment: KERNEL_TIMEOUT (s per guest, default 480), BUILD, and
+# Environment: KERNEL_TIMEOUT (s per guest, default 540), BUILD, and
 # vm.sh's (MTUG_KERNEL_CACHE to share downloaded kernels).  Logs:
 # $BUILD/test-logs/kernels-<time>/ (SERIES.txt: the guest's output;
 # SERIES/: its verifier, unit, fuzz, smoke, share-tc and strict-fib logs).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
-TIMEOUT=${KERNEL_TIMEOUT:-480}
+TIMEOUT=${KERNEL_TIMEOUT:-540}
 # A boot that does not reach the command is tried once more, after at
 # most a minute: bounded, each kernel takes at most TIMEOUT + 60 s.
 export VM_BOOT_TIMEOUT=${VM_BOOT_TIMEOUT:-60} VM_BOOT_TRIES=${VM_BOOT_TRIES:-2}
