@@ -20,7 +20,7 @@
 #          fuzz S s (beside unit)
 #   first-error: <the first failure>        (only when something failed)
 #
-# The fuzzer runs GUEST_FUZZ_COUNT packets (default 3000) of seed
+# The fuzzer runs GUEST_FUZZ_COUNT packets (default 1000) of seed
 # GUEST_FUZZ_SEED (default 1), the same packets on every kernel and run,
 # at the same time as the unit suite.
 # test_strict_no_dev_view is left to the host: on 5.10 and 6.1 the unit
@@ -29,7 +29,7 @@
 # Usage: tests/kernels/guest.sh LOGDIR
 # Exit status: 0 when all of them passed.
 # Environment: BUILD (default build), UNIT_TIMEOUT (s, default 150),
-# FUZZ_TIMEOUT (120), SMOKE_TIMEOUT (150), SHARE_TC_TIMEOUT (150),
+# FUZZ_TIMEOUT (150), SMOKE_TIMEOUT (150), SHARE_TC_TIMEOUT (150),
 # STRICT_TIMEOUT (200).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -37,11 +37,11 @@ log=${1:?usage: guest.sh LOGDIR}
 BUILD=${BUILD:-build}
 export BUILD
 UNIT_TIMEOUT=${UNIT_TIMEOUT:-150}
-FUZZ_TIMEOUT=${FUZZ_TIMEOUT:-120}
+FUZZ_TIMEOUT=${FUZZ_TIMEOUT:-150}
 SMOKE_TIMEOUT=${SMOKE_TIMEOUT:-150}
 SHARE_TC_TIMEOUT=${SHARE_TC_TIMEOUT:-150}
 STRICT_TIMEOUT=${STRICT_TIMEOUT:-200}
-FUZZ_COUNT=${GUEST_FUZZ_COUNT:-3000}
+FUZZ_COUNT=${GUEST_FUZZ_COUNT:-1000}
 FUZZ_SEED=${GUEST_FUZZ_SEED:-1}
 mkdir -p "$log" || exit 1
 first=""
