@@ -60,7 +60,7 @@ setup() {
 	# window, not seconds later.  Empty ratemasks exempt every ICMP type
 	# from both the per-peer and the global limit; the global limit's own
 	# sysctls (icmp_msgs_per_sec) belong to each namespace only on newer
-	# kernels (5.10 and 6.1 have them in the initial one alone).
+	# kernels (5.10 has them in the initial one alone).
 	nsx "$RTR" sysctl -qw net.ipv6.neigh.rc.mcast_solicit=1 \
 		net.ipv6.neigh.rc.retrans_time_ms=100 net.ipv4.neigh.rc.mcast_solicit=1 \
 		net.ipv4.neigh.rc.retrans_time_ms=100 || return 1
