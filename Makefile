@@ -2,8 +2,9 @@
 #   make            build everything into build/
 #   make check      unit tests, CLI tests and shellcheck (under a minute, root)
 #   make test       build, unit + integration tests (root, about 8 minutes)
-#   make test-kernels  unit + smoke tests on Debian's 5.10, 6.1 and 6.12
-#                   kernels, each booted in qemu (as root)
+#   make test-kernels  unit, fuzz, smoke, share_tc and strict_fib tests on
+#                   Debian's 5.10, 6.1 and 6.12 kernels, each booted in qemu
+#                   (as root)
 #   make demo       the black-hole / misrouted-ICMP lab (root)
 #   make bench      benchmarks, tables into docs/benchmarks.md (root)
 #   make deb        the Debian package, build/deb/mtuguard_<version>_<arch>.deb

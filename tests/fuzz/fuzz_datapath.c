@@ -357,6 +357,11 @@ int main(int argc, char **argv)
 	printf("# fuzz_datapath seed %llu, %s, batches of %u packets x 3 programs\n",
 	       (unsigned long long)o.seed,
 	       o.only_batch >= 0 ? "one batch" : "random configurations", o.batch_size);
+	/* The fuzzer never needs the ingress interface: without a ctx the
+	 * frame arrives on the namespace's loopback, as with ifindex 0. */
+	if (h.xdp_no_ctx)
+		printf("# XDP through test_run without a struct xdp_md (this kernel takes "
+		       "none before 5.15): the metadata the program leaves is not seen\n");
 	t0 = now_s();
 	if (o.only_batch >= 0) {
 		run_batch(&h, &o, (__u64)o.only_batch);

@@ -1,7 +1,11 @@
 #!/bin/bash
 # test_share_tc.sh - mtuguard's TC programs beside another owner's on the
 # same hooks, as TCX links (kernels with TCX, 6.6+) and as clsact filters
-# (forced with MTUGUARD_TC_HOOK=clsact; the only hook on older kernels):
+# (the fallback on older kernels; forced with MTUGUARD_TC_HOOK=clsact where
+# TCX exists).  `attach` chooses the hook itself in the first case run:
+# TCX where the kernel has it (tcx.py probe, its BTF), else clsact; the
+# test checks which one it took, in status and on the kernel's hooks, and
+# that the probe agrees with the kernel's version (TCX from 6.6):
 #
 #   A a0 ------------------ b0 B   (mtuguard on b0, `mtu default 1300`,
 #                                   ptb mode broadcast: TC ingress too)
@@ -12,6 +16,8 @@
 # after it; as clsact filters at tc's default priority (49152), after
 # mtuguard's (28007), on a clsact qdisc of its own.  Then:
 #   - status names the hook (tcx / clsact) and shows both directions;
+#     the kernel has mtuguard's programs there: first in the TCX link
+#     list, or as tc filters with mtuguard's handle, and not the other;
 #   - a TCP connection from B: its SYN leaves b0 clamped (A's accepted
 #     socket sees MSS 1248 = 1300 - 40 - 12), so mtuguard's egress ran,
 #     and the other egress program counted it;
@@ -65,20 +71,17 @@ import socket, sys
 socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=5).close()' "$2" "$3"
 }
 
-# count DIR: the other program's counter (pinned under DIR/maps).
+# count DIR: the other program's counter (pinned under DIR/maps).  Parsed
+# in the shell: a python3 per reading costs seconds in the kernel matrix's
+# qemu guests.
 count() {
 	bpftool -j map lookup pinned "$1/maps/counts" key 0 0 0 0 2>/dev/null |
-		python3 -c '
-import json, sys
-v = json.load(sys.stdin)["value"]
-print(v if isinstance(v, int) else int.from_bytes(bytes(int(b, 16) for b in v), "little"))' \
-		2>/dev/null
+		sed -n 's/.*"formatted":{"key":0,"value":\([0-9]*\)}.*/\1/p'
 }
 
 # prog_id PIN: the id of a pinned program.
 prog_id() {
-	bpftool -j prog show pinned "$1" 2>/dev/null |
-		python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])' 2>/dev/null
+	bpftool -j prog show pinned "$1" 2>/dev/null | sed -n 's/^{"id":\([0-9]*\),.*/\1/p'
 }
 
 # other_load NAME: load share_tc.bpf.o into $MTUG_BPFFS/NAME (prog, maps).
@@ -103,8 +106,29 @@ traffic() {
 	echo "$mss"
 }
 
+# ours_on_hooks HOOK: mtuguard's programs are on b0's hooks as HOOK says
+# (TCX links or clsact filters) and not the other way; prints what it saw.
+ours_on_hooks() {
+	local f t nf ours_in ours_eg
+	f=$(tc -n "$B" filter show dev b0 ingress; tc -n "$B" filter show dev b0 egress)
+	t=/
+	[ "$has_tcx" = 1 ] &&
+		t=$(nsx "$B" python3 "$TCX_PY" ids b0 ingress)/$(nsx "$B" python3 "$TCX_PY" ids b0 egress)
+	nf=$(echo "$f" | grep -c 'handle 0x6d67 .*mtuguard_tc_')
+	ours_in=$(prog_id "$MTUG_PIN_DIR/prog_tc_ingress")
+	ours_eg=$(prog_id "$MTUG_PIN_DIR/prog_tc_egress")
+	echo "clsact filters of mtuguard: $nf; TCX ids ingress/egress: $t (ours $ours_in/$ours_eg)"
+	if [ "$1" = tcx ]; then
+		[ "$nf" -eq 0 ] && [[ " ${t%%/*} " == *" $ours_in "* ]] && [[ " ${t#*/} " == *" $ours_eg "* ]]
+	else
+		[ "$nf" -eq 2 ] && [[ " ${t%%/*} " != *" $ours_in "* ]] && [[ " ${t#*/} " != *" $ours_eg "* ]]
+	fi
+}
+
+# run_case HOOK default|forced: with "default" attach picks the hook by
+# itself, with "forced" MTUGUARD_TC_HOOK=clsact makes it clsact.
 run_case() {
-	local hook=$1 c=share_tc/$1 st in0 eg0 in1 eg1 mss ids ours out
+	local hook=$1 how=$2 c=share_tc/$1 st in0 eg0 in1 eg1 mss ids ours out seen
 	local oin=$MTUG_BPFFS/$hook-in oeg=$MTUG_BPFFS/$hook-eg
 	if ! other_load "$hook-in" || ! other_load "$hook-eg"; then
 		fail "$c/load" "bpftool prog load"
@@ -114,7 +138,6 @@ run_case() {
 		# One before mtuguard, one after.
 		nsx "$B" python3 "$TCX_PY" attach "$oeg/prog" b0 egress "$oeg/link" ||
 			{ fail "$c/other attach" "tcx egress"; return; }
-		export MTUGUARD_TC_HOOK=tcx
 	else
 		if ! tc -n "$B" qdisc add dev b0 clsact ||
 		   ! tc -n "$B" filter add dev b0 egress pref 49152 bpf da object-pinned "$oeg/prog" ||
@@ -122,8 +145,9 @@ run_case() {
 			fail "$c/other attach" "tc filter add"
 			return
 		fi
-		export MTUGUARD_TC_HOOK=clsact
 	fi
+	unset MTUGUARD_TC_HOOK
+	[ "$how" = forced ] && export MTUGUARD_TC_HOOK=clsact
 	if ! out=$(mtug "$B" attach b0 2>&1) || ! mtug "$B" mtu default 1300 >/dev/null ||
 	   ! mtug "$B" ptb mode broadcast --iface b0 >/dev/null; then
 		fail "$c/attach" "$out"
@@ -136,9 +160,14 @@ run_case() {
 	fi
 	st=$(mtug "$B" status)
 	if echo "$st" | grep -q "tc ($hook) ingress yes egress yes"; then
-		pass "$c/status"
+		pass "$c/status ($hook, $([ "$how" = forced ] && echo "forced by MTUGUARD_TC_HOOK" || echo "chosen by attach"))"
 	else
-		fail "$c/status" "$st"
+		fail "$c/status" "want 'tc ($hook) ingress yes egress yes' ($how): $st"
+	fi
+	if seen=$(ours_on_hooks "$hook"); then
+		pass "$c/on the kernel's $hook hooks ($seen)"
+	else
+		fail "$c/on the kernel's $hook hooks" "$seen"
 	fi
 	in0=$(count "$oin"); eg0=$(count "$oeg")
 	mss=$(traffic "$hook" 9001)
@@ -195,11 +224,23 @@ run_case() {
 	tc -n "$B" qdisc del dev b0 clsact 2>/dev/null
 }
 
-if nsx "$B" python3 "$TCX_PY" probe; then
-	run_case tcx
+# The probe is the kernel's BTF; upstream TCX came with 6.6 (Debian's
+# packages backport none), so the two must agree.
+want_tcx=$(python3 -c 'import os
+v = tuple(int(x) for x in os.uname().release.split("-")[0].split("+")[0].split(".")[:2])
+print(int(v >= (6, 6)))')
+if nsx "$B" python3 "$TCX_PY" probe; then has_tcx=1; else has_tcx=0; fi
+if [ "$has_tcx" = "$want_tcx" ]; then
+	pass "share_tc/probe (TCX $([ "$has_tcx" = 1 ] && echo yes || echo no) on $(uname -r))"
+else
+	fail "share_tc/probe" "the BTF probe says TCX $has_tcx, the version $(uname -r) says $want_tcx"
+fi
+if [ "$has_tcx" = 1 ]; then
+	run_case tcx default
+	run_case clsact forced
 else
 	skip "share_tc/tcx" "no TCX on $(uname -r)"
+	run_case clsact default
 fi
-run_case clsact
 
 [ "$(fail_count)" -eq 0 ]

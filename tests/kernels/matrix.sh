@@ -1,23 +1,25 @@
 #!/bin/bash
-# matrix.sh - `make test-kernels`: the unit suite and the smoke test on each
-# of Debian's kernel packages, each booted in qemu (tests/kernels/vm.sh runs
-# tests/kernels/guest.sh in it).  Per kernel: its details (the verifier's
-# figures per program, the unit summary, the smoke cases, the time attach
-# took), then one line
+# matrix.sh - `make test-kernels`: the unit suite, the datapath fuzzer, the
+# smoke test and the integration tests test_share_tc and test_strict_fib on
+# each of Debian's kernel packages, each booted in qemu (tests/kernels/vm.sh
+# runs tests/kernels/guest.sh in it).  Per kernel: its details (the
+# verifier's figures per program, the unit and fuzz summaries, the smoke
+# cases, the time attach took, the share-tc and strict-fib summaries, the
+# time each part took), then one line
 #   PASS: kernel <series> (<release>, <wall time> s)
 #   FAIL: kernel <series> (<release>, <wall time> s): <first error>
 #   SKIP: kernel <series> (<why>)          (package not cached, no network)
 # and at the end "N passed, N failed, N skipped" over the kernels.
 #
 # Usage: tests/kernels/matrix.sh [SERIES...]   (default: 5.10 6.1 6.12)
-# Environment: KERNEL_TIMEOUT (s per guest, default 360), BUILD, and
+# Environment: KERNEL_TIMEOUT (s per guest, default 540), BUILD, and
 # vm.sh's (MTUG_KERNEL_CACHE to share downloaded kernels).  Logs:
 # $BUILD/test-logs/kernels-<time>/ (SERIES.txt: the guest's output;
-# SERIES/: its verifier, unit and smoke logs).
+# SERIES/: its verifier, unit, fuzz, smoke, share-tc and strict-fib logs).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
-TIMEOUT=${KERNEL_TIMEOUT:-360}
+TIMEOUT=${KERNEL_TIMEOUT:-540}
 # A boot that does not reach the command is tried once more, after at
 # most a minute: bounded, each kernel takes at most TIMEOUT + 60 s.
 export VM_BOOT_TIMEOUT=${VM_BOOT_TIMEOUT:-60} VM_BOOT_TRIES=${VM_BOOT_TRIES:-2}
@@ -50,7 +52,7 @@ for s in "${series[@]}"; do
 	t=$(($(date +%s) - t0))
 	kver=$(sed -n 's/^kernel: //p' "$logs/$s.txt" | head -n 1)
 	[ -n "$kver" ] || kver=$(tests/kernels/vm.sh kver "$s" 2>/dev/null)
-	grep -E '^(rcu_expedited|verifier|unit|smoke|attach-time|apply-time|kernel-facilities):' \
+	grep -E '^(rcu_expedited|verifier|unit|fuzz|smoke|attach-time|apply-time|kernel-facilities|share-tc|strict-fib|times):' \
 		"$logs/$s.txt" |
 		sed 's/^/    /'
 	if [ "$rc" -eq 0 ]; then

@@ -308,6 +308,12 @@ guest_init() {
 	cat >$r/.mtug/stage2 <<STAGE2
 	b=/.mtug/busybox
 	\$b hostname mtug-vm
+	# What udev or systemd would make: bash's process substitution
+	# <(...) opens /dev/fd/N.
+	\$b ln -s /proc/self/fd /dev/fd
+	\$b ln -s /proc/self/fd/0 /dev/stdin
+	\$b ln -s /proc/self/fd/1 /dev/stdout
+	\$b ln -s /proc/self/fd/2 /dev/stderr
 	\$b ip link set lo up
 	# Output goes out on the second serial port, untranslated.
 	\$b stty -F /dev/ttyS1 raw -echo -opost

@@ -12,6 +12,7 @@
 
 #include "netif.h"
 #include "netdev_genl.h"
+#include "kfeatures.h"
 #include "log.h"
 
 __u32 mg_ifname_index(const char *name)
@@ -107,8 +108,13 @@ void mg_iface_kernel_view(__u32 ifindex, struct mtug_iface_cfg *c)
 
 	memset(c->mac, 0, sizeof(c->mac));
 	c->rp_filter = 1;
-	/* 0 before 6.3, where the kernel does not say. */
-	mg_netdev_xdp_features(ifindex, &c->xdp_features);
+	/* 0 before 6.3, where the kernel does not say.  Not even asked
+	 * there: a kernel without the "netdev" netlink family answers the
+	 * request for it by running modprobe for a module of that name,
+	 * every time (seconds per hundred interface writes in a slow VM). */
+	c->xdp_features = 0;
+	if (mg_kfeature(MG_KF_XDP_FEATURES))
+		mg_netdev_xdp_features(ifindex, &c->xdp_features);
 	if (mg_ifname(ifindex, name))
 		return;
 	all = conf_int("all", "rp_filter");
