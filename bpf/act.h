@@ -57,13 +57,6 @@ static __always_inline bool frame_holds(void *ctx, bool is_xdp, void *data, void
 	return end <= (__u32)(data_end - data) || xdp_spans_buffers(ctx, end);
 }
 
-/* XDP: is the frame in more than one buffer?  Without multi-buffer XDP
- * it never is, and no helper is called. */
-static __always_inline bool xdp_multi_buffer(void *ctx, void *data, void *data_end)
-{
-	return mtug_xdp_frags && bpf_xdp_get_buff_len(ctx) > (__u64)(data_end - data);
-}
-
 /* XDP tells TC ingress "this one is yours" through 4 bytes of metadata in
  * front of the frame: XDP cannot resolve a neighbour, TC can
  * (bpf_redirect_neigh).  The magic keeps foreign metadata from matching. */

@@ -62,6 +62,24 @@ static __always_inline int ttl_decrement(void *data, void *data_end,
 }
 
 /*
+ * XDP: is the frame in more than one buffer?  Without multi-buffer XDP it
+ * never is.  Where the kernel lets us read the xdp_buff (rx_dev()'s kfunc),
+ * its own flag says so for one load; else the helper gives the whole
+ * length, a call on every redirected frame.
+ */
+static __always_inline bool xdp_multi_buffer(void *ctx, void *data, void *data_end)
+{
+	if (!mtug_xdp_frags)
+		return false;
+	if (mtug_dev_view && bpf_ksym_exists(bpf_cast_to_kern_ctx) &&
+	    bpf_core_field_exists(struct xdp_buff, flags) &&
+	    bpf_core_enum_value_exists(enum xdp_buff_flags, XDP_FLAGS_HAS_FRAGS))
+		return ((struct xdp_buff *)bpf_cast_to_kern_ctx(ctx))->flags &
+		       bpf_core_enum_value(enum xdp_buff_flags, XDP_FLAGS_HAS_FRAGS);
+	return bpf_xdp_get_buff_len(ctx) > (__u64)(data_end - data);
+}
+
+/*
  * The bpf_fib_lookup() flags for an IPv4 lookup that gives exactly the
  * answer of a lookup without flags (the kernel's full lookup, ip rules
  * included), at less cost where that is possible.
