@@ -7,7 +7,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/time.h>
 #include <linux/netlink.h>
 #include <linux/pkt_sched.h>
@@ -245,14 +244,9 @@ int mg_tcx_attach(const char *dir, __u32 ifindex, bool ingress, int prog_fd)
 	char path[PATH_MAX], name[48], nb[IF_NAMESIZE];
 	int fd, err;
 
-	err = mg_pin_path(path, sizeof(path), dir, MG_PIN_LINKS);
+	err = mg_pin_mkdir(dir, MG_PIN_LINKS);
 	if (err)
 		return err;
-	if (mkdir(path, 0700) && errno != EEXIST) {
-		err = -errno;
-		mg_err("cannot create %s: %s", path, strerror(errno));
-		return err;
-	}
 	mg_tcx_pin_name(name, sizeof(name), ifindex, ingress);
 	err = mg_pin_entry(dir, name, path, sizeof(path));
 	if (err < 0)

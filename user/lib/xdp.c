@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/stat.h>
 #include <linux/if_link.h>
 
 #include <bpf/bpf.h>
@@ -82,14 +81,9 @@ int mg_xdp_attach(const char *dir, __u32 ifindex, int prog_fd, bool generic)
 	char path[PATH_MAX], nb[IF_NAMESIZE], hint[384];
 	int fd, err;
 
-	err = mg_pin_path(path, sizeof(path), dir, MG_PIN_LINKS);
+	err = mg_pin_mkdir(dir, MG_PIN_LINKS);
 	if (err)
 		return err;
-	if (mkdir(path, 0700) && errno != EEXIST) {
-		err = -errno;
-		mg_err("cannot create %s: %s", path, strerror(errno));
-		return err;
-	}
 	err = link_path(path, sizeof(path), dir, ifindex);
 	if (err < 0)
 		return err;
