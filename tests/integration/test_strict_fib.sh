@@ -80,8 +80,18 @@ setup() {
 	neigh "$SND" eth0 "$rc" 10.1.0.1 fd00:1::1 &&
 	neigh "$RTR" rc "$snd" 10.1.0.2 10.1.0.3 fd00:1::2 fd00:1::3 &&
 	neigh "$RTR" rb "$beh" 10.2.0.2 fd00:2::2 &&
-	neigh "$BEH" eth0 "$rb" 10.2.0.1 fd00:2::1
+	neigh "$BEH" eth0 "$rb" 10.2.0.1 fd00:2::1 || return 1
+	# The link-local addresses the kernel gave the veths are tentative
+	# until DAD ends, and a router sends no ICMPv6 Redirect from a
+	# tentative source: the runs compare only once DAD is over, so both
+	# see the same Redirects (udp6_dst_link_local goes back out of rc).
+	wait_until 10 no_tentative "$SND" && wait_until 10 no_tentative "$RTR" &&
+		wait_until 10 no_tentative "$BEH"
 }
+
+# no_tentative NS: true once no address in NS is still in DAD.
+# shellcheck disable=SC2317 # called through wait_until
+no_tentative() { [ -z "$(ip -n "$1" -6 addr show tentative)" ]; }
 
 mac_of() { ip -n "$1" -br link show "$2" | awk '{print $3}'; }
 
