@@ -255,11 +255,13 @@ section_crash() {
 			why="hook holds '$id', neither the filter's ($fid) nor mtuguard's;"
 		fi
 		# The same command again finishes the job (a detach killed
-		# after it was done says "not attached", in one line).
+		# after it was done says so in one line: "not attached" when
+		# it got as far as removing the state, "b0 is not attached"
+		# when it was killed between the interface and the state).
 		# shellcheck disable=SC2086
 		if ! mtug "$B" $cmd >"$MTUG_TMP/re.out" 2>&1 &&
 		   ! { [ $want = detached ] && [ "$(grep -c . "$MTUG_TMP/re.out")" = 1 ] &&
-		       grep -q '^mtuguard: not attached' "$MTUG_TMP/re.out"; }; then
+		       grep -Eq '^mtuguard: (b0 is )?not attached' "$MTUG_TMP/re.out"; }; then
 			why="$why '$cmd' again: $(tr '\n' ' ' <"$MTUG_TMP/re.out");"
 		fi
 		id=$(xdp_id)
