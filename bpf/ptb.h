@@ -157,11 +157,13 @@ static __always_inline int ptb_parse_quote(void *data, void *data_end, __u32 off
 			proto = oh->nexthdr;
 			off += ((__u32)oh->hdrlen + 1) * 8;
 		}
-		/* More extension headers than the walk takes: the transport
-		 * header, and so the flow, is unknown.  Steering by the last
-		 * header's type with ports 0 would send the error anywhere. */
+		/* More extension headers than the walk takes, or a chain that
+		 * ends in No Next Header: the transport header, and so the
+		 * flow, is unknown.  Steering by the last header's type with
+		 * ports 0 would send the error anywhere. */
 		if (ports && (proto == IPPROTO_HOPOPTS || proto == IPPROTO_ROUTING ||
-			      proto == IPPROTO_DSTOPTS || proto == IPPROTO_FRAGMENT))
+			      proto == IPPROTO_DSTOPTS || proto == IPPROTO_FRAGMENT ||
+			      proto == IPPROTO_NONE))
 			return -1;
 	}
 	f->proto = proto;
@@ -339,8 +341,8 @@ ptb_check(void *ctx, enum hook hook, const struct mtug_iface_cfg *icfg,
 		 * buffer (a real PTB, 576 / 1280 bytes, does only behind
 		 * kilobytes of headers), if it is no longer than the
 		 * messages we check, goes to TC ingress in fib mode, which
-		 * validates it whole and steers it; in the other modes it
-		 * is passed untouched and counted.  A longer one is invalid
+		 * validates it whole and steers it; in mode off (broadcast
+		 * mode has left already) it is passed untouched and counted.  A longer one is invalid
 		 * however it is buffered, as in TC and in a single buffer:
 		 * its length says so. */
 		if (is_xdp && msg_end > pkt_len && msg_end - l4_off <= CSUM_MAX_LEN &&

@@ -396,7 +396,8 @@ static void rand_inner(struct rng *r, struct pkt_spec *in, bool v4, const char *
 		in->icmp.type = v4 ? (rng_pct(r, 50) ? 8 : 0) : (rng_pct(r, 50) ? 128 : 129);
 		in->icmp.rest = (__u32)rng_next(r);
 	} else {
-		static const __u8 raw[] = { 132 /* SCTP */, 47 /* GRE */, 50, 51, 4, 41 };
+		static const __u8 raw[] = { 132 /* SCTP */, 47 /* GRE */, 50, 51, 4, 41,
+					    59 /* No Next Header */ };
 		__u8 *b = payload_buf[3];
 
 		in->l4 = L4_RAW;

@@ -216,6 +216,10 @@ static enum ptb_class classify(const struct fz_cfg *c, const __u8 *pkt, size_t l
 			*why = "quote: more extension headers than the walk takes";
 			return PC_INVALID;
 		}
+		if (ports && proto == 59) {
+			*why = "quote: the chain ends in No Next Header";
+			return PC_INVALID;
+		}
 	}
 	if (proto == 6 || proto == 17 || proto == 132) {
 		if (ports && q + 4 > end) {

@@ -147,6 +147,12 @@ static const struct pkt_spec q6_ext5 = {
 			  { IPPROTO_DSTOPTS, 0 }, { IPPROTO_DSTOPTS, 0 } } },
 	.tcp = { .sport = 80, .dport = 40000, .flags = TH_ACK }, PAYLOAD(S64),
 };
+/* A chain that ends in No Next Header: no transport header, no flow. */
+static const struct pkt_spec q6_no_next = {
+	.no_eth = true, .l3 = L3_V6, .l4 = L4_RAW, .raw_proto = IPPROTO_NONE,
+	.ip6 = { .src = VIP6, .dst = CLIENT6, .n_ext = 1, .ext = { { IPPROTO_DSTOPTS, 0 } } },
+	PAYLOAD(S64),
+};
 /* Exactly as many as the walk takes: parsed, steered. */
 static const struct pkt_spec q6_ext4 = {
 	.no_eth = true, .l3 = L3_V6, .l4 = L4_TCP,
@@ -882,6 +888,8 @@ static const struct fixture fixtures[] = {
 	  .pkt = { OUT6(VIP6), TB6(q6_ext4, 1280) }, .exp = STEERED(C_STEERED), EGRESS },
 	{ .name = "v6_fib_inner_5_ext_headers_invalid", .netns = true, .cfg = FIB,
 	  .pkt = { OUT6(VIP6), TB6(q6_ext5, 1280) }, .exp = PASSES(C_INVALID), EGRESS },
+	{ .name = "v6_fib_inner_no_next_header_invalid", .netns = true, .cfg = FIB,
+	  .pkt = { OUT6(VIP6), TB6(q6_no_next, 1280) }, .exp = PASSES(C_INVALID), EGRESS },
 	{ .name = "v6_fib_steered_inner_frag_later", .netns = true, .cfg = FIB,
 	  .pkt = { OUT6(VIP6), TB6(q6_frag_later, 1280) }, .exp = STEERED(C_STEERED), EGRESS },
 	{ .name = "v4_fib_steered_inner_frag_later", .netns = true, .cfg = FIB,
