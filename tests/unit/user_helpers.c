@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * user_helpers.c - unit tests of the loader's pure helpers (user/lib/prefix.c,
- * user/lib/args.c): no BPF, no root.  One PASS/FAIL line per table row, named
+ * user/lib/args.c, the driver-refusal words of user/lib/xdp.c): no BPF, no
+ * root.  One PASS/FAIL line per table row, named
  * user/<helper>(<input>).
  */
 #include <arpa/inet.h>
@@ -14,6 +15,7 @@
 #include "../../user/lib/args.h"
 #include "../../user/lib/json.h"
 #include "../../user/lib/prefix.h"
+#include "../../user/lib/xdp.h"
 #include "harness.h"
 
 struct prefix_case {
@@ -192,6 +194,57 @@ static bool json_case(const struct json_case *c, char *why, size_t n)
 	return ok;
 }
 
+/* The words a driver's refusal of XDP gets: each row's text must hold
+ * every one of want ("|"-separated), or be empty where want is "". */
+struct refusal_case {
+	const char *name;
+	int err;
+	bool generic;
+	const char *drv;
+	__u32 mtu;
+	bool frags;
+	const char *want;
+};
+
+static const struct refusal_case refusal_cases[] = {
+	{ "busy", -EBUSY, false, "veth", 1500, true, "another XDP program is attached" },
+	{ "no_native", -EOPNOTSUPP, false, "dummy", 1500, true,
+	  "no native XDP|--mode generic" },
+	{ "veth_erange_old", -ERANGE, false, "veth", 9000, false,
+	  "the driver veth refuses native XDP at this MTU|t0's MTU is 9000|"
+	  "no multi-buffer XDP (5.18+)|at most about 3506|--mode generic" },
+	{ "veth_erange_frags", -ERANGE, false, "veth", 65000, true,
+	  "t0's MTU is 65000|even with multi-buffer XDP|--mode generic" },
+	{ "i40e_einval_big", -EINVAL, false, "i40e", 9000, false,
+	  "the driver i40e refuses native XDP at this MTU|t0's MTU is 9000|"
+	  "must fit one page|--mode generic" },
+	{ "bnxt_eopnotsupp_big", -EOPNOTSUPP, false, "bnxt_en", 9000, true,
+	  "the driver bnxt_en refuses|t0's MTU is 9000|--mode generic" },
+	{ "einval_small", -EINVAL, false, "i40e", 1500, false, "" },
+	{ "generic_erange", -ERANGE, true, "veth", 9000, false, "" },
+	{ "enomem", -ENOMEM, false, "veth", 9000, false, "" },
+};
+
+static bool refusal_case(const struct refusal_case *c, char *why, size_t n)
+{
+	char out[384], want[256], *w, *save = NULL;
+
+	mg_xdp_refusal_text(c->err, c->generic, "t0", c->drv, c->mtu, c->frags, 4096,
+			    out, sizeof(out));
+	if (!c->want[0]) {
+		snprintf(why, n, "wrote \"%.200s\", expected nothing", out);
+		return !out[0];
+	}
+	snprintf(want, sizeof(want), "%s", c->want);
+	for (w = strtok_r(want, "|", &save); w; w = strtok_r(NULL, "|", &save)) {
+		if (!strstr(out, w)) {
+			snprintf(why, n, "no \"%.60s\" in \"%.180s\"", w, out);
+			return false;
+		}
+	}
+	return true;
+}
+
 /* Run one table row through its check and report it under the name the
  * format gives. */
 #define RUN_ROW(check, row, ...)                                        \
@@ -218,6 +271,9 @@ void user_tests_run(const char *filter, int *pass, int *fail)
 			u32_cases[i].in, u32_cases[i].min, u32_cases[i].max);
 	for (size_t i = 0; i < ROWS(json_cases); i++)
 		RUN_ROW(json_case, &json_cases[i], "user/json_str(%s)", json_cases[i].name);
+	for (size_t i = 0; i < ROWS(refusal_cases); i++)
+		RUN_ROW(refusal_case, &refusal_cases[i], "user/xdp_refusal_text(%s)",
+			refusal_cases[i].name);
 	{
 		bool ok = mg_prefix_mtu_min(AF_INET) == 68 && mg_prefix_mtu_min(AF_INET6) == 1280;
 

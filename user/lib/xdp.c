@@ -27,39 +27,36 @@ static int link_path(char *buf, size_t len, const char *dir, __u32 ifindex)
 	return mg_pin_entry(dir, name, buf, len);
 }
 
-/*
- * Why the driver refused XDP, in words, for the error line.  ERANGE is how
- * a driver (veth among them) says that the MTU is too large for native
- * XDP: without multi-buffer XDP (kernels before 5.18) a frame must fit one
- * page with XDP's headroom, and veth checks the MTU of its peer as well;
- * with it the driver has a limit of its own.  BPF_LINK_CREATE carries no
- * extack message, so the numbers are ours.
- */
-static void refusal_hint(int err, bool generic, __u32 ifindex, char *buf,
-			 size_t len)
+/* A driver's single-buffer XDP limit is a page less its headroom and
+ * tail (veth 3520, mlx5 3498, bnxt 3502, virtio 3506, i40e 3046): an MTU
+ * above the lowest of them may be why a driver refuses. */
+#define MG_XDP_ONE_BUFFER_MIN 3000
+
+void mg_xdp_refusal_text(int err, bool generic, const char *name, const char *drv,
+			 __u32 mtu, bool frags, long page, char *buf, size_t len)
 {
-	char name[IF_NAMESIZE], drv[32] = "", limit[192] = "";
-	__u32 mtu;
-	long page;
+	char limit[192] = "";
+	bool big = mtu > MG_XDP_ONE_BUFFER_MIN;
 
 	buf[0] = '\0';
 	if (err == -EBUSY || err == -EEXIST) {
 		snprintf(buf, len, " (another XDP program is attached)");
 		return;
 	}
-	if (err == -EOPNOTSUPP && !generic) {
+	if (generic)
+		return;
+	if (err == -EOPNOTSUPP && !big) {
 		snprintf(buf, len, " (the driver has no native XDP: try --mode generic)");
 		return;
 	}
-	if (err != -ERANGE || generic)
+	/* ERANGE is how veth (and others) refuse for the MTU; other drivers
+	 * say EINVAL or EOPNOTSUPP, which at a large MTU is most likely the
+	 * same refusal. */
+	if (err != -ERANGE && !(big && (err == -EINVAL || err == -EOPNOTSUPP)))
 		return;
-	mg_ifname(ifindex, name);
-	mtu = mg_iface_link_mtu(name);
-	mg_iface_driver(name, drv, sizeof(drv));
-	page = sysconf(_SC_PAGESIZE);
 	/* veth's limit: a page less XDP_PACKET_HEADROOM (256), the aligned
 	 * struct skb_shared_info (320 on 64-bit) and the Ethernet header. */
-	if (mg_xdp_frags_supported())
+	if (frags)
 		snprintf(limit, sizeof(limit), ", over what it takes even with "
 			 "multi-buffer XDP");
 	else if (!strcmp(drv, "veth") && page > 0)
@@ -69,9 +66,26 @@ static void refusal_hint(int err, bool generic, __u32 ifindex, char *buf,
 	else
 		snprintf(limit, sizeof(limit), "; this kernel has no multi-buffer XDP "
 			 "(5.18+), so a frame must fit one page");
-	snprintf(buf, len, " (the driver%s%s%s refuses native XDP at this MTU: "
+	snprintf(buf, len, " (the driver%s%s refuses native XDP at this MTU: "
 		 "%s's MTU is %u%s; lower the MTU, or attach with --mode generic)",
-		 drv[0] ? " " : "", drv, "", name, mtu, limit);
+		 drv[0] ? " " : "", drv, name, mtu, limit);
+}
+
+/* Why the driver refused XDP, in words, for the error line.  BPF_LINK_CREATE
+ * carries no extack message, so the words and numbers are ours. */
+static void refusal_hint(int err, bool generic, __u32 ifindex, char *buf, size_t len)
+{
+	char name[IF_NAMESIZE], drv[32] = "";
+	__u32 mtu = 0;
+
+	name[0] = '\0';
+	if (!generic && err != -EBUSY && err != -EEXIST) {
+		mg_ifname(ifindex, name);
+		mtu = mg_iface_link_mtu(name);
+		mg_iface_driver(name, drv, sizeof(drv));
+	}
+	mg_xdp_refusal_text(err, generic, name, drv, mtu, mg_xdp_frags_supported(),
+			    sysconf(_SC_PAGESIZE), buf, len);
 }
 
 int mg_xdp_attach(const char *dir, __u32 ifindex, int prog_fd, bool generic)

@@ -12,6 +12,13 @@
 
 int mg_xdp_attach(const char *dir, __u32 ifindex, int prog_fd, bool generic);
 
+/* Why a driver refused XDP (err, negative), in words to append to the
+ * error line, for an interface name / drv / mtu on a kernel with or
+ * without multi-buffer XDP (frags) and pages of page bytes; "" when
+ * there is nothing to add. */
+void mg_xdp_refusal_text(int err, bool generic, const char *name, const char *drv,
+			 __u32 mtu, bool frags, long page, char *buf, size_t len);
+
 /* Detach and unpin; 0 if there was no link. */
 int mg_xdp_detach(const char *dir, __u32 ifindex);
 
