@@ -13,6 +13,7 @@
 # Cases:
 #   jumbo/attach_native_mtu_9000   `attach --mode native` on rc and rs,
 #                                  veths with MTU 9000 at both ends
+#   jumbo/status_says_multi_buffer `status` names both programs multi-buffer
 #   jumbo/peer_mtu_raised_while_attached, jumbo/mtu_raised_while_attached
 #                                  rr is attached at MTU 1500; then its veth
 #                                  peer rl and rr itself go to 9000 (with a
@@ -240,6 +241,12 @@ bpffs_new || { fail jumbo/setup "cannot mount a bpffs"; exit 1; }
 if out=$(mtug "$RTR" attach rc --mode native 2>&1) &&
    out=$(mtug "$RTR" attach rs --mode native 2>&1); then
 	pass jumbo/attach_native_mtu_9000
+	st=$(mtug "$RTR" status 2>&1 | grep -c ': xdp native multi-buffer prog ')
+	if [ "$st" = 2 ]; then
+		pass jumbo/status_says_multi_buffer
+	else
+		fail jumbo/status_says_multi_buffer "$st of rc, rs: $(mtug "$RTR" status 2>&1)"
+	fi
 else
 	fail jumbo/attach_native_mtu_9000 "$out"
 	diag

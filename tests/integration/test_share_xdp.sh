@@ -103,11 +103,18 @@ ours() { # id: one of mtuguard's XDP programs for a shared hook?
 	[ -n "$1" ] && { [ "$1" = "$(prog_id "$MTUG_PIN_DIR/prog_xdp_chain")" ] ||
 		[ "$1" = "$(prog_id "$MTUG_PIN_DIR/prog_xdp_chain_sb")" ]; }
 }
-status_chain() { # the chained program's "name id" from status --json
+status_chain() { # "share buffers name id" of the chain from status --json
 	mtug "$B" status --json 2>/dev/null | python3 -c '
 import json, sys
 i = json.load(sys.stdin)["interfaces"][0]
-print(i.get("xdp_share"), i.get("chain", {}).get("name"), i.get("chain", {}).get("id"))' 2>/dev/null
+print(i.get("xdp_share"), i.get("xdp_buffers"), i.get("chain", {}).get("name"),
+      i.get("chain", {}).get("id"))' 2>/dev/null
+}
+buffers() { # the kind of XDP program status should name: ours is multi-buffer
+	# where the kernel has it (5.18+), unless the program it chains to is not
+	local maj min
+	IFS=.- read -r maj min _ <<<"$(uname -r)"
+	if [ "$1" = multi ] && [ $((maj * 100 + min)) -ge 518 ]; then echo multi; else echo single; fi
 }
 
 # listen_mss PORT: accept one connection on B, print its MSS (empty if none)
@@ -198,7 +205,9 @@ while True:
 	out=$(mtug "$B" attach b0 --chain 2>&1) || { fail "share_xdp/filter/attach --chain" "$out"; return; }
 	mtug "$B" mtu default 1300 >/dev/null
 	st=$(status_chain)
-	if ours "$(xdp_id)" && [ "${st%% *}" = chain ] && [ "${st##* }" = "$fid" ]; then
+	# xdp-filter is single-buffer: so is the program chained to it.
+	if ours "$(xdp_id)" && [ "${st%% *}" = chain ] && [ "${st##* }" = "$fid" ] &&
+	   [ "$(echo "$st" | cut -d' ' -f2)" = single ]; then
 		pass "share_xdp/filter/chained (status: $st)"
 	else
 		fail "share_xdp/filter/chained" "xdp id $(xdp_id), status '$st', filter $fid"
@@ -361,7 +370,8 @@ section_root() {
 		{ fail "share_xdp/root/attach --root-array" "$out"; return; }
 	mtug "$B" mtu default 1300 >/dev/null
 	st=$(status_chain)
-	if [ "$(xdp_id)" = "$rid" ] && [ "${st%% *}" = root ] && [ "${st##* }" = "$cid" ]; then
+	if [ "$(xdp_id)" = "$rid" ] && [ "${st%% *}" = root ] && [ "${st##* }" = "$cid" ] &&
+	   [ "$(echo "$st" | cut -d' ' -f2)" = "$(buffers multi)" ]; then
 		pass "share_xdp/root/in slot 0, the hook left to the root (status: $st)"
 	else
 		fail "share_xdp/root/in slot 0, the hook left to the root" "xdp id $(xdp_id) (root $rid), status '$st', counter $cid"

@@ -115,7 +115,10 @@ s1_jumbo() {
 		ip -n "$r1" link set j0 up && ip -n "$r1" link set j1 up || return 1
 	say_n "   jumbo frames: r1's link j0 has MTU 9000: $(cmd "mtuguard attach j0")  "
 	if mtug_at s1-r1 "$r1" attach j0 --mode native; then
-		say "$(ok attached) (native XDP, multi-buffer)"
+		# The kind of program as status names it.
+		mtug_at s1-r1 "$r1" status
+		say "$(ok attached) (native XDP, $(grep -o 'j0 (ifindex [0-9]*): xdp native [a-z]*-buffer' \
+			"$DEMO_LOG" | tail -n 1 | sed 's/.* //'))"
 		mtug_at s1-r1 "$r1" detach j0
 	else
 		err=$(grep '^mtuguard: ' "$DEMO_LOG" | tail -n 1)

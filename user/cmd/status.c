@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/socket.h>
 
 #include "mtuguard.h"
@@ -15,6 +16,7 @@
 #include "config_maps.h"
 #include "cmd.h"
 #include "config_file.h"
+#include "datapath.h"
 #include "netif.h"
 #include "json.h"
 #include "kfeatures.h"
@@ -49,7 +51,27 @@ struct iface_view {
 	__u32 missing; /* recorded parts not live: an interrupted attach */
 	__u32 link_mtu;
 	struct mg_share_view share; /* a shared XDP hook (share.h) */
+	bool xdp_single;            /* the XDP program is single-buffer */
 };
+
+/* Whether the interface's XDP program is single-buffer: every program is
+ * where the kernel has no multi-buffer XDP; elsewhere only the twin that
+ * a shared hook with a single-buffer program needs (lifecycle.h). */
+static bool xdp_single_buffer(const struct mg_state *st, const struct iface_view *v)
+{
+	__u32 id = 0;
+	int p, c;
+
+	if (!mg_xdp_frags_supported())
+		return true;
+	if (!(v->cfg.attach & (MTUG_A_CHAIN | MTUG_A_ROOT)) ||
+	    mg_state_xdp_chain(st->dir, false, false, &p, &c))
+		return false;
+	mg_obj_id(p, &id);
+	close(p);
+	close(c);
+	return id && id == v->xdp_prog_id;
+}
 
 static void view_iface(const struct mg_state *st, __u32 ifindex, struct iface_view *v)
 {
@@ -71,6 +93,7 @@ static void view_iface(const struct mg_state *st, __u32 ifindex, struct iface_vi
 	}
 	if (!v->xdp_prog_id)
 		v->xdp_prog_id = v->cfg.xdp_prog_id;
+	v->xdp_single = xdp_single_buffer(st, v);
 	/* Live, at our priority whatever the entry records. */
 	if (v->exists) {
 		v->tc_ingress = !mg_tc_query(st->dir, ifindex, v->cfg.attach, true, &id);
@@ -164,10 +187,10 @@ static void print_text(const struct mg_state *st, const struct mtug_global_cfg *
 				 "'mtuguard attach %s' completes it]", what, v[i].name);
 		}
 		share_text(&v[i], share, sizeof(share));
-		printf("  %s (ifindex %u)%s%s: xdp %s prog %u%s%s, tc (%s) ingress %s egress %s, "
+		printf("  %s (ifindex %u)%s%s: xdp %s %s-buffer prog %u%s%s, tc (%s) ingress %s egress %s, "
 		       "mss %s, ptb %s, ptb mode %s, mtu %s, link mtu %u, xdp xmit-sg %s\n",
 		       v[i].name, v[i].ifindex, v[i].exists ? "" : " [device gone]", note,
-		       v[i].xdp_mode, v[i].xdp_prog_id,
+		       v[i].xdp_mode, v[i].xdp_single ? "single" : "multi", v[i].xdp_prog_id,
 		       v[i].xdp_attached ? "" : " (not attached!)", share,
 		       v[i].cfg.attach & MTUG_A_TCX ? "tcx" : "clsact",
 		       v[i].tc_ingress ? "yes" : "no", v[i].tc_egress ? "yes" : "no",
@@ -212,6 +235,7 @@ static void print_json(const struct mg_state *st, const struct mtug_global_cfg *
 		mg_json_str(&j, "xdp_mode", v[i].xdp_mode);
 		mg_json_bool(&j, "xdp_attached", v[i].xdp_attached);
 		mg_json_u64(&j, "xdp_prog_id", v[i].xdp_prog_id);
+		mg_json_str(&j, "xdp_buffers", v[i].xdp_single ? "single" : "multi");
 		mg_json_str(&j, "xdp_share", v[i].cfg.attach & MTUG_A_CHAIN ? "chain" :
 			    v[i].cfg.attach & MTUG_A_ROOT ? "root" : "none");
 		if (v[i].cfg.attach & MTUG_A_ROOT) {
