@@ -2,7 +2,7 @@
 # guest.sh - what `make test-kernels` runs inside each guest (through
 # tests/kernels/vm.sh): the verifier's figures, the unit suite, the
 # datapath fuzzer, the smoke test, and the integration tests
-# test_share_tc and test_strict_fib.  Full logs go to LOGDIR; stdout gets
+# test_share_tc, test_strict_fib and test_cli_input_rules.  Full logs go to LOGDIR; stdout gets
 # a summary, one item a line:
 #
 #   kernel: <uname -r>
@@ -16,6 +16,7 @@
 #   kernel-facilities: <name> yes|no, ...
 #   share-tc: PASS|FAIL (<hooks>; N passed, N failed, N skipped)
 #   strict-fib: PASS|FAIL (N passed, N failed, N skipped)
+#   input-rules: PASS|FAIL (N passed, N failed, N skipped)
 #   times: verifier S s, unit S s, smoke S s, share-tc S s, strict-fib S s,
 #          fuzz S s (beside unit)
 #   first-error: <the first failure>        (only when something failed)
@@ -30,7 +31,7 @@
 # Exit status: 0 when all of them passed.
 # Environment: BUILD (default build), UNIT_TIMEOUT (s, default 150),
 # FUZZ_TIMEOUT (150), SMOKE_TIMEOUT (150), SHARE_TC_TIMEOUT (150),
-# STRICT_TIMEOUT (200).
+# STRICT_TIMEOUT (200), INPUT_TIMEOUT (100).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 log=${1:?usage: guest.sh LOGDIR}
@@ -41,6 +42,7 @@ FUZZ_TIMEOUT=${FUZZ_TIMEOUT:-150}
 SMOKE_TIMEOUT=${SMOKE_TIMEOUT:-150}
 SHARE_TC_TIMEOUT=${SHARE_TC_TIMEOUT:-150}
 STRICT_TIMEOUT=${STRICT_TIMEOUT:-200}
+INPUT_TIMEOUT=${INPUT_TIMEOUT:-100}
 FUZZ_COUNT=${GUEST_FUZZ_COUNT:-1000}
 FUZZ_SEED=${GUEST_FUZZ_SEED:-1}
 mkdir -p "$log" || exit 1
@@ -162,6 +164,15 @@ timeout -k 5 "$STRICT_TIMEOUT" tests/integration/test_strict_fib.sh >"$log/stric
 rc=$?
 took strict-fib "$t0"
 verdict strict-fib "$rc" "$log/strict-fib.txt" "$STRICT_TIMEOUT" "$(counts "$log/strict-fib.txt")"
+
+# The CLI's input rules and the driver refusals it explains: before 5.18
+# (no multi-buffer XDP) veth refuses native XDP at MTU 9000, and attach
+# must say why in one line.
+t0=$(date +%s)
+timeout -k 5 "$INPUT_TIMEOUT" tests/integration/test_cli_input_rules.sh >"$log/input-rules.txt" 2>&1
+rc=$?
+took input-rules "$t0"
+verdict input-rules "$rc" "$log/input-rules.txt" "$INPUT_TIMEOUT" "$(counts "$log/input-rules.txt")"
 
 echo "times: $(printf '%s\n' "${times[@]}" | paste -sd ',' | sed 's/,/, /g')"
 

@@ -1,11 +1,12 @@
 #!/bin/bash
 # matrix.sh - `make test-kernels`: the unit suite, the datapath fuzzer, the
-# smoke test and the integration tests test_share_tc and test_strict_fib on
-# each of Debian's kernel packages, each booted in qemu (tests/kernels/vm.sh
-# runs tests/kernels/guest.sh in it).  Per kernel: its details (the
-# verifier's figures per program, the unit and fuzz summaries, the smoke
-# cases, the time attach took, the share-tc and strict-fib summaries, the
-# time each part took), then one line
+# smoke test and the integration tests test_share_tc, test_strict_fib and
+# test_cli_input_rules on each of Debian's kernel packages, each booted in
+# qemu (tests/kernels/vm.sh runs tests/kernels/guest.sh in it).  Per
+# kernel: its details (the verifier's figures per program, the unit and
+# fuzz summaries, the smoke cases, the time attach took, the share-tc,
+# strict-fib and input-rules summaries, the time each part took), then one
+# line
 #   PASS: kernel <series> (<release>, <wall time> s)
 #   FAIL: kernel <series> (<release>, <wall time> s): <first error>
 #   SKIP: kernel <series> (<why>)          (package not cached, no network)
@@ -15,7 +16,8 @@
 # Environment: KERNEL_TIMEOUT (s per guest, default 540), BUILD, and
 # vm.sh's (MTUG_KERNEL_CACHE to share downloaded kernels).  Logs:
 # $BUILD/test-logs/kernels-<time>/ (SERIES.txt: the guest's output;
-# SERIES/: its verifier, unit, fuzz, smoke, share-tc and strict-fib logs).
+# SERIES/: its verifier, unit, fuzz, smoke, share-tc, strict-fib and
+# input-rules logs).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
@@ -52,7 +54,7 @@ for s in "${series[@]}"; do
 	t=$(($(date +%s) - t0))
 	kver=$(sed -n 's/^kernel: //p' "$logs/$s.txt" | head -n 1)
 	[ -n "$kver" ] || kver=$(tests/kernels/vm.sh kver "$s" 2>/dev/null)
-	grep -E '^(rcu_expedited|verifier|unit|fuzz|smoke|attach-time|apply-time|kernel-facilities|share-tc|strict-fib|times):' \
+	grep -E '^(rcu_expedited|verifier|unit|fuzz|smoke|attach-time|apply-time|kernel-facilities|share-tc|strict-fib|input-rules|times):' \
 		"$logs/$s.txt" |
 		sed 's/^/    /'
 	if [ "$rc" -eq 0 ]; then
