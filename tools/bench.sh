@@ -11,6 +11,8 @@
 #   tools/bench.sh --ptb-series N [--quick] [--rounds N] [--repeat N] [--out FILE]
 #                  [--doc FILE | --no-doc]
 #   tools/bench.sh --frags-compare N [--quick] [--rounds N] [--repeat N] [--out FILE]
+#   tools/bench.sh --compare N --against DIR [--against DIR ...] [--quick]
+#                  [--rounds N] [--repeat N] [--out FILE]
 #
 #   --quick       smoke mode (tests/integration/test_bench_smoke.sh): tiny
 #                 repeat counts, one round, short windows; checks that it all
@@ -33,6 +35,16 @@
 #                 alternately; per class the median difference of the pairs
 #                 (tools/bench_frags.py); at most 1 ns on the small-frame
 #                 classes.  JSON default build/bench_frags.json
+#   --compare N   only this: this tree's build against the build of each
+#                 --against DIR (another checkout, built; e.g. a git
+#                 worktree of the commit before a change): N loads of each
+#                 build's mtuguard_xdp, in a random order each round (1
+#                 prefix, no components); per class the mean over the loads
+#                 and its standard error, and the difference to each other
+#                 build (tools/bench_compare.py).  One load is not a
+#                 figure: the JIT places each load anew, and a class's cost
+#                 moves with it by more than the changes it is asked about
+#                 (docs/benchmarks.md).  JSON default build/bench_compare.json
 #
 # 1. Per-packet (tools/bench_pkt.c): bpf_prog_test_run, 1M repeats, median
 #    of rounds, for each packet class and an empty XDP program, with 1,
@@ -77,9 +89,11 @@ threaded=0 quick=0 rounds="" fwd_rounds="" seconds="" repeat="" do_pkt=1 do_fwd=
 series="" # run count of --ptb-series; empty: the whole bench
 doc=""    # markdown file to rewrite the tables of; none: no file
 fcomp=""  # pair count of --frags-compare
+ccomp=""  # load count of --compare
+against=() # the other builds' checkouts
 while [ $# -gt 0 ]; do
 	case $1 in
-	--rounds|--seconds|--repeat|--out|--fwd-rounds|--ptb-series|--doc|--frags-compare)
+	--rounds|--seconds|--repeat|--out|--fwd-rounds|--ptb-series|--doc|--frags-compare|--compare|--against)
 		{ [ $# -ge 2 ] && [ -n "$2" ]; } || { echo "bench.sh: $1 wants a value" >&2; exit 2; } ;;
 	esac
 	case $1 in
@@ -96,7 +110,9 @@ while [ $# -gt 0 ]; do
 	--doc) doc=$2; shift ;;
 	--no-doc) doc=none ;;
 	--frags-compare) fcomp=$2; shift ;;
-	-h|--help) sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--compare) ccomp=$2; shift ;;
+	--against) against+=("$2"); shift ;;
+	-h|--help) sed -n '2,49p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -105,7 +121,7 @@ done
 # seconds: anything else would surface minutes later as a tool's error, or
 # not at all (a zero count).
 for opt in "--rounds:$rounds" "--repeat:$repeat" "--fwd-rounds:$fwd_rounds" \
-	"--ptb-series:$series" "--frags-compare:$fcomp"; do
+	"--ptb-series:$series" "--frags-compare:$fcomp" "--compare:$ccomp"; do
 	v=${opt#*:}
 	[ -z "$v" ] || [[ $v =~ ^[1-9][0-9]*$ ]] && continue
 	echo "bench.sh: ${opt%%:*} wants a whole number of 1 or more, not '$v'" >&2
@@ -115,14 +131,30 @@ if [ -n "$seconds" ] && ! [[ $seconds =~ ^[0-9]*\.?[0-9]+$ && $seconds =~ [1-9] 
 	echo "bench.sh: --seconds wants a positive number of seconds, not '$seconds'" >&2
 	exit 2
 fi
-if [ -n "$series" ] && [ -n "$fcomp" ]; then
-	echo "bench.sh: --ptb-series and --frags-compare are two runs: one at a time" >&2
+n=0
+for v in "$series" "$fcomp" "$ccomp"; do [ -z "$v" ] || n=$((n + 1)); done
+if [ "$n" -gt 1 ]; then
+	echo "bench.sh: --ptb-series, --frags-compare and --compare are separate runs: one at a time" >&2
 	exit 2
 fi
+if [ -n "$ccomp" ] && [ ${#against[@]} = 0 ]; then
+	echo "bench.sh: --compare wants at least one --against DIR" >&2
+	exit 2
+fi
+if [ -z "$ccomp" ] && [ ${#against[@]} -gt 0 ]; then
+	echo "bench.sh: --against goes with --compare" >&2
+	exit 2
+fi
+for d in "${against[@]}"; do
+	[ -x "$d/build/tools/bench_pkt" ] ||
+		{ echo "bench.sh: --against $d: no $d/build/tools/bench_pkt (build it there)" >&2; exit 2; }
+done
 # The series and the comparison run the per-packet bench only: refuse what
 # would be ignored.
-if [ -n "$series$fcomp" ]; then
-	only=$([ -n "$series" ] && echo --ptb-series || echo --frags-compare)
+if [ -n "$series$fcomp$ccomp" ]; then
+	only=--compare
+	[ -n "$series" ] && only=--ptb-series
+	[ -n "$fcomp" ] && only=--frags-compare
 	for opt in "--no-pkt:$do_pkt:0" "--no-fwd:$do_fwd:0" "--threaded:$threaded:1" \
 		"--fwd-rounds:${fwd_rounds:+x}:x" "--seconds:${seconds:+x}:x"; do
 		IFS=: read -r name val given <<<"$opt"
@@ -136,6 +168,7 @@ if [ -z "$out" ]; then
 	out=$BUILD/bench.json
 	[ -n "$series" ] && out=$BUILD/bench_ptb.json
 	[ -n "$fcomp" ] && out=$BUILD/bench_frags.json
+	[ -n "$ccomp" ] && out=$BUILD/bench_compare.json
 fi
 # The tables go into the docs only from a run that measured everything
 # with its real counts, unless a file is named.
@@ -310,6 +343,49 @@ if [ -n "$fcomp" ]; then
 	mkdir -p "$(dirname "$out")"
 	echo
 	python3 "$ROOT/tools/bench_frags.py" "$out" "${runs[@]}"
+	rc=$?
+	echo
+	echo "JSON: $out   ($(( $(date +%s) - START )) s)"
+	exit $rc
+fi
+
+# ---- --compare: this build against others, N loads each -----------------------
+
+if [ -n "$ccomp" ]; then
+	builds=("$ROOT" "${against[@]}")
+	echo
+	echo "== mtuguard_xdp of ${#builds[@]} builds: $ccomp load(s) each, a random order each round, 1 prefix, $repeat x $rounds round(s) each"
+	pkt_ns_up || exit 1
+	runs=()
+	for i in $(seq "$ccomp"); do
+		for k in $(shuf -e "${!builds[@]}"); do
+			b=${builds[k]}
+			bp=$b/build/tools/bench_pkt
+			[ "$k" = 0 ] && bp=$TOOLS/bench_pkt
+			# An older build's bench_pkt may not know --no-components:
+			# it then measures the components too, which costs time only.
+			nc=--no-components
+			grep -q -- --no-components "$bp" || nc=""
+			# shellcheck disable=SC2086 # nc: one word or none
+			"$bp" --netns "$P" --iface bp0 --repeat "$repeat" --rounds "$rounds" \
+				--prefixes 1 $nc --json "$TMP/cmp-$k-$i.json" >"$TMP/cmp-$k-$i.out" 2>&1 || {
+				cat "$TMP/cmp-$k-$i.out" >&2
+				echo "bench.sh: load $i of $b failed" >&2
+				exit 1
+			}
+		done
+		echo "   round $i of $ccomp done"
+	done
+	mkdir -p "$(dirname "$out")"
+	echo
+	args=()
+	for k in "${!builds[@]}"; do
+		label=${builds[k]}
+		[ "$k" = 0 ] && label="this tree"
+		args+=("--build" "$label")
+		for i in $(seq "$ccomp"); do args+=("$TMP/cmp-$k-$i.json"); done
+	done
+	python3 "$ROOT/tools/bench_compare.py" "$out" "${args[@]}"
 	rc=$?
 	echo
 	echo "JSON: $out   ($(( $(date +%s) - START )) s)"

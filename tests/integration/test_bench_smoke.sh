@@ -42,6 +42,12 @@ done <<'EOF'
 --ptb-series 3 --threaded|--threaded
 --ptb-series 3 --seconds 1|--seconds
 --turbo|--turbo
+--compare 2|--against
+--compare 2 --against /nonexistent|/nonexistent
+--against .|--compare
+--compare 2 --ptb-series 2 --against .|one at a time
+--compare 0 --against .|--compare
+--compare 2 --no-fwd --against .|--no-fwd
 EOF
 if [ -z "$bad" ]; then
 	pass "bench_smoke_bad_options"
@@ -217,6 +223,36 @@ elif [ "$crc" -ne 0 ]; then
 	fail "bench_smoke_ptb_series" "$(head -n 3 "$MTUG_TMP/series.check" | tr '\n' ';')"
 else
 	pass "bench_smoke_ptb_series"
+fi
+
+# --compare: this tree's build against itself given as another checkout,
+# two loads each: a table with both builds' figures and their difference
+# for every class, and each load's figures in the JSON.
+cmp=$MTUG_TMP/bench_compare.json
+BUILD=$BUILD timeout 60 "$MTUG_ROOT/tools/bench.sh" --quick --compare 2 --against "$MTUG_ROOT" \
+	--out "$cmp" >"$MTUG_TMP/compare.log" 2>&1
+rc=$?
+why=$(python3 - "$cmp" <<'EOF' 2>&1
+import json, sys
+d = json.load(open(sys.argv[1]))
+keys = [c["key"] for c in d["classes"]]
+errs = []
+if len(keys) < 10 or "ptb_steer" not in keys or "syn_clamp" not in keys:
+    errs.append("classes %s" % keys)
+for c in d["classes"]:
+    b = c["builds"]
+    if len(b) != 2 or not all(x and isinstance(x["mean"], (int, float)) for x in b):
+        errs.append("%s: %s" % (c["key"], b))
+if sorted(len(v) for v in d["loads"].values()) != [2, 2]:
+    errs.append("loads %s" % {k: len(v) for k, v in d["loads"].items()})
+print("; ".join(errs[:3]))
+EOF
+)
+if [ "$rc" -eq 0 ] && [ -z "$why" ] && grep -q '^| SYN, clamped | .* +- .* | .* +- .* | [-+][0-9.]* +- ' "$MTUG_TMP/compare.log"; then
+	pass "bench_smoke_compare"
+else
+	fail "bench_smoke_compare" "exit $rc${why:+, $why}"
+	cat "$MTUG_TMP/compare.log"
 fi
 
 # The docs: each run rewrote its block of the copy and nothing else of
