@@ -10,10 +10,11 @@
 #     gets SIGINT, SIGTERM or SIGHUP at a random moment: afterwards the
 #     running state (show-config) is exactly OLD or exactly NEW, and a run
 #     that rolled back says so in one line;
-#   - `ptb mode fib` over IFACES (default 100) interfaces gets a signal at
-#     a random moment, until MODE_HITS (default 3) of them landed midway
-#     (at most MODE_TRIES runs, default 80): afterwards every interface is
-#     in fib mode or none, and one that rolled back says so in one line.
+#   - `ptb mode fib` and `disable mss` over IFACES (default 100) interfaces
+#     each get a signal at a random moment, until MODE_HITS (default 3) of
+#     them landed midway (at most MODE_TRIES runs, default 80): afterwards
+#     every interface has the old setting or every one the new, and one
+#     that rolled back says so in one line.
 #
 # The CLI runs in the background with the three signals at their default
 # (a background job of a script starts with SIGINT ignored, and the CLI
@@ -194,52 +195,66 @@ fi
 } >"$D/many.conf"
 apply_timed "$D/many.conf"
 [ "$RC" = 0 ] || { fail "apply_atomic setup" "apply many: $(head -2 "$D/err")"; exit 1; }
-modes() {
+# field NAME: the set of values of an interface field in status --json.
+field() {
 	mtug "$NS" status --json | python3 -c '
 import json, sys
-print(" ".join(sorted(set(i["ptb_mode"] for i in json.load(sys.stdin)["interfaces"]))))'
+print(" ".join(sorted(set(str(i[sys.argv[1]]) for i in json.load(sys.stdin)["interfaces"]))))' "$1"
 }
-t0=$(now_ms)
-mtug "$NS" ptb mode fib >/dev/null 2>&1
-T_MODE=$(( $(now_ms) - t0 ))
-mtug "$NS" ptb mode off >/dev/null 2>&1
-log "ptb mode fib over $IFACES interfaces takes $T_MODE ms"
-# The change is a few ms of the run: signals at random moments until
-# MODE_HITS of them landed midway (or MODE_TRIES runs).
-bad="" hits=0 tries=0
-while [ "$tries" -lt "$MODE_TRIES" ] && [ "$hits" -lt "$MODE_HITS" ]; do
-	sig=${SIGS[tries % 3]}
-	tries=$((tries + 1))
-	delay=$(( RANDOM % (T_MODE + 3) ))
-	cli_bg ptb mode fib
-	ms_sleep "$delay"
-	kill -s "$sig" "$PID" 2>/dev/null
-	wait "$PID"
-	rc=$?
-	m=$(modes)
-	case $m:$rc in
-	off:1)
-		hits=$((hits + 1))
-		log "try $tries: SIG$sig after $delay ms: rolled back"
-		[ "$(wc -l <"$D/err")" = 1 ] && grep -q "interrupted by SIG$sig" "$D/err" ||
-			bad="$bad [SIG$sig: rolled back, err: $(tr '\n' '|' <"$D/err")]" ;;
-	off:*) ;; # before the lock: nothing changed
-	fib:*) mtug "$NS" ptb mode off >/dev/null 2>&1 ;;
-	*)
-		hits=$((hits + 1))
-		log "try $tries: SIG$sig after $delay ms: rc $rc, modes $m"
-		bad="$bad [SIG$sig after $delay ms: rc $rc, modes '$m', err: $(tr '\n' '|' <"$D/err")]"
-		mtug "$NS" ptb mode off >/dev/null 2>&1 ;;
-	esac
-done
-if [ -n "$bad" ]; then
-	fail "apply_atomic: interrupted ptb mode over $IFACES interfaces: all or none" "$bad"
-elif [ "$hits" -gt 0 ]; then
-	pass "apply_atomic: interrupted ptb mode over $IFACES interfaces: all or none ($hits of $tries signals midway, each rolled back)"
-else
-	skip "apply_atomic: interrupted ptb mode over $IFACES interfaces: all or none" \
-		"none of $tries signals landed midway"
-fi
+
+# interrupted WHAT FIELD OLD NEW UNDO...: the command WHAT over every
+# interface (FIELD from OLD to NEW) gets a signal at random moments until
+# MODE_HITS of them landed midway (or MODE_TRIES runs); UNDO goes back.
+# Each time every interface must show OLD (rolled back, said in one line)
+# or NEW, never a mix.
+interrupted() {
+	local what=$1 fld=$2 old=$3 new=$4 t_cmd t0 bad="" hits=0 tries=0 sig delay rc m
+	shift 4
+	t0=$(now_ms)
+	# shellcheck disable=SC2086 # the command's words
+	mtug "$NS" $what >/dev/null 2>&1
+	t_cmd=$(( $(now_ms) - t0 ))
+	mtug "$NS" "$@" >/dev/null 2>&1
+	log "$what over $IFACES interfaces takes $t_cmd ms"
+	[ "$(field "$fld")" = "$old" ] || { fail "apply_atomic: interrupted $what: setup" "$fld: $(field "$fld")"; return; }
+	while [ "$tries" -lt "$MODE_TRIES" ] && [ "$hits" -lt "$MODE_HITS" ]; do
+		sig=${SIGS[tries % 3]}
+		tries=$((tries + 1))
+		delay=$(( RANDOM % (t_cmd + 3) ))
+		# shellcheck disable=SC2086
+		cli_bg $what
+		ms_sleep "$delay"
+		kill -s "$sig" "$PID" 2>/dev/null
+		wait "$PID"
+		rc=$?
+		m=$(field "$fld")
+		case $m:$rc in
+		"$old":1)
+			hits=$((hits + 1))
+			log "try $tries: SIG$sig after $delay ms: rolled back"
+			[ "$(wc -l <"$D/err")" = 1 ] && grep -q "interrupted by SIG$sig" "$D/err" ||
+				bad="$bad [SIG$sig: rolled back, err: $(tr '\n' '|' <"$D/err")]" ;;
+		"$old":*) ;; # before the lock: nothing changed
+		"$new":*) mtug "$NS" "$@" >/dev/null 2>&1 ;;
+		*)
+			hits=$((hits + 1))
+			log "try $tries: SIG$sig after $delay ms: rc $rc, $fld $m"
+			bad="$bad [SIG$sig after $delay ms: rc $rc, $fld '$m', err: $(tr '\n' '|' <"$D/err")]"
+			mtug "$NS" "$@" >/dev/null 2>&1 ;;
+		esac
+	done
+	if [ -n "$bad" ]; then
+		fail "apply_atomic: interrupted $what over $IFACES interfaces: all or none" "$bad"
+	elif [ "$hits" -gt 0 ]; then
+		pass "apply_atomic: interrupted $what over $IFACES interfaces: all or none ($hits of $tries signals midway, each rolled back)"
+	else
+		skip "apply_atomic: interrupted $what over $IFACES interfaces: all or none" \
+			"none of $tries signals landed midway"
+	fi
+}
+
+interrupted "ptb mode fib" ptb_mode off fib ptb mode off
+interrupted "disable mss" mss True False enable mss
 
 mtug "$NS" detach --all >/dev/null 2>&1
 [ "$(fail_count)" -eq 0 ]
