@@ -8,8 +8,11 @@
  *   - an entry never answers for another address in its slot;
  *   - generation 0 never uses the cache.
  * Each step sends a SYN with MSS 1460 and reads the MSS that came out.
+ * The cache is per CPU: the steps run pinned to one CPU, or a migration
+ * between two of them would meet another CPU's (empty) cache.
  */
 #include <arpa/inet.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -164,6 +167,15 @@ static const char *same_slot(struct harness *h, enum prog_id prog)
 void prefix_cache_tests_run(struct harness *h, const char *filter, int *pass, int *fail)
 {
 	static const enum prog_id progs[] = { PROG_XDP, PROG_TC_EGRESS };
+	cpu_set_t was, one;
+	int cpu = sched_getcpu();
+	bool pinned = false;
+
+	if (cpu >= 0 && !sched_getaffinity(0, sizeof(was), &was)) {
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		pinned = !sched_setaffinity(0, sizeof(one), &one);
+	}
 
 	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
 		enum prog_id p = progs[i];
@@ -180,4 +192,6 @@ void prefix_cache_tests_run(struct harness *h, const char *filter, int *pass, in
 		why = same_slot(h, p);
 		report_plain(name, !why, why ? why : "", filter, pass, fail);
 	}
+	if (pinned)
+		sched_setaffinity(0, sizeof(was), &was);
 }
