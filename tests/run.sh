@@ -112,10 +112,11 @@ run_scripts() { # glob
 	done
 }
 
-# run_parallel GLOB JOBS: as run_scripts, JOBS at a time (each test has
-# its own namespaces, bpffs and pin dir), results in the scripts' order.
+# run_parallel GLOB JOBS: as run_scripts, up to JOBS at a time (each test
+# has its own namespaces, bpffs and pin dir): the next starts as soon as
+# one ends; results in the scripts' order.
 run_parallel() {
-	local t n i names=() limits=()
+	local t n i next=0 shown=0 running names=() limits=() scripts=()
 	for t in $1; do
 		[ -e "$t" ] || continue
 		n=$(basename "$t" .sh)
@@ -124,13 +125,23 @@ run_parallel() {
 		fi
 		names+=("$n")
 		limits+=("$(timeout_of "$t" 300)")
-		start "$n" "${limits[-1]}" "$t"
-		if [ "${#names[@]}" -ge "$2" ]; then
-			for i in "${!names[@]}"; do finish "${names[i]}" "${limits[i]}"; done
-			names=() limits=()
-		fi
+		scripts+=("$t")
 	done
-	for i in "${!names[@]}"; do finish "${names[i]}" "${limits[i]}"; done
+	while [ "$shown" -lt "${#names[@]}" ]; do
+		running=0
+		for ((i = shown; i < next; i++)); do
+			[ -e "$log_dir/${names[i]}.log.end" ] || running=$((running + 1))
+		done
+		while [ "$next" -lt "${#names[@]}" ] && [ "$running" -lt "$2" ]; do
+			start "${names[next]}" "${limits[next]}" "${scripts[next]}"
+			next=$((next + 1)) running=$((running + 1))
+		done
+		while [ "$shown" -lt "$next" ] && [ -e "$log_dir/${names[shown]}.log.end" ]; do
+			finish "${names[shown]}" "${limits[shown]}"
+			shown=$((shown + 1))
+		done
+		[ "$shown" -lt "${#names[@]}" ] && sleep 0.2
+	done
 }
 
 # Lint needs only the CPU, the tests mostly wait on the kernel: lint runs
