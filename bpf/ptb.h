@@ -342,9 +342,9 @@ ptb_check(void *ctx, enum hook hook, const struct mtug_iface_cfg *icfg,
 		 * kilobytes of headers), if it is no longer than the
 		 * messages we check, goes to TC ingress in fib mode, which
 		 * validates it whole and steers it; in mode off (broadcast
-		 * mode has left already) it is passed untouched and counted.  A longer one is invalid
-		 * however it is buffered, as in TC and in a single buffer:
-		 * its length says so. */
+		 * mode has left already) it is passed untouched and
+		 * counted.  A longer one is invalid however it is buffered,
+		 * as in TC and in a single buffer: its length says so. */
 		if (is_xdp && msg_end > pkt_len && msg_end - l4_off <= CSUM_MAX_LEN &&
 		    xdp_spans_buffers(ctx, msg_end)) {
 			if (icfg->ptb_mode == MTUG_PTB_FIB)
