@@ -273,6 +273,15 @@ wait_until() {
 	return 1
 }
 
+# kernel_at_least MAJOR MINOR: true if the running kernel is that version
+# or later.
+kernel_at_least() {
+	local M m
+	IFS=. read -r M m _ <<<"$(uname -r)"
+	m=${m%%[!0-9]*}
+	[ "$M" -gt "$1" ] || { [ "$M" -eq "$1" ] && [ "${m:-0}" -ge "$2" ]; }
+}
+
 # tcp_listening NS PORT: true if something listens on TCP PORT in NS.
 tcp_listening() {
 	nsx "$1" ss -Htln "sport = :$2" 2>/dev/null | grep -q .

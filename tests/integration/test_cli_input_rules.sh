@@ -76,8 +76,7 @@ ip -n "$NS" link set k0 mtu 9000
 out=$(mtug "$NS" attach j0 2>&1)
 rc=$?
 # Multi-buffer XDP (5.18+) lets veth take it at 9000; before, it must not.
-IFS=.- read -r kmaj kmin _ <<<"$(uname -r)"
-if [ "$rc" = 0 ] && [ $((kmaj * 100 + kmin)) -ge 518 ]; then
+if [ "$rc" = 0 ] && kernel_at_least 5 18; then
 	skip "input_rules: native XDP refused for the MTU is explained" \
 		"veth took native XDP at MTU 9000 (multi-buffer XDP, kernel $(uname -r))"
 	mtug "$NS" detach j0 >/dev/null 2>&1

@@ -64,14 +64,6 @@ if ! mtug_ready; then
 	exit 1
 fi
 
-# kernel_at_least MAJOR MINOR
-kernel_at_least() {
-	local M m
-	IFS=. read -r M m _ <<<"$(uname -r)"
-	m=${m%%[!0-9]*}
-	[ "$M" -gt "$1" ] || { [ "$M" -eq "$1" ] && [ "${m:-0}" -ge "$2" ]; }
-}
-
 # Multi-buffer XDP: the helper and the load flag came together, in 5.18.
 frags_supported() {
 	bpftool feature probe kernel 2>/dev/null | grep -q '\bbpf_xdp_get_buff_len\b'

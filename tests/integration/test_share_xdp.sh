@@ -112,9 +112,7 @@ print(i.get("xdp_share"), i.get("xdp_buffers"), i.get("chain", {}).get("name"),
 }
 buffers() { # the kind of XDP program status should name: ours is multi-buffer
 	# where the kernel has it (5.18+), unless the program it chains to is not
-	local maj min
-	IFS=.- read -r maj min _ <<<"$(uname -r)"
-	if [ "$1" = multi ] && [ $((maj * 100 + min)) -ge 518 ]; then echo multi; else echo single; fi
+	if [ "$1" = multi ] && kernel_at_least 5 18; then echo multi; else echo single; fi
 }
 
 # listen_mss PORT: accept one connection on B, print its MSS (empty if none)

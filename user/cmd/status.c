@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 #include <sys/socket.h>
 
 #include "mtuguard.h"
@@ -54,25 +53,6 @@ struct iface_view {
 	bool xdp_single;            /* the XDP program is single-buffer */
 };
 
-/* Whether the interface's XDP program is single-buffer: every program is
- * where the kernel has no multi-buffer XDP; elsewhere only the twin that
- * a shared hook with a single-buffer program needs (lifecycle.h). */
-static bool xdp_single_buffer(const struct mg_state *st, const struct iface_view *v)
-{
-	__u32 id = 0;
-	int p, c;
-
-	if (!mg_xdp_frags_supported())
-		return true;
-	if (!(v->cfg.attach & (MTUG_A_CHAIN | MTUG_A_ROOT)) ||
-	    mg_state_xdp_chain(st->dir, false, false, &p, &c))
-		return false;
-	mg_obj_id(p, &id);
-	close(p);
-	close(c);
-	return id && id == v->xdp_prog_id;
-}
-
 static void view_iface(const struct mg_state *st, __u32 ifindex, struct iface_view *v)
 {
 	__u32 id;
@@ -88,12 +68,14 @@ static void view_iface(const struct mg_state *st, __u32 ifindex, struct iface_vi
 			v->xdp_mode = "root-array";
 		v->xdp_prog_id = v->cfg.xdp_prog_id;
 		mg_share_view(st, ifindex, &v->cfg, &v->share);
-	} else if (mg_xdp_query(st->dir, ifindex, &v->xdp_attached, &v->xdp_prog_id)) {
-		v->xdp_prog_id = 0;
+		v->xdp_single = mg_share_single_buffer(st, &v->cfg);
+	} else {
+		if (mg_xdp_query(st->dir, ifindex, &v->xdp_attached, &v->xdp_prog_id))
+			v->xdp_prog_id = 0;
+		v->xdp_single = !mg_xdp_frags_supported();
 	}
 	if (!v->xdp_prog_id)
 		v->xdp_prog_id = v->cfg.xdp_prog_id;
-	v->xdp_single = xdp_single_buffer(st, v);
 	/* Live, at our priority whatever the entry records. */
 	if (v->exists) {
 		v->tc_ingress = !mg_tc_query(st->dir, ifindex, v->cfg.attach, true, &id);

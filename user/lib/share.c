@@ -86,6 +86,12 @@ static bool is_ours(const struct mg_state *st, const struct mtug_iface_cfg *cfg,
 		      id == chain_prog_id(st, false));
 }
 
+bool mg_share_single_buffer(const struct mg_state *st, const struct mtug_iface_cfg *cfg)
+{
+	return !mg_xdp_frags_supported() ||
+	       (cfg->xdp_prog_id && cfg->xdp_prog_id == chain_prog_id(st, false));
+}
+
 /* Record which variant serves the interface (for status). */
 static int record(const struct mg_state *st, __u32 ifindex, struct mtug_iface_cfg *cfg,
 		  const struct variant *v)

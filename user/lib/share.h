@@ -93,6 +93,11 @@ void mg_share_root_str(const char *dir, __u32 ifindex, const struct mtug_iface_c
  * map, by id, under any path). */
 bool mg_share_same_root(const char *a, const char *b);
 
+/* Whether a shared hook's interface runs mtuguard's single-buffer XDP
+ * program: on a kernel without multi-buffer XDP every one does; else
+ * only the twin a single-buffer program on the hook needs (lifecycle.h). */
+bool mg_share_single_buffer(const struct mg_state *st, const struct mtug_iface_cfg *cfg);
+
 /* What status shows. */
 struct mg_share_view {
 	__u32 next_id;      /* the program frames go on to, 0: none */
