@@ -327,7 +327,8 @@ static __always_inline bool mss_store(void *ctx, bool is_xdp, __u8 *p, __u32 l4_
  * stores each value and fixes the checksum with bpf_l4_csum_replace(),
  * re-deriving the packet pointers after each.
  *
- * Part of the clamp (mss_clamp()).
+ * Part of the clamp, a global function per hook: verified once, not once
+ * per parser path.
  *
  * The common layouts first (mss_only_first): a few word compares instead
  * of the walk's branches at every position.
@@ -445,11 +446,11 @@ done:
 
 /*
  * Clamp one SYN / SYN-ACK, given only the offsets the parser found; the
- * pointers are re-derived from them (a few bounds checks).  TC calls it
- * through a global function (mtug_mss_tc): ctx and scalars only, which
- * every kernel's verifier takes, verified once rather than once per
- * parser path (VLAN depths x IPv6 extension headers).  XDP inlines it,
- * saving the call on every SYN (mtuguard.bpf.c).
+ * pointers are re-derived from them (a few bounds checks).  A global
+ * function per hook (mtug_mss_xdp, mtug_mss_tc): ctx and scalars only,
+ * which every kernel's verifier takes, verified once rather than once per
+ * parser path (VLAN depths x IPv6 extension headers), which took older
+ * verifiers to their instruction limit.
  */
 static __always_inline int mss_clamp(void *ctx, void *data, void *data_end,
 				     bool is_xdp, __u32 l3_off, __u32 l4_off,
@@ -532,6 +533,13 @@ static __always_inline int mss_clamp(void *ctx, void *data, void *data_end,
 malformed:
 	COUNT(&cnt, mss_malformed);
 	return 0;
+}
+
+__noinline int mtug_mss_xdp(struct xdp_md *ctx, __u32 l3_off, __u32 l4_off,
+			    __u32 l3_proto)
+{
+	return mss_clamp(ctx, (void *)(long)ctx->data, (void *)(long)ctx->data_end,
+			 true, l3_off, l4_off, l3_proto, ctx->ingress_ifindex);
 }
 
 __noinline int mtug_mss_tc(struct __sk_buff *skb, __u32 l3_off, __u32 l4_off,

@@ -14,14 +14,11 @@
  *
  * The heavy parts take the offsets the parser found and re-derive their
  * pointers from them, so the verifier's states from the parser's many
- * paths (VLAN depth x IPv6 extension headers) meet again.  TC calls them
- * as global (separately verified) functions taking the context and
- * scalars only, which every supported kernel's verifier takes.  XDP
- * inlines the two a call's return counts on most (make bench: the SYN
- * clamp and the PTB path; under a CPU's return mitigation a bpf-to-bpf
- * call is a sizeable part of a clamped SYN), where the verifier has the
- * headroom on every kernel (docs/kernels.md); the forward path, whose
- * fib lookup dwarfs the call, stays a global function there too.
+ * paths (VLAN depth x IPv6 extension headers) meet again.  They are
+ * global (separately verified) functions taking the context and scalars
+ * only, which every supported kernel's verifier takes; XDP inlines the
+ * PTB path alone, where a call's cost counts most (make bench) and the
+ * verifier has the headroom.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -106,11 +103,9 @@ static __always_inline int process(void *ctx, void *data, void *data_end,
 			goto skip;
 		if (!quiet && tcph->syn && !tcph->rst) {
 			cnt->syn_seen++;
-			/* XDP: inline (see the top of this file); TC: a
-			 * global function, verified once (mss.h). */
+			/* A global function, verified once (mss.h). */
 			if (is_xdp)
-				mss_clamp(ctx, data, data_end, true, l3_off, l4_off, l3_proto,
-					  ((struct xdp_md *)ctx)->ingress_ifindex);
+				mtug_mss_xdp(ctx, l3_off, l4_off, l3_proto);
 			else
 				mtug_mss_tc(ctx, l3_off, l4_off, l3_proto);
 		}
