@@ -18,7 +18,8 @@
  * global (separately verified) functions taking the context and scalars
  * only, which every supported kernel's verifier takes; XDP inlines the
  * PTB path alone, where a call's cost counts most (make bench) and the
- * verifier has the headroom.
+ * verifier has the headroom.  Inlining the SYN clamp as well saved a SYN
+ * less than it cost the PTB path (docs/benchmarks.md).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
